@@ -1,0 +1,3 @@
+from bot_gateway.cli import app
+
+app()

@@ -1,0 +1,67 @@
+"""Settings of the gateway and the local process runner, read once from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Settings(BaseSettings):
+    """Every variable is documented in .env.example and the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'counterpart.db'}"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 15.0
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_server: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    persona_library_dir: Path = PROJECT_ROOT / "personas" / "library"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key.get_secret_value() in {"", DEV_SECRET, "change-me"}:
+                raise ValueError("SECRET_KEY must be set to a real secret in production")
+            if self.telegram_webhook_url and not self.telegram_webhook_secret:
+                raise ValueError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+        return self
+
+
+class StackSettings(BaseSettings):
+    """Where `counterpart run` finds the rasa env and which local ports it uses."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    rasa_env_dir: Path = PROJECT_ROOT / ".venv-rasa"
+    rasa_model: Path = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
+    rasa_port: int = 5005
+    action_server_port: int = 5055
+    web_port: int = 8080
+    web_host: str = "127.0.0.1"
+    log_dir: Path = PROJECT_ROOT / "var" / "log"
+    state_dir: Path = PROJECT_ROOT / "var"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,93 @@
+"""Tables of the gateway database. Schema changes go through Alembic migrations only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Trainee(Timestamped, Base):
+    """Someone who practises, known by the channel they came from."""
+
+    __tablename__ = "trainees"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(120))
+    interface_lang: Mapped[str] = mapped_column(String(2), default="zh")
+
+    sessions: Mapped[list[PracticeSession]] = relationship(back_populates="trainee")
+
+
+class PracticeSession(Timestamped, Base):
+    """One conversation with one simulated customer; its id is the Rasa sender id."""
+
+    __tablename__ = "practice_sessions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    persona_id: Mapped[str] = mapped_column(String(80))
+    persona_type: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(2))
+    mode: Mapped[str] = mapped_column(String(16), default="practice")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    overall_score: Mapped[int | None] = mapped_column(Integer)
+    rubric_version: Mapped[str | None] = mapped_column(String(20))
+    scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    trainee: Mapped[Trainee] = relationship(back_populates="sessions")
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"
+    )
+
+
+class Turn(Timestamped, Base):
+    """One line of the conversation, from either side, with what the analysis made of it."""
+
+    __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("session_id", "index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id"), index=True)
+    index: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(10))  # customer | trainee
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # trainee turns: "pending" until the customer answered, so nothing typed is lost in an outage
+    status: Mapped[str] = mapped_column(String(10), default="done")
+    reply_seconds: Mapped[float | None]
+    moves: Mapped[list[Any] | None] = mapped_column(JSON)
+    rating: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    session: Mapped[PracticeSession] = relationship(back_populates="turns")

@@ -1,0 +1,52 @@
+"""Queries of the gateway database, kept out of handlers and services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot_gateway.db.models import PracticeSession, Trainee, Turn
+
+
+class TraineeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_or_create(self, channel: str, external_id: str, display_name: str) -> Trainee:
+        found = await self.session.scalar(
+            select(Trainee).where(Trainee.channel == channel, Trainee.external_id == external_id)
+        )
+        if found:
+            return found
+        trainee = Trainee(channel=channel, external_id=external_id, display_name=display_name)
+        self.session.add(trainee)
+        await self.session.flush()
+        return trainee
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, session_id: str) -> PracticeSession | None:
+        return await self.session.get(
+            PracticeSession, session_id, options=[selectinload(PracticeSession.turns)]
+        )
+
+    async def for_trainee(self, trainee_id: int, limit: int = 20) -> Sequence[PracticeSession]:
+        result = await self.session.scalars(
+            select(PracticeSession)
+            .where(PracticeSession.trainee_id == trainee_id)
+            .order_by(PracticeSession.started_at.desc())
+            .limit(limit)
+        )
+        return result.all()
+
+    async def next_turn_index(self, session_id: str) -> int:
+        last = await self.session.scalar(
+            select(func.max(Turn.index)).where(Turn.session_id == session_id)
+        )
+        return 0 if last is None else last + 1

@@ -1,0 +1,185 @@
+"""Runs Counterpart as local processes: action server, Rasa server and gateway.
+
+`counterpart run` (and so `make run`) uses this with the embedded defaults: SQLite stores,
+in-memory lock store, logs under var/log. The integration tests use it too, on free ports.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot_gateway.config import PROJECT_ROOT, StackSettings
+
+RASA_DIR = PROJECT_ROOT / "rasa_project"
+
+
+class StackError(RuntimeError):
+    """A process of the stack failed to start; the message names its log file."""
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    ready_url: str
+    ready: Callable[[httpx.Response], bool] = lambda r: r.status_code == 200
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    log_path: Path | None = None
+
+
+class LocalStack:
+    def __init__(self, settings: StackSettings, *, gateway_env: dict[str, str] | None = None):
+        self.settings = settings
+        self.gateway_env = gateway_env or {}
+        self.services = self._services()
+
+    def rasa_env(self) -> dict[str, str]:
+        state = self.settings.state_dir
+        return {
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.settings.action_server_port}/webhook",
+            "TRACKER_DB_DIALECT": "sqlite",
+            "TRACKER_DB_URL": f"sqlite:///{state / 'rasa-tracker.db'}",
+            "LOCK_STORE_TYPE": "in_memory",
+            "LOCK_STORE_HOST": "",
+            "LOCK_STORE_PORT": "",
+            # Rasa's telemetry would try the internet, which a training room may not have.
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
+
+    def _services(self) -> list[Service]:
+        s = self.settings
+        rasa = str(s.rasa_env_dir / "bin" / "rasa")
+        base_env = {**os.environ, **self.rasa_env()}
+        gateway_env = {
+            **os.environ,
+            "RASA_URL": f"http://127.0.0.1:{s.rasa_port}",
+            "WEB_HOST": s.web_host,
+            "WEB_PORT": str(s.web_port),
+            **self.gateway_env,
+        }
+        return [
+            Service(
+                "action-server",
+                [
+                    rasa,
+                    "run",
+                    "actions",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(s.action_server_port),
+                ],
+                RASA_DIR,
+                base_env,
+                f"http://127.0.0.1:{s.action_server_port}/health",
+            ),
+            Service(
+                "rasa",
+                [
+                    rasa,
+                    "run",
+                    "--enable-api",
+                    "--port",
+                    str(s.rasa_port),
+                    "--interface",
+                    "127.0.0.1",
+                    "--model",
+                    str(s.rasa_model),
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
+                ],
+                RASA_DIR,
+                base_env,
+                f"http://127.0.0.1:{s.rasa_port}/status",
+                lambda r: r.status_code == 200 and bool(r.json().get("model_file")),
+            ),
+            Service(
+                "gateway",
+                [sys.executable, "-m", "bot_gateway", "serve"],
+                PROJECT_ROOT,
+                gateway_env,
+                f"http://127.0.0.1:{s.web_port}/healthz",
+            ),
+        ]
+
+    def start(self, progress: Callable[[str], None] = print, timeout: float = 180.0) -> None:
+        if not self.settings.rasa_model.exists():
+            raise StackError(f"no trained model at {self.settings.rasa_model}: run `make train`")
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        for service in self.services:
+            service.log_path = self.settings.log_dir / f"{service.name}.log"
+            log = service.log_path.open("ab")
+            service.process = subprocess.Popen(
+                service.command,
+                cwd=service.cwd,
+                env=service.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us, and we stop the children in order
+            )
+            log.close()
+            progress(f"  started {service.name:<14} (log: {service.log_path})")
+        self.wait_ready(progress, timeout)
+
+    def wait_ready(self, progress: Callable[[str], None], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.services)
+        started = time.monotonic()
+        while pending:
+            for service in list(pending):
+                if service.process and service.process.poll() is not None:
+                    raise StackError(
+                        f"{service.name} exited with status {service.process.returncode}; "
+                        f"see {service.log_path}"
+                    )
+                try:
+                    response = httpx.get(service.ready_url, timeout=2.0)
+                    if service.ready(response):
+                        pending.remove(service)
+                        progress(
+                            f"  ready   {service.name:<14} ({time.monotonic() - started:.0f} s)"
+                        )
+                except httpx.HTTPError:
+                    pass
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise StackError(f"not ready after {timeout:.0f} s: {names}")
+            if pending:
+                time.sleep(0.5)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for service in reversed(self.services):
+            process = service.process
+            if process is None or process.poll() is not None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+        for service in reversed(self.services):
+            process = service.process
+            if process is None:
+                continue
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def service(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def exited(self) -> list[Service]:
+        return [s for s in self.services if s.process and s.process.poll() is not None]

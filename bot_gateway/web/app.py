@@ -1,0 +1,72 @@
+"""FastAPI application factory: the web chat page and its JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from bot_gateway.config import Settings, get_settings
+from bot_gateway.conversation import ConversationError, ConversationService
+from bot_gateway.db.engine import create_engine, create_sessionmaker
+from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.web import routes
+from personas import PersonaLibrary
+
+WEB_DIR = Path(__file__).resolve().parent
+
+ERROR_STATUS = {"unknown_persona": 404, "unknown_session": 404, "ended": 409}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        app.state.rasa = rasa
+        app.state.conversations = ConversationService(
+            rasa, create_sessionmaker(engine), PersonaLibrary(settings.persona_library_dir)
+        )
+        try:
+            yield
+        finally:
+            await rasa.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title="Counterpart gateway", lifespan=lifespan)
+    app.state.settings = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="counterpart_session",
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    app.include_router(routes.router)
+
+    @app.exception_handler(ConversationError)
+    async def _conversation_error(_request: Request, exc: ConversationError) -> JSONResponse:
+        return JSONResponse(
+            {"error": exc.code, "message": str(exc)}, status_code=ERROR_STATUS.get(exc.code, 400)
+        )
+
+    @app.exception_handler(RasaUnavailable)
+    async def _rasa_unavailable(_request: Request, _exc: RasaUnavailable) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "customer_unavailable",
+                "message": "The simulated customer is not reachable right now. "
+                "Your reply is saved; try again in a moment.",
+            },
+            status_code=503,
+        )
+
+    return app

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot_gateway.rasa_client import RasaClient, RasaUnavailable, extract_turn_payload
+
+PAYLOAD = {"type": "counterpart.turn", "customer": "你们到底管不管？"}
+
+
+def test_the_turn_payload_is_found_among_rasas_messages() -> None:
+    messages = [
+        {"recipient_id": "s1", "text": "你们到底管不管？"},
+        {"recipient_id": "s1", "custom": PAYLOAD},
+    ]
+    assert extract_turn_payload(messages) == PAYLOAD
+
+
+def test_no_payload_means_the_customer_simulation_did_not_answer() -> None:
+    with pytest.raises(RasaUnavailable):
+        extract_turn_payload([{"recipient_id": "s1", "text": "fallback"}])
+
+
+async def test_http_errors_become_rasa_unavailable() -> None:
+    client = RasaClient("http://rasa.test")
+    client._http = httpx.AsyncClient(
+        base_url="http://rasa.test",
+        transport=httpx.MockTransport(lambda request: httpx.Response(500, json={})),
+    )
+    with pytest.raises(RasaUnavailable):
+        await client.send("s1", "hello", {})
+    await client.aclose()
+
+
+async def test_send_posts_sender_message_and_metadata() -> None:
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen["path"] = request.url.path
+        seen["body"] = request.read()
+        return httpx.Response(200, json=[{"custom": PAYLOAD}])
+
+    client = RasaClient("http://rasa.test")
+    client._http = httpx.AsyncClient(
+        base_url="http://rasa.test", transport=httpx.MockTransport(handler)
+    )
+    assert await client.send("s1", "hello", {"lang": "en"}) == PAYLOAD
+    assert seen["path"] == "/webhooks/rest/webhook"
+    assert b'"sender":"s1"' in seen["body"].replace(b" ", b"")
+    assert b'"metadata":{"lang":"en"}' in seen["body"].replace(b" ", b"")
+    await client.aclose()
