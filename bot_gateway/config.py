@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
 
     persona_library_dir: Path = PROJECT_ROOT / "personas" / "library"
+
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_api_server",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _empty_means_unset(cls, value: object) -> object:
+        # docker-compose and .env files pass unset optional variables as empty strings
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -31,7 +31,7 @@ def persona_library() -> PersonaLibrary:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")  # noqa: UP017 (Python 3.10)
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _metadata(tracker: Tracker) -> dict[str, Any]:
@@ -195,7 +195,12 @@ class ActionEndPractice(Action):
             return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
         transcript = list(tracker.get_slot("transcript") or [])
         if tracker.get_slot("ended"):
-            reaction = {"line": None, "state": state, "ended": True, "outcome": state.get("outcome")}
+            reaction = {
+                "line": None,
+                "state": state,
+                "ended": True,
+                "outcome": state.get("outcome"),
+            }
         else:
             reaction = engine.finish(persona, state, "trainee_ended")
             if reaction.get("line"):

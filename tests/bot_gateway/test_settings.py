@@ -29,3 +29,11 @@ def test_production_webhook_needs_its_secret_token() -> None:
             secret_key="a-real-secret-of-some-length",
             telegram_webhook_url="https://bot.example.com/telegram",
         )
+
+
+def test_empty_optional_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "")
+    settings = Settings(_env_file=None)
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_webhook_url is None
