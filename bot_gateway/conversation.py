@@ -1,8 +1,9 @@
 """The channel-agnostic conversation service: what Telegram and the web chat both call.
 
-It starts practice sessions, relays each trainee reply to Rasa (which plays the customer),
-stores both sides of every turn with the analysis, rating and persona state, and ends sessions
-with the scorecard. A reply is stored before Rasa is asked, so an outage loses nothing.
+It registers trainees, starts practice sessions, relays each trainee reply to Rasa (which plays
+the customer), stores both sides of every turn with the analysis, rating and persona state, and
+ends sessions with the scorecard. A reply is stored before Rasa is asked, so an outage loses
+nothing: the reply stays "pending" and is sent again when the trainee next writes or retries.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot_gateway.db.models import PracticeSession, Turn
+from bot_gateway.db.models import Cohort, PracticeSession, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from personas import PersonaLibrary
@@ -22,6 +24,11 @@ from personas import PersonaLibrary
 log = structlog.get_logger(__name__)
 
 MAX_REPLY_CHARS = 2000
+INTERFACE_LANGUAGES = ("zh", "en")
+GENERIC_HINT = {
+    "zh": "先倾听：让顾客把话说完，用一个开放式问题请他具体说说发生了什么。",
+    "en": "Listen first: let the customer finish, then ask one open question about what happened.",
+}
 
 
 class ConversationError(Exception):
@@ -38,21 +45,60 @@ class TurnView:
 
     session_id: str
     customer: str | None
+    mode: str = "practice"
     stage: str | None = None
     ended: bool = False
     outcome: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
     analysis: dict[str, Any] | None = None
     rating: dict[str, Any] | None = None
+    hint: str | None = None  # shown after each reply in practice mode only
     scorecard: dict[str, Any] | None = None
+    silence_timeout_seconds: float | None = None
+
+
+@dataclass
+class TraineeView:
+    id: int
+    display_name: str
+    interface_lang: str
+    cohort: str | None
+
+
+@dataclass
+class SessionSummary:
+    session_id: str
+    persona_id: str
+    persona_type: str
+    language: str
+    mode: str
+    status: str
+    outcome: str | None
+    overall: int | None
+    started_at: datetime
+    turns: int
+
+
+@dataclass
+class SessionDetail:
+    summary: SessionSummary
+    transcript: list[dict[str, Any]]
+    scorecard: dict[str, Any] | None
+    mood: list[float | None]
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def clean_reply(text: str) -> str:
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes even for timezone-aware columns.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def clean_reply(text: str | None) -> str:
     """Normalise a typed reply; refuse what cannot be a reply."""
+    text = text or ""
     # A leading "/" would be read by Rasa as an intent command, so a trainee could skip turns.
     cleaned = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip().lstrip("/")
     cleaned = cleaned.strip()
@@ -65,6 +111,15 @@ def clean_reply(text: str) -> str:
     return cleaned
 
 
+def mood_of(state: dict[str, Any] | None) -> float | None:
+    """The customer's irritation (0 calm … 1 furious) from a persona state, if it has one."""
+    if not state:
+        return None
+    mood = state.get("mood") if isinstance(state.get("mood"), dict) else state
+    value = mood.get("anger")
+    return round(float(value), 3) if isinstance(value, int | float) else None
+
+
 class ConversationService:
     def __init__(
         self, rasa: RasaClient, sessionmaker: async_sessionmaker, library: PersonaLibrary
@@ -73,17 +128,84 @@ class ConversationService:
         self.sessionmaker = sessionmaker
         self.library = library
 
-    async def register(self, channel: str, external_id: str, display_name: str) -> int:
+    # ------------------------------------------------------------------ trainees
+
+    async def register(
+        self,
+        channel: str,
+        external_id: str,
+        display_name: str,
+        *,
+        cohort_code: str | None = None,
+        interface_lang: str | None = None,
+    ) -> int:
         async with self.sessionmaker.begin() as db:
             trainee = await TraineeRepository(db).get_or_create(channel, external_id, display_name)
+            if display_name and trainee.display_name != display_name:
+                trainee.display_name = display_name
+            if cohort_code:
+                cohort = await db.scalar(
+                    select(Cohort).where(Cohort.invite_code == cohort_code.strip())
+                )
+                if cohort is None:
+                    raise ConversationError("unknown_cohort", "Unknown invite code.")
+                trainee.cohort_id = cohort.id
+            if interface_lang in INTERFACE_LANGUAGES:
+                trainee.interface_lang = interface_lang
+            await db.flush()
             return trainee.id
 
-    def personas(self, language: str | None = None) -> list[dict[str, Any]]:
+    async def trainee(self, trainee_id: int) -> TraineeView:
+        async with self.sessionmaker() as db:
+            trainee = await db.get(Trainee, trainee_id)
+            if trainee is None:
+                raise ConversationError("unknown_trainee", "Please sign in again.")
+            cohort = await db.get(Cohort, trainee.cohort_id) if trainee.cohort_id else None
+            return TraineeView(
+                trainee.id, trainee.display_name, trainee.interface_lang, cohort and cohort.name
+            )
+
+    async def find_trainee(self, channel: str, external_id: str) -> int | None:
+        async with self.sessionmaker() as db:
+            return await db.scalar(
+                select(Trainee.id).where(
+                    Trainee.channel == channel, Trainee.external_id == external_id
+                )
+            )
+
+    async def set_interface_lang(self, trainee_id: int, lang: str) -> None:
+        if lang not in INTERFACE_LANGUAGES:
+            raise ConversationError("bad_language", "Language must be zh or en.")
+        async with self.sessionmaker.begin() as db:
+            trainee = await db.get(Trainee, trainee_id)
+            if trainee is None:
+                raise ConversationError("unknown_trainee", "Please sign in again.")
+            trainee.interface_lang = lang
+
+    async def create_cohort(self, name: str, invite_code: str) -> int:
+        async with self.sessionmaker.begin() as db:
+            cohort = Cohort(name=name, invite_code=invite_code)
+            db.add(cohort)
+            await db.flush()
+            return cohort.id
+
+    # ------------------------------------------------------------------ personas
+
+    def personas(
+        self,
+        language: str | None = None,
+        persona_type: str | None = None,
+        difficulty: str | None = None,
+    ) -> list[dict[str, Any]]:
         return [
             persona.summary()
             for persona in self.library.list()
-            if language is None or persona.language == language
+            if (language is None or persona.language == language)
+            and (persona_type is None or persona.type == persona_type)
+            and (difficulty is None or persona.difficulty == difficulty)
         ]
+
+    # ------------------------------------------------------------------ a session
 
     async def start(self, trainee_id: int, persona_id: str, mode: str = "practice") -> TurnView:
         try:
@@ -92,14 +214,22 @@ class ConversationService:
             raise ConversationError("unknown_persona", f"No persona '{persona_id}'.") from exc
         if mode not in {"practice", "assessment"}:
             raise ConversationError("bad_mode", "Mode must be practice or assessment.")
-        practice = PracticeSession(
-            trainee_id=trainee_id,
-            persona_id=persona.id,
-            persona_type=persona.type,
-            language=persona.language,
-            mode=mode,
-        )
         async with self.sessionmaker.begin() as db:
+            # One active session per trainee: starting a new one leaves the old one abandoned.
+            for old in await db.scalars(
+                select(PracticeSession).where(
+                    PracticeSession.trainee_id == trainee_id, PracticeSession.status == "active"
+                )
+            ):
+                old.status = "abandoned"
+                old.ended_at = _now()
+            practice = PracticeSession(
+                trainee_id=trainee_id,
+                persona_id=persona.id,
+                persona_type=persona.type,
+                language=persona.language,
+                mode=mode,
+            )
             db.add(practice)
         try:
             payload = await self.rasa.send(
@@ -124,46 +254,104 @@ class ConversationService:
                 )
             )
         log.info("session.started", session=practice.id, persona=persona.id, mode=mode)
-        return self._view(practice.id, payload)
+        view = self._view(practice.id, mode, payload)
+        view.silence_timeout_seconds = persona.silence_timeout_seconds
+        return view
 
-    async def reply(self, session_id: str, text: str, *, trainee_id: int | None) -> TurnView:
+    async def active_session(self, trainee_id: int) -> str | None:
+        async with self.sessionmaker() as db:
+            return await db.scalar(
+                select(PracticeSession.id)
+                .where(PracticeSession.trainee_id == trainee_id, PracticeSession.status == "active")
+                .order_by(PracticeSession.started_at.desc())
+                .limit(1)
+            )
+
+    async def reply(self, session_id: str, text: str | None, *, trainee_id: int | None) -> TurnView:
         cleaned = clean_reply(text)
+        pending = await self._pending(session_id, trainee_id)
+        if pending is not None:
+            # The customer never answered an earlier reply (outage): deliver that one first.
+            await self._deliver(session_id, pending)
         async with self.sessionmaker.begin() as db:
             practice = await self._active(db, session_id, trainee_id)
-            last_customer = next(
-                (t for t in reversed(practice.turns) if t.role == "customer"), None
-            )
-            now = _now()
-            reply_seconds = (
-                (now - _aware(last_customer.at)).total_seconds() if last_customer else None
-            )
-            trainee_turn = Turn(
+            turn = Turn(
                 session_id=session_id,
                 index=len(practice.turns),
                 role="trainee",
                 text=cleaned,
-                at=now,
+                at=_now(),
                 status="pending",
-                reply_seconds=reply_seconds,
+                reply_seconds=_seconds_since_customer(practice.turns),
             )
-            db.add(trainee_turn)
-            meta = {
-                "persona": practice.persona_id,
-                "lang": practice.language,
-                "mode": practice.mode,
-                "reply_seconds": reply_seconds,
-            }
-        payload = await self.rasa.send(session_id, cleaned, meta)
-        await self._store_reaction(session_id, trainee_turn.id, payload)
-        return self._view(session_id, payload)
+            db.add(turn)
+            await db.flush()
+            turn_id = turn.id
+        return await self._deliver(session_id, turn_id)
+
+    async def retry(self, session_id: str, *, trainee_id: int | None) -> TurnView | None:
+        """Send a reply that is still waiting for the customer (after an outage), if any."""
+        pending = await self._pending(session_id, trainee_id)
+        return None if pending is None else await self._deliver(session_id, pending)
+
+    async def silence(self, session_id: str, seconds: float, *, trainee_id: int | None) -> TurnView:
+        """The trainee has not answered for `seconds`: the customer nudges, or leaves."""
+        async with self.sessionmaker() as db:
+            practice = await self._active(db, session_id, trainee_id)
+            meta = self._meta(practice, silence_seconds=round(seconds, 1))
+        payload = await self.rasa.send(session_id, "/trainee_silent", meta)
+        await self._store_reaction(session_id, None, payload)
+        return self._view(session_id, practice.mode, payload)
+
+    async def hint(self, session_id: str, *, trainee_id: int | None) -> str:
+        """The tip of the latest rated reply, or the first step of the method before any reply."""
+        async with self.sessionmaker() as db:
+            practice = await self._active(db, session_id, trainee_id)
+            rated = [t for t in practice.turns if t.role == "trainee" and t.rating]
+        if rated:
+            tip = (rated[-1].rating or {}).get("tip") or {}
+            if tip.get("text"):
+                return str(tip["text"])
+        return GENERIC_HINT.get(practice.language, GENERIC_HINT["en"])
 
     async def end(self, session_id: str, *, trainee_id: int | None) -> TurnView:
         async with self.sessionmaker() as db:
             practice = await self._active(db, session_id, trainee_id)
-            meta = {"persona": practice.persona_id, "lang": practice.language}
+            meta = self._meta(practice)
         payload = await self.rasa.send(session_id, "/end_practice", meta)
         await self._store_reaction(session_id, None, payload)
-        return self._view(session_id, payload)
+        return self._view(session_id, practice.mode, payload)
+
+    # ------------------------------------------------------------------ history
+
+    async def history(self, trainee_id: int, limit: int = 10) -> list[SessionSummary]:
+        async with self.sessionmaker() as db:
+            sessions = await SessionRepository(db).for_trainee(trainee_id, limit)
+            counts = await SessionRepository(db).turn_counts([s.id for s in sessions])
+            return [_summary(s, counts.get(s.id, 0)) for s in sessions]
+
+    async def detail(self, session_id: str, *, trainee_id: int | None) -> SessionDetail:
+        async with self.sessionmaker() as db:
+            practice = await SessionRepository(db).get(session_id)
+            if practice is None or practice.trainee_id != trainee_id:
+                raise ConversationError("unknown_session", "No such practice session.")
+            transcript = [
+                {
+                    "role": t.role,
+                    "text": t.text,
+                    "at": _aware(t.at).isoformat(),
+                    "status": t.status,
+                    "moves": t.moves,
+                    "rating": t.rating,
+                }
+                for t in practice.turns
+            ]
+            mood = [mood_of(t.state) for t in practice.turns if t.role == "customer"]
+            return SessionDetail(
+                _summary(practice, len(practice.turns)), transcript, practice.scorecard, mood
+            )
+
+    # ------------------------------------------------------------------ internals
 
     async def _active(
         self, db: AsyncSession, session_id: str, trainee_id: int | None
@@ -176,9 +364,36 @@ class ConversationService:
             raise ConversationError("ended", "This practice session has ended.")
         return practice
 
+    async def _pending(self, session_id: str, trainee_id: int | None) -> int | None:
+        async with self.sessionmaker() as db:
+            practice = await self._active(db, session_id, trainee_id)
+            return next((t.id for t in practice.turns if t.status == "pending"), None)
+
+    async def _deliver(self, session_id: str, turn_id: int) -> TurnView:
+        async with self.sessionmaker() as db:
+            turn = await db.get(Turn, turn_id)
+            practice = await db.get(PracticeSession, session_id)
+            assert turn is not None and practice is not None
+            meta = self._meta(practice, reply_seconds=turn.reply_seconds)
+            text = turn.text
+        payload = await self.rasa.send(session_id, text, meta)
+        await self._store_reaction(session_id, turn_id, payload)
+        return self._view(session_id, practice.mode, payload)
+
+    @staticmethod
+    def _meta(practice: PracticeSession, **extra: Any) -> dict[str, Any]:
+        return {
+            "persona": practice.persona_id,
+            "lang": practice.language,
+            "mode": practice.mode,
+            **extra,
+        }
+
     async def _store_reaction(
         self, session_id: str, trainee_turn_id: int | None, payload: dict[str, Any]
     ) -> None:
+        if payload.get("error"):
+            raise ConversationError(payload["error"], payload.get("message") or payload["error"])
         async with self.sessionmaker.begin() as db:
             if trainee_turn_id is not None:
                 turn = await db.get(Turn, trainee_turn_id)
@@ -186,12 +401,11 @@ class ConversationService:
                     turn.status = "done"
                     turn.moves = (payload.get("analysis") or {}).get("moves")
                     turn.rating = payload.get("rating")
-            index = await SessionRepository(db).next_turn_index(session_id)
             if payload.get("customer"):
                 db.add(
                     Turn(
                         session_id=session_id,
-                        index=index,
+                        index=await SessionRepository(db).next_turn_index(session_id),
                         role="customer",
                         text=payload["customer"],
                         state=payload.get("state"),
@@ -209,23 +423,51 @@ class ConversationService:
                     practice.rubric_version = scorecard.get("rubric_version")
 
     @staticmethod
-    def _view(session_id: str, payload: dict[str, Any]) -> TurnView:
+    def _view(session_id: str, mode: str, payload: dict[str, Any]) -> TurnView:
+        rating = payload.get("rating") or None
+        tip = (rating or {}).get("tip") or {}
         return TurnView(
             session_id=session_id,
             customer=payload.get("customer"),
+            mode=mode,
             stage=payload.get("stage"),
             ended=bool(payload.get("ended")),
             outcome=payload.get("outcome"),
             state=payload.get("state") or {},
-            analysis=payload.get("analysis"),
-            rating=payload.get("rating"),
+            analysis=payload.get("analysis") if mode == "practice" else None,
+            # Assessment mode shows nothing until the end; the rating is still stored.
+            rating=rating if mode == "practice" else None,
+            hint=tip.get("text") if mode == "practice" else None,
             scorecard=payload.get("scorecard"),
         )
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _seconds_since_customer(turns: list[Turn]) -> float | None:
+    last = next((t for t in reversed(turns) if t.role == "customer"), None)
+    return None if last is None else round((_now() - _aware(last.at)).total_seconds(), 3)
 
 
-__all__ = ["ConversationError", "ConversationService", "RasaUnavailable", "TurnView"]
+def _summary(practice: PracticeSession, turns: int) -> SessionSummary:
+    return SessionSummary(
+        session_id=practice.id,
+        persona_id=practice.persona_id,
+        persona_type=practice.persona_type,
+        language=practice.language,
+        mode=practice.mode,
+        status=practice.status,
+        outcome=practice.outcome,
+        overall=practice.overall_score,
+        started_at=_aware(practice.started_at),
+        turns=turns,
+    )
+
+
+__all__ = [
+    "ConversationError",
+    "ConversationService",
+    "RasaUnavailable",
+    "SessionDetail",
+    "SessionSummary",
+    "TraineeView",
+    "TurnView",
+]

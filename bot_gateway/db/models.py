@@ -31,6 +31,18 @@ class Timestamped:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Cohort(Timestamped, Base):
+    """A training group; trainees join it with its invite code (typed, or a Telegram deep link)."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    invite_code: Mapped[str] = mapped_column(String(40), unique=True)
+
+    trainees: Mapped[list[Trainee]] = relationship(back_populates="cohort")
+
+
 class Trainee(Timestamped, Base):
     """Someone who practises, known by the channel they came from."""
 
@@ -42,7 +54,9 @@ class Trainee(Timestamped, Base):
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(120))
     interface_lang: Mapped[str] = mapped_column(String(2), default="zh")
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
 
+    cohort: Mapped[Cohort | None] = relationship(back_populates="trainees")
     sessions: Mapped[list[PracticeSession]] = relationship(back_populates="trainee")
 
 

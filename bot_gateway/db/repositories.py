@@ -45,6 +45,16 @@ class SessionRepository:
         )
         return result.all()
 
+    async def turn_counts(self, session_ids: list[str]) -> dict[str, int]:
+        if not session_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Turn.session_id, func.count())
+            .where(Turn.session_id.in_(session_ids))
+            .group_by(Turn.session_id)
+        )
+        return {session_id: count for session_id, count in rows.all()}
+
     async def next_turn_index(self, session_id: str) -> int:
         last = await self.session.scalar(
             select(func.max(Turn.index)).where(Turn.session_id == session_id)

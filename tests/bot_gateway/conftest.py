@@ -25,6 +25,14 @@ class FakeRasa:
             raise RasaUnavailable("connection refused")
         self.sent.append((sender, text, metadata))
         turn = len([s for s in self.sent if s[0] == sender])
+        if text == "/trainee_silent":
+            return {
+                "type": "counterpart.turn",
+                "customer": "喂？还在吗？",
+                "state": {"anger": 0.6},
+                "ended": False,
+                "reaction": "silence",
+            }
         ended = text == "/end_practice" or (self.end_after is not None and turn > self.end_after)
         return {
             "type": "counterpart.turn",
@@ -43,6 +51,8 @@ class FakePersona:
     id = "angry_zh_test"
     type = "angry"
     language = "zh"
+    difficulty = "medium"
+    silence_timeout_seconds = 60.0
 
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "type": self.type, "language": self.language}

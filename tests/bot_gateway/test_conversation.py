@@ -124,3 +124,107 @@ async def test_unknown_persona_is_refused(service: ConversationService) -> None:
     with pytest.raises(ConversationError) as error:
         await service.start(trainee, "nobody")
     assert error.value.code == "unknown_persona"
+
+
+async def test_a_pending_reply_is_delivered_once_rasa_is_back(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test")
+    service.rasa.down = True
+    with pytest.raises(RasaUnavailable):
+        await service.reply(view.session_id, "请问订单号是多少？", trainee_id=trainee)
+    service.rasa.down = False
+    answer = await service.reply(view.session_id, "我马上帮您查。", trainee_id=trainee)
+    assert answer.customer
+    sent = [text for _, text, _ in service.rasa.sent]
+    assert sent[-2:] == ["请问订单号是多少？", "我马上帮您查。"]
+    turns = await _turns(service, view.session_id)
+    assert [t.role for t in turns] == ["customer", "trainee", "customer", "trainee", "customer"]
+    assert all(t.status == "done" for t in turns)
+
+
+async def test_retry_sends_the_waiting_reply(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test")
+    assert await service.retry(view.session_id, trainee_id=trainee) is None
+    service.rasa.down = True
+    with pytest.raises(RasaUnavailable):
+        await service.reply(view.session_id, "您好", trainee_id=trainee)
+    service.rasa.down = False
+    answer = await service.retry(view.session_id, trainee_id=trainee)
+    assert answer is not None and answer.customer
+    assert [t.role for t in await _turns(service, view.session_id)] == [
+        "customer",
+        "trainee",
+        "customer",
+    ]
+
+
+async def test_assessment_mode_hides_ratings_until_the_end(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test", mode="assessment")
+    answer = await service.reply(view.session_id, "您好", trainee_id=trainee)
+    assert answer.rating is None and answer.hint is None and answer.analysis is None
+    turns = await _turns(service, view.session_id)
+    assert turns[1].rating["overall"] == 70  # stored for the supervisor all the same
+    final = await service.end(view.session_id, trainee_id=trainee)
+    assert final.scorecard["overall"] == 72
+
+
+async def test_practice_mode_shows_the_tip_as_a_hint(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test")
+    assert "开放式问题" in await service.hint(view.session_id, trainee_id=trainee)
+    answer = await service.reply(view.session_id, "您好", trainee_id=trainee)
+    assert answer.hint == "tip"
+    assert await service.hint(view.session_id, trainee_id=trainee) == "tip"
+
+
+async def test_silence_lets_the_customer_react(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test")
+    nudge = await service.silence(view.session_id, 75, trainee_id=trainee)
+    assert nudge.customer == "喂？还在吗？"
+    assert service.rasa.sent[-1][1:] == (
+        "/trainee_silent",
+        {"persona": "angry_zh_test", "lang": "zh", "mode": "practice", "silence_seconds": 75},
+    )
+
+
+async def test_invite_codes_put_trainees_in_cohorts(service: ConversationService) -> None:
+    await service.create_cohort("Spring 2027", "SPRING27")
+    trainee = await service.register("telegram", "42", "Wang Fang", cohort_code="SPRING27")
+    assert (await service.trainee(trainee)).cohort == "Spring 2027"
+    with pytest.raises(ConversationError) as error:
+        await service.register("telegram", "43", "Zhao Lei", cohort_code="NOPE")
+    assert error.value.code == "unknown_cohort"
+
+
+async def test_history_lists_sessions_newest_first_with_scores(
+    service: ConversationService,
+) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    first = await service.start(trainee, "angry_zh_test")
+    await service.end(first.session_id, trainee_id=trainee)
+    second = await service.start(trainee, "angry_zh_test")
+    history = await service.history(trainee)
+    assert [h.session_id for h in history] == [second.session_id, first.session_id]
+    assert (history[1].status, history[1].overall) == ("ended", 72)
+    detail = await service.detail(first.session_id, trainee_id=trainee)
+    assert detail.scorecard["overall"] == 72 and detail.mood[0] == 0.5
+
+
+async def test_starting_again_abandons_the_previous_session(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    first = await service.start(trainee, "angry_zh_test")
+    second = await service.start(trainee, "angry_zh_test")
+    assert await service.active_session(trainee) == second.session_id
+    with pytest.raises(ConversationError):
+        await service.reply(first.session_id, "hello", trainee_id=trainee)
+
+
+async def test_interface_language_is_remembered(service: ConversationService) -> None:
+    trainee = await service.register("telegram", "42", "Wang Fang")
+    await service.set_interface_lang(trainee, "en")
+    assert (await service.trainee(trainee)).interface_lang == "en"
+    with pytest.raises(ConversationError):
+        await service.set_interface_lang(trainee, "fr")
