@@ -112,12 +112,13 @@ def clean_reply(text: str | None) -> str:
 
 
 def mood_of(state: dict[str, Any] | None) -> float | None:
-    """The customer's irritation (0 calm … 1 furious) from a persona state, if it has one."""
-    if not state:
-        return None
-    mood = state.get("mood") if isinstance(state.get("mood"), dict) else state
-    value = mood.get("anger")
-    return round(float(value), 3) if isinstance(value, int | float) else None
+    """The customer's anger from a persona state, scaled to 0 (calm) … 1 (furious).
+
+    The persona engine keeps mood values on a 0–100 scale under ``state["mood"]``.
+    """
+    mood = (state or {}).get("mood")
+    value = mood.get("anger") if isinstance(mood, dict) else None
+    return round(float(value) / 100, 3) if isinstance(value, int | float) else None
 
 
 class ConversationService:

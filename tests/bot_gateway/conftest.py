@@ -29,7 +29,7 @@ class FakeRasa:
             return {
                 "type": "counterpart.turn",
                 "customer": "喂？还在吗？",
-                "state": {"anger": 0.6},
+                "state": {"mood": {"anger": 60.0}},
                 "ended": False,
                 "reaction": "silence",
             }
@@ -37,7 +37,7 @@ class FakeRasa:
         return {
             "type": "counterpart.turn",
             "customer": f"customer line {turn}",
-            "state": {"anger": 0.5, "turn": turn},
+            "state": {"mood": {"anger": 50.0}, "turn": turn},
             "stage": "venting",
             "ended": ended,
             "outcome": "resolved" if ended else None,
