@@ -27,6 +27,10 @@ MODEL := rasa_project/models/counterpart.tar.gz
 MODEL_INPUTS := $(sort rasa_project/config.yml $(shell find rasa_project/domain rasa_project/data -name '*.yml' 2>/dev/null))
 MODEL_STAMP := rasa_project/models/fingerprint-$(call hash,$(MODEL_INPUTS))
 
+# Feature fragments (mk/*.mk) add targets and may append setup steps to SETUP_EXTRAS.
+SETUP_EXTRAS :=
+include $(sort $(wildcard mk/*.mk))
+
 ##@ Everyday
 
 .PHONY: help
@@ -49,7 +53,7 @@ test: setup ## Lint, unit tests (both envs), Rasa data validation, integration t
 ##@ Setup
 
 .PHONY: setup
-setup: $(APP_ENV) $(RASA_ENV) $(SYSTEM) ## Create both Python environments and system packages (idempotent)
+setup: $(APP_ENV) $(RASA_ENV) $(SYSTEM) $(SETUP_EXTRAS) ## Create both Python environments and system packages (idempotent)
 
 $(UV):
 	@echo "==> bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
@@ -121,4 +125,3 @@ test-actions: setup $(MODEL) ## Action-server and batch tests in the rasa env
 test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns
 	$(APP_PY) -m pytest -m integration
 
--include mk/*.mk

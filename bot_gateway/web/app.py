@@ -31,12 +31,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url)
         rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
         app.state.rasa = rasa
-        app.state.conversations = ConversationService(
+        service = ConversationService(
             rasa, create_sessionmaker(engine), PersonaLibrary(settings.persona_library_dir)
         )
+        app.state.conversations = service
+        stop_telegram = None
+        if settings.telegram_bot_token:
+            from bot_gateway.telegram import start_telegram
+
+            # Long polling, or a webhook route on this app when TELEGRAM_WEBHOOK_URL is set.
+            stop_telegram = await start_telegram(app, settings, service)
         try:
             yield
         finally:
+            if stop_telegram is not None:
+                await stop_telegram()
             await rasa.aclose()
             await engine.dispose()
 
