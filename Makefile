@@ -94,12 +94,12 @@ $(MODEL): $(MODEL_STAMP)
 
 $(MODEL_STAMP): | $(RASA_ENV)
 	@echo "==> training the Rasa model (config, domain or data changed)"
-	cd rasa_project && $(RASA) train --fixed-model-name counterpart --out models
+	cd rasa_project && $(RASA) train --domain domain --fixed-model-name counterpart --out models
 	@rm -f rasa_project/models/fingerprint-* && touch $@
 
 .PHONY: validate-data
 validate-data: setup ## Check the Rasa domain, NLU data and rules for consistency
-	cd rasa_project && $(RASA) data validate --fail-on-warnings
+	cd rasa_project && $(RASA) data validate --domain domain --fail-on-warnings
 
 ##@ Quality
 

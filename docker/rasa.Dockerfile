@@ -14,7 +14,7 @@ COPY bot_gateway/__init__.py bot_gateway/__init__.py
 RUN uv pip install --system --no-cache --no-deps -e .
 COPY rasa_project rasa_project
 WORKDIR /app/rasa_project
-RUN rasa train --fixed-model-name counterpart --out models
+RUN rasa train --domain domain --fixed-model-name counterpart --out models
 RUN useradd --create-home counterpart && chown -R counterpart /app
 USER counterpart
 EXPOSE 5005 5055
