@@ -304,6 +304,15 @@ class ConversationService:
         await self._store_reaction(session_id, None, payload)
         return self._view(session_id, practice.mode, payload)
 
+    async def silence_timeout(self, session_id: str, *, trainee_id: int | None) -> float | None:
+        """How long this session's customer waits for the trainee before reacting."""
+        async with self.sessionmaker() as db:
+            practice = await self._active(db, session_id, trainee_id)
+        try:
+            return float(self.library.get(practice.persona_id).silence_timeout_seconds)
+        except KeyError:
+            return None
+
     async def hint(self, session_id: str, *, trainee_id: int | None) -> str:
         """The tip of the latest rated reply, or the first step of the method before any reply."""
         async with self.sessionmaker() as db:

@@ -70,11 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RasaUnavailable)
     async def _rasa_unavailable(_request: Request, _exc: RasaUnavailable) -> JSONResponse:
         return JSONResponse(
-            {
-                "error": "customer_unavailable",
-                "message": "The simulated customer is not reachable right now. "
-                "Your reply is saved; try again in a moment.",
-            },
+            {"error": "customer_unavailable", "message": routes.UNAVAILABLE["en"]},
             status_code=503,
         )
 

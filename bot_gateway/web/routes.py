@@ -1,20 +1,43 @@
-"""HTTP routes of the web chat: they translate HTTP to the conversation service."""
+"""HTTP and WebSocket routes of the web chat: they translate to the conversation service.
+
+A trainee signs in with a name (and a cohort invite code if they have one); the signed session
+cookie carries their id. The conversation itself runs over a WebSocket; the same steps are also
+offered as plain JSON endpoints for scripts and for browsers that cannot keep a socket open.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+import structlog
+from fastapi import (
+    APIRouter,
+    Depends,
+    HTTPException,
+    Query,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+)
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from bot_gateway.conversation import ConversationService
+from bot_gateway.charts import mood_chart_png
+from bot_gateway.conversation import ConversationError, ConversationService, TurnView
+from bot_gateway.rasa_client import RasaUnavailable
 
+log = structlog.get_logger(__name__)
 router = APIRouter()
 INDEX_PAGE = Path(__file__).resolve().parent / "templates" / "index.html"
+UNAVAILABLE = {
+    "zh": "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送，请稍后再试。",
+    "en": "The simulated customer is not reachable right now. Your reply is saved and will be "
+    "delivered when it is back; try again in a moment.",
+}
 
 
 def conversations(request: Request) -> ConversationService:
@@ -24,21 +47,29 @@ def conversations(request: Request) -> ConversationService:
 Conversations = Annotated[ConversationService, Depends(conversations)]
 
 
+def signed_in(request: Request) -> int:
+    trainee_id = request.session.get("trainee_id")
+    if not isinstance(trainee_id, int):
+        raise HTTPException(401, detail="Please sign in first.")
+    return trainee_id
+
+
+TraineeId = Annotated[int, Depends(signed_in)]
+
+
+class SignInRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    cohort_code: str = Field(default="", max_length=40)
+    lang: Literal["zh", "en"] | None = None
+
+
 class StartRequest(BaseModel):
     persona_id: str
     mode: Literal["practice", "assessment"] = "practice"
-    name: str = Field(default="", max_length=120)
 
 
 class ReplyRequest(BaseModel):
     text: str = Field(max_length=20_000)
-
-
-async def _trainee_id(request: Request, service: ConversationService, name: str) -> int:
-    web_id = request.session.setdefault("web_id", secrets.token_urlsafe(12))
-    trainee_id = await service.register("web", web_id, name.strip() or "web trainee")
-    request.session["trainee_id"] = trainee_id
-    return trainee_id
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -51,28 +82,193 @@ async def healthz(request: Request) -> dict[str, Any]:
     return {"status": "ok", "rasa_ready": await request.app.state.rasa.is_ready()}
 
 
+@router.post("/api/signin")
+async def sign_in(body: SignInRequest, request: Request, service: Conversations) -> dict[str, Any]:
+    web_id = request.session.get("web_id") or secrets.token_urlsafe(12)
+    trainee_id = await service.register(
+        "web",
+        web_id,
+        body.name.strip(),
+        cohort_code=body.cohort_code.strip() or None,
+        interface_lang=body.lang,
+    )
+    request.session.update(web_id=web_id, trainee_id=trainee_id)
+    return asdict(await service.trainee(trainee_id))
+
+
+@router.post("/api/signout")
+async def sign_out(request: Request) -> dict[str, bool]:
+    request.session.clear()
+    return {"signed_out": True}
+
+
+@router.get("/api/me")
+async def me(trainee_id: TraineeId, service: Conversations) -> dict[str, Any]:
+    return asdict(await service.trainee(trainee_id))
+
+
 @router.get("/api/personas")
-async def list_personas(service: Conversations, lang: str | None = None) -> list[dict[str, Any]]:
-    return service.personas(lang)
+async def list_personas(
+    service: Conversations,
+    lang: str | None = None,
+    persona_type: Annotated[str | None, Query(alias="type")] = None,
+    difficulty: str | None = None,
+) -> list[dict[str, Any]]:
+    return service.personas(lang, persona_type, difficulty)
+
+
+@router.get("/api/history")
+async def history(trainee_id: TraineeId, service: Conversations) -> list[dict[str, Any]]:
+    return [asdict(item) for item in await service.history(trainee_id, limit=30)]
 
 
 @router.post("/api/sessions")
 async def start_session(
-    body: StartRequest, request: Request, service: Conversations
+    body: StartRequest, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
-    trainee_id = await _trainee_id(request, service, body.name)
     return asdict(await service.start(trainee_id, body.persona_id, body.mode))
+
+
+@router.get("/api/sessions/{session_id}")
+async def session_detail(
+    session_id: str, trainee_id: TraineeId, service: Conversations
+) -> dict[str, Any]:
+    return asdict(await service.detail(session_id, trainee_id=trainee_id))
+
+
+@router.get("/api/sessions/{session_id}/mood.png")
+async def mood_chart(
+    session_id: str, trainee_id: TraineeId, service: Conversations, lang: str = "en"
+) -> Response:
+    detail = await service.detail(session_id, trainee_id=trainee_id)
+    png = await asyncio.to_thread(mood_chart_png, detail.mood, lang)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 @router.post("/api/sessions/{session_id}/replies")
 async def send_reply(
-    session_id: str, body: ReplyRequest, request: Request, service: Conversations
+    session_id: str, body: ReplyRequest, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
-    owner = request.session.get("trainee_id")
-    return asdict(await service.reply(session_id, body.text, trainee_id=owner))
+    return asdict(await service.reply(session_id, body.text, trainee_id=trainee_id))
+
+
+@router.post("/api/sessions/{session_id}/hint")
+async def hint(session_id: str, trainee_id: TraineeId, service: Conversations) -> dict[str, str]:
+    return {"hint": await service.hint(session_id, trainee_id=trainee_id)}
 
 
 @router.post("/api/sessions/{session_id}/end")
-async def end_session(session_id: str, request: Request, service: Conversations) -> dict[str, Any]:
-    owner = request.session.get("trainee_id")
-    return asdict(await service.end(session_id, trainee_id=owner))
+async def end_session(
+    session_id: str, trainee_id: TraineeId, service: Conversations
+) -> dict[str, Any]:
+    return asdict(await service.end(session_id, trainee_id=trainee_id))
+
+
+# ---------------------------------------------------------------------------- WebSocket
+
+
+class ChatSocket:
+    """One browser tab talking to one practice session.
+
+    Client → server: {"type": "reply", "text"} | {"type": "hint"} | {"type": "end"} |
+    {"type": "retry"}. Server → client: {"type": "typing"} | {"type": "turn", ...TurnView} |
+    {"type": "hint", "text"} | {"type": "error", "code", "message"}.
+    The customer reacts on their own when the trainee stays silent for the persona's timeout.
+    """
+
+    def __init__(
+        self, socket: WebSocket, service: ConversationService, trainee_id: int, session_id: str
+    ) -> None:
+        self.socket = socket
+        self.service = service
+        self.trainee_id = trainee_id
+        self.session_id = session_id
+        self.lang = "en"
+        self.silence_timeout: float | None = None
+
+    async def run(self) -> None:
+        trainee = await self.service.trainee(self.trainee_id)
+        self.lang = trainee.interface_lang
+        self.silence_timeout = await self.service.silence_timeout(
+            self.session_id, trainee_id=self.trainee_id
+        )
+        silent_for = 0.0
+        while True:
+            try:
+                if self.silence_timeout:
+                    message = await asyncio.wait_for(
+                        self.socket.receive_json(), self.silence_timeout
+                    )
+                else:
+                    message = await self.socket.receive_json()
+            except TimeoutError:
+                silent_for += self.silence_timeout or 0
+                if await self._step(
+                    self.service.silence(self.session_id, silent_for, trainee_id=self.trainee_id)
+                ):
+                    return
+                continue
+            silent_for = 0.0
+            kind = message.get("type") if isinstance(message, dict) else None
+            if kind == "reply":
+                step = self.service.reply(
+                    self.session_id, message.get("text"), trainee_id=self.trainee_id
+                )
+            elif kind == "end":
+                step = self.service.end(self.session_id, trainee_id=self.trainee_id)
+            elif kind == "retry":
+                step = self.service.retry(self.session_id, trainee_id=self.trainee_id)
+            elif kind == "hint":
+                await self._hint()
+                continue
+            else:
+                await self._error("bad_message", "Unknown message type.")
+                continue
+            if await self._step(step):
+                return
+
+    async def _step(self, step: Any) -> bool:
+        """Run one conversation step; True when the session has ended."""
+        await self.socket.send_json({"type": "typing"})
+        try:
+            view: TurnView | None = await step
+        except ConversationError as exc:
+            await self._error(exc.code, str(exc))
+            return exc.code in {"ended", "unknown_session"}
+        except RasaUnavailable:
+            await self._error("customer_unavailable", UNAVAILABLE[self.lang])
+            return False
+        if view is None:
+            await self.socket.send_json({"type": "idle"})
+            return False
+        await self.socket.send_json({"type": "turn", **asdict(view)})
+        return view.ended
+
+    async def _hint(self) -> None:
+        try:
+            text = await self.service.hint(self.session_id, trainee_id=self.trainee_id)
+        except ConversationError as exc:
+            await self._error(exc.code, str(exc))
+            return
+        await self.socket.send_json({"type": "hint", "text": text})
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.socket.send_json({"type": "error", "code": code, "message": message})
+
+
+@router.websocket("/ws/sessions/{session_id}")
+async def chat_socket(socket: WebSocket, session_id: str) -> None:
+    trainee_id = socket.session.get("trainee_id")
+    await socket.accept()
+    if not isinstance(trainee_id, int):
+        await socket.send_json({"type": "error", "code": "signed_out", "message": "Sign in."})
+        await socket.close(code=4401)
+        return
+    chat = ChatSocket(socket, socket.app.state.conversations, trainee_id, session_id)
+    try:
+        await chat.run()
+    except ConversationError as exc:
+        await chat._error(exc.code, str(exc))
+    except WebSocketDisconnect:
+        return
+    await socket.close()

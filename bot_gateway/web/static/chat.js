@@ -1,27 +1,88 @@
-// Web chat: pick a persona, talk to the simulated customer, see hints and the final score.
+// Counterpart web chat: sign in, pick a customer, talk over a WebSocket, see hints and the scorecard.
 "use strict";
 
 const TEXT = {
-  zh: { pick: "选择一位顾客开始练习", name: "你的名字", persona: "顾客", mode: "模式",
-        practice: "练习（每句都有提示）", assessment: "考核（结束时评分）", start: "开始",
-        send: "发送", end: "结束并评分", result: "练习结果", again: "再练一次",
-        typing: "顾客正在输入…", score: "总分", outcome: "结果", toggle: "EN", failed: "出错了" },
-  en: { pick: "Pick a customer to practise with", name: "Your name", persona: "Customer",
-        mode: "Mode", practice: "Practice (a hint after each reply)",
-        assessment: "Assessment (scored at the end)", start: "Start", send: "Send",
-        end: "End and score", result: "Result", again: "Practise again",
-        typing: "The customer is typing…", score: "Overall", outcome: "Outcome", toggle: "中文",
-        failed: "Something went wrong" },
+  zh: {
+    welcome: "欢迎来练习客户沟通", name: "你的名字", cohort: "班级邀请码（没有可不填）", signin: "进入",
+    pick: "选择一位顾客", language: "语言", type: "类型", difficulty: "难度", any: "全部",
+    easy: "简单", medium: "中等", hard: "困难", mode: "模式",
+    practice: "练习：每句回复后给提示", assessment: "考核：结束后统一评分", start: "开始对话",
+    send: "发送", hint: "提示", end: "结束并评分", placeholder: "输入你的回复…",
+    result: "练习结果", dimensions: "各项得分", steps: "五步法", strengths: "做得好的",
+    improve: "可以改进的", again: "再练一次", history: "记录", back: "返回",
+    typing: "顾客正在输入…", reconnecting: "连接中断，正在重连…", toggle: "EN",
+    hello: (n) => `你好，${n}`, overall: "总分", outcome: "结果", noHistory: "还没有练习记录。",
+    failed: "出错了", open: "进行中",
+    errors: {
+      empty: "回复是空的，请输入内容。", too_long: "回复太长了，请精简到 2000 字以内。",
+      customer_unavailable: "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送。",
+      ended: "这次练习已经结束。", unknown_cohort: "邀请码不正确，请向培训师确认。",
+      unknown_session: "找不到这次练习，请重新开始。", signed_out: "请先登录。",
+    },
+    outcomes: { resolved: "顾客满意，问题解决", escalated: "顾客升级投诉", walked_away: "顾客离开了",
+                turn_limit: "轮次用完", null: "未完成" },
+    dims: { listening: "倾听与理解", empathy: "共情", questioning: "提问", confirmation: "确认",
+            solution: "解决方案", follow_up: "跟进与结束", language: "语言与专业", responsiveness: "响应速度" },
+    stepNames: { listen: "倾听", understand: "理解", confirm: "确认", solve: "解决", follow_up: "跟进" },
+    types: { angry: "气愤型", arrogant: "傲慢型", doubtful: "疑惑型", silent: "沉默型",
+             talkative: "健谈型", male_shopper: "男性顾客", female_shopper: "女性顾客" },
+    kinds: { pre_sales: "售前", after_sales: "售后" },
+  },
+  en: {
+    welcome: "Practise customer conversations", name: "Your name",
+    cohort: "Cohort invite code (optional)", signin: "Continue", pick: "Pick a customer",
+    language: "Language", type: "Type", difficulty: "Difficulty", any: "Any", easy: "Easy",
+    medium: "Medium", hard: "Hard", mode: "Mode", practice: "Practice: a hint after each reply",
+    assessment: "Assessment: scored at the end", start: "Start", send: "Send", hint: "Hint",
+    end: "End and score", placeholder: "Type your reply…", result: "Result",
+    dimensions: "Dimensions", steps: "Five steps", strengths: "What went well",
+    improve: "What to improve", again: "Practise again", history: "History", back: "Back",
+    typing: "The customer is typing…", reconnecting: "Connection lost, reconnecting…",
+    toggle: "中文", hello: (n) => `Hello, ${n}`, overall: "Overall", outcome: "Outcome",
+    noHistory: "No practice sessions yet.", failed: "Something went wrong", open: "in progress",
+    errors: {
+      empty: "The reply is empty.", too_long: "The reply is too long; keep it under 2000 characters.",
+      customer_unavailable: "The simulated customer is not reachable right now. Your reply is saved and will be delivered when it is back.",
+      ended: "This practice session has ended.", unknown_cohort: "That invite code is not valid; check it with your trainer.",
+      unknown_session: "This practice session cannot be found; start a new one.", signed_out: "Please sign in.",
+    },
+    outcomes: { resolved: "Resolved: the customer is satisfied", escalated: "Escalated",
+                walked_away: "The customer walked away", turn_limit: "Out of turns", null: "Not finished" },
+    dims: { listening: "Listening", empathy: "Empathy", questioning: "Questioning",
+            confirmation: "Confirmation", solution: "Solution", follow_up: "Follow-up",
+            language: "Language", responsiveness: "Responsiveness" },
+    stepNames: { listen: "Listen", understand: "Understand", confirm: "Confirm", solve: "Solve", follow_up: "Follow up" },
+    types: { angry: "Angry", arrogant: "Arrogant", doubtful: "Doubtful", silent: "Silent",
+             talkative: "Talkative", male_shopper: "Male shopper", female_shopper: "Female shopper" },
+    kinds: { pre_sales: "pre-sales", after_sales: "after-sales" },
+  },
 };
-let lang = localStorage.getItem("counterpart.lang") || (navigator.language.startsWith("zh") ? "zh" : "en");
-let sessionId = null;
-let mode = "practice";
+
 const $ = (id) => document.getElementById(id);
+const state = {
+  lang: localStorage.getItem("counterpart.lang") || (navigator.language.startsWith("zh") ? "zh" : "en"),
+  me: null, personas: [], selected: null, sessionId: null, mode: "practice", socket: null,
+  retries: 0, ended: false, pendingText: null,
+};
+const t = () => TEXT[state.lang];
+
+function show(section) {
+  for (const id of ["signin", "setup", "chat", "result", "history"]) $(id).hidden = id !== section;
+  $("nav-history").hidden = !state.me;
+}
 
 function applyLanguage() {
-  document.documentElement.lang = lang;
-  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = TEXT[lang][el.dataset.i18n]; });
-  $("lang-toggle").textContent = TEXT[lang].toggle;
+  document.documentElement.lang = state.lang;
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t()[el.dataset.i18n]; });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t()[el.dataset.i18nPlaceholder]; });
+  $("lang-toggle").textContent = t().toggle;
+  if (state.me) $("hello").textContent = t().hello(state.me.display_name);
+  fillTypes();
+  renderPersonas();
+}
+
+function errorText(data) {
+  return t().errors[data.error || data.code] || data.message || data.detail || t().failed;
 }
 
 async function api(path, body) {
@@ -31,7 +92,7 @@ async function api(path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.message || TEXT[lang].failed);
+  if (!response.ok) { const error = new Error(errorText(data)); error.status = response.status; throw error; }
   return data;
 }
 
@@ -40,84 +101,237 @@ function addMessage(kind, text) {
   item.className = `msg ${kind}`;
   item.textContent = text;
   $("messages").appendChild(item);
-  item.scrollIntoView({ block: "end" });
+  item.scrollIntoView({ block: "end", behavior: "smooth" });
+  return item;
+}
+
+// ---------------------------------------------------------------- sign in and persona choice
+
+async function loadMe() {
+  try { state.me = await api("/api/me"); } catch { state.me = null; }
+  if (!state.me) { show("signin"); return; }
+  $("hello").textContent = t().hello(state.me.display_name);
+  await loadPersonas();
+  show("setup");
 }
 
 async function loadPersonas() {
-  const personas = await api("/api/personas");
-  const select = $("persona");
-  select.replaceChildren(...personas.map((p) => {
-    const option = new Option(`${p.name} · ${p.type} · ${p.language} · ${p.difficulty}`, p.id);
-    option.title = p.description || "";
-    return option;
+  state.personas = await api("/api/personas");
+  fillTypes();
+  renderPersonas();
+}
+
+function fillTypes() {
+  const select = $("filter-type");
+  const current = select.value;
+  const types = [...new Set(state.personas.map((p) => p.type))].sort();
+  select.replaceChildren(new Option(t().any, ""), ...types.map((type) => new Option(t().types[type] || type, type)));
+  select.value = current;
+}
+
+function renderPersonas() {
+  const lang = $("filter-lang").value, type = $("filter-type").value, difficulty = $("filter-difficulty").value;
+  const shown = state.personas.filter((p) => (!lang || p.language === lang) && (!type || p.type === type)
+    && (!difficulty || p.difficulty === difficulty));
+  $("personas").replaceChildren(...shown.map((p) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.persona = p.id;
+    button.setAttribute("aria-pressed", String(state.selected === p.id));
+    const title = document.createElement("strong");
+    title.textContent = `${p.name} · ${t().types[p.type] || p.type}`;
+    const meta = document.createElement("small");
+    meta.textContent = `${p.language === "zh" ? "中文" : "English"} · ${t()[p.difficulty] || p.difficulty} · ${t().kinds[p.scenario_kind] || ""}`;
+    const description = document.createElement("small");
+    description.textContent = p.description || "";
+    button.append(title, meta, description);
+    button.addEventListener("click", () => { state.selected = p.id; $("start").disabled = false; renderPersonas(); });
+    item.appendChild(button);
+    return item;
   }));
 }
 
-function showTurn(turn) {
-  if (turn.customer) addMessage("customer", turn.customer);
-  if (mode === "practice" && turn.rating && turn.rating.tip && turn.rating.tip.text) {
-    addMessage("hint", `💡 ${turn.rating.tip.text}`);
-  }
-  if (turn.ended) showResult(turn);
+// ---------------------------------------------------------------- the conversation
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const socket = new WebSocket(`${scheme}://${location.host}/ws/sessions/${state.sessionId}`);
+  state.socket = socket;
+  socket.addEventListener("open", () => { state.retries = 0; $("status").textContent = ""; setBusy(false); });
+  socket.addEventListener("message", (event) => onServerMessage(JSON.parse(event.data)));
+  socket.addEventListener("close", () => {
+    if (state.ended || state.socket !== socket) return;
+    $("status").textContent = t().reconnecting;
+    setBusy(true);
+    const delay = Math.min(1000 * 2 ** state.retries++, 10000);
+    setTimeout(() => { if (!state.ended && state.socket === socket) connect(); }, delay);
+  });
 }
 
-function showResult(turn) {
-  const card = turn.scorecard || {};
-  $("score").textContent = `${TEXT[lang].score}: ${card.overall ?? "–"} · ${TEXT[lang].outcome}: ${turn.outcome ?? "–"}`;
-  $("result").hidden = false;
-  $("reply-form").hidden = true;
-  $("end").hidden = true;
+function setBusy(busy) {
+  $("send").disabled = busy;
+  $("hint").disabled = busy;
+  $("end").disabled = busy;
 }
 
-async function busy(work) {
-  $("status").textContent = TEXT[lang].typing;
-  document.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-  try { await work(); } catch (error) { addMessage("error", error.message); }
-  finally {
-    $("status").textContent = "";
-    document.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+function onServerMessage(message) {
+  if (message.type === "typing") { $("status").textContent = t().typing; setBusy(true); return; }
+  $("status").textContent = "";
+  setBusy(false);
+  if (message.type === "turn") {
+    document.querySelectorAll(".msg.pending").forEach((el) => el.classList.remove("pending"));
+    if (state.pendingText !== null) { $("reply").value = ""; state.pendingText = null; }
+    if (message.customer) addMessage("customer", message.customer);
+    if (message.hint) addMessage("hint", `💡 ${message.hint}`);
+    if (message.ended) finish(message);
+  } else if (message.type === "hint") {
+    addMessage("hint", `💡 ${message.text}`);
+  } else if (message.type === "error") {
+    const last = $("messages").lastElementChild;
+    if (!last || last.textContent !== errorText(message)) addMessage("error", errorText(message));
+    if (message.code === "customer_unavailable") {
+      // The server has stored the reply and delivers it first thing once the customer is back.
+      if (state.pendingText !== null) { $("reply").value = ""; state.pendingText = null; }
+      setTimeout(() => { if (!state.ended) send({ type: "retry" }); }, 5000);
+    } else if (state.pendingText !== null) {
+      // Refused (empty, too long …): nothing was stored, so the text stays in the box to fix.
+      document.querySelectorAll(".msg.pending").forEach((el) => el.remove());
+      state.pendingText = null;
+    }
+    if (message.code === "ended") finish({});
   }
 }
+
+function send(message) {
+  if (!state.socket || state.socket.readyState !== WebSocket.OPEN) {
+    addMessage("error", t().reconnecting);
+    return false;
+  }
+  state.socket.send(JSON.stringify(message));
+  return true;
+}
+
+async function startSession() {
+  state.mode = document.querySelector("input[name=mode]:checked").value;
+  const persona = state.personas.find((p) => p.id === state.selected);
+  setBusy(true);
+  try {
+    const turn = await api("/api/sessions", { persona_id: state.selected, mode: state.mode });
+    state.sessionId = turn.session_id;
+    state.ended = false;
+    $("messages").replaceChildren();
+    $("persona-banner").textContent = `${persona.name} · ${t().types[persona.type] || persona.type} · ${t()[state.mode].split("：")[0].split(":")[0]}`;
+    show("chat");
+    addMessage("customer", turn.customer);
+    connect();
+    $("reply").focus();
+  } catch (error) {
+    alert(error.message);
+  } finally { setBusy(false); }
+}
+
+function finish(turn) {
+  state.ended = true;
+  if (state.socket) state.socket.close();
+  showScorecard(state.sessionId, turn.scorecard || {}, turn.outcome);
+}
+
+function showScorecard(sessionId, card, outcome) {
+  $("score").textContent = `${t().overall}: ${card.overall ?? "–"}`;
+  $("outcome").textContent = `${t().outcome}: ${t().outcomes[outcome ?? card.outcome ?? "null"] || outcome}`;
+  $("mood-chart").src = `/api/sessions/${sessionId}/mood.png?lang=${state.lang}`;
+  $("mood-chart").alt = state.lang === "zh" ? "顾客情绪变化图" : "Customer mood chart";
+  const dims = card.dimensions || {};
+  $("dimensions").replaceChildren(...Object.entries(dims).map(([name, value]) => {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = t().dims[name] || name;
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    const fill = document.createElement("i");
+    fill.style.width = `${Math.max(0, Math.min(100, value))}%`;
+    bar.appendChild(fill);
+    const number = document.createElement("b");
+    number.textContent = Math.round(value);
+    item.append(label, bar, number);
+    return item;
+  }));
+  const steps = card.five_steps || {};
+  $("steps").replaceChildren(...Object.keys(t().stepNames).map((step) => {
+    const item = document.createElement("li");
+    item.className = steps[step] ? "done" : "";
+    item.textContent = `${steps[step] ? "✓" : "·"} ${t().stepNames[step]}`;
+    return item;
+  }));
+  const list = (id, items) => $(id).replaceChildren(...(items || []).map((entry) => {
+    const item = document.createElement("li");
+    item.textContent = typeof entry === "string" ? entry : entry.text;
+    return item;
+  }));
+  list("strengths", card.strengths);
+  list("improvements", card.improvements);
+  show("result");
+}
+
+async function showHistory() {
+  const sessions = await api("/api/history");
+  const items = sessions.map((s) => {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = `${s.overall ?? "–"} · ${t().types[s.persona_type] || s.persona_type} · ${t().outcomes[s.outcome ?? "null"] || s.outcome}`;
+    const when = document.createElement("small");
+    when.textContent = `${new Date(s.started_at).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB")} · ${s.turns} · ${s.status === "active" ? t().open : s.mode}`;
+    button.addEventListener("click", async () => {
+      const detail = await api(`/api/sessions/${s.session_id}`);
+      showScorecard(s.session_id, detail.scorecard || {}, s.outcome);
+    });
+    item.append(button, when);
+    return item;
+  });
+  if (!items.length) { const empty = document.createElement("li"); empty.textContent = t().noHistory; items.push(empty); }
+  $("history-list").replaceChildren(...items);
+  show("history");
+}
+
+// ---------------------------------------------------------------- wiring
 
 $("lang-toggle").addEventListener("click", () => {
-  lang = lang === "zh" ? "en" : "zh";
-  localStorage.setItem("counterpart.lang", lang);
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  localStorage.setItem("counterpart.lang", state.lang);
   applyLanguage();
 });
 
-$("start").addEventListener("click", () => busy(async () => {
-  mode = $("mode").value;
-  const turn = await api("/api/sessions", { persona_id: $("persona").value, mode, name: $("name").value });
-  sessionId = turn.session_id;
-  $("setup").hidden = true;
-  $("chat").hidden = false;
-  $("messages").replaceChildren();
-  showTurn(turn);
-}));
+$("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    state.me = await api("/api/signin", { name: $("name").value, cohort_code: $("cohort").value, lang: state.lang });
+    await loadMe();
+  } catch (error) { alert(error.message); }
+});
+
+for (const id of ["filter-lang", "filter-type", "filter-difficulty"]) $(id).addEventListener("change", renderPersonas);
+$("start").addEventListener("click", startSession);
 
 $("reply-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  const text = $("reply").value.trim();
-  if (!text) return;
-  busy(async () => {
-    addMessage("trainee", text);
-    const turn = await api(`/api/sessions/${sessionId}/replies`, { text });
-    $("reply").value = "";  // cleared only once the reply is safely stored and answered
-    showTurn(turn);
-  });
+  const text = $("reply").value;
+  if (!text.trim()) { addMessage("error", t().errors.empty); return; }
+  if (send({ type: "reply", text })) {
+    addMessage("trainee", text.trim()).classList.add("pending");
+    state.pendingText = text;
+  }
 });
-
-$("end").addEventListener("click", () => busy(async () => {
-  showTurn(await api(`/api/sessions/${sessionId}/end`, {}));
-}));
-
-$("again").addEventListener("click", () => {
-  $("result").hidden = true;
-  $("chat").hidden = true;
-  $("reply-form").hidden = false;
-  $("end").hidden = false;
-  $("setup").hidden = false;
+$("reply").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); $("reply-form").requestSubmit(); }
 });
+$("hint").addEventListener("click", () => send({ type: "hint" }));
+$("end").addEventListener("click", () => send({ type: "end" }));
+$("again").addEventListener("click", () => { state.selected = null; $("start").disabled = true; loadMe(); });
+$("nav-history").addEventListener("click", () => showHistory().catch((error) => alert(error.message)));
+$("history-back").addEventListener("click", loadMe);
 
 applyLanguage();
-loadPersonas().catch((error) => addMessage("error", error.message));
+loadMe();
