@@ -62,12 +62,65 @@ def _error(dispatcher: CollectingDispatcher, code: str, message: str) -> list[Ev
     return []
 
 
-def _finish_events(reaction: dict[str, Any], transcript: list[dict[str, Any]]) -> list[EventType]:
+def _finish_events(reaction: dict[str, Any]) -> list[EventType]:
     return [
         SlotSet("persona_state", reaction["state"]),
-        SlotSet("transcript", transcript),
         SlotSet("ended", bool(reaction.get("ended"))),
     ]
+
+
+def mood_0_1(state: dict[str, Any] | None) -> dict[str, float]:
+    """The engine keeps mood on 0-100 under state["mood"]; the rubric reads 0-1 values."""
+    mood = (state or {}).get("mood") or {}
+    return {k: round(float(v) / 100, 3) for k, v in mood.items() if isinstance(v, int | float)}
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
+def transcript_from_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Both sides of the conversation so far, rebuilt from the tracker's events.
+
+    Each customer line was sent with its turn payload (analysis and rating of the reply it
+    answers, persona state after it), so the tracker already holds everything the scorecard
+    needs; keeping a copy in a slot would grow the tracker with every turn.
+    """
+    transcript: list[dict[str, Any]] = []
+    pending_user: dict[str, Any] | None = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text") or ""
+            pending_user = None if text.startswith("/") else event
+        elif kind == "bot":
+            payload = (event.get("data") or {}).get("custom") or {}
+            if payload.get("type") != PAYLOAD_TYPE or payload.get("error"):
+                continue
+            if pending_user is not None and payload.get("analysis") is not None:
+                transcript.append(
+                    {
+                        "role": "trainee",
+                        "text": pending_user.get("text") or "",
+                        "at": _iso(pending_user.get("timestamp")),
+                        "analysis": payload["analysis"],
+                        "rating": payload.get("rating"),
+                        "reply_seconds": (pending_user.get("metadata") or {}).get("reply_seconds"),
+                    }
+                )
+            pending_user = None
+            if payload.get("customer"):
+                transcript.append(
+                    {
+                        "role": "customer",
+                        "text": payload["customer"],
+                        "at": _iso(event.get("timestamp")),
+                        "state": payload.get("state"),
+                    }
+                )
+    return transcript
 
 
 def _scorecard(tracker: Tracker, transcript: list[dict[str, Any]], outcome: str | None) -> dict:
@@ -95,9 +148,6 @@ class ActionStartPractice(Action):
         mode = meta.get("mode") if meta.get("mode") in ("practice", "assessment") else "practice"
         seed = int(meta.get("seed", session_seed(tracker.sender_id)))
         reaction = engine.start(persona, seed)
-        transcript = [
-            {"role": "customer", "text": reaction["line"], "at": _now(), "state": reaction["state"]}
-        ]
         dispatcher.utter_message(
             text=reaction["line"], json_message=_payload(persona.id, reaction, mode=mode)
         )
@@ -105,7 +155,7 @@ class ActionStartPractice(Action):
             SlotSet("persona", persona.id),
             SlotSet("lang", persona.language),
             SlotSet("mode", mode),
-            *_finish_events(reaction, transcript),
+            *_finish_events(reaction),
         ]
 
 
@@ -126,7 +176,7 @@ class ActionCustomerTurn(Action):
             return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
         lang = tracker.get_slot("lang") or persona.language
         meta = _metadata(tracker)
-        transcript = list(tracker.get_slot("transcript") or [])
+        transcript = transcript_from_events(tracker.events)
         last_customer = next((t for t in reversed(transcript) if t["role"] == "customer"), None)
         customer_text = last_customer["text"] if last_customer else ""
 
@@ -150,8 +200,8 @@ class ActionCustomerTurn(Action):
                     "persona_type": persona.type,
                     "mode": tracker.get_slot("mode"),
                     "customer_text": customer_text,
-                    "state_before": state,
-                    "state_after": reaction["state"],
+                    "state_before": mood_0_1(state),
+                    "state_after": mood_0_1(reaction["state"]),
                     "stage": reaction.get("stage"),
                     "turn_index": len(history),
                     "reply_seconds": meta.get("reply_seconds"),
@@ -177,7 +227,7 @@ class ActionCustomerTurn(Action):
         dispatcher.utter_message(
             text=reaction["line"], json_message=_payload(persona.id, reaction, **extra)
         )
-        return _finish_events(reaction, transcript)
+        return _finish_events(reaction)
 
 
 class ActionEndPractice(Action):
@@ -193,7 +243,7 @@ class ActionEndPractice(Action):
             persona = persona_library().get(persona_id)
         except KeyError:
             return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
-        transcript = list(tracker.get_slot("transcript") or [])
+        transcript = transcript_from_events(tracker.events)
         if tracker.get_slot("ended"):
             reaction = {
                 "line": None,
@@ -212,4 +262,4 @@ class ActionEndPractice(Action):
             text=reaction.get("line") or "",
             json_message=_payload(persona.id, {**reaction, "ended": True}, scorecard=card),
         )
-        return _finish_events({**reaction, "ended": True}, transcript)
+        return _finish_events({**reaction, "ended": True})
