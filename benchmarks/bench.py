@@ -1,0 +1,297 @@
+"""`make bench`: end-to-end turn latency and throughput through the web chat's real sockets.
+
+Starts the real stack (action server, Rasa, gateway), then drives simulated trainees
+concurrently (1, 10, 50; no think time) through sign-in, session start and WebSocket replies.
+The baseline is the same Rasa server's NLU alone (`/model/parse`) at the highest concurrency,
+measured in the same run, so the figures are ratios that survive a slower or faster machine.
+Also times the offline move analysis (`make moves`) and scoring of a 30-turn session.
+Writes bench-results.json at the repo root and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from bot_gateway.config import PROJECT_ROOT, StackSettings
+from bot_gateway.db import migrate
+from bot_gateway.runner import LocalStack
+
+# Realistic trainee replies (written for the benchmark), mixed languages and lengths.
+REPLIES = {
+    "zh": [
+        "您好，我是客服小李，请问有什么可以帮您？",
+        "非常抱歉让您久等了，我理解您现在很着急。",
+        "能具体说说是什么时候发现问题的吗？",
+        "麻烦提供一下订单号，我马上帮您查询。",
+        "我确认一下：您收到的商品外壳有裂痕，对吗？",
+        "我们可以给您换新，或者全额退款，您看哪种更合适？",
+        "换货会在48小时内发出，我会把快递单号发给您。",
+        "明天下午我再联系您，确认新商品是否收到。",
+        "感谢您的耐心，祝您生活愉快！",
+    ],
+    "en": [
+        "Hi, this is Sam from customer care. How can I help you today?",
+        "I'm really sorry about the delay, I can see why you're upset.",
+        "Could you tell me a bit more about what happened?",
+        "Can I have your order number, please?",
+        "Just to confirm: the screen was cracked when it arrived, right?",
+        "I can send a replacement today or refund you in full. Which would you prefer?",
+        "The replacement ships within 48 hours and I'll email you the tracking number.",
+        "I'll call you tomorrow afternoon to make sure everything arrived.",
+        "Thank you for your patience, have a great day!",
+    ],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Trainee:
+    def __init__(self, base_url: str, personas: list[dict[str, Any]], number: int) -> None:
+        self.base_url = base_url
+        self.personas = personas
+        self.number = number
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=60)
+        self.socket: Any = None
+        self.lang = "zh"
+        self.replies: itertools.cycle[str] = itertools.cycle(REPLIES["zh"])
+
+    async def sign_in(self) -> None:
+        response = await self.http.post("/api/signin", json={"name": f"bench {self.number}"})
+        response.raise_for_status()
+
+    async def start(self, round_: int) -> None:
+        persona = self.personas[(self.number + round_) % len(self.personas)]
+        response = await self.http.post("/api/sessions", json={"persona_id": persona["id"]})
+        response.raise_for_status()
+        session_id = response.json()["session_id"]
+        self.lang = persona["language"]
+        self.replies = itertools.cycle(REPLIES[self.lang])
+        if self.socket is not None:
+            await self.socket.close()
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        ws_url = self.base_url.replace("http", "ws", 1) + f"/ws/sessions/{session_id}"
+        self.socket = await websockets.connect(ws_url, additional_headers={"Cookie": cookie})
+
+    async def turn(self) -> tuple[float, bool]:
+        """Send one reply; return the latency until the customer's turn arrives, and ended."""
+        started = time.perf_counter()
+        await self.socket.send(json.dumps({"type": "reply", "text": next(self.replies)}))
+        while True:
+            message = json.loads(await self.socket.recv())
+            if message["type"] == "turn":
+                return (time.perf_counter() - started) * 1000, bool(message.get("ended"))
+            if message["type"] == "error":
+                raise RuntimeError(message)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+        await self.http.aclose()
+
+
+async def drive(base_url: str, personas: list[dict[str, Any]], concurrency: int, turns: int):
+    trainees = [Trainee(base_url, personas, n) for n in range(concurrency)]
+    await asyncio.gather(*(t.sign_in() for t in trainees))
+    await asyncio.gather(*(t.start(0) for t in trainees))
+    latencies: list[float] = []
+
+    async def run(trainee: Trainee) -> None:
+        rounds = 0
+        for _ in range(turns):
+            latency, ended = await trainee.turn()
+            latencies.append(latency)
+            if ended:
+                rounds += 1
+                await trainee.start(rounds)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(run(t) for t in trainees))
+    elapsed = time.perf_counter() - began
+    await asyncio.gather(*(t.close() for t in trainees))
+    return {
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "turns_per_s": round(len(latencies) / elapsed, 2),
+        "turns": len(latencies),
+    }
+
+
+async def nlu_baseline(rasa_url: str, concurrency: int, requests: int) -> dict[str, float]:
+    texts = itertools.cycle(REPLIES["zh"] + REPLIES["en"])
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for _ in range(requests):
+        queue.put_nowait(next(texts))
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=rasa_url, timeout=60) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                text = queue.get_nowait()
+                started = time.perf_counter()
+                (await client.post("/model/parse", json={"text": text})).raise_for_status()
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    return {
+        "turns_per_s": round(len(latencies) / elapsed, 2),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+    }
+
+
+def moves_batch_throughput(model: Path, replies: int = 2000) -> dict[str, float]:
+    """Offline move analysis (`make moves`) on generated replies; model loading excluded."""
+    rasa_py = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    texts = list(itertools.islice(itertools.cycle(REPLIES["zh"] + REPLIES["en"]), replies))
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for n, text in enumerate(texts):
+                lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+                out.write(json.dumps({"id": f"b{n}", "lang": lang, "text": text}) + "\n")
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT / "rasa_project")}
+        timings = []
+        for size in (1, replies):  # the one-line run measures loading, the big one adds the work
+            with source.open(encoding="utf-8") as f:
+                lines = f.readlines()[:size]
+            part = Path(tmp) / f"in{size}.jsonl"
+            part.write_text("".join(lines), encoding="utf-8")
+            began = time.perf_counter()
+            subprocess.run(
+                [str(rasa_py), "-m", "batch.moves", "--model", str(model), str(part), str(target)],
+                check=True,
+                env=env,
+                capture_output=True,
+            )
+            timings.append(time.perf_counter() - began)
+    work = max(timings[1] - timings[0], 1e-6)
+    return {"replies_per_s": round((replies - 1) / work, 1), "replies": replies}
+
+
+def scoring_speed(repeats: int = 200) -> dict[str, float]:
+    """Scorecard of a 30-turn session whose replies are already analysed (cue rules)."""
+    from scoring.analysis import analyze
+    from scoring.scorecard import score_session
+
+    transcript = []
+    for n in range(30):
+        text = REPLIES["en"][n % len(REPLIES["en"])]
+        transcript.append({"role": "customer", "text": "It still doesn't work!", "at": None})
+        transcript.append(
+            {
+                "role": "trainee",
+                "text": text,
+                "at": None,
+                "analysis": analyze(text, "en", context="It still doesn't work!"),
+            }
+        )
+    score_session(transcript, lang="en", persona_type="angry")  # warm-up (catalogue loading)
+    began = time.perf_counter()
+    for _ in range(repeats):
+        score_session(transcript, lang="en", persona_type="angry")
+    return {"ms_per_30_turn_session": round((time.perf_counter() - began) * 1000 / repeats, 3)}
+
+
+async def end_to_end(args: argparse.Namespace, stack: LocalStack) -> dict[str, Any]:
+    base_url = f"http://127.0.0.1:{stack.settings.web_port}"
+    rasa_url = f"http://127.0.0.1:{stack.settings.rasa_port}"
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        personas = (await client.get("/api/personas")).json()
+    print("  warming up …", flush=True)
+    await drive(base_url, personas, 2, 3)
+    results: dict[str, Any] = {"concurrency": {}}
+    for level in args.levels:
+        turns = max(3, args.turns // level)
+        print(f"  {level:>3} concurrent trainees × {turns} replies …", flush=True)
+        results["concurrency"][str(level)] = await drive(base_url, personas, level, turns)
+    top = max(args.levels)
+    print(f"  NLU baseline: /model/parse at {top} concurrent …", flush=True)
+    results["nlu_baseline"] = await nlu_baseline(rasa_url, top, args.baseline_requests)
+    results["throughput_ratio"] = round(
+        results["concurrency"][str(top)]["turns_per_s"] / results["nlu_baseline"]["turns_per_s"], 3
+    )
+    return results
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print("\nconcurrency   p50 ms   p95 ms   turns/s")
+    for level, row in results["concurrency"].items():
+        print(f"{level:>11} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['turns_per_s']:>9}")
+    base = results["nlu_baseline"]
+    print(f"{'NLU only':>11} {base['p50_ms']:>8} {base['p95_ms']:>8} {base['turns_per_s']:>9}")
+    print(f"\nthroughput ratio (end-to-end ÷ NLU only): {results['throughput_ratio']}")
+    if "moves_batch" in results:
+        print(f"make moves: {results['moves_batch']['replies_per_s']} replies/s")
+    if "scoring" in results:
+        print(f"scoring a 30-turn session: {results['scoring']['ms_per_30_turn_session']} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--turns", type=int, default=300, help="replies per level (split)")
+    parser.add_argument("--baseline-requests", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench-results.json")
+    args = parser.parse_args()
+
+    model = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
+    state = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
+    database_url = f"sqlite+aiosqlite:///{state / 'gateway.db'}"
+    migrate.upgrade(database_url)
+    settings = StackSettings(
+        _env_file=None,
+        rasa_model=model,
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        web_port=free_port(),
+        log_dir=state / "log",
+        state_dir=state,
+    )
+    stack = LocalStack(settings, gateway_env={"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"})
+    print(f"==> starting the stack (logs in {state / 'log'})", flush=True)
+    try:
+        stack.start(progress=print, timeout=240)
+        results = asyncio.run(end_to_end(args, stack))
+    finally:
+        stack.stop()
+    print("==> offline move analysis and scoring", flush=True)
+    results["moves_batch"] = moves_batch_throughput(model)
+    results["scoring"] = scoring_speed()
+    results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
