@@ -122,8 +122,13 @@ class LocalStack:
             raise StackError(f"no trained model at {self.settings.rasa_model}: run `make train`")
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         for service in self.services:
-            service.log_path = self.settings.log_dir / f"{service.name}.log"
-            log = service.log_path.open("ab")
+            self._spawn(service)
+            progress(f"  started {service.name:<14} (log: {service.log_path})")
+        self.wait_ready(progress, timeout)
+
+    def _spawn(self, service: Service) -> None:
+        service.log_path = self.settings.log_dir / f"{service.name}.log"
+        with service.log_path.open("ab") as log:
             service.process = subprocess.Popen(
                 service.command,
                 cwd=service.cwd,
@@ -132,13 +137,24 @@ class LocalStack:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us, and we stop the children in order
             )
-            log.close()
-            progress(f"  started {service.name:<14} (log: {service.log_path})")
-        self.wait_ready(progress, timeout)
 
-    def wait_ready(self, progress: Callable[[str], None], timeout: float) -> None:
+    def stop_service(self, name: str, timeout: float = 15.0) -> None:
+        """Stop one process (the outage tests take Rasa or the action server away)."""
+        self._terminate([self.service(name)], timeout)
+
+    def start_service(self, name: str, timeout: float = 180.0) -> None:
+        service = self.service(name)
+        self._spawn(service)
+        self.wait_ready(lambda _line: None, timeout, [service])
+
+    def wait_ready(
+        self,
+        progress: Callable[[str], None],
+        timeout: float,
+        services: list[Service] | None = None,
+    ) -> None:
         deadline = time.monotonic() + timeout
-        pending = list(self.services)
+        pending = list(services or self.services)
         started = time.monotonic()
         while pending:
             for service in list(pending):
@@ -163,15 +179,16 @@ class LocalStack:
                 time.sleep(0.5)
 
     def stop(self, timeout: float = 15.0) -> None:
-        for service in reversed(self.services):
+        self._terminate(list(reversed(self.services)), timeout)
+
+    @staticmethod
+    def _terminate(services: list[Service], timeout: float) -> None:
+        running = [s for s in services if s.process is not None and s.process.poll() is None]
+        for service in running:
+            os.killpg(service.process.pid, signal.SIGTERM)  # type: ignore[union-attr]
+        for service in running:
             process = service.process
-            if process is None or process.poll() is not None:
-                continue
-            os.killpg(process.pid, signal.SIGTERM)
-        for service in reversed(self.services):
-            process = service.process
-            if process is None:
-                continue
+            assert process is not None
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
