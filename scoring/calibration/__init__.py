@@ -1,0 +1,1 @@
+"""Labelled calibration sets for the rubric, the agreement measures and their report."""

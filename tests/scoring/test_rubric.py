@@ -1,0 +1,536 @@
+"""Per-turn rating: the right move at the right moment earns points, the wrong one costs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scoring.moves import MOVES
+from scoring.rubric import (
+    DIMENSIONS,
+    FIVE_STEPS,
+    PERSONA_TYPES,
+    RUBRIC_VERSION,
+    RULES,
+    load_catalogue,
+    normalize_persona_type,
+    rate_turn,
+)
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def analysis(*moves: str, politeness: float | None = None, entities=(), cues=()) -> dict:
+    result = {
+        "moves": [{"move": m, "confidence": 0.9 - 0.05 * i} for i, m in enumerate(moves)],
+        "entities": [{"entity": e, "value": ""} for e in entities],
+        "cues": [{"cue": c, "match": ""} for c in cues],
+    }
+    if politeness is not None:
+        result["scores"] = {"empathy": 0.5, "politeness": politeness}
+    return result
+
+
+def history(*turns: tuple[str, ...]) -> list[dict]:
+    """Earlier ratings of the session, as rate_turn returns them (only moves matter here)."""
+    return [{"moves": list(moves)} for moves in turns]
+
+
+def fired(result: dict) -> dict[str, str]:
+    return {rule["id"]: rule["effect"] for rule in result["rules"]}
+
+
+# ---- in context: (name, analysis, context, rule that must fire, effect) ---------------------
+CONTEXT_CASES = [
+    (
+        "solving before the problem is understood",
+        analysis("offer_solution", entities=["remedy"]),
+        {"lang": "zh", "customer_text": "东西坏了！气死我了！", "text": "给您退款吧。"},
+        "steps.solve_before_understanding",
+        "-",
+    ),
+    (
+        "solving once the problem is understood",
+        analysis("offer_solution", entities=["remedy"]),
+        {
+            "lang": "zh",
+            "customer_text": "就是屏幕碎了。",
+            "history": history(("apology", "open_question"), ("paraphrase",)),
+            "text": "给您换新，今天发出。",
+        },
+        "steps.solve_concrete",
+        "+",
+    ),
+    (
+        "answering a calm customer's plain request straight away",
+        analysis("offer_solution", entities=["remedy"]),
+        {
+            "lang": "en",
+            "customer_text": "Can I swap it for the next size up?",
+            "text": "Of course, I'll send the bigger size today.",
+        },
+        "steps.solve_concrete",
+        "+",
+    ),
+    (
+        "apologising again without acting",
+        analysis("apology"),
+        {
+            "lang": "en",
+            "customer_text": "Just fix it!",
+            "history": history(("apology",), ("apology",)),
+            "text": "So sorry again.",
+        },
+        "emotion.repeated_apology",
+        "-",
+    ),
+    (
+        "a string of closed questions to a silent customer",
+        analysis("closed_question"),
+        {
+            "lang": "zh",
+            "persona_type": "silent",
+            "customer_text": "嗯。",
+            "history": history(("closed_question",), ("closed_question",)),
+            "text": "要无线的吗？",
+        },
+        "type.silent.closed_chain",
+        "-",
+    ),
+    (
+        "a string of closed questions to anyone",
+        analysis("closed_question"),
+        {
+            "lang": "en",
+            "customer_text": "It won't charge.",
+            "history": history(("closed_question",), ("closed_question",)),
+            "text": "Original charger?",
+        },
+        "questioning.closed_chain",
+        "-",
+    ),
+    (
+        "promising what cannot be kept",
+        analysis("reassurance"),
+        {"lang": "en", "customer_text": "Will it happen again?", "text": "I guarantee 100%."},
+        "emotion.overpromise",
+        "-",
+    ),
+    (
+        "ignoring the customer's question",
+        analysis("greeting"),
+        {
+            "lang": "en",
+            "customer_text": "Where is my parcel?",
+            "history": history(("greeting",)),
+            "text": "Welcome to our shop!",
+        },
+        "listening.ignored_customer",
+        "-",
+    ),
+    (
+        "asking again for the order number just given",
+        analysis("closed_question"),
+        {
+            "lang": "zh",
+            "customer_text": "订单号20231103558，还没发货。",
+            "text": "请问订单号是多少？",
+        },
+        "listening.asked_again",
+        "-",
+    ),
+    (
+        "empathy with an upset customer (state)",
+        analysis("empathy"),
+        {"lang": "en", "state_before": {"anger": 0.8}, "text": "I understand how upsetting."},
+        "emotion.empathise",
+        "+",
+    ),
+    (
+        "empathy with an upset customer (words)",
+        analysis("empathy"),
+        {"lang": "zh", "customer_text": "太离谱了，气死我了！", "text": "我理解您的心情。"},
+        "emotion.empathise",
+        "+",
+    ),
+    (
+        "business only while the customer is upset",
+        analysis("inform"),
+        {"lang": "en", "state_before": {"anger": 0.9}, "text": "Refunds take 5 days."},
+        "emotion.ignored",
+        "-",
+    ),
+    (
+        "details demanded before calming",
+        analysis("closed_question"),
+        {"lang": "zh", "state_before": {"anger": 0.9}, "text": "订单号？"},
+        "questioning.details_before_calm",
+        "-",
+    ),
+    (
+        "open question turning a sweeping complaint",
+        analysis("open_question"),
+        {
+            "lang": "zh",
+            "customer_text": "你们老是出错！",
+            "text": "哪个地方最让您不满意？我们先改哪里？",
+        },
+        "questioning.reframe_complaint",
+        "+",
+    ),
+    (
+        "closing before anything is solved",
+        analysis("thanks_closing"),
+        {
+            "lang": "en",
+            "customer_text": "It still doesn't work!",
+            "history": history(("apology",)),
+            "text": "Thanks for contacting us, bye!",
+        },
+        "follow_up.premature_close",
+        "-",
+    ),
+    (
+        "reporting back after the remedy",
+        analysis("follow_up"),
+        {
+            "lang": "zh",
+            "history": history(("open_question",), ("offer_solution",)),
+            "text": "明天下午我再联系您确认。",
+        },
+        "emotion.report_back",
+        "+",
+    ),
+    (
+        "a remedy with a time frame",
+        analysis("offer_solution"),
+        {
+            "lang": "en",
+            "history": history(("open_question",)),
+            "text": "I'll send a new one; it arrives within 2 days.",
+        },
+        "emotion.time_frame",
+        "+",
+    ),
+    (
+        "a vague 'as soon as possible'",
+        analysis("reassurance"),
+        {"lang": "zh", "history": history(("open_question",)), "text": "我们会尽快处理。"},
+        "emotion.vague_promise",
+        "-",
+    ),
+    (
+        "jargon",
+        analysis("inform"),
+        {"lang": "en", "text": "I raised a tier-2 ticket."},
+        "language.no_jargon",
+        "-",
+    ),
+    (
+        "jargon from analysis cues",
+        analysis("inform", cues=["jargon"]),
+        {"lang": "en"},
+        "language.no_jargon",
+        "-",
+    ),
+    (
+        "guessing instead of checking",
+        analysis("inform"),
+        {"lang": "zh", "text": "大概一年吧，应该是。"},
+        "language.no_guessing",
+        "-",
+    ),
+    (
+        "a wall of text",
+        analysis("inform"),
+        {"lang": "en", "text": " ".join(["word"] * 120)},
+        "language.concise",
+        "-",
+    ),
+    (
+        "a slow reply",
+        analysis("inform"),
+        {"lang": "en", "reply_seconds": 400},
+        "responsiveness.slow_reply",
+        "-",
+    ),
+    (
+        "a quick reply",
+        analysis("inform"),
+        {"lang": "en", "reply_seconds": 10},
+        "responsiveness.quick_reply",
+        "+",
+    ),
+    (
+        "praise for an arrogant customer",
+        analysis("praise", "open_question"),
+        {"lang": "en", "persona_type": "arrogant", "text": "With your experience..."},
+        "type.arrogant.acknowledge",
+        "+",
+    ),
+    (
+        "invented urgency for a female shopper",
+        analysis("recommend"),
+        {"lang": "zh", "persona_type": "female_shopper", "text": "就剩最后一件了！"},
+        "type.female_shopper.no_false_urgency",
+        "-",
+    ),
+    (
+        "hype for a doubtful customer",
+        analysis("recommend"),
+        {"lang": "en", "persona_type": "doubtful", "text": "100% the best, guaranteed!"},
+        "type.doubtful.no_hype",
+        "-",
+    ),
+    (
+        "short facts for a male shopper",
+        analysis("inform"),
+        {"lang": "zh", "persona_type": "male_shopper", "text": "续航90分钟，399元。"},
+        "type.male_shopper.efficient",
+        "+",
+    ),
+    (
+        "asking a quiet customer what they care about",
+        analysis("open_question"),
+        {"lang": "en", "persona_type": "silent", "text": "What matters most to you?"},
+        "type.silent.open_up",
+        "+",
+    ),
+    (
+        "paraphrase of facts",
+        analysis("paraphrase", "confirm"),
+        {"lang": "zh", "text": "您是说3号下的单还没发货，对吗？"},
+        "listening.paraphrase_facts",
+        "+",
+    ),
+    ("arguing", analysis("argue"), {"lang": "en"}, "listening.never_argue", "-"),
+    ("blaming", analysis("blame_customer"), {"lang": "zh"}, "listening.no_blame", "-"),
+    ("stonewalling", analysis("dismiss"), {"lang": "zh"}, "listening.no_dismiss", "-"),
+    ("rudeness", analysis("rude"), {"lang": "en"}, "emotion.stay_calm", "-"),
+    (
+        "empty filler",
+        analysis("perfunctory"),
+        {"lang": "zh", "text": "嗯。"},
+        "listening.no_filler",
+        "-",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("analysis_", "context", "rule_id", "effect"),
+    [case[1:] for case in CONTEXT_CASES],
+    ids=[case[0] for case in CONTEXT_CASES],
+)
+def test_rule_fires_in_context(analysis_, context, rule_id, effect):
+    result = rate_turn(analysis_, context)
+    assert fired(result).get(rule_id) == effect
+    dimension = load_catalogue().guidelines[rule_id].dimension
+    if effect == "-":
+        assert result["dimensions"][dimension] < 60
+    else:
+        assert result["dimensions"][dimension] > 60
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        # the same offer scores better after the problem was explored than as an opener
+        (
+            (analysis("offer_solution"), {"history": history(("open_question",), ("paraphrase",))}),
+            (analysis("offer_solution"), {"customer_text": "It's broken!! Ridiculous!"}),
+        ),
+        # a first apology earns, a third apology with nothing done costs
+        (
+            (analysis("apology"), {"customer_text": "It broke!!"}),
+            (analysis("apology"), {"history": history(("apology",), ("apology",))}),
+        ),
+        # an open question beats a third closed question to a silent customer
+        (
+            (
+                analysis("open_question"),
+                {"persona_type": "silent", "history": history(("closed_question",))},
+            ),
+            (
+                analysis("closed_question"),
+                {
+                    "persona_type": "silent",
+                    "history": history(("closed_question",), ("closed_question",)),
+                },
+            ),
+        ),
+        # soothing before asking beats demanding the order number from a furious customer
+        (
+            (analysis("apology", "empathy", "closed_question"), {"state_before": {"anger": 0.9}}),
+            (analysis("closed_question"), {"state_before": {"anger": 0.9}}),
+        ),
+        # a leading question is fine for a silent customer, pushy for a doubtful one
+        (
+            (
+                analysis("closed_question"),
+                {"lang": "zh", "persona_type": "silent", "text": "您也觉得这款不错，对吧？"},
+            ),
+            (
+                analysis("closed_question"),
+                {"lang": "zh", "persona_type": "doubtful", "text": "您也觉得这款不错，对吧？"},
+            ),
+        ),
+    ],
+)
+def test_context_changes_the_rating(good, bad):
+    good_result = rate_turn(good[0], {"lang": "en", **good[1]})
+    bad_result = rate_turn(bad[0], {"lang": "en", **bad[1]})
+    assert good_result["overall"] > bad_result["overall"]
+
+
+@pytest.mark.parametrize(
+    "move",
+    sorted(
+        m
+        for m in MOVES
+        if m in {"blame_customer", "argue", "rude", "dismiss", "perfunctory", "deceive"}
+    ),
+)
+def test_every_negative_move_costs_points(move):
+    result = rate_turn(analysis(move), {"lang": "zh", "customer_text": "怎么回事？"})
+    assert result["overall"] < 50
+    assert any(rule["effect"] == "-" for rule in result["rules"])
+    assert result["tip"]["guideline"] in {rule["id"] for rule in result["rules"]}
+
+
+def test_result_follows_the_contract():
+    result = rate_turn(analysis("apology", "empathy"), {"lang": "en", "customer_text": "Bad!!"})
+    assert set(result["dimensions"]) == set(DIMENSIONS)
+    assert all(isinstance(v, int) and 0 <= v <= 100 for v in result["dimensions"].values())
+    assert isinstance(result["overall"], int) and 0 <= result["overall"] <= 100
+    assert result["rubric_version"] == RUBRIC_VERSION
+    assert {"id", "effect", "why"} <= set(result["rules"][0])
+    assert result["tip"]["guideline"] in load_catalogue().guidelines
+    assert result["tip"]["text"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explanations_and_tip_are_in_the_session_language(lang):
+    result = rate_turn(analysis("dismiss"), {"lang": lang, "customer_text": "退款呢？"})
+    texts = [rule["why"] for rule in result["rules"]] + [result["tip"]["text"]]
+    for text in texts:
+        assert bool(CJK.search(text)) == (lang == "zh"), text
+
+
+def test_the_tip_targets_the_worst_lapse():
+    result = rate_turn(analysis("rude", "perfunctory"), {"lang": "en"})
+    assert result["tip"]["guideline"] == "emotion.stay_calm"
+
+
+def test_a_good_reply_gets_a_next_step_tip():
+    result = rate_turn(
+        analysis("offer_solution"),
+        {
+            "lang": "en",
+            "history": history(("open_question",), ("paraphrase",)),
+            "text": "A new one.",
+        },
+    )
+    assert all(rule["effect"] == "+" for rule in result["rules"])
+    assert result["tip"]["guideline"] == "confirm.check_understanding"
+
+
+@pytest.mark.parametrize(
+    ("analysis_", "context"),
+    [
+        (None, None),
+        ({}, {}),
+        (
+            {"moves": None, "scores": None, "entities": None},
+            {"history": None, "state_before": None},
+        ),
+        ({"moves": ["apology", {"move": "empathy"}, {"confidence": 1}, 3]}, {"turn_index": "x"}),
+        (analysis("apology"), {"state_before": {"anger": "high"}, "reply_seconds": "soon"}),
+        (analysis("inform"), {"history": [None, "x", {"moves": None}], "persona_type": 7}),
+        ({"moves": [], "error": "empty text"}, {"lang": "fr"}),
+    ],
+)
+def test_missing_or_odd_inputs_never_crash(analysis_, context):
+    result = rate_turn(analysis_, context)
+    assert 0 <= result["overall"] <= 100
+    assert set(result["dimensions"]) == set(DIMENSIONS)
+
+
+def test_low_confidence_moves_are_ignored():
+    weak = {"moves": [{"move": "rude", "confidence": 0.1}]}
+    assert "emotion.stay_calm" not in fired(rate_turn(weak, {"lang": "en"}))
+
+
+def test_assessment_mode_hides_the_tip():
+    assert rate_turn(analysis("inform"), {"mode": "practice"})["show_tip"] is True
+    assert rate_turn(analysis("inform"), {"mode": "assessment"})["show_tip"] is False
+
+
+def test_rating_is_deterministic():
+    context = {"lang": "zh", "customer_text": "气死了！", "history": history(("apology",))}
+    assert rate_turn(analysis("apology", "inform"), context) == rate_turn(
+        analysis("apology", "inform"), context
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("angry", "angry"),
+        ("angry_en_vacuum_broken", "angry"),
+        ("Female shopper", "female_shopper"),
+        ("male_shopper_zh_razor", "male_shopper"),
+        ("silent-buyer", "silent"),
+        ("doubtful", "doubtful"),
+        (None, None),
+    ],
+)
+def test_persona_types_are_normalised(raw, expected):
+    assert normalize_persona_type(raw) == expected
+
+
+# ---- the catalogue ---------------------------------------------------------------------
+
+
+def test_every_turn_guideline_has_a_rule_and_every_rule_a_guideline():
+    catalogue = load_catalogue()
+    turn_ids = {gid for gid, g in catalogue.guidelines.items() if g.scope == "turn"}
+    assert turn_ids == set(RULES)
+
+
+def test_every_guideline_is_complete():
+    catalogue = load_catalogue()
+    for guideline in catalogue.guidelines.values():
+        assert guideline.dimension in DIMENSIONS, guideline.id
+        assert guideline.effect in {"+", "-"}, guideline.id
+        assert guideline.weight > 0, guideline.id
+        assert guideline.scope in {"turn", "session"}, guideline.id
+        assert guideline.step in (None, *FIVE_STEPS), guideline.id
+        assert guideline.looks_at, guideline.id
+        assert set(guideline.persona_types) <= set(PERSONA_TYPES), guideline.id
+        seeds = {s.strip() for s in guideline.seed.split(",")}
+        assert seeds <= {"000", "001", "002", "003", "004"}, guideline.id
+        for field in (guideline.statement, guideline.why):
+            assert CJK.search(field["zh"]) and not CJK.search(field["en"]), guideline.id
+        tips = catalogue.tips[guideline.id]
+        assert tips["zh"] and tips["en"], guideline.id
+
+
+def test_catalogue_covers_the_seeds_steps_dimensions_and_types():
+    guidelines = load_catalogue().guidelines.values()
+    assert {g.step for g in guidelines} >= set(FIVE_STEPS)
+    assert {g.dimension for g in guidelines} == set(DIMENSIONS)
+    seeds = {s.strip() for g in guidelines for s in g.seed.split(",")}
+    assert {"001", "002", "003", "004"} <= seeds
+    types = {t for g in guidelines for t in g.persona_types}
+    assert {"silent", "doubtful", "arrogant", "female_shopper", "male_shopper"} <= types
+    ids = {g.id for g in guidelines}
+    # seed 003's emotion procedure: identify/empathise, soothe, solve with time frame, report back
+    assert {"emotion.empathise", "emotion.apologise_once", "emotion.time_frame"} <= ids
+    assert {"emotion.report_back", "emotion.overpromise"} <= ids
+    # seed 001's question types and paraphrase of facts and feelings
+    assert {"questioning.open_question", "questioning.leading", "questioning.speculative"} <= ids
+    assert {"listening.paraphrase_facts", "listening.paraphrase_feelings"} <= ids
+    # seed 002's chat language
+    assert {"language.concise", "language.no_jargon", "language.precise_details"} <= ids
