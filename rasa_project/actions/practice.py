@@ -197,6 +197,7 @@ class ActionCustomerTurn(Action):
                 analysis,
                 {
                     "lang": lang,
+                    "text": text,
                     "persona_type": persona.type,
                     "mode": tracker.get_slot("mode"),
                     "customer_text": customer_text,
