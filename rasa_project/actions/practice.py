@@ -117,7 +117,7 @@ def transcript_from_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]
                         "role": "customer",
                         "text": payload["customer"],
                         "at": _iso(event.get("timestamp")),
-                        "state": payload.get("state"),
+                        "state": mood_0_1(payload.get("state")),
                     }
                 )
     return transcript
@@ -220,7 +220,12 @@ class ActionCustomerTurn(Action):
                 }
             )
         transcript.append(
-            {"role": "customer", "text": reaction["line"], "at": _now(), "state": reaction["state"]}
+            {
+                "role": "customer",
+                "text": reaction["line"],
+                "at": _now(),
+                "state": mood_0_1(reaction["state"]),
+            }
         )
         extra: dict[str, Any] = {"analysis": analysis, "rating": rating}
         if reaction.get("ended"):
@@ -256,7 +261,12 @@ class ActionEndPractice(Action):
             reaction = engine.finish(persona, state, "trainee_ended")
             if reaction.get("line"):
                 transcript.append(
-                    {"role": "customer", "text": reaction["line"], "at": _now(), "state": state}
+                    {
+                        "role": "customer",
+                        "text": reaction["line"],
+                        "at": _now(),
+                        "state": mood_0_1(state),
+                    }
                 )
         card = _scorecard(tracker, transcript, reaction.get("outcome"))
         dispatcher.utter_message(

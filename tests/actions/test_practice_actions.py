@@ -156,3 +156,12 @@ def test_an_unknown_persona_is_refused_clearly() -> None:
         ActionStartPractice(), {"text": "/start_practice", "metadata": {"persona": "nobody"}}
     )
     assert payload["error"] == "unknown_persona"
+
+
+def test_the_scorecard_charts_the_customers_mood_on_a_0_to_1_scale() -> None:
+    chat = Conversation()
+    chat.start("zh")
+    chat.say("非常抱歉，我理解您的心情。能具体说说发生了什么吗？")
+    card = chat.run(ActionEndPractice(), {"text": "/end_practice"})["scorecard"]
+    values = [m for m in card["mood"] if m is not None]
+    assert values and all(0 <= m <= 1 for m in values)
