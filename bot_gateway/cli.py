@@ -73,6 +73,37 @@ def serve() -> None:
     )
 
 
+@app.command()
+def rescore(
+    session: str | None = typer.Option(None, help="only this session id"),
+    everything: bool = typer.Option(False, "--all", help="every ended session, not only outdated"),
+) -> None:
+    """Re-rate stored sessions with the current rubric (default: those rated with another)."""
+    import asyncio
+
+    from bot_gateway.db.engine import create_engine, create_sessionmaker
+    from bot_gateway.rescore import rescore as run_rescore
+    from scoring.rubric import RUBRIC_VERSION
+
+    async def main() -> None:
+        engine = create_engine(get_settings().database_url)
+        try:
+            report = await run_rescore(
+                create_sessionmaker(engine),
+                session_id=session,
+                everything=everything,
+                progress=typer.echo,
+            )
+        finally:
+            await engine.dispose()
+        typer.echo(
+            f"rubric {RUBRIC_VERSION}: {report.sessions} sessions re-rated, "
+            f"{report.changed} with a new overall score"
+        )
+
+    asyncio.run(main())
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: the latest)."""

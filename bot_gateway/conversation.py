@@ -20,6 +20,7 @@ from bot_gateway.db.models import Cohort, PracticeSession, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from personas import PersonaLibrary
+from personas.mood import mood_0_1
 
 log = structlog.get_logger(__name__)
 
@@ -112,13 +113,8 @@ def clean_reply(text: str | None) -> str:
 
 
 def mood_of(state: dict[str, Any] | None) -> float | None:
-    """The customer's anger from a persona state, scaled to 0 (calm) … 1 (furious).
-
-    The persona engine keeps mood values on a 0–100 scale under ``state["mood"]``.
-    """
-    mood = (state or {}).get("mood")
-    value = mood.get("anger") if isinstance(mood, dict) else None
-    return round(float(value) / 100, 3) if isinstance(value, int | float) else None
+    """The customer's anger, 0 (calm) … 1 (furious), from a persona state."""
+    return mood_0_1(state).get("anger")
 
 
 class ConversationService:
@@ -409,7 +405,8 @@ class ConversationService:
                 turn = await db.get(Turn, trainee_turn_id)
                 if turn is not None:
                     turn.status = "done"
-                    turn.moves = (payload.get("analysis") or {}).get("moves")
+                    turn.analysis = payload.get("analysis")
+                    turn.moves = (turn.analysis or {}).get("moves")
                     turn.rating = payload.get("rating")
             if payload.get("customer"):
                 db.add(

@@ -101,6 +101,8 @@ class Turn(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(10), default="done")
     reply_seconds: Mapped[float | None]
     moves: Mapped[list[Any] | None] = mapped_column(JSON)
+    # the whole move analysis (moves, scores, entities, cues), so `rescore` can re-rate it
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rating: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

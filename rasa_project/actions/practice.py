@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from personas import PersonaLibrary, engine
+from personas.mood import mood_0_1
 from scoring import analysis as move_analysis
 from scoring import rubric, scorecard
 
@@ -67,12 +68,6 @@ def _finish_events(reaction: dict[str, Any]) -> list[EventType]:
         SlotSet("persona_state", reaction["state"]),
         SlotSet("ended", bool(reaction.get("ended"))),
     ]
-
-
-def mood_0_1(state: dict[str, Any] | None) -> dict[str, float]:
-    """The engine keeps mood on 0-100 under state["mood"]; the rubric reads 0-1 values."""
-    mood = (state or {}).get("mood") or {}
-    return {k: round(float(v) / 100, 3) for k, v in mood.items() if isinstance(v, int | float)}
 
 
 def _iso(timestamp: float | None) -> str | None:
