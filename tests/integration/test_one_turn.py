@@ -37,6 +37,7 @@ async def _stored(database_url: str, session_id: str) -> tuple[PracticeSession, 
 
 def test_a_trainee_reply_gets_the_customers_answer_and_is_stored(gateway_url: str, stack) -> None:
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
+        assert client.post("/api/signin", json={"name": "Li Lei"}).status_code == 200
         personas = client.get("/api/personas").json()
         assert personas, "the persona library is empty"
         persona = personas[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def _cohort(database_url: str) -> str:
             )
         await engine.dispose()
 
-    asyncio.run(create())
+    # Playwright's sync API keeps an event loop running in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, create()).result()
     return code
 
 

@@ -1,0 +1,296 @@
+"""The persona library: ``personas/library/<id>.yml`` files, re-read when they change on disk.
+
+A trainer's edit is picked up on the next ``get``/``list``/``errors`` call (the file's mtime and
+size are compared), with no restart or retraining. An invalid file is reported in ``errors``
+(file, line, message) and left out; the other personas keep working.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from personas import checks as v
+from personas.model import CORE_REACTIONS, Persona
+
+SUFFIXES = (".yml", ".yaml")
+
+
+# What the engine reads without a default; normally all of it comes from _base.yml.
+REQUIRED_BEHAVIOUR = (
+    ("mood", "anger"),
+    ("mood", "trust"),
+    ("mood", "patience"),
+    ("mood", "openness"),
+    ("thresholds", "escalate_anger"),
+    ("thresholds", "resolve_max_anger"),
+    ("thresholds", "resolve_min_trust"),
+)
+
+
+def _has(tree: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    for key in keys:
+        if not isinstance(tree, dict) or key not in tree:
+            return False
+        tree = tree[key]
+    return isinstance(tree, (int, float)) and not isinstance(tree, bool)
+
+
+class UnknownPersonaError(KeyError):
+    """Raised by :meth:`PersonaLibrary.get` for an id that is not (validly) in the library."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else "unknown persona"
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[int, int]
+    data: dict[str, Any] | None
+    node: Any
+    errors: list[v.ValidationError]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in (over or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+class PersonaLibrary:
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, types_root=None) -> None:
+        self.root = Path(root) if root is not None else v.DEFAULT_LIBRARY
+        self.types_root = Path(types_root) if types_root is not None else v.DEFAULT_TYPES
+        self._lock = threading.RLock()
+        self._files: dict[Path, _Entry] = {}
+        self._types: dict[Path, _Entry] = {}
+        self._signature: tuple = ()
+        self._personas: dict[str, Persona] = {}
+        self._errors: list[v.ValidationError] = []
+
+    # ------------------------------------------------------------------ public
+
+    def get(self, persona_id: str) -> Persona:
+        with self._lock:
+            self._refresh()
+            if persona_id in self._personas:
+                return self._personas[persona_id]
+            bad = [e for e in self._errors if Path(e.file).stem == persona_id]
+            if bad:
+                detail = "; ".join(str(e) for e in bad[:3])
+                raise UnknownPersonaError(f"persona '{persona_id}' is invalid: {detail}")
+            known = ", ".join(sorted(self._personas)) or "none"
+            raise UnknownPersonaError(f"unknown persona '{persona_id}' (known: {known})")
+
+    def list(self) -> list[Persona]:
+        with self._lock:
+            self._refresh()
+            return [self._personas[k] for k in sorted(self._personas)]
+
+    @property
+    def errors(self) -> list[v.ValidationError]:
+        with self._lock:
+            self._refresh()
+            return list(self._errors)
+
+    def __contains__(self, persona_id: object) -> bool:
+        with self._lock:
+            self._refresh()
+            return persona_id in self._personas
+
+    # ------------------------------------------------------------------ loading
+
+    def _scan(self, folder: Path, cache: dict[Path, _Entry]) -> bool:
+        changed = False
+        present = set()
+        if folder.is_dir():
+            for entry in sorted(folder.iterdir()):
+                if entry.suffix not in SUFFIXES or not entry.is_file():
+                    continue
+                present.add(entry)
+                try:
+                    stamp = _stamp(entry)
+                except OSError:
+                    continue
+                old = cache.get(entry)
+                if old is not None and old.stamp == stamp:
+                    continue
+                data, node, errors = v.load_yaml(entry)
+                cache[entry] = _Entry(stamp, data, node, errors)
+                changed = True
+        for gone in set(cache) - present:
+            del cache[gone]
+            changed = True
+        return changed
+
+    def _refresh(self) -> None:
+        types_changed = self._scan(self.types_root, self._types)
+        files_changed = self._scan(self.root, self._files)
+        if types_changed or files_changed or not self._signature:
+            self._rebuild()
+            self._signature = (len(self._files), len(self._types))
+
+    def _load_types(self, errors: list[v.ValidationError]) -> dict[str, dict[str, Any]]:
+        types: dict[str, dict[str, Any]] = {}
+        for path, entry in sorted(self._types.items()):
+            errors.extend(entry.errors)
+            data = entry.data
+            if entry.errors and data is None:
+                continue
+            if not isinstance(data, dict):
+                errors.append(v.ValidationError(str(path), 1, "a type file must be a mapping"))
+                continue
+            schema_problems = v.schema_errors(data, entry.node, str(path), definition="typeFile")
+            if schema_problems:
+                errors.extend(schema_problems)
+                continue
+            problems = []
+            if data.get("type") != path.stem:
+                problems.append((["type"], f"type '{data.get('type')}' must equal '{path.stem}'"))
+            if not isinstance(data.get("behaviour", {}), dict):
+                problems.append((["behaviour"], "behaviour must be a mapping"))
+            if not isinstance(data.get("lines", {}), dict):
+                problems.append((["lines"], "lines must be a mapping of language -> reactions"))
+            if problems:
+                errors.extend(
+                    v.ValidationError(str(path), v.line_of(entry.node, p), m) for p, m in problems
+                )
+                continue
+            types[path.stem] = data
+        return types
+
+    def _rebuild(self) -> None:
+        errors: list[v.ValidationError] = []
+        types = self._load_types(errors)
+        base = types.pop(v.BASE_TYPE, {"behaviour": {}, "lines": {}})
+        personas: dict[str, Persona] = {}
+        owners: dict[str, str] = {}
+        for path, entry in sorted(self._files.items()):
+            file = str(path)
+            file_errors = list(entry.errors)
+            data = entry.data
+            if data is None and file_errors:
+                errors.extend(file_errors)
+                continue
+            if not isinstance(data, dict):
+                errors.append(v.ValidationError(file, 1, "a persona file must be a mapping"))
+                continue
+            file_errors.extend(v.schema_errors(data, entry.node, file))
+            type_data = types.get(str(data.get("type")))
+            merged_lines = None
+            extra: tuple[str, ...] = ()
+            if type_data is not None and isinstance(data.get("lines", {}), dict):
+                merged_lines = self._merged_lines(base, type_data, data)
+                extra = tuple(type_data.get("extra_reactions") or ())
+            file_errors.extend(
+                v.semantic_errors(
+                    data,
+                    entry.node,
+                    file,
+                    stem=path.stem,
+                    known_types=types,
+                    merged_lines=merged_lines,
+                    required_reactions=CORE_REACTIONS + extra,
+                    broken_types={
+                        Path(e.file).stem: e.file
+                        for e in errors
+                        if Path(e.file).parent == self.types_root
+                    },
+                )
+            )
+            behaviour = self._behaviour(base, type_data or {}, data)
+            missing = [".".join(k) for k in REQUIRED_BEHAVIOUR if not _has(behaviour, k)]
+            if missing:
+                file_errors.append(
+                    v.ValidationError(
+                        file,
+                        v.line_of(entry.node, ["type"]),
+                        f"behaviour incomplete after merging personas/types/{v.BASE_TYPE}.yml, "
+                        f"the type file and this file: missing {', '.join(missing)}",
+                    )
+                )
+            pid = data.get("id")
+            if isinstance(pid, str) and pid in owners:
+                file_errors.append(
+                    v.ValidationError(
+                        file,
+                        v.line_of(entry.node, ["id"]),
+                        f"duplicate id '{pid}' (also in {owners[pid]})",
+                    )
+                )
+            if file_errors:
+                errors.extend(file_errors)
+                continue
+            owners[pid] = file
+            personas[pid] = self._build(path, data, behaviour, type_data or {}, merged_lines or {})
+        self._personas = personas
+        self._errors = errors
+
+    @staticmethod
+    def _merged_lines(
+        base: dict[str, Any], type_data: dict[str, Any], data: dict[str, Any]
+    ) -> dict[str, Any]:
+        lang = data.get("language")
+        lines: dict[str, Any] = {}
+        for layer in (
+            (base.get("lines") or {}).get(lang) or {},
+            (type_data.get("lines") or {}).get(lang) or {},
+            data.get("lines") or {},
+        ):
+            lines.update(copy.deepcopy(layer))
+        return lines
+
+    @staticmethod
+    def _behaviour(
+        base: dict[str, Any], type_data: dict[str, Any], data: dict[str, Any]
+    ) -> dict[str, Any]:
+        behaviour: dict[str, Any] = {}
+        effects: dict[str, Any] = {}
+        for layer in (base, type_data, data):
+            tables = layer.get("behaviour") if isinstance(layer.get("behaviour"), dict) else {}
+            behaviour = deep_merge(behaviour, tables)
+            # A move's effect table replaces the one below it (a type that gives `greeting: {}`
+            # means "no effect", not "the base effect").
+            effects.update(copy.deepcopy(tables.get("effects") or {}))
+        behaviour["effects"] = effects
+        return behaviour
+
+    @staticmethod
+    def _build(
+        path: Path,
+        data: dict[str, Any],
+        behaviour: dict[str, Any],
+        type_data: dict[str, Any],
+        lines: dict[str, Any],
+    ) -> Persona:
+        return Persona(
+            id=data["id"],
+            name=data["name"],
+            type=data["type"],
+            gender=data["gender"],
+            language=data["language"],
+            difficulty=data["difficulty"],
+            description=data.get("description", ""),
+            scenario=copy.deepcopy(data["scenario"]),
+            max_turns=int(data.get("max_turns", behaviour.get("max_turns", 14))),
+            silence_timeout_seconds=float(
+                data.get("silence_timeout_seconds", behaviour.get("silence_timeout_seconds", 90))
+            ),
+            behaviour=behaviour,
+            lines=lines,
+            source=str(path),
+            extra_reactions=tuple(type_data.get("extra_reactions") or ()),
+        )

@@ -1,0 +1,184 @@
+"""Scripted conversations through the real NLU model and the persona engine, no servers.
+
+    PYTHONPATH=rasa_project python -m batch.simulate --in in.jsonl --out out.jsonl [--model M]
+
+Input line: ``{"id", "persona": "<persona id>", "seed": 1, "trainee_turns": ["…", …]}``; a turn
+may also be ``{"silence_seconds": 60}`` (the trainee stayed silent that long).
+Output line: ``{"id", "persona", "outcome": "resolved" | "escalated" | "walked_away" |
+"turn_limit" | "ongoing", "opening": "<customer's first line>", "turns": [{"trainee", "customer",
+"moves", "state", "reaction", "stage"}]}``. Turns after the conversation ended are not played
+(``unplayed_turns`` counts them). A line that cannot be run gets ``{"id", "error"}`` and the run
+goes on; the exit status is non-zero only if the input cannot be read.
+
+The NLU model is loaded in-process by ``rasa_project/batch/nlu.py`` (rasa env; the script also
+runs as ``python rasa_project/batch/simulate.py``); ``--no-nlu``
+uses the cue rules alone (works in either env, for trainers trying a persona quickly).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from personas import PersonaLibrary, engine
+from scoring.analysis import analyze, clean_text
+
+Analyzer = Callable[[str, str, str], dict[str, Any]]
+
+
+def cue_analyzer() -> Analyzer:
+    def run(text: str, lang: str, context: str) -> dict[str, Any]:
+        return analyze(text, lang, context=context, nlu=None)
+
+    return run
+
+
+def nlu_analyzer(texts: Iterable[str], model: str | None) -> Analyzer:
+    """Parse every distinct trainee text once with the in-process NLU, then analyse (the text
+    is cleaned the way `make moves` and `make score` clean it, so all batches agree)."""
+    rasa_project = str(Path(__file__).resolve().parents[1])
+    if rasa_project not in sys.path:  # also when run as a script rather than `-m batch.simulate`
+        sys.path.insert(0, rasa_project)
+    from batch.nlu import load_nlu
+
+    nlu = load_nlu(model)
+    unique = list(dict.fromkeys(clean_text(t) for t in texts if isinstance(t, str) and t.strip()))
+    parses = dict(zip(unique, nlu.parse_many(unique), strict=True)) if unique else {}
+
+    def run(text: str, lang: str, context: str) -> dict[str, Any]:
+        return analyze(text, lang, context=context, nlu=parses.get(clean_text(text)))
+
+    return run
+
+
+def check_script(raw: str) -> dict[str, Any]:
+    """The parsed script line, or ValueError saying what is wrong with it."""
+    try:
+        item = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg}") from exc
+    if not isinstance(item, dict):
+        raise ValueError("a script line must be a JSON object")
+    if not isinstance(item.get("persona"), str):
+        raise ValueError("'persona' (a persona id) is required")
+    turns = item.get("trainee_turns")
+    if not isinstance(turns, list):
+        raise ValueError("'trainee_turns' must be a list")
+    for i, turn in enumerate(turns):
+        silent = isinstance(turn, dict) and isinstance(turn.get("silence_seconds"), (int, float))
+        if not isinstance(turn, str) and not silent:
+            raise ValueError(f"trainee_turns[{i}] must be text or {{'silence_seconds': n}}")
+    seed = item.get("seed", 1)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError("'seed' must be an integer")
+    return item
+
+
+def simulate_one(item: dict[str, Any], library: PersonaLibrary, analyzer: Analyzer) -> dict:
+    persona = library.get(item["persona"])
+    reaction = engine.start(persona, item.get("seed", 1))
+    result: dict[str, Any] = {
+        "id": item.get("id"),
+        "persona": persona.id,
+        "opening": reaction["line"],
+        "turns": [],
+    }
+    turns = item["trainee_turns"]
+    for index, turn in enumerate(turns):
+        if reaction["ended"]:
+            result["unplayed_turns"] = len(turns) - index
+            break
+        if isinstance(turn, dict):
+            seconds = float(turn["silence_seconds"])
+            reaction = engine.react(persona, reaction["state"], None, silence_seconds=seconds)
+            trainee, moves = None, []
+        else:
+            analysis = analyzer(turn, persona.language, reaction["line"])
+            reaction = engine.react(persona, reaction["state"], analysis)
+            trainee, moves = turn, analysis.get("moves", [])
+        result["turns"].append(
+            {
+                "trainee": trainee,
+                "customer": reaction["line"],
+                "moves": moves,
+                "state": reaction["state"],
+                "reaction": reaction["reaction"],
+                "stage": reaction["stage"],
+            }
+        )
+    result["outcome"] = reaction["outcome"] if reaction["ended"] else "ongoing"
+    return result
+
+
+def simulate_lines(
+    lines: list[str], analyzer: Analyzer, library: PersonaLibrary | None = None
+) -> list[dict[str, Any]]:
+    library = library or PersonaLibrary()
+    out = []
+    for raw in lines:
+        if not raw.strip():
+            continue
+        item_id = None
+        try:
+            item = check_script(raw)
+            item_id = item.get("id")
+            out.append(simulate_one(item, library, analyzer))
+        except (ValueError, KeyError) as exc:
+            if item_id is None:
+                try:
+                    item_id = json.loads(raw).get("id")
+                except (json.JSONDecodeError, AttributeError):
+                    item_id = None
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            out.append({"id": item_id, "error": str(message)})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--in", dest="inp", required=True, help="scripts JSONL")
+    parser.add_argument("--out", required=True, help="results JSONL")
+    parser.add_argument("--model", default=None, help="Rasa model (default: the trained one)")
+    parser.add_argument("--no-nlu", action="store_true", help="cue rules only, no NLU model")
+    parser.add_argument("--personas", default=None, help="persona library folder")
+    args = parser.parse_args(argv)
+    try:
+        lines = Path(args.inp).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        print(f"cannot read {args.inp}: {exc}", file=sys.stderr)
+        return 2
+    library = PersonaLibrary(args.personas)
+    for error in library.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    if args.no_nlu:
+        analyzer = cue_analyzer()
+    else:
+        texts = []
+        for raw in lines:
+            try:
+                texts.extend(
+                    t for t in json.loads(raw).get("trainee_turns", []) if isinstance(t, str)
+                )
+            except (json.JSONDecodeError, AttributeError, TypeError):
+                continue
+        analyzer = nlu_analyzer(texts, args.model)
+    results = simulate_lines(lines, analyzer, library)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for result in results:
+            fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+    outcomes: dict[str, int] = {}
+    for result in results:
+        key = result.get("outcome", "error")
+        outcomes[key] = outcomes.get(key, 0) + 1
+    print(f"{len(results)} conversation(s): {outcomes}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
