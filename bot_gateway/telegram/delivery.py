@@ -30,6 +30,7 @@ _chart_lock = threading.Lock()  # pyplot keeps global state; draw one chart at a
 async def typing_indicator(bot: Bot, chat_id: int) -> AsyncIterator[None]:
     """Show "typing…" while the body runs; the indicator runs beside it and never delays it."""
     task = asyncio.create_task(_keep_typing(bot, chat_id))
+    await asyncio.sleep(0)  # let the first sendChatAction go out even if the body is instant
     try:
         yield
     finally:
@@ -79,8 +80,12 @@ async def send_ending(
 ) -> None:
     """The scorecard as text first (it must arrive), then the mood chart or its text stand-in."""
     await bot.send_message(chat_id, render.scorecard_text(view.scorecard, lang, view.outcome))
-    detail = await service.detail(view.session_id, trainee_id=trainee_id)
-    await send_mood_chart(bot, chat_id, detail.mood, lang)
+    try:
+        mood = (await service.detail(view.session_id, trainee_id=trainee_id)).mood
+    except Exception as exc:  # the scorecard is out; chart what the scorecard itself carries
+        log.warning("telegram.mood_unavailable", session=view.session_id, error=str(exc))
+        mood = list((view.scorecard or {}).get("mood") or [])
+    await send_mood_chart(bot, chat_id, mood, lang)
 
 
 async def send_mood_chart(bot: Bot, chat_id: int, mood: list[float | None], lang: str) -> None:

@@ -1,10 +1,12 @@
 """Every text the Telegram bot shows, in Chinese and English; ``t`` picks the trainee's language.
 
 Texts are HTML (the bot's default parse mode): placeholders filled from user data are escaped by
-the caller (``html.escape``).
+the caller with ``escape_html``.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "zh"  # the gateway's default interface language for a new trainee
@@ -175,8 +177,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The reply is empty; please type something.",
     },
     "error_too_long": {
-        "zh": "回复太长了（{length} 字），请控制在 {limit} 字以内。",
-        "en": "The reply is too long ({length} characters); keep it under {limit}.",
+        "zh": "回复太长了，请控制在 {limit} 字以内。",
+        "en": "The reply is too long; keep it under {limit} characters.",
     },
     "error_unknown_cohort": {
         "zh": "邀请码无效，请向培训师核对后再发一次（或发 /skip）。",
@@ -215,6 +217,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "无法完成：{message}",
         "en": "That didn't work: {message}",
     },
+}
+
+# The command menu Telegram shows next to the text box (setMyCommands), per language.
+COMMANDS: dict[str, dict[str, str]] = {
+    "practice": {"zh": "选择顾客，开始练习或考核", "en": "choose a customer and start"},
+    "hint": {"zh": "获取提示（练习模式）", "en": "get a hint (practice mode)"},
+    "end": {"zh": "结束对话，查看评分卡", "en": "end the conversation, see the scorecard"},
+    "history": {"zh": "最近的练习", "en": "recent sessions"},
+    "lang": {"zh": "切换界面语言", "en": "interface language"},
+    "help": {"zh": "帮助", "en": "help"},
 }
 
 LABELS: dict[str, dict[str, dict[str, str]]] = {
@@ -266,6 +278,11 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "assessment": {"zh": "考核", "en": "assessment"},
     },
 }
+
+
+def escape_html(text: object) -> str:
+    """Text safe inside a Telegram HTML message (quotes need no escaping outside attributes)."""
+    return escape(str(text), quote=False)
 
 
 def normalize_lang(lang: str | None) -> str:

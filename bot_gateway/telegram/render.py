@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
 from bot_gateway.conversation import SessionSummary, TurnView
-from bot_gateway.telegram.i18n import label, t
+from bot_gateway.telegram.i18n import escape_html, label, t
 
 FIVE_STEPS = ("listen", "understand", "confirm", "solve", "follow_up")
 
 
 def customer_line(view: TurnView) -> str | None:
-    return escape(view.customer) if view.customer else None
+    return escape_html(view.customer) if view.customer else None
 
 
 def hint_line(view: TurnView, lang: str) -> str | None:
@@ -22,8 +21,8 @@ def hint_line(view: TurnView, lang: str) -> str | None:
         return None
     score = (view.rating or {}).get("overall")
     if isinstance(score, int | float):
-        return t("hint_with_score", lang, score=round(score), hint=escape(view.hint))
-    return t("hint", lang, hint=escape(view.hint))
+        return t("hint_with_score", lang, score=round(score), hint=escape_html(view.hint))
+    return t("hint", lang, hint=escape_html(view.hint))
 
 
 def persona_button(persona: Mapping[str, Any], lang: str) -> str:
@@ -37,10 +36,10 @@ def persona_card(persona: Mapping[str, Any], lang: str) -> str:
     return t(
         "choose_mode",
         lang,
-        name=escape(str(persona.get("name") or persona["id"])),
+        name=escape_html(str(persona.get("name") or persona["id"])),
         type=label("type", persona.get("type"), lang),
         difficulty=label("difficulty", persona.get("difficulty"), lang),
-        description=escape(str(persona.get("description") or "")),
+        description=escape_html(str(persona.get("description") or "")),
     )
 
 
@@ -84,7 +83,7 @@ def scorecard_text(scorecard: Mapping[str, Any] | None, lang: str, outcome: str 
         texts = _entry_texts(entries)
         if texts:
             lines += ["", t(key, lang)]
-            lines += [f"• {escape(text)}" for text in texts]
+            lines += [f"• {escape_html(text)}" for text in texts]
     return "\n".join(lines)
 
 
@@ -99,9 +98,7 @@ def _entry_texts(entries: object) -> list[str]:
     return texts
 
 
-def history_text(
-    sessions: Sequence[SessionSummary], names: Mapping[str, str], lang: str
-) -> str:
+def history_text(sessions: Sequence[SessionSummary], names: Mapping[str, str], lang: str) -> str:
     if not sessions:
         return t("history_empty", lang)
     lines = [t("history_title", lang)]
@@ -111,7 +108,7 @@ def history_text(
                 "history_line",
                 lang,
                 date=s.started_at.strftime("%Y-%m-%d %H:%M"),
-                name=escape(names.get(s.persona_id, s.persona_id)),
+                name=escape_html(names.get(s.persona_id, s.persona_id)),
                 mode=label("mode", s.mode, lang),
                 status=label("outcome", s.outcome, lang)
                 if s.outcome

@@ -59,7 +59,11 @@ class SilenceWatch:
     async def arm(self, watched: Watched) -> None:
         """(Re)start the chat's timer with the timeout of the session's persona."""
         self.cancel(watched.chat_id)
-        seconds = await self._timeout(watched.session_id, watched.trainee_id)
+        try:
+            seconds = await self._timeout(watched.session_id, watched.trainee_id)
+        except Exception as exc:  # the reply already went out; only the timer is lost
+            log.warning("telegram.silence_unarmed", session=watched.session_id, error=str(exc))
+            return
         if not seconds or seconds <= 0:
             return
         self._timers[watched.chat_id] = asyncio.create_task(
@@ -75,10 +79,9 @@ class SilenceWatch:
 
     async def _timeout(self, session_id: str, trainee_id: int) -> float | None:
         if session_id not in self._timeouts:
-            # Sessions started before a restart: look the persona up once.
-            detail = await self.service.detail(session_id, trainee_id=trainee_id)
-            persona = self.service.library.get(detail.summary.persona_id)
-            self.remember_timeout(session_id, persona.silence_timeout_seconds)
+            # A session started before a restart: ask the service for its persona's timeout.
+            seconds = await self.service.silence_timeout(session_id, trainee_id=trainee_id)
+            self.remember_timeout(session_id, seconds)
         return self._timeouts.get(session_id)
 
     async def _wait(self, watched: Watched, seconds: float) -> None:

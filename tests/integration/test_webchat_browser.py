@@ -20,6 +20,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 375, "height": 740}
 SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
+# Each step waits on a real Rasa turn; under load a turn can take a few seconds.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"))
     context.close()
 
 
