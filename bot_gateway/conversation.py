@@ -266,30 +266,36 @@ class ConversationService:
 
     async def reply(self, session_id: str, text: str | None, *, trainee_id: int | None) -> TurnView:
         cleaned = clean_reply(text)
-        pending = await self._pending(session_id, trainee_id)
-        if pending is not None:
+        for _ in range(2):
+            async with self.sessionmaker.begin() as db:
+                practice = await self._active(db, session_id, trainee_id)
+                pending = next((t for t in practice.turns if t.status == "pending"), None)
+                if pending is None:
+                    turn = Turn(
+                        session_id=session_id,
+                        index=len(practice.turns),
+                        role="trainee",
+                        text=cleaned,
+                        at=_now(),
+                        status="pending",
+                        reply_seconds=_seconds_since_customer(practice.turns),
+                    )
+                    db.add(turn)
+                    await db.flush()
+                job = self._job(practice, pending or turn)
+            if pending is None:
+                return await self._deliver(session_id, *job)
             # The customer never answered an earlier reply (outage): deliver that one first.
-            await self._deliver(session_id, pending)
-        async with self.sessionmaker.begin() as db:
-            practice = await self._active(db, session_id, trainee_id)
-            turn = Turn(
-                session_id=session_id,
-                index=len(practice.turns),
-                role="trainee",
-                text=cleaned,
-                at=_now(),
-                status="pending",
-                reply_seconds=_seconds_since_customer(practice.turns),
-            )
-            db.add(turn)
-            await db.flush()
-            turn_id = turn.id
-        return await self._deliver(session_id, turn_id)
+            await self._deliver(session_id, *job)
+        raise ConversationError("busy", "The previous reply is still being delivered.")
 
     async def retry(self, session_id: str, *, trainee_id: int | None) -> TurnView | None:
         """Send a reply that is still waiting for the customer (after an outage), if any."""
-        pending = await self._pending(session_id, trainee_id)
-        return None if pending is None else await self._deliver(session_id, pending)
+        async with self.sessionmaker() as db:
+            practice = await self._active(db, session_id, trainee_id)
+            pending = next((t for t in practice.turns if t.status == "pending"), None)
+            job = self._job(practice, pending) if pending else None
+        return None if job is None else await self._deliver(session_id, *job)
 
     async def silence(self, session_id: str, seconds: float, *, trainee_id: int | None) -> TurnView:
         """The trainee has not answered for `seconds`: the customer nudges, or leaves."""
@@ -370,21 +376,16 @@ class ConversationService:
             raise ConversationError("ended", "This practice session has ended.")
         return practice
 
-    async def _pending(self, session_id: str, trainee_id: int | None) -> int | None:
-        async with self.sessionmaker() as db:
-            practice = await self._active(db, session_id, trainee_id)
-            return next((t.id for t in practice.turns if t.status == "pending"), None)
+    def _job(self, practice: PracticeSession, turn: Turn) -> tuple[int, str, str, dict[str, Any]]:
+        meta = self._meta(practice, reply_seconds=turn.reply_seconds)
+        return turn.id, turn.text, practice.mode, meta
 
-    async def _deliver(self, session_id: str, turn_id: int) -> TurnView:
-        async with self.sessionmaker() as db:
-            turn = await db.get(Turn, turn_id)
-            practice = await db.get(PracticeSession, session_id)
-            assert turn is not None and practice is not None
-            meta = self._meta(practice, reply_seconds=turn.reply_seconds)
-            text = turn.text
+    async def _deliver(
+        self, session_id: str, turn_id: int, text: str, mode: str, meta: dict[str, Any]
+    ) -> TurnView:
         payload = await self.rasa.send(session_id, text, meta)
         await self._store_reaction(session_id, turn_id, payload)
-        return self._view(session_id, practice.mode, payload)
+        return self._view(session_id, mode, payload)
 
     @staticmethod
     def _meta(practice: PracticeSession, **extra: Any) -> dict[str, Any]:

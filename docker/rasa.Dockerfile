@@ -18,5 +18,5 @@ RUN rasa train --domain domain --fixed-model-name counterpart --out models
 RUN useradd --create-home counterpart && chown -R counterpart /app
 USER counterpart
 EXPOSE 5005 5055
-CMD ["rasa", "run", "--enable-api", "--port", "5005", "--model", "models/counterpart.tar.gz", \
+CMD ["python", "serve.py", "run", "--enable-api", "--port", "5005", "--model", "models/counterpart.tar.gz", \
      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]

@@ -165,3 +165,16 @@ def test_the_scorecard_charts_the_customers_mood_on_a_0_to_1_scale() -> None:
     card = chat.run(ActionEndPractice(), {"text": "/end_practice"})["scorecard"]
     values = [m for m in card["mood"] if m is not None]
     assert values and all(0 <= m <= 1 for m in values)
+
+
+def test_the_rasa_launcher_still_rejects_malformed_action_responses() -> None:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+
+    import serve
+
+    serve.install()
+    remote = RemoteAction("action_customer_turn", None)
+    assert remote._validate_action_result({"events": [], "responses": [{"text": "hi"}]})
+    with pytest.raises(jsonschema.ValidationError):
+        remote._validate_action_result({"events": [{"event": 42}], "responses": []})
