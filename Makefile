@@ -121,6 +121,12 @@ test-unit: setup ## Unit tests in the app env
 test-actions: setup $(MODEL) ## Action-server and batch tests in the rasa env
 	COUNTERPART_MODEL=$(abspath $(MODEL)) $(RASA_PY) -m pytest tests/actions $(wildcard tests/batch)
 
+.PHONY: test-integration
+test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns
+	$(APP_PY) -m pytest -m integration
+
+##@ Operations
+
 .PHONY: rescore
 rescore: setup ## Re-rate stored sessions with the current rubric (ARGS="--all" or "--session ID")
 	.venv/bin/counterpart rescore $(ARGS)
@@ -128,8 +134,3 @@ rescore: setup ## Re-rate stored sessions with the current rubric (ARGS="--all" 
 .PHONY: bench
 bench: setup $(MODEL) ## Benchmark: end-to-end turns via web sockets vs NLU alone; writes bench-results.json
 	$(APP_PY) benchmarks/bench.py
-
-.PHONY: test-integration
-test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns
-	$(APP_PY) -m pytest -m integration
-
