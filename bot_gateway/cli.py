@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -118,3 +120,169 @@ def db_downgrade(revision: str = typer.Argument(..., help="target revision, e.g.
     from bot_gateway.db import migrate
 
     migrate.downgrade(get_settings().database_url, revision)
+
+
+# ---------------------------------------------------------------------------- staff (issue 7)
+
+user_app = typer.Typer(help="Staff users of the web app (trainer, supervisor, admin).")
+token_app = typer.Typer(help="API tokens for scripted exports.")
+persona_app = typer.Typer(help="The trainer's persona workflow.")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(persona_app, name="persona")
+
+
+def _with_db(work):  # type: ignore[no-untyped-def]
+    """Run `work(db)` in one transaction on the configured database."""
+    import asyncio
+
+    from bot_gateway.db.engine import create_engine, create_sessionmaker
+
+    async def main():  # type: ignore[no-untyped-def]
+        engine = create_engine(get_settings().database_url)
+        try:
+            async with create_sessionmaker(engine).begin() as db:
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: str = typer.Option(..., help="trainee, trainer, supervisor or admin"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    cohort: Annotated[
+        list[str] | None, typer.Option(help="invite code of a cohort to supervise (repeatable)")
+    ] = None,
+) -> None:
+    """Create a user who signs in at /staff/login."""
+    from bot_gateway.auth import AuthError, create_user
+
+    async def work(db):  # type: ignore[no-untyped-def]
+        user = await create_user(db, name, role, password, cohort or ())
+        return user.id
+
+    try:
+        user_id = _with_db(work)
+    except AuthError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"user {name} ({role}) created, id {user_id}")
+
+
+@token_app.command("create")
+def token_create(user: str, label: str = typer.Option("", help="what the token is for")) -> None:
+    """Print a new API token for USER (shown once; only its hash is stored)."""
+    from bot_gateway.auth import AuthError, create_token
+
+    try:
+        token = _with_db(lambda db: create_token(db, user, label))
+    except AuthError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(token)
+
+
+@app.command("export")
+def export_sessions(
+    out: Annotated[Path, typer.Option("--out", "-o", help="file to write")],
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx, csv or json"),
+    cohort: Annotated[
+        list[str] | None, typer.Option(help="cohort invite code or id (repeatable)")
+    ] = None,
+    since: str | None = typer.Option(None, help="first day, YYYY-MM-DD"),
+    until: str | None = typer.Option(None, help="last day, YYYY-MM-DD"),
+    trainee: int | None = typer.Option(None, help="trainee id"),
+    persona_type: str | None = typer.Option(None, "--type", help="persona type"),
+    language: str | None = typer.Option(None, help="zh or en"),
+    mode: str | None = typer.Option(None, help="practice or assessment"),
+    outcome: str | None = typer.Option(None, help="resolved, escalated, walked_away …"),
+) -> None:
+    """Export sessions and per-reply scores (every cohort: the command line acts as admin)."""
+    import asyncio
+    from datetime import date
+
+    from bot_gateway import export
+    from bot_gateway.auth import Principal
+    from bot_gateway.db.engine import create_engine, create_sessionmaker
+
+    if fmt not in export.FORMATS:
+        typer.secho(f"error: --format is one of {', '.join(export.FORMATS)}", fg="red", err=True)
+        raise typer.Exit(2)
+    try:
+        filters = export.ExportFilters(
+            since=date.fromisoformat(since) if since else None,
+            until=date.fromisoformat(until) if until else None,
+            cohorts=tuple(cohort or ()),
+            trainee_id=trainee,
+            persona_type=persona_type,
+            language=language,
+            mode=mode,
+            outcome=outcome,
+        )
+    except ValueError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    everyone = Principal(0, "cli", "admin", frozenset())
+
+    async def main() -> None:
+        engine = create_engine(get_settings().database_url)
+        try:
+            with out.open("wb") as target:
+                async for chunk in export.chunks(
+                    fmt, create_sessionmaker(engine), everyone, filters
+                ):
+                    target.write(chunk)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    typer.echo(f"wrote {out}")
+
+
+@persona_app.command("new")
+def persona_new(
+    persona_type: str = typer.Option(..., "--type", help="angry, arrogant, doubtful …"),
+    lang: str = typer.Option(..., "--lang", help="zh or en"),
+    persona_id: str | None = typer.Option(None, "--id", help="default: <type>_<lang>_new_<n>"),
+    library: Annotated[
+        Path | None, typer.Option(help="persona library folder (default: the configured one)")
+    ] = None,
+) -> None:
+    """Scaffold a valid persona file from the type's defaults, placeholders marked [REWRITE]."""
+    from bot_gateway.supervisor.authoring import ScaffoldError, check, scaffold
+
+    folder = library or get_settings().persona_library_dir
+    try:
+        path = scaffold(persona_type, lang, persona_id, library=folder)
+    except ScaffoldError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    errors = check([path])
+    for error in errors:
+        typer.secho(str(error), fg="red", err=True)
+    typer.echo(f"created {path}")
+    typer.echo(f"edit the lines marked [REWRITE], then: make chat PERSONA={path.stem}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@persona_app.command("check")
+def persona_check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="files or folders (default: the library)")
+    ] = None,
+) -> None:
+    """Validate persona files: one `file:line: what is wrong` per error, exit 1 on any."""
+    from bot_gateway.supervisor.authoring import check
+
+    errors = check(list(paths) if paths else None)
+    for error in errors:
+        typer.echo(str(error))
+    if errors:
+        typer.secho(f"{len(errors)} error(s)", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok: every persona file is valid")

@@ -107,3 +107,58 @@ class Turn(Timestamped, Base):
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     session: Mapped[PracticeSession] = relationship(back_populates="turns")
+
+
+class User(Timestamped, Base):
+    """Staff who sign in to the web app: trainers, supervisors and admins (and trainee logins)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # trainee | trainer | supervisor | admin
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    cohorts: Mapped[list[Cohort]] = relationship(secondary="supervisor_cohorts")
+
+
+class SupervisorCohort(Timestamped, Base):
+    """Which cohorts a supervisor sees (admins see all of them without rows here)."""
+
+    __tablename__ = "supervisor_cohorts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ApiToken(Timestamped, Base):
+    """A token for scripted exports; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(80), default="")
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class RatingOverride(Timestamped, Base):
+    """A supervisor's score for one reply; the AI rating on the turn is never changed."""
+
+    __tablename__ = "rating_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    overall: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()

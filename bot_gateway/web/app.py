@@ -15,6 +15,7 @@ from bot_gateway.config import Settings, get_settings
 from bot_gateway.conversation import ConversationError, ConversationService
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
 from personas import PersonaLibrary
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(routes.router)
+    app.include_router(supervisor_routes.router)
 
     @app.exception_handler(ConversationError)
     async def _conversation_error(_request: Request, exc: ConversationError) -> JSONResponse:

@@ -169,9 +169,8 @@ def test_the_scorecard_charts_the_customers_mood_on_a_0_to_1_scale() -> None:
 
 def test_the_rasa_launcher_still_rejects_malformed_action_responses() -> None:
     import jsonschema
-    from rasa.core.actions.action import RemoteAction
-
     import serve
+    from rasa.core.actions.action import RemoteAction
 
     serve.install()
     remote = RemoteAction("action_customer_turn", None)

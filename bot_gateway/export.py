@@ -1,0 +1,383 @@
+"""Practice sessions and their replies as CSV, XLSX or JSON, for supervisors.
+
+The dashboard button, the token-authenticated HTTP endpoint and `counterpart export` share
+this module: the same filters, the same cohort scope, the same columns. Sessions are read in
+pages (keyset on start time and id), so a large export never holds the whole table in memory;
+CSV and JSON are produced while they are sent, XLSX is written to a temporary file in
+openpyxl's write-only mode first (a zip archive cannot be streamed before it is complete).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, BinaryIO
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot_gateway.auth import Principal
+from bot_gateway.db.models import Cohort, PracticeSession, RatingOverride, Trainee, Turn, User
+from scoring.rubric import DIMENSIONS, FIVE_STEPS
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PAGE_SIZE = 200
+
+SESSION_COLUMNS: tuple[str, ...] = (
+    "trainee",
+    "trainee_id",
+    "cohort",
+    "session",
+    "persona",
+    "type",
+    "language",
+    "mode",
+    "status",
+    "start",
+    "duration_seconds",
+    "turns",
+    "outcome",
+    "overall",
+    *(f"dim_{d}" for d in DIMENSIONS),
+    "five_step_coverage",
+    *(f"step_{s}" for s in FIVE_STEPS),
+    "mean_reply_seconds",
+    "ai_reply_mean",
+    "supervisor_reply_mean",
+    "overrides",
+)
+TURN_COLUMNS: tuple[str, ...] = (
+    "session",
+    "trainee",
+    "cohort",
+    "persona",
+    "turn",
+    "at",
+    "reply_seconds",
+    "text",
+    "moves",
+    "rules",
+    "ai_overall",
+    "supervisor_overall",
+    "supervisor_comment",
+    "supervisor",
+)
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """What the dashboard's filter form, the HTTP query and the CLI options select."""
+
+    since: date | None = None
+    until: date | None = None  # inclusive: the whole day
+    cohorts: tuple[str, ...] = ()  # invite codes or ids
+    trainee_id: int | None = None
+    persona_type: str | None = None
+    language: str | None = None
+    mode: str | None = None
+    outcome: str | None = None
+
+    def query_string(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name in ("since", "until", "trainee_id", "persona_type", "language", "mode", "outcome"):
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out[name] = str(value)
+        if self.cohorts:
+            out["cohort"] = self.cohorts[0]
+        return out
+
+
+@dataclass
+class Page:
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def filtered_sessions(scope: Principal, filters: ExportFilters) -> Select:
+    """Sessions the principal may see that match the filters, oldest first."""
+    query = (
+        select(PracticeSession, Trainee, Cohort)
+        .join(Trainee, PracticeSession.trainee_id == Trainee.id)
+        .outerjoin(Cohort, Trainee.cohort_id == Cohort.id)
+    )
+    if not scope.sees_everything:
+        query = query.where(Trainee.cohort_id.in_(sorted(scope.cohort_ids) or [-1]))
+    if filters.since:
+        query = query.where(PracticeSession.started_at >= _day_start(filters.since))
+    if filters.until:
+        query = query.where(
+            PracticeSession.started_at < _day_start(filters.until + timedelta(days=1))
+        )
+    if filters.cohorts:
+        ids = [int(c) for c in filters.cohorts if c.isdigit()]
+        query = query.where(or_(Cohort.invite_code.in_(filters.cohorts), Cohort.id.in_(ids)))
+    if filters.trainee_id is not None:
+        query = query.where(Trainee.id == filters.trainee_id)
+    for column, value in (
+        (PracticeSession.persona_type, filters.persona_type),
+        (PracticeSession.language, filters.language),
+        (PracticeSession.mode, filters.mode),
+        (PracticeSession.outcome, filters.outcome),
+    ):
+        if value:
+            query = query.where(column == value)
+    return query.order_by(PracticeSession.started_at, PracticeSession.id)
+
+
+async def latest_overrides(db: AsyncSession, turn_ids: list[int]) -> dict[int, RatingOverride]:
+    """The newest supervisor override of each turn (older ones stay as history)."""
+    if not turn_ids:
+        return {}
+    rows = await db.execute(
+        select(RatingOverride, User.name)
+        .join(User, RatingOverride.user_id == User.id)
+        .where(RatingOverride.turn_id.in_(turn_ids))
+        .order_by(RatingOverride.created_at, RatingOverride.id)
+    )
+    latest: dict[int, RatingOverride] = {}
+    for override, user_name in rows.all():
+        override.supervisor_name = user_name  # type: ignore[attr-defined]
+        latest[override.turn_id] = override
+    return latest
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _session_row(
+    practice: PracticeSession,
+    trainee: Trainee,
+    cohort: Cohort | None,
+    turns: list[Turn],
+    overrides: dict[int, RatingOverride],
+) -> dict[str, Any]:
+    scorecard = practice.scorecard or {}
+    dimensions = scorecard.get("dimensions") or {}
+    steps = scorecard.get("five_steps") or {}
+    replies = [t for t in turns if t.role == "trainee"]
+    rated = [t for t in replies if isinstance((t.rating or {}).get("overall"), (int, float))]
+    ai_scores = [float(t.rating["overall"]) for t in rated]  # type: ignore[index]
+    with_overrides = [
+        float(overrides[t.id].overall) if t.id in overrides else float(t.rating["overall"])  # type: ignore[index]
+        for t in rated
+    ]
+    started = _aware(practice.started_at)
+    ended = _aware(practice.ended_at)
+    reply_times = [t.reply_seconds for t in replies if t.reply_seconds is not None]
+    overridden = sum(1 for t in replies if t.id in overrides)
+    return {
+        "trainee": trainee.display_name,
+        "trainee_id": trainee.id,
+        "cohort": cohort.name if cohort else None,
+        "session": practice.id,
+        "persona": practice.persona_id,
+        "type": practice.persona_type,
+        "language": practice.language,
+        "mode": practice.mode,
+        "status": practice.status,
+        "start": started.isoformat() if started else None,
+        "duration_seconds": round((ended - started).total_seconds(), 1)
+        if started and ended
+        else None,
+        "turns": len(replies),
+        "outcome": practice.outcome,
+        "overall": practice.overall_score,
+        **{f"dim_{d}": dimensions.get(d) for d in DIMENSIONS},
+        "five_step_coverage": sum(1 for s in FIVE_STEPS if steps.get(s)) if steps else None,
+        **{f"step_{s}": (bool(steps.get(s)) if steps else None) for s in FIVE_STEPS},
+        "mean_reply_seconds": _mean(reply_times),
+        "ai_reply_mean": _mean(ai_scores),
+        "supervisor_reply_mean": _mean(with_overrides) if overridden else None,
+        "overrides": overridden,
+    }
+
+
+def _turn_row(
+    practice: PracticeSession,
+    trainee: Trainee,
+    cohort: Cohort | None,
+    turn: Turn,
+    override: RatingOverride | None,
+) -> dict[str, Any]:
+    rating = turn.rating or {}
+    moves = [m.get("move") if isinstance(m, dict) else str(m) for m in turn.moves or []]
+    at = _aware(turn.at)
+    return {
+        "session": practice.id,
+        "trainee": trainee.display_name,
+        "cohort": cohort.name if cohort else None,
+        "persona": practice.persona_id,
+        "turn": turn.index,
+        "at": at.isoformat() if at else None,
+        "reply_seconds": turn.reply_seconds,
+        "text": turn.text,
+        "moves": " ".join(m for m in moves if m),
+        "rules": " ".join(r.get("id", "") for r in rating.get("rules") or []),
+        "ai_overall": rating.get("overall"),
+        "supervisor_overall": override.overall if override else None,
+        "supervisor_comment": override.comment if override else None,
+        "supervisor": getattr(override, "supervisor_name", None) if override else None,
+    }
+
+
+async def pages(
+    sessionmaker: async_sessionmaker,
+    scope: Principal,
+    filters: ExportFilters,
+    *,
+    page_size: int = PAGE_SIZE,
+) -> AsyncIterator[Page]:
+    """Export rows a page of sessions at a time (keyset pagination, one short read each)."""
+    after: tuple[datetime, str] | None = None
+    while True:
+        query = filtered_sessions(scope, filters)
+        if after is not None:
+            started, session_id = after
+            query = query.where(
+                or_(
+                    PracticeSession.started_at > started,
+                    and_(PracticeSession.started_at == started, PracticeSession.id > session_id),
+                )
+            )
+        async with sessionmaker() as db:
+            rows = (await db.execute(query.limit(page_size))).all()
+            if not rows:
+                return
+            ids = [row[0].id for row in rows]
+            turns = (
+                await db.scalars(select(Turn).where(Turn.session_id.in_(ids)).order_by(Turn.index))
+            ).all()
+            by_session: dict[str, list[Turn]] = {}
+            for turn in turns:
+                by_session.setdefault(turn.session_id, []).append(turn)
+            overrides = await latest_overrides(db, [t.id for t in turns if t.role == "trainee"])
+        page = Page()
+        for practice, trainee, cohort in rows:
+            session_turns = by_session.get(practice.id, [])
+            page.sessions.append(_session_row(practice, trainee, cohort, session_turns, overrides))
+            page.turns.extend(
+                _turn_row(practice, trainee, cohort, t, overrides.get(t.id))
+                for t in session_turns
+                if t.role == "trainee"
+            )
+        yield page
+        last = rows[-1][0]
+        after = (last.started_at, last.id)
+        if len(rows) < page_size:
+            return
+
+
+# ---------------------------------------------------------------------------- writers
+
+
+def _csv_line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["" if v is None else v for v in values])
+    return buffer.getvalue()
+
+
+async def csv_chunks(
+    sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    """One CSV of sessions (the per-reply scores are in the XLSX and JSON exports)."""
+    yield ("\ufeff" + _csv_line(list(SESSION_COLUMNS))).encode("utf-8")  # BOM: Excel reads UTF-8
+    async for page in pages(sessionmaker, scope, filters):
+        text = "".join(_csv_line([row[c] for c in SESSION_COLUMNS]) for row in page.sessions)
+        yield text.encode("utf-8")
+
+
+async def json_chunks(
+    sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    """{"sessions": [...]} with each session's replies under "replies"."""
+    yield b'{"sessions": ['
+    first = True
+    async for page in pages(sessionmaker, scope, filters):
+        replies: dict[str, list[dict[str, Any]]] = {}
+        for row in page.turns:
+            replies.setdefault(row["session"], []).append(row)
+        for row in page.sessions:
+            item = {**row, "replies": replies.get(row["session"], [])}
+            yield (("" if first else ",\n") + json.dumps(item, ensure_ascii=False)).encode()
+            first = False
+    yield b"]}\n"
+
+
+WIDTHS = {"text": 60, "session": 38, "rules": 40, "moves": 30, "supervisor_comment": 40}
+
+
+async def write_xlsx(
+    sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters, out: BinaryIO
+) -> None:
+    """Two sheets, sessions and turns: bold frozen header row, widths fitted to the columns."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheets = {}
+    for name, columns in (("sessions", SESSION_COLUMNS), ("turns", TURN_COLUMNS)):
+        sheet = workbook.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            width = WIDTHS.get(column, max(12, len(column) + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE7F0")
+            header.append(cell)
+        sheet.append(header)
+        sheets[name] = (sheet, columns)
+    # write-only sheets each spool to their own file, so both can be filled page by page
+    async for page in pages(sessionmaker, scope, filters):
+        for name, rows in (("sessions", page.sessions), ("turns", page.turns)):
+            sheet, columns = sheets[name]
+            for row in rows:
+                sheet.append([row[c] for c in columns])
+    workbook.save(out)
+
+
+async def xlsx_chunks(
+    sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    with tempfile.TemporaryFile() as spool:
+        await write_xlsx(sessionmaker, scope, filters, spool)
+        spool.seek(0)
+        for chunk in iter(lambda: spool.read(64 * 1024), b""):
+            yield chunk
+
+
+def chunks(
+    fmt: str, sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    writers = {"csv": csv_chunks, "json": json_chunks, "xlsx": xlsx_chunks}
+    return writers[fmt](sessionmaker, scope, filters)
+
+
+def filename(fmt: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
+    return f"counterpart-sessions-{stamp}.{fmt}"
