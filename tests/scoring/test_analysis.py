@@ -1,0 +1,301 @@
+"""scoring.analysis with cue rules only (no NLU): moves, question forms, scores, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.analysis import MAX_CHARS, analyze, load_cues
+from scoring.moves import MOVES
+
+
+def moves_of(result: dict) -> list[str]:
+    return [m["move"] for m in result["moves"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "primary"),
+    [
+        ("zh", "您好，我是客服小李，很高兴为您服务", "greeting"),
+        ("zh", "非常抱歉给您添麻烦了", "apology"),
+        ("zh", "對不起，讓您久等了", "apology"),
+        ("zh", "我能理解您现在的心情", "empathy"),
+        ("zh", "请您放心，我一定帮您处理好", "reassurance"),
+        ("zh", "您真专业，一下就说到点子上了", "praise"),
+        ("zh", "我马上给您申请退款", "offer_solution"),
+        ("zh", "这款很适合您，很多宝妈都选它", "recommend"),
+        ("zh", "处理结果出来后我第一时间通知您", "follow_up"),
+        ("zh", "感谢您的耐心等待，祝您生活愉快", "thanks_closing"),
+        ("zh", "是你自己操作错了", "blame_customer"),
+        ("zh", "不可能，我们的产品没有问题", "argue"),
+        ("zh", "你冷静一点！", "rude"),
+        ("zh", "公司规定，我也没办法", "dismiss"),
+        ("zh", "这不归我管", "dismiss"),
+        ("zh", "嗯", "perfunctory"),
+        ("zh", "哦。", "perfunctory"),
+        ("zh", "只剩最后一件了，明天就涨价", "deceive"),
+        ("en", "Hi, this is Sarah from customer support.", "greeting"),
+        ("en", "I'm so sorry for the inconvenience.", "apology"),
+        ("en", "That must be really frustrating.", "empathy"),
+        ("en", "Don't worry, I'll make sure this gets fixed.", "reassurance"),
+        ("en", "Great question, you clearly know your stuff.", "praise"),
+        ("en", "I can issue a full refund today.", "offer_solution"),
+        ("en", "I'd recommend the Pro model for you.", "recommend"),
+        ("en", "I'll follow up with you tomorrow.", "follow_up"),
+        ("en", "Thanks for your patience, have a great day!", "thanks_closing"),
+        ("en", "You should have read the instructions.", "blame_customer"),
+        ("en", "That's not true, our product is fine.", "argue"),
+        ("en", "Calm down!", "rude"),
+        ("en", "It's company policy, there's nothing I can do.", "dismiss"),
+        ("en", "ok", "perfunctory"),
+        ("en", "This will never break, guaranteed for life.", "deceive"),
+    ],
+)
+def test_cue_rules_find_the_primary_move(lang: str, text: str, primary: str) -> None:
+    result = analyze(text, lang)
+    assert "error" not in result
+    assert moves_of(result)[0] == primary
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("zh", "能具体说说发生了什么吗？", "open_question"),
+        ("zh", "您觉得我们哪些环节需要改进？", "open_question"),
+        ("zh", "您希望我们怎么处理？", "open_question"),
+        ("zh", "請問具體是什麼情況？", "open_question"),
+        ("zh", "请问您的订单号是多少？", "closed_question"),
+        ("zh", "收到的时候包装有破损吗？", "closed_question"),
+        ("zh", "您是哪天下的单？", "closed_question"),
+        ("zh", "是不是已经重启过了", "closed_question"),
+        ("en", "Can you tell me what happened?", "open_question"),
+        ("en", "How has the product been working for you?", "open_question"),
+        ("en", "What would be the ideal outcome for you?", "open_question"),
+        ("en", "What's your order number?", "closed_question"),
+        ("en", "Did the package arrive damaged?", "closed_question"),
+        ("en", "How many items were missing?", "closed_question"),
+        ("en", "When did you place the order?", "closed_question"),
+        ("en", "Is it still under warranty?", "closed_question"),
+        ("en", "What's the best number to reach you?", "closed_question"),
+        ("en", "How are you finding the new plan?", "open_question"),
+        ("zh", "这个问题持续多久了", "closed_question"),
+        ("zh", "您觉得怎样处理比较合适", "open_question"),
+        ("zh", "您还有什么其他的顾虑吗", "open_question"),
+        ("zh", "您用的是安卓手机吗", "closed_question"),
+    ],
+)
+def test_open_and_closed_questions_are_told_apart(lang: str, text: str, expected: str) -> None:
+    found = moves_of(analyze(text, lang))
+    other = "closed_question" if expected == "open_question" else "open_question"
+    assert expected in found
+    assert other not in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("zh", "您看这样处理可以吗？"),
+        ("zh", "您是否清楚退货流程了？"),
+        ("en", "Does that work for you?"),
+        ("en", "Is that okay with you?"),
+    ],
+)
+def test_confirmation_questions_are_confirm_not_closed(lang: str, text: str) -> None:
+    found = moves_of(analyze(text, lang))
+    assert found[0] == "confirm"
+    assert "closed_question" not in found
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "You didn't read the manual, did you?"), ("zh", "您不会是没看说明书吧？")],
+)
+def test_leading_questions_are_flagged_and_cost_politeness(lang: str, text: str) -> None:
+    result = analyze(text, lang)
+    assert "leading_question" in {c["cue"] for c in result["cues"]}
+    assert "open_question" not in moves_of(result)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "primary", "absent"),
+    [
+        # sympathy with the customer is empathy, not an apology for our fault
+        ("en", "I'm so sorry to hear that.", "empathy", "apology"),
+        # a suggestion phrased as a question proposes a remedy; it asks for no fact
+        ("en", "Have you tried restarting the router?", "offer_solution", "closed_question"),
+        (
+            "en",
+            "Do you think talking to your manager would help?",
+            "offer_solution",
+            "closed_question",
+        ),
+        # chat Chinese often drops the question mark
+        ("zh", "您什么时候方便", "closed_question", "inform"),
+        ("zh", "要不要我帮您查一下", "closed_question", "inform"),
+        ("zh", "那我先挂了，再见", "thanks_closing", "inform"),
+        ("zh", "别难过了，会好的", "reassurance", "rude"),
+        ("zh", "我不管", "dismiss", "inform"),
+        # a greeting frames the reply; the question is its substance
+        ("zh", "您好，请问有什么可以帮您？", "open_question", "closed_question"),
+        ("en", "Hello, how can I help you today?", "open_question", "closed_question"),
+    ],
+)
+def test_move_precedence_in_mixed_replies(lang: str, text: str, primary: str, absent: str) -> None:
+    found = moves_of(analyze(text, lang))
+    assert found[0] == primary
+    assert absent not in found
+
+
+def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
+    weak = {
+        "intent": {"name": "rude", "confidence": 0.45},
+        "intent_ranking": [{"name": "rude", "confidence": 0.45}],
+    }
+    strong = {
+        "intent": {"name": "rude", "confidence": 0.9},
+        "intent_ranking": [{"name": "rude", "confidence": 0.9}],
+    }
+    assert "rude" not in moves_of(analyze("我去开会了", "zh", nlu=weak))
+    assert moves_of(analyze("我去开会了", "zh", nlu=strong))[0] == "rude"
+
+
+def test_a_reply_with_several_moves_lists_them_in_order() -> None:
+    result = analyze("非常抱歉让您久等了，我理解您的心情，请问您的订单号是多少？", "zh")
+    assert moves_of(result)[:3] == ["apology", "empathy", "closed_question"]
+
+
+def test_paraphrase_is_found_from_overlap_with_the_customer_message() -> None:
+    context = "I ordered a blue jacket last week and got a red one"
+    restated = analyze("A blue jacket was ordered but a red one arrived.", "en", context)
+    unrelated = analyze("Our store opens at nine.", "en", context)
+    assert "paraphrase" in moves_of(restated)
+    assert "paraphrase" not in moves_of(unrelated)
+
+
+def test_paraphrase_overlap_works_for_chinese() -> None:
+    context = "我上周三下的单，到现在还没发货"
+    result = analyze("上周三下单到现在还没发货，我帮您查", "zh", context)
+    assert "paraphrase" in moves_of(result)
+
+
+def test_filler_is_perfunctory_only_when_it_is_the_whole_reply() -> None:
+    assert moves_of(analyze("嗯嗯", "zh")) == ["perfunctory"]
+    assert "perfunctory" not in moves_of(analyze("嗯，我马上给您申请退款", "zh"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "text"),
+    [
+        ("zh", "good", "您好，非常抱歉给您带来不便，我理解您的心情，请您放心"),
+        ("zh", "bad", "你冷静一点！公司规定，我也没办法"),
+        ("en", "good", "Hello, I'm so sorry, I understand how frustrating this is."),
+        ("en", "bad", "Calm down. It's your own fault, nothing I can do."),
+    ],
+)
+def test_scores_reward_empathy_and_politeness(lang: str, kind: str, text: str) -> None:
+    scores = analyze(text, lang)["scores"]
+    assert set(scores) >= {"empathy", "politeness"}
+    assert all(0.0 <= v <= 1.0 for v in scores.values())
+    if kind == "good":
+        assert scores["empathy"] >= 0.6
+        assert scores["politeness"] >= 0.8
+    else:
+        assert scores["empathy"] == 0.0
+        assert scores["politeness"] <= 0.2
+
+
+def test_entities_remedy_order_number_and_time_frame() -> None:
+    en = analyze("I can refund order #A1234567 within 3 business days.", "en")["entities"]
+    zh = analyze("订单号123456789，给您退款，三个工作日内到账", "zh")["entities"]
+    for found, frame in ((en, "within 3 business days"), (zh, "三个工作日内")):
+        assert {"entity": "remedy", "value": "refund"} in found
+        assert {"entity": "time_frame", "value": frame} in found
+    assert {"entity": "order_number", "value": "A1234567"} in en
+    assert {"entity": "order_number", "value": "123456789"} in zh
+
+
+def test_nlu_result_adds_moves_and_splits_combined_intents() -> None:
+    nlu = {
+        "intent": {"name": "apology+empathy", "confidence": 0.95},
+        "intent_ranking": [
+            {"name": "apology+empathy", "confidence": 0.95},
+            {"name": "apology", "confidence": 0.03},
+        ],
+        "entities": [{"entity": "remedy", "value": "refund"}],
+    }
+    result = analyze("这事给您造成困扰了", "zh", nlu=nlu)
+    assert set(moves_of(result)) >= {"apology", "empathy"}
+    assert {"entity": "remedy", "value": "refund"} in result["entities"]
+
+
+def test_nlu_fallback_and_low_confidence_intents_are_not_moves() -> None:
+    nlu = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.3},
+            {"name": "deceive", "confidence": 0.12},
+        ],
+    }
+    assert "deceive" not in moves_of(analyze("今天天气不错", "zh", nlu=nlu))
+
+
+def test_a_plain_statement_without_other_moves_informs() -> None:
+    assert moves_of(analyze("The warehouse is in Leeds.", "en")) == ["inform"]
+
+
+def test_result_shape_follows_the_contract() -> None:
+    result = analyze("Sorry! What happened?", "en")
+    assert set(result) == {"moves", "scores", "entities", "cues", "lang"}
+    assert result["lang"] == "en"
+    confidences = [m["confidence"] for m in result["moves"]]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(m["move"] in MOVES and 0 < m["confidence"] < 1 for m in result["moves"])
+    assert all(set(c) == {"cue", "match"} for c in result["cues"])
+
+
+# --- bad input: each case has a defined result and never raises ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "error_part"),
+    [
+        ("", "zh", "empty"),
+        ("   \n\t  ", "en", "empty"),
+        ("\x00\x01\x1b", "en", "empty"),
+        ("x" * 10_000, "en", "too long"),
+        ("好" * (MAX_CHARS + 1), "zh", "too long"),
+        ("hello", "fr", "unsupported language"),
+        ("hello", None, "unsupported language"),
+        (None, "en", "must be a string"),
+        ("I am sorry about the delay with your order", "zh", "not in the session language"),
+        ("非常抱歉让您久等了", "en", "not in the session language"),
+    ],
+)
+def test_unusable_input_gets_an_error_and_no_moves(text, lang, error_part: str) -> None:
+    result = analyze(text, lang)
+    assert error_part in result["error"]
+    assert result["moves"] == []
+
+
+def test_control_characters_are_removed_before_analysis() -> None:
+    result = analyze("So\x00rry\x07 \x1bfor the delay", "en")
+    assert "error" not in result
+    assert analyze("sorry\x00 for the delay", "en")["moves"][0]["move"] == "apology"
+
+
+@pytest.mark.parametrize("text", ["👍", "🙂🙂🙂", "？？", "..."])
+def test_emoji_or_punctuation_only_is_perfunctory(text: str) -> None:
+    result = analyze(text, "zh")
+    assert "error" not in result
+    assert moves_of(result) == ["perfunctory"]
+
+
+def test_a_few_english_words_in_a_chinese_session_are_fine() -> None:
+    assert "error" not in analyze("ok", "zh")
+    assert moves_of(analyze("sorry亲，刚才看漏了", "zh"))[0] == "apology"
+
+
+def test_every_cue_group_names_a_known_move() -> None:
+    for lang in ("zh", "en"):
+        rules = load_cues(lang)
+        assert {g.move for g in rules.groups if g.move} <= set(MOVES)
+        assert rules.groups, lang
