@@ -15,7 +15,6 @@ import asyncio
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,9 +26,8 @@ from typing import Any
 import httpx
 import websockets
 
-from bot_gateway.config import PROJECT_ROOT, StackSettings
-from bot_gateway.db import migrate
-from bot_gateway.runner import LocalStack
+from bot_gateway.config import PROJECT_ROOT
+from bot_gateway.runner import LocalStack, isolated_stack
 
 # Realistic trainee replies (written for the benchmark), mixed languages and lengths.
 REPLIES = {
@@ -56,12 +54,6 @@ REPLIES = {
         "Thank you for your patience, have a great day!",
     ],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -271,20 +263,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench-results.json")
     args = parser.parse_args()
 
-    model = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
     state = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
-    database_url = f"sqlite+aiosqlite:///{state / 'gateway.db'}"
-    migrate.upgrade(database_url)
-    settings = StackSettings(
-        _env_file=None,
-        rasa_model=model,
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        web_port=free_port(),
-        log_dir=state / "log",
-        state_dir=state,
-    )
-    stack = LocalStack(settings, gateway_env={"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"})
+    stack = isolated_stack(state, gateway_env={"LOG_LEVEL": "WARNING"})
+    model = stack.settings.rasa_model
     print(f"==> starting the stack (logs in {state / 'log'})", flush=True)
     try:
         stack.start(progress=print, timeout=240)

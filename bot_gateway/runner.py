@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,6 +43,7 @@ class LocalStack:
     def __init__(self, settings: StackSettings, *, gateway_env: dict[str, str] | None = None):
         self.settings = settings
         self.gateway_env = gateway_env or {}
+        self.database_url = self.gateway_env.get("DATABASE_URL")
         self.services = self._services()
 
     def rasa_env(self) -> dict[str, str]:
@@ -202,3 +204,27 @@ class LocalStack:
 
     def exited(self) -> list[Service]:
         return [s for s in self.services if s.process and s.process.poll() is not None]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_stack(state_dir: Path, *, gateway_env: dict[str, str] | None = None) -> LocalStack:
+    """A stack on free ports with its own migrated SQLite files (integration tests, benchmark)."""
+    from bot_gateway.db import migrate
+
+    database_url = f"sqlite+aiosqlite:///{state_dir / 'gateway.db'}"
+    migrate.upgrade(database_url)
+    settings = StackSettings(
+        _env_file=None,
+        rasa_model=PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz",
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        web_port=free_port(),
+        log_dir=state_dir / "log",
+        state_dir=state_dir,
+    )
+    return LocalStack(settings, gateway_env={"DATABASE_URL": database_url, **(gateway_env or {})})

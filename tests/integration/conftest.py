@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,16 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
-from bot_gateway.config import PROJECT_ROOT, StackSettings
-from bot_gateway.db import migrate
-from bot_gateway.runner import LocalStack
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bot_gateway.config import PROJECT_ROOT
+from bot_gateway.runner import LocalStack, free_port, isolated_stack
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -99,18 +92,8 @@ def stack(
     tmp_path_factory: pytest.TempPathFactory, telegram_api: str | None
 ) -> Iterator[LocalStack]:
     state = tmp_path_factory.mktemp("stack")
-    model = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
-    assert model.exists(), "no trained model: run `make train` (make test does)"
-    database_url = f"sqlite+aiosqlite:///{state / 'gateway.db'}"
-    migrate.upgrade(database_url)
-    settings = StackSettings(
-        _env_file=None,
-        rasa_model=model,
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        web_port=free_port(),
-        log_dir=state / "log",
-        state_dir=state,
+    assert (PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz").exists(), (
+        "no trained model: run `make train` (make test does)"
     )
     # The gateway polls the emulator; never a real bot token from the developer's environment.
     telegram_env = (
@@ -118,16 +101,10 @@ def stack(
         if telegram_api
         else {"TELEGRAM_BOT_TOKEN": ""}
     )
-    local = LocalStack(
-        settings,
-        gateway_env={
-            "DATABASE_URL": database_url,
-            "ENVIRONMENT": "test",
-            "TELEGRAM_WEBHOOK_URL": "",
-            **telegram_env,
-        },
+    local = isolated_stack(
+        state,
+        gateway_env={"ENVIRONMENT": "test", "TELEGRAM_WEBHOOK_URL": "", **telegram_env},
     )
-    local.database_url = database_url  # type: ignore[attr-defined]
     try:
         local.start(progress=lambda _line: None, timeout=240)
     except Exception:
@@ -137,6 +114,20 @@ def stack(
         raise
     yield local
     local.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (which cannot download browsers here)."""
+    assert Path(CHROMIUM).exists(), "chromium missing: run `make setup`"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,15 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot_gateway import auth
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.db.models import Cohort, PracticeSession, RatingOverride, Trainee, Turn
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 800}
 PASSWORD = "supervise-me-123"
 expect.set_options(timeout=20_000)
@@ -88,15 +86,6 @@ def _practice(gateway_url: str, code: str, name: str) -> str:
         if not reply.json()["ended"]:
             assert client.post(f"/api/sessions/{session_id}/end").status_code == 200
     return session_id
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "chromium missing: run `make setup`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
