@@ -123,7 +123,7 @@ test-actions: setup $(MODEL) ## Action-server and batch tests in the rasa env
 
 .PHONY: test-integration
 test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns
-	$(APP_PY) -m pytest -m integration
+	$(APP_PY) -m pytest -m integration tests/integration
 
 ##@ Operations
 
