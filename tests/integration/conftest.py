@@ -120,9 +120,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, driven by Playwright (which cannot download browsers here)."""
+    """Debian's Chromium, driven by Playwright (which cannot download browsers here).
+
+    Module-scoped: Playwright's sync API keeps an event loop running while it is open, and
+    other modules' tests call asyncio.run().
+    """
     assert Path(CHROMIUM).exists(), "chromium missing: run `make setup`"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
