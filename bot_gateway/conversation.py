@@ -320,6 +320,8 @@ class ConversationService:
         async with self.sessionmaker() as db:
             practice = await self._active(db, session_id, trainee_id)
             rated = [t for t in practice.turns if t.role == "trainee" and t.rating]
+        if practice.mode == "assessment":
+            raise ConversationError("assessment", "Assessment mode shows no hints until the end.")
         if rated:
             tip = (rated[-1].rating or {}).get("tip") or {}
             if tip.get("text"):

@@ -228,3 +228,11 @@ async def test_interface_language_is_remembered(service: ConversationService) ->
     assert (await service.trainee(trainee)).interface_lang == "en"
     with pytest.raises(ConversationError):
         await service.set_interface_lang(trainee, "fr")
+
+
+async def test_no_hints_in_assessment_mode(service: ConversationService) -> None:
+    trainee = await service.register("web", "abc", "Li Lei")
+    view = await service.start(trainee, "angry_zh_test", mode="assessment")
+    with pytest.raises(ConversationError) as error:
+        await service.hint(view.session_id, trainee_id=trainee)
+    assert error.value.code == "assessment"

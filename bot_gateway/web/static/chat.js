@@ -16,7 +16,7 @@ const TEXT = {
     errors: {
       empty: "回复是空的，请输入内容。", too_long: "回复太长了，请精简到 2000 字以内。",
       customer_unavailable: "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送。",
-      ended: "这次练习已经结束。", unknown_cohort: "邀请码不正确，请向培训师确认。",
+      ended: "这次练习已经结束。", assessment: "考核模式在结束前不给提示。", unknown_cohort: "邀请码不正确，请向培训师确认。",
       unknown_session: "找不到这次练习，请重新开始。", signed_out: "请先登录。",
     },
     outcomes: { resolved: "顾客满意，问题解决", escalated: "顾客升级投诉", walked_away: "顾客离开了",
@@ -43,7 +43,7 @@ const TEXT = {
     errors: {
       empty: "The reply is empty.", too_long: "The reply is too long; keep it under 2000 characters.",
       customer_unavailable: "The simulated customer is not reachable right now. Your reply is saved and will be delivered when it is back.",
-      ended: "This practice session has ended.", unknown_cohort: "That invite code is not valid; check it with your trainer.",
+      ended: "This practice session has ended.", assessment: "Assessment mode shows no hints until the end.", unknown_cohort: "That invite code is not valid; check it with your trainer.",
       unknown_session: "This practice session cannot be found; start a new one.", signed_out: "Please sign in.",
     },
     outcomes: { resolved: "Resolved: the customer is satisfied", escalated: "Escalated",
@@ -223,6 +223,7 @@ async function startSession() {
     $("messages").replaceChildren();
     $("persona-banner").textContent = `${persona.name} · ${t().types[persona.type] || persona.type} · ${t()[state.mode].split("：")[0].split(":")[0]}`;
     show("chat");
+    $("hint").hidden = state.mode === "assessment";  // assessment shows nothing until the end
     addMessage("customer", turn.customer);
     connect();
     $("reply").focus();
