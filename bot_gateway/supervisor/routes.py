@@ -261,10 +261,7 @@ async def session_view(
     request: Request, session_id: str, who: Supervisor, db: Sessions, lang: Lang
 ) -> HTMLResponse:
     async with db() as session:
-        try:
-            page = await queries.session_page(session, who, session_id)
-        except queries.NotVisible as exc:
-            raise HTTPException(404, detail="no such session") from exc
+        page = await queries.session_page(session, who, session_id)
     catalogue = load_catalogue()
     statements = {gid: g.statement.get(lang, "") for gid, g in catalogue.guidelines.items()}
     return _page(
@@ -290,8 +287,6 @@ async def override_rating(
     async with db.begin() as session:
         try:
             session_id = await queries.add_override(session, who, turn_id, overall, comment)
-        except queries.NotVisible as exc:
-            raise HTTPException(404, detail="no such reply") from exc
         except ValueError as exc:
             raise HTTPException(422, detail=str(exc)) from exc
     return RedirectResponse(f"/staff/sessions/{session_id}#turn-{turn_id}", status_code=303)
@@ -300,10 +295,7 @@ async def override_rating(
 @router.get("/staff/sessions/{session_id}/mood.png")
 async def session_mood(session_id: str, who: Supervisor, db: Sessions, lang: Lang) -> Response:
     async with db() as session:
-        try:
-            page = await queries.session_page(session, who, session_id)
-        except queries.NotVisible as exc:
-            raise HTTPException(404, detail="no such session") from exc
+        page = await queries.session_page(session, who, session_id)
     mood = [mood_of(t.state) for t in page.turns if t.role == "customer"]
     png = await asyncio.to_thread(mood_chart_png, mood, lang)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
@@ -314,10 +306,7 @@ async def trainee_page(
     request: Request, trainee_id: int, who: Supervisor, db: Sessions, lang: Lang
 ) -> HTMLResponse:
     async with db() as session:
-        try:
-            person = await queries.trainee(session, who, trainee_id)
-        except queries.NotVisible as exc:
-            raise HTTPException(404, detail="no such trainee") from exc
+        person = await queries.trainee(session, who, trainee_id)
         items = await queries.sessions(session, who, export.ExportFilters(trainee_id=trainee_id))
     return _page(request, "trainee.html", lang, who, person=person, items=items)
 
@@ -325,10 +314,7 @@ async def trainee_page(
 @router.get("/staff/trainees/{trainee_id}/progress.png")
 async def trainee_progress(trainee_id: int, who: Supervisor, db: Sessions, lang: Lang) -> Response:
     async with db() as session:
-        try:
-            points = await queries.progress(session, who, trainee_id)
-        except queries.NotVisible as exc:
-            raise HTTPException(404, detail="no such trainee") from exc
+        points = await queries.progress(session, who, trainee_id)
     names = {d: load_catalogue().dimension_names[d][lang] for d in DIMENSIONS}
     png = await asyncio.to_thread(progress_chart_png, points, names, lang)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -15,6 +15,7 @@ from bot_gateway.config import Settings, get_settings
 from bot_gateway.conversation import ConversationError, ConversationService
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.supervisor import queries as supervisor_queries
 from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
 from personas import PersonaLibrary
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"error": exc.code, "message": str(exc)}, status_code=ERROR_STATUS.get(exc.code, 400)
         )
+
+    @app.exception_handler(supervisor_queries.NotVisible)
+    async def _not_visible(_request: Request, _exc: Exception) -> JSONResponse:
+        # Out of a supervisor's cohorts and nonexistent look the same, so ids cannot be probed.
+        return JSONResponse({"detail": "Not found."}, status_code=404)
 
     @app.exception_handler(RasaUnavailable)
     async def _rasa_unavailable(_request: Request, _exc: RasaUnavailable) -> JSONResponse:
