@@ -33,6 +33,15 @@ NLU_ONLY_NEGATIVE_MIN = 0.5
 NLU_ONLY_FILLER_MAX = 0.35
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
+#: a question with no open or fact-seeking words counts as closed, with this confidence
+QUESTION_DEFAULT = 0.6
+#: ... unless the classifier is at least this sure the reply does something else
+#: (a confirmation, a rhetorical jab, a remark ending in 吧): one unlabelled form, one reading
+QUESTION_DEFAULT_OVERRIDE = 0.5
+#: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
+#: and clearly ahead of the next; otherwise it counts as a plain statement (inform)
+NLU_FALLBACK_MIN = 0.15
+NLU_FALLBACK_MARGIN = 1.5
 
 CUES_DIR = Path(__file__).parent / "cues"
 
@@ -179,6 +188,8 @@ class _Evidence:
         self.cues: list[dict[str, str]] = []
         self.cue_ids: set[str] = set()
         self.politeness_delta = 0.0
+        #: a question form was found, but nothing said whether it is open or closed
+        self.default_question = False
 
     def cue(self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0):
         if cue_id not in self.cue_ids:
@@ -224,7 +235,8 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
         else:
             # a question without open or fact-seeking words: closed by default, weakly, so a
             # confident classifier (confirm, open question, a rhetorical jab) can outrank it
-            ev.cue("closed_question_form", clause[:40], pos, "closed_question", 0.6)
+            ev.cue("closed_question_form", clause[:40], pos, "closed_question", QUESTION_DEFAULT)
+            ev.default_question = True
 
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -406,16 +418,54 @@ def analyze(
     if "perfunctory" in combined and "perfunctory" not in ev.cue_moves:
         # an unknown short reply: filler only when nothing else is found in it
         combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
+    if ev.default_question and nlu:
+        _weigh_default_question(nlu, ev, combined)
     if not any(c >= MOVE_MIN for c in combined.values()) and len(cleaned) >= 2:
-        # a statement carrying no other move still tells the customer something
-        ev.cue("statement", cleaned[:40], 0, "inform", 0.4)
-        combined["inform"] = 0.4
+        best = _nlu_best_guess(nlu)
+        if best:
+            # the classifier's clear favourite, weakly: better than calling everything inform
+            combined[best] = MOVE_MIN
+        else:
+            # a statement carrying no other move still tells the customer something
+            ev.cue("statement", cleaned[:40], 0, "inform", 0.4)
+            combined["inform"] = 0.4
     ordered = sorted(
         (m for m, c in combined.items() if c >= MOVE_MIN),
         key=lambda m: (-round(combined[m], 2), ev.position.get(m, 10_000)),
     )
     moves = [{"move": m, "confidence": round(min(combined[m], 0.99), 3)} for m in ordered]
     return _result(moves, ev, rules, cleaned, lang, nlu)
+
+
+def _ranked_moves(nlu: dict[str, Any] | None) -> list[tuple[str, float]]:
+    """The classifier's single-move ranking (combined labels split), best first."""
+    best: dict[str, float] = {}
+    for item in (nlu or {}).get("intent_ranking") or []:
+        conf = float(item.get("confidence") or 0.0)
+        for move in (item.get("name") or "").split("+"):
+            if move in MOVES:
+                best[move] = max(best.get(move, 0.0), conf)
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+def _weigh_default_question(nlu: dict[str, Any], ev: _Evidence, combined: dict[str, float]):
+    """Drop the by-default closed question when the classifier clearly reads something else."""
+    ranked = _ranked_moves(nlu)
+    if not ranked or ranked[0][0] == "closed_question":
+        return
+    if ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE and ev.nlu_moves.get("closed_question", 0.0) < 0.3:
+        combined.pop("closed_question", None)
+
+
+def _nlu_best_guess(nlu: dict[str, Any] | None) -> str | None:
+    ranked = _ranked_moves(nlu)
+    if not ranked:
+        return None
+    move, conf = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if move in NEGATIVE_MOVES or conf < NLU_FALLBACK_MIN or conf < NLU_FALLBACK_MARGIN * runner_up:
+        return None
+    return move
 
 
 def _result(moves, ev: _Evidence, rules: CueRules, text: str, lang: str, nlu) -> dict[str, Any]:

@@ -122,11 +122,11 @@ def _write_training_data(path: Path, examples: list[tuple[str, str]], keep: set[
         (path / src.name).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
 
 
-def _train(data_dir: Path, out_dir: Path) -> Path:
+def _train(data_dir: Path, out_dir: Path, config: Path) -> Path:
     from rasa.model_training import train_nlu
 
     model = train_nlu(
-        config=str(RASA_PROJECT / "config.yml"),
+        config=str(config),
         nlu_data=str(data_dir),
         output=str(out_dir),
         domain=str(RASA_PROJECT / "domain"),
@@ -137,7 +137,9 @@ def _train(data_dir: Path, out_dir: Path) -> Path:
     return Path(model)
 
 
-def cross_validate(k: int, max_folds: int | None = None) -> dict[str, Any]:
+def cross_validate(
+    k: int, max_folds: int | None = None, config: Path = RASA_PROJECT / "config.yml"
+) -> dict[str, Any]:
     """k-fold CV; with max_folds, only that many folds are held out (a held-out split)."""
     examples = load_examples()
     folds = make_folds(examples, k)[:max_folds]
@@ -149,7 +151,7 @@ def cross_validate(k: int, max_folds: int | None = None) -> dict[str, Any]:
             data_dir.mkdir()
             held = set(fold)
             _write_training_data(data_dir, examples, set(range(len(examples))) - held)
-            nlu = load_nlu(_train(data_dir, Path(tmp) / f"model{n}"))
+            nlu = load_nlu(_train(data_dir, Path(tmp) / f"model{n}", config))
             texts = [examples[i][0] for i in fold]
             for i, parse in zip(fold, nlu.parse_many(texts), strict=True):
                 text, _ = examples[i]
@@ -297,11 +299,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-cv", action="store_true", help="only the external dev sets")
     parser.add_argument("--skip-external", action="store_true", help="only cross-validation")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=RASA_PROJECT / "config.yml",
+        help="the pipeline to cross-validate (default: config.yml)",
+    )
     args = parser.parse_args(argv)
 
     cv = None
     if not args.skip_cv:
-        cv = cross_validate(args.folds, args.max_folds)
+        cv = cross_validate(args.folds, args.max_folds, args.config.resolve())
         for lang, r in cv.items():
             print(
                 f"own data {lang}: intent macro F1 {r['intent_macro_f1']:.3f}, "

@@ -25,7 +25,7 @@ from scoring.analysis import analyze, check_text, clean_text
 
 #: lines analysed per NLU call
 BATCH = 512
-#: the classifier reads a reply's opening only (a chat reply's moves sit up front; DIET's cost
+#: the classifier reads a reply's opening only (a chat reply's moves sit up front; its cost
 #: grows with length); the cue rules still read the whole reply
 NLU_MAX_CHARS = 200
 

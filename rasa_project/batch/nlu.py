@@ -26,8 +26,6 @@ RASA_PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = RASA_PROJECT / "models" / "counterpart.tar.gz"
 #: texts per graph run: big enough to amortise the graph overhead, small enough for memory
 CHUNK = 256
-#: texts per DIET forward pass (sorted by length so little padding is computed)
-DIET_BATCH = 32
 
 
 def _quiet_rasa() -> None:
@@ -53,7 +51,6 @@ class NLU:
         )
         if not self._metadata.nlu_target:
             raise ValueError(f"{model_path} holds no NLU model")
-        _batch_diet_inference(self._runner)
 
     def parse(self, text: str) -> dict[str, Any]:
         """Rasa's parse result for one text."""
@@ -88,61 +85,6 @@ class NLU:
     def close(self) -> None:
         """Remove the unpacked model files from the temporary directory."""
         shutil.rmtree(self._storage_dir, ignore_errors=True)
-
-
-def _batch_diet_inference(runner: Any) -> None:
-    """Let DIET classify a whole chunk in one TensorFlow call instead of one call per text.
-
-    Rasa 3.6's DIETClassifier.process() runs the model once per message (~15 ms each); one
-    batched run gives the same scores several times faster. This reaches into the loaded graph
-    (rasa 3.6 internals, pinned in requirements.lock); if they are not as expected, the
-    per-message path stays.
-    """
-    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-
-    for node in getattr(runner, "_instantiated_nodes", {}).values():
-        # a graph node calls its class's function with the component: node._fn(component, ...)
-        if getattr(node, "_component_class", None) is DIETClassifier and (
-            getattr(node, "_fn", None) is DIETClassifier.process
-        ):
-            node._fn = _diet_process_batched
-
-
-def _diet_process_batched(self: Any, messages: list[Any]) -> list[Any]:
-    from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-
-    if self.model is None or len(messages) < 2:
-        return DIETClassifier.process(self, messages)
-    # similar lengths together: a batch is padded to its longest text
-    order = sorted(range(len(messages)), key=lambda i: len(messages[i].get("text") or ""))
-    for start in range(0, len(order), DIET_BATCH):
-        group = [messages[i] for i in order[start : start + DIET_BATCH]]
-        if not _diet_predict_group(self, group):
-            DIETClassifier.process(self, group)
-    return messages
-
-
-def _diet_predict_group(self: Any, group: list[Any]) -> bool:
-    """Set intent, ranking and entities on every message of the group; False if it can't."""
-    import numpy as np
-    from rasa.shared.nlu.constants import ENTITIES, INTENT
-
-    model_data = self._create_model_data(group, training=False)
-    if model_data.is_empty():
-        return False
-    out = self.model.run_inference(model_data, batch_size=len(group))
-    scores = out.get("i_scores")
-    if not isinstance(scores, np.ndarray) or scores.shape[0] != len(group):
-        return False
-    for i, message in enumerate(group):
-        # the batch-of-one shape DIET's own helpers expect
-        one = {k: v[i : i + 1] for k, v in out.items() if isinstance(v, np.ndarray)}
-        label, ranking = self._predict_label(one)
-        message.set(INTENT, label, add_to_output=True)
-        message.set("intent_ranking", ranking, add_to_output=True)
-        if self.component_config.get("entity_recognition", True):
-            message.set(ENTITIES, self._predict_entities(one, message), add_to_output=True)
-    return True
 
 
 def load_nlu(model_path: str | Path | None = None) -> NLU:
