@@ -221,6 +221,22 @@ def scoring_speed(repeats: int = 200) -> dict[str, float]:
     return {"ms_per_30_turn_session": round((time.perf_counter() - began) * 1000 / repeats, 3)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc; 0 where that is not available)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of stat(5); after the ")" they are 12th and 13th
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stack_cpu(stack: LocalStack) -> dict[str, float]:
+    cpu = {s.name: cpu_seconds(s.process.pid) for s in stack.services if s.process}
+    cpu["bench client"] = time.process_time()
+    return cpu
+
+
 async def end_to_end(args: argparse.Namespace, stack: LocalStack) -> dict[str, Any]:
     base_url = f"http://127.0.0.1:{stack.settings.web_port}"
     rasa_url = f"http://127.0.0.1:{stack.settings.rasa_port}"
@@ -229,11 +245,19 @@ async def end_to_end(args: argparse.Namespace, stack: LocalStack) -> dict[str, A
     print("  warming up …", flush=True)
     await drive(base_url, personas, 2, 3)
     results: dict[str, Any] = {"concurrency": {}}
+    top = max(args.levels)
     for level in args.levels:
         turns = max(3, args.turns // level)
         print(f"  {level:>3} concurrent trainees × {turns} replies …", flush=True)
-        results["concurrency"][str(level)] = await drive(base_url, personas, level, turns)
-    top = max(args.levels)
+        before = stack_cpu(stack)
+        results["concurrency"][str(level)] = row = await drive(base_url, personas, level, turns)
+        if level == top:
+            # where the CPU of one turn goes: the ratio's ceiling on a machine this size
+            after = stack_cpu(stack)
+            results["cpu_ms_per_turn"] = {
+                name: round((after[name] - before[name]) * 1000 / row["turns"], 1)
+                for name in before
+            }
     print(f"  NLU baseline: /model/parse at {top} concurrent …", flush=True)
     results["nlu_baseline"] = await nlu_baseline(rasa_url, top, args.baseline_requests)
     results["throughput_ratio"] = round(
@@ -249,6 +273,9 @@ def print_table(results: dict[str, Any]) -> None:
     base = results["nlu_baseline"]
     print(f"{'NLU only':>11} {base['p50_ms']:>8} {base['p95_ms']:>8} {base['turns_per_s']:>9}")
     print(f"\nthroughput ratio (end-to-end ÷ NLU only): {results['throughput_ratio']}")
+    if "cpu_ms_per_turn" in results:
+        shares = ", ".join(f"{k} {v}" for k, v in results["cpu_ms_per_turn"].items())
+        print(f"CPU ms per end-to-end turn at the top level: {shares}")
     if "moves_batch" in results:
         print(f"make moves: {results['moves_batch']['replies_per_s']} replies/s")
     if "scoring" in results:

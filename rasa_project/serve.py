@@ -1,10 +1,17 @@
-"""Start Rasa's own command line with one performance fix applied first.
+"""Start Rasa's own command line with two performance fixes applied first.
 
 Rasa 3.6 validates every custom-action response with `jsonschema.validate()`, which checks
 Rasa's large events schema against the JSON Schema meta-schema on every call before it looks
 at the response. Profiling `make bench` with py-spy showed that check alone taking ~40% of the
 Rasa server's CPU per turn. The fix validates the same responses against the same schema with
-a validator built once. Usage: `python serve.py run --enable-api …` (same arguments as `rasa`).
+a validator built once.
+
+Rasa's SQL tracker store opens SQLite (the embedded default) in rollback-journal mode with a
+full fsync on each of the two commits per turn; profiling showed the tracker saves taking ~40%
+of the server's time. WAL with synchronous=NORMAL keeps the file consistent after a crash
+and skips those syncs. PostgreSQL (production) is not touched.
+
+Usage: `python serve.py run --enable-api …` (same arguments as `rasa`).
 """
 
 from __future__ import annotations
@@ -38,6 +45,23 @@ def install() -> None:
         raise error
 
     action.RemoteAction._validate_action_result = validate_action_result
+
+    _sqlite_wal()
+
+
+def _sqlite_wal() -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ from scoring.moves import LANGUAGES, MOVES, NEGATIVE_MOVES
 
 #: replies longer than this (after cleaning) are refused: nobody types that in a chat turn
 MAX_CHARS = 2000
-#: a ranked NLU intent below this is not taken as a move (the top intent has its own floor)
-NLU_SECONDARY_MIN = 0.3
+#: a ranked NLU move below this is not taken (the top one has its own floor); the classifier
+#: rates each move on its own, so this is the usual multi-label 0.5
+NLU_SECONDARY_MIN = 0.5
 NLU_PRIMARY_MIN = 0.2
 #: cue and NLU evidence for the same move combine as independent votes (noisy-or)
 NLU_WEIGHT = 0.8
@@ -71,6 +72,7 @@ class CueRules:
     lang: str
     groups: tuple[CueGroup, ...]
     question_starts: re.Pattern[str]
+    not_question: re.Pattern[str] | None
     open_forms: tuple[re.Pattern[str], ...]
     closed_facts: tuple[re.Pattern[str], ...]
     leading_forms: tuple[re.Pattern[str], ...]
@@ -120,6 +122,7 @@ def load_cues(lang: str) -> CueRules:
         lang=lang,
         groups=tuple(groups),
         question_starts=re.compile(q["starts"], re.IGNORECASE),
+        not_question=re.compile(q["not_question"]) if q.get("not_question") else None,
         open_forms=_compile(q["open"]),
         closed_facts=_compile(q["closed_fact"]),
         leading_forms=_compile(q["leading"]),
@@ -213,7 +216,10 @@ def _split_clauses(text: str) -> list[tuple[int, str]]:
 def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
     suggestion = next((g for g in rules.groups if g.move == "offer_solution"), None)
     for pos, clause in _split_clauses(text):
-        is_question = clause.endswith("?") or bool(rules.question_starts.search(clause))
+        is_question = clause.endswith("?") or (
+            bool(rules.question_starts.search(clause))
+            and not (rules.not_question and rules.not_question.search(clause))
+        )
         if not is_question:
             continue
         if suggestion and _first(suggestion.patterns, clause):
