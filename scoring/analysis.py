@@ -193,6 +193,9 @@ class _Evidence:
         self.politeness_delta = 0.0
         #: a question form was found, but nothing said whether it is open or closed
         self.default_question = False
+        #: a question that proposes something ("have you tried…?"), and one that asks
+        self.suggestion_question = False
+        self.asks = False
 
     def cue(self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0):
         if cue_id not in self.cue_ids:
@@ -224,7 +227,9 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
             continue
         if suggestion and _first(suggestion.patterns, clause):
             # "have you tried restarting it?" proposes a remedy; it asks for no fact
+            ev.suggestion_question = True
             continue
+        ev.asks = True
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", 0.8)
             continue
@@ -426,6 +431,12 @@ def analyze(
         combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
     if ev.default_question and nlu:
         _weigh_default_question(nlu, ev, combined)
+    if ev.suggestion_question and not ev.asks and "offer_solution" in combined:
+        # its only questions propose something: the classifier's question reading of the form
+        # stays, below the suggestion it carries
+        for move in ("closed_question", "open_question", "confirm"):
+            if move in combined:
+                combined[move] = min(combined[move], combined["offer_solution"] - 0.05)
     if not any(c >= MOVE_MIN for c in combined.values()) and len(cleaned) >= 2:
         best = _nlu_best_guess(nlu)
         if best:
