@@ -1,0 +1,100 @@
+"""CachedSQLTrackerStore: Rasa's SQL tracker store with the active conversations kept in memory.
+
+Rasa's SQLTrackerStore rebuilds a conversation's tracker from every stored event on each
+message (query, JSON-decode, replay), and counts the stored events again before each save; the
+cost grows with the conversation. Profiling `make bench` showed retrieving and saving trackers
+taking about half the Rasa server's time per turn.
+
+This store keeps the tracker objects of recent conversations. Before a cached tracker is used,
+one indexed query checks that the conversation's newest stored event is still the one this
+process wrote, so another Rasa replica sharing the database (docker-compose scales `rasa`) can
+never be overwritten with a stale tracker: the cache is then dropped and the tracker reloaded.
+A tracker that was changed but never saved (a failed turn) is reloaded too. The database stays
+the source of truth; the cache only saves reading it back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+@dataclass
+class _Entry:
+    tracker: DialogueStateTracker
+    #: events of `tracker` that are in the database
+    saved: int
+    #: id of the conversation's newest event in the database when it was cached
+    last_id: int | None
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """SQL tracker store; `cache_size` conversations are kept in memory (least recent go)."""
+
+    def __init__(self, *args: Any, cache_size: int = 500, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
+        self._cache_size = int(cache_size)
+
+    def _last_event_id(self, sender_id: str) -> int | None:
+        with self.session_scope() as session:
+            return (
+                session.query(sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .scalar()
+            )
+
+    def _cached(self, sender_id: str) -> DialogueStateTracker | None:
+        entry = self._cache.get(sender_id)
+        if entry is None:
+            return None
+        if len(entry.tracker.events) != entry.saved or (
+            self._last_event_id(sender_id) != entry.last_id
+        ):
+            # changed here without a save, or written by another replica since
+            del self._cache[sender_id]
+            return None
+        self._cache.move_to_end(sender_id)
+        return entry.tracker
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        self._cache[tracker.sender_id] = _Entry(
+            tracker, len(tracker.events), self._last_event_id(tracker.sender_id)
+        )
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker = self._cached(sender_id)
+        if tracker is None:
+            tracker = await super().retrieve(sender_id)
+            if tracker is not None:
+                self._remember(tracker)
+        return tracker
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        entry = self._cache.get(tracker.sender_id)
+        if entry is not None and entry.tracker is tracker:
+            # this process wrote (or read) the first `saved` events itself
+            return itertools.islice(tracker.events, entry.saved, len(tracker.events))
+        return super()._additional_events(session, tracker)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        entry = self._cache.get(tracker.sender_id)
+        start = entry.saved if entry is not None and entry.tracker is tracker else 0
+        new_events = list(itertools.islice(tracker.events, start, len(tracker.events)))
+        await super().save(tracker)
+        if any(isinstance(event, SessionStarted) for event in new_events):
+            # retrieve() returns the latest session only: the next turn reads it back
+            self._cache.pop(tracker.sender_id, None)
+        else:
+            self._remember(tracker)

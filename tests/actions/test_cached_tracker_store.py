@@ -1,0 +1,105 @@
+"""The cached SQL tracker store: Rasa's SQL store's answers, without reading back its writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from stores.cached_sql import CachedSQLTrackerStore
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [greeting]
+slots:
+  mood:
+    type: float
+    influence_conversation: false
+    mappings: [{type: custom}]
+"""
+)
+
+
+def make_store(path: Path, cls: type = CachedSQLTrackerStore) -> SQLTrackerStore:
+    return cls(domain=DOMAIN, dialect="sqlite", db=str(path))
+
+
+def turn(text: str, mood: float) -> list:
+    return [UserUttered(text, {"name": "greeting", "confidence": 1.0}), SlotSet("mood", mood)]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+async def test_a_saved_conversation_reads_back_with_every_event(db: Path) -> None:
+    store = make_store(db)
+    tracker = DialogueStateTracker.from_events("s1", [ActionExecuted("action_listen")])
+    tracker.update_with_events(turn("hi", 40.0), DOMAIN)
+    await store.save(tracker)
+    tracker.update_with_events(turn("sorry", 30.0), DOMAIN)
+    await store.save(tracker)
+
+    plain = await make_store(db, SQLTrackerStore).retrieve("s1")
+    assert [e.as_dict() for e in plain.events] == [e.as_dict() for e in tracker.events]
+    assert (await store.retrieve("s1")).get_slot("mood") == 30.0
+
+
+async def test_the_same_process_gets_its_tracker_without_rebuilding_it(db: Path) -> None:
+    store = make_store(db)
+    tracker = DialogueStateTracker.from_events("s1", turn("hi", 40.0))
+    await store.save(tracker)
+    assert await store.retrieve("s1") is tracker
+
+
+async def test_a_write_by_another_replica_is_never_hidden_by_the_cache(db: Path) -> None:
+    first, second = make_store(db), make_store(db)
+    tracker = DialogueStateTracker.from_events("s1", turn("hi", 40.0))
+    await first.save(tracker)
+
+    other = await second.retrieve("s1")
+    other.update_with_events(turn("calm down", 90.0), DOMAIN)
+    await second.save(other)
+
+    fresh = await first.retrieve("s1")
+    assert fresh is not tracker
+    assert fresh.get_slot("mood") == 90.0
+    assert len(fresh.events) == 4
+
+
+async def test_a_tracker_changed_but_not_saved_is_read_again(db: Path) -> None:
+    store = make_store(db)
+    tracker = DialogueStateTracker.from_events("s1", turn("hi", 40.0))
+    await store.save(tracker)
+    tracker.update_with_events(turn("lost in a crash", 99.0), DOMAIN)  # never saved
+
+    again = await store.retrieve("s1")
+    assert again is not tracker
+    assert again.get_slot("mood") == 40.0
+    assert len(again.events) == 2
+
+
+async def test_a_new_session_is_read_back_from_its_start(db: Path) -> None:
+    store = make_store(db)
+    tracker = DialogueStateTracker.from_events("s1", turn("hi", 40.0))
+    await store.save(tracker)
+    tracker.update_with_events([SessionStarted(), *turn("hello again", 50.0)], DOMAIN)
+    await store.save(tracker)
+
+    latest = await store.retrieve("s1")
+    assert isinstance(latest.events[0], SessionStarted)
+    assert latest.get_slot("mood") == 50.0
+
+
+async def test_the_cache_keeps_only_the_most_recent_conversations(db: Path) -> None:
+    store = CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), cache_size=2)
+    trackers = [DialogueStateTracker.from_events(f"s{n}", turn("hi", 1.0)) for n in range(3)]
+    for tracker in trackers:
+        await store.save(tracker)
+    assert await store.retrieve("s0") is not trackers[0]  # evicted, rebuilt from the database
+    assert await store.retrieve("s2") is trackers[2]
