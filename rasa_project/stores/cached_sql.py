@@ -16,15 +16,17 @@ the source of truth; the cache only saves reading it back.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.pool import NullPool, SingletonThreadPool
 
 
 @dataclass
@@ -43,32 +45,37 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
+        if self.engine.dialect.name == "sqlite" and isinstance(self.engine.pool, NullPool):
+            # SQLAlchemy 1.4 opens a new SQLite connection per query by default; one per thread
+            # is as safe (the server runs its stores on the event loop's thread) and cheaper
+            self.engine = sa.create_engine(self.engine.url, poolclass=SingletonThreadPool)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _last_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            return (
-                session.query(sa.func.max(self.SQLEvent.id))
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .scalar()
-            )
+    def _last_event_id(self, session: Any, sender_id: str) -> int | None:
+        return (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
 
     def _cached(self, sender_id: str) -> DialogueStateTracker | None:
         entry = self._cache.get(sender_id)
         if entry is None:
             return None
-        if len(entry.tracker.events) != entry.saved or (
-            self._last_event_id(sender_id) != entry.last_id
-        ):
+        if len(entry.tracker.events) != entry.saved:
+            fresh = False
+        else:
+            with self.session_scope() as session:
+                fresh = self._last_event_id(session, sender_id) == entry.last_id
+        if not fresh:
             # changed here without a save, or written by another replica since
             del self._cache[sender_id]
             return None
         self._cache.move_to_end(sender_id)
         return entry.tracker
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._cache[tracker.sender_id] = _Entry(
-            tracker, len(tracker.events), self._last_event_id(tracker.sender_id)
-        )
+    def _remember(self, tracker: DialogueStateTracker, last_id: int | None) -> None:
+        self._cache[tracker.sender_id] = _Entry(tracker, len(tracker.events), last_id)
         self._cache.move_to_end(tracker.sender_id)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -78,23 +85,39 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if tracker is None:
             tracker = await super().retrieve(sender_id)
             if tracker is not None:
-                self._remember(tracker)
+                with self.session_scope() as session:
+                    self._remember(tracker, self._last_event_id(session, sender_id))
         return tracker
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        entry = self._cache.get(tracker.sender_id)
-        if entry is not None and entry.tracker is tracker:
-            # this process wrote (or read) the first `saved` events itself
-            return itertools.islice(tracker.events, entry.saved, len(tracker.events))
-        return super()._additional_events(session, tracker)
-
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the events the database lacks (as SQLTrackerStore.save), then cache the tracker."""
+        await self.stream_events(tracker)
         entry = self._cache.get(tracker.sender_id)
-        start = entry.saved if entry is not None and entry.tracker is tracker else 0
-        new_events = list(itertools.islice(tracker.events, start, len(tracker.events)))
-        await super().save(tracker)
+        with self.session_scope() as session:
+            if entry is not None and entry.tracker is tracker:
+                # this process wrote (or read) the first `saved` events itself: no count query
+                new_events = list(itertools.islice(tracker.events, entry.saved, None))
+            else:
+                new_events = list(self._additional_events(session, tracker))
+            rows = [self._row(tracker.sender_id, event) for event in new_events]
+            session.add_all(rows)
+            session.flush()  # assigns the ids
+            last_id = rows[-1].id if rows else self._last_event_id(session, tracker.sender_id)
+            session.commit()
         if any(isinstance(event, SessionStarted) for event in new_events):
             # retrieve() returns the latest session only: the next turn reads it back
             self._cache.pop(tracker.sender_id, None)
         else:
-            self._remember(tracker)
+            self._remember(tracker, last_id)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        # the columns SQLTrackerStore.save fills in, so both stores read each other's rows
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
