@@ -196,6 +196,8 @@ class _Evidence:
         #: a question that proposes something ("have you tried…?"), and one that asks
         self.suggestion_question = False
         self.asks = False
+        #: a confirmation that is only a tag after a statement ("…, is that right?")
+        self.tag_confirm = False
 
     def cue(self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0):
         if cue_id not in self.cue_ids:
@@ -232,6 +234,8 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
         ev.asks = True
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", 0.8)
+            # "…, is that right?" after a statement: the tag checks what came before it
+            ev.tag_confirm = ev.tag_confirm or (pos > 0 and len(m.group(0)) >= len(clause) - 3)
             continue
         if m := _first(rules.leading_forms, clause):
             ev.cue("leading_question", m.group(0), pos, "closed_question", 0.7)
@@ -431,6 +435,9 @@ def analyze(
         combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
     if ev.default_question and nlu:
         _weigh_default_question(nlu, ev, combined)
+    if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
+        # a restatement with a tag question is a paraphrase first: the tag checks it
+        combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
     if ev.suggestion_question and not ev.asks and "offer_solution" in combined:
         # its only questions propose something: the classifier's question reading of the form
         # stays, below the suggestion it carries
