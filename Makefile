@@ -22,9 +22,10 @@ APP_ENV := $(STAMPS)/app-env-$(call hash,uv.lock pyproject.toml)
 RASA_ENV := $(STAMPS)/rasa-env-$(call hash,rasa_project/requirements.lock pyproject.toml)
 SYSTEM := $(STAMPS)/system-$(call hash,scripts/install-system-packages)
 
-# The model is retrained only when config, domain or training data change (content fingerprint).
+# The model is retrained only when config, domain, training data or our own pipeline components
+# change (content fingerprint).
 MODEL := rasa_project/models/counterpart.tar.gz
-MODEL_INPUTS := $(sort rasa_project/config.yml $(shell find rasa_project/domain rasa_project/data -name '*.yml' 2>/dev/null))
+MODEL_INPUTS := $(sort rasa_project/config.yml $(shell find rasa_project/domain rasa_project/data -name '*.yml' 2>/dev/null) $(wildcard rasa_project/components/*.py))
 MODEL_STAMP := rasa_project/models/fingerprint-$(call hash,$(MODEL_INPUTS))
 
 # Feature fragments (mk/*.mk) add targets and may append setup steps to SETUP_EXTRAS.
@@ -94,7 +95,8 @@ $(MODEL): $(MODEL_STAMP)
 
 $(MODEL_STAMP): | $(RASA_ENV)
 	@echo "==> training the Rasa model (config, domain or data changed)"
-	cd rasa_project && $(RASA) train --domain domain --fixed-model-name counterpart --out models
+	@# --force: Rasa's own training cache keys on component configs, not on our components' code
+	cd rasa_project && $(RASA) train --force --domain domain --fixed-model-name counterpart --out models
 	@rm -f rasa_project/models/fingerprint-* && touch $@
 
 .PHONY: validate-data

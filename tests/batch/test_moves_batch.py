@@ -26,6 +26,31 @@ def test_parse_many_keeps_order_and_matches_single_parses(nlu) -> None:
     assert [r["intent"]["name"] for r in many] == [nlu.parse(t)["intent"]["name"] for t in texts]
 
 
+@pytest.mark.parametrize(
+    "plain, polite",
+    [
+        ("你结婚了吗", "您结婚了吗"),
+        ("你方便说一下订单号吗", "您方便说一下订单号吗"),
+        ("你别着急，我马上帮你查", "您别着急，我马上帮您查"),
+    ],
+)
+def test_the_plain_you_reads_as_the_polite_one(nlu, plain: str, polite: str) -> None:
+    # rudeness is in what a reply says, not in 你 instead of 您
+    ranking = [(i["name"], round(i["confidence"], 6)) for i in nlu.parse(plain)["intent_ranking"]]
+    assert ranking == [
+        (i["name"], round(i["confidence"], 6)) for i in nlu.parse(polite)["intent_ranking"]
+    ]
+    assert nlu.parse(plain)["intent"]["name"] != "rude"
+
+
+def test_a_multi_move_reply_gets_a_probability_for_each_move(nlu) -> None:
+    ranking = {
+        i["name"]: i["confidence"]
+        for i in nlu.parse("非常抱歉让您久等了，我非常理解您的着急")["intent_ranking"]
+    }
+    assert ranking["apology"] > 0.5 and ranking["empathy"] > 0.5
+
+
 def test_load_nlu_refuses_a_missing_model(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_nlu(tmp_path / "nope.tar.gz")
