@@ -30,6 +30,8 @@ NLU_PRIMARY_MIN = 0.2
 NLU_WEIGHT = 0.8
 #: a negative move costs the trainee points: from the classifier alone it needs this confidence
 NLU_ONLY_NEGATIVE_MIN = 0.5
+#: ... and more when it is not even the classifier's main reading of the reply
+NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
 #: a short reply only the classifier calls a filler ranks below any other evidence
 NLU_ONLY_FILLER_MAX = 0.35
 #: moves below this confidence are not reported
@@ -418,12 +420,12 @@ def analyze(
         moves = [{"move": "perfunctory", "confidence": ev.cue_moves["perfunctory"]}]
         return _result(moves, ev, rules, cleaned, lang, nlu)
 
+    top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
         # a filler is short by nature: a longer reply the classifier calls one has content
         filler_sized = _short_reply(cleaned, lang)
-        if ev.nlu_moves[move] < NLU_ONLY_NEGATIVE_MIN or (
-            move == "perfunctory" and not filler_sized
-        ):
+        floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
+        if ev.nlu_moves[move] < floor or (move == "perfunctory" and not filler_sized):
             del ev.nlu_moves[move]
     combined: dict[str, float] = {}
     for move in set(ev.cue_moves) | set(ev.nlu_moves):

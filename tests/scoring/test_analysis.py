@@ -158,6 +158,20 @@ def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
     assert moves_of(analyze("我去开会了", "zh", nlu=strong))[0] == "rude"
 
 
+def test_a_negative_side_reading_needs_more_confidence_than_a_main_one() -> None:
+    # "Are you still there?": a question first; the classifier's weaker rude reading is noise
+    side = {
+        "intent": {"name": "closed_question", "confidence": 0.95},
+        "intent_ranking": [
+            {"name": "closed_question", "confidence": 0.95},
+            {"name": "rude", "confidence": 0.68},
+        ],
+    }
+    assert moves_of(analyze("Are you still there?", "en", nlu=side)) == ["closed_question"]
+    side["intent_ranking"][1]["confidence"] = 0.9
+    assert "rude" in moves_of(analyze("Are you still there?", "en", nlu=side))
+
+
 def test_a_reply_with_several_moves_lists_them_in_order() -> None:
     result = analyze("非常抱歉让您久等了，我理解您的心情，请问您的订单号是多少？", "zh")
     assert moves_of(result)[:3] == ["apology", "empathy", "closed_question"]
