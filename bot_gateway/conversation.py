@@ -318,7 +318,7 @@ class ConversationService:
     async def hint(self, session_id: str, *, trainee_id: int | None) -> str:
         """The tip of the latest rated reply, or the first step of the method before any reply."""
         async with self.sessionmaker() as db:
-            practice = await self._active(db, session_id, trainee_id)
+            practice = await self._active(db, session_id, trainee_id, transcript=True)
             rated = [t for t in practice.turns if t.role == "trainee" and t.rating]
         if practice.mode == "assessment":
             raise ConversationError("assessment", "Assessment mode shows no hints until the end.")
@@ -368,9 +368,9 @@ class ConversationService:
     # ------------------------------------------------------------------ internals
 
     async def _active(
-        self, db: AsyncSession, session_id: str, trainee_id: int | None
+        self, db: AsyncSession, session_id: str, trainee_id: int | None, *, transcript: bool = False
     ) -> PracticeSession:
-        practice = await SessionRepository(db).get(session_id)
+        practice = await SessionRepository(db).get(session_id, transcript=transcript)
         # Another trainee's session is reported as unknown, so ids cannot be probed.
         if practice is None or practice.trainee_id != trainee_id:
             raise ConversationError("unknown_session", "No such practice session.")

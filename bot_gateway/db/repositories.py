@@ -31,10 +31,15 @@ class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, session_id: str) -> PracticeSession | None:
-        return await self.session.get(
-            PracticeSession, session_id, options=[selectinload(PracticeSession.turns)]
-        )
+    async def get(self, session_id: str, *, transcript: bool = True) -> PracticeSession | None:
+        """The session with its turns; without `transcript`, only what a new reply needs of
+        them (no analyses, ratings or states: decoding those grew with every turn)."""
+        turns = selectinload(PracticeSession.turns)
+        if not transcript:
+            turns = turns.load_only(
+                Turn.id, Turn.index, Turn.role, Turn.status, Turn.text, Turn.at, Turn.reply_seconds
+            )
+        return await self.session.get(PracticeSession, session_id, options=[turns])
 
     async def for_trainee(self, trainee_id: int, limit: int = 20) -> Sequence[PracticeSession]:
         result = await self.session.scalars(
