@@ -474,8 +474,10 @@ def _ranked_moves(nlu: dict[str, Any] | None) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
-def _weigh_default_question(nlu: dict[str, Any], ev: _Evidence, combined: dict[str, float]):
+def _weigh_default_question(nlu: dict[str, Any], ev: _Evidence, combined: dict[str, float]) -> None:
     """Drop the by-default closed question when the classifier clearly reads something else."""
+    if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
+        return  # another clause asks for a fact: that question stands
     ranked = _ranked_moves(nlu)
     if not ranked or ranked[0][0] == "closed_question":
         return

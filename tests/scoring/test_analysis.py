@@ -158,6 +158,16 @@ def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
     assert moves_of(analyze("我去开会了", "zh", nlu=strong))[0] == "rude"
 
 
+def test_a_bare_question_form_yields_to_the_classifier_but_a_fact_question_stands() -> None:
+    reads_confirm = {
+        "intent": {"name": "confirm", "confidence": 0.9},
+        "intent_ranking": [{"name": "confirm", "confidence": 0.9}],
+    }
+    assert moves_of(analyze("We're agreed then?", "en", nlu=reads_confirm)) == ["confirm"]
+    asks_number = "We're agreed then? And what's your order number?"
+    assert "closed_question" in moves_of(analyze(asks_number, "en", nlu=reads_confirm))
+
+
 def test_a_negative_side_reading_needs_more_confidence_than_a_main_one() -> None:
     # "Are you still there?": a question first; the classifier's weaker rude reading is noise
     side = {
