@@ -435,8 +435,9 @@ def analyze(
     if "perfunctory" in combined and "perfunctory" not in ev.cue_moves:
         # an unknown short reply: filler only when nothing else is found in it
         combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
-    if ev.default_question and nlu:
-        _weigh_default_question(nlu, ev, combined)
+    ranked = _ranked_moves(nlu)
+    if ev.default_question and ranked:
+        _weigh_default_question(ranked, ev, combined)
     if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
         # a restatement with a tag question is a paraphrase first: the tag checks it
         combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
@@ -447,7 +448,7 @@ def analyze(
             if move in combined:
                 combined[move] = min(combined[move], combined["offer_solution"] - 0.05)
     if not any(c >= MOVE_MIN for c in combined.values()) and len(cleaned) >= 2:
-        best = _nlu_best_guess(nlu)
+        best = _nlu_best_guess(ranked)
         if best:
             # the classifier's clear favourite, weakly: better than calling everything inform
             combined[best] = MOVE_MIN
@@ -474,19 +475,19 @@ def _ranked_moves(nlu: dict[str, Any] | None) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda kv: -kv[1])
 
 
-def _weigh_default_question(nlu: dict[str, Any], ev: _Evidence, combined: dict[str, float]) -> None:
+def _weigh_default_question(
+    ranked: list[tuple[str, float]], ev: _Evidence, combined: dict[str, float]
+) -> None:
     """Drop the by-default closed question when the classifier clearly reads something else."""
     if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
         return  # another clause asks for a fact: that question stands
-    ranked = _ranked_moves(nlu)
-    if not ranked or ranked[0][0] == "closed_question":
+    if ranked[0][0] == "closed_question":
         return
     if ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE and ev.nlu_moves.get("closed_question", 0.0) < 0.3:
         combined.pop("closed_question", None)
 
 
-def _nlu_best_guess(nlu: dict[str, Any] | None) -> str | None:
-    ranked = _ranked_moves(nlu)
+def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
     if not ranked:
         return None
     move, conf = ranked[0]
