@@ -200,6 +200,8 @@ class _Evidence:
         self.asks = False
         #: a confirmation that is only a tag after a statement ("…, is that right?")
         self.tag_confirm = False
+        #: the only sign of a paraphrase is that the reply repeats the customer's words
+        self.overlap_only = False
 
     def cue(self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0):
         if cue_id not in self.cue_ids:
@@ -289,6 +291,7 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: _Evidence) ->
     elif marker:
         ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", 0.6)
     if overlap >= rules.overlap_min:
+        ev.overlap_only = not marker
         ev.cue(
             "context_overlap", f"{overlap:.2f}", 0, "paraphrase", min(0.85, 0.45 + 0.6 * overlap)
         )
@@ -441,6 +444,12 @@ def analyze(
     if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
         # a restatement with a tag question is a paraphrase first: the tag checks it
         combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
+    if ev.overlap_only and "paraphrase" not in ev.nlu_moves and "paraphrase" in combined:
+        # answers repeat the customer's words too: without a restating frame ("so you…") or the
+        # classifier's reading, the overlap makes paraphrase a secondary move, never the primary
+        others = [c for m, c in combined.items() if m != "paraphrase" and c >= MOVE_MIN]
+        if others:
+            combined["paraphrase"] = min(combined["paraphrase"], max(others) - 0.05)
     if ev.suggestion_question and not ev.asks and "offer_solution" in combined:
         # its only questions propose something: the classifier's question reading of the form
         # stays, below the suggestion it carries
@@ -458,7 +467,7 @@ def analyze(
             combined["inform"] = 0.4
     ordered = sorted(
         (m for m, c in combined.items() if c >= MOVE_MIN),
-        key=lambda m: (-round(combined[m], 2), ev.position.get(m, 10_000)),
+        key=lambda m: (-round(combined[m], 2), ev.position.get(m, 10_000), MOVES.index(m)),
     )
     moves = [{"move": m, "confidence": round(min(combined[m], 0.99), 3)} for m in ordered]
     return _result(moves, ev, rules, cleaned, lang, nlu)

@@ -201,6 +201,42 @@ def test_paraphrase_overlap_works_for_chinese() -> None:
     assert "paraphrase" in moves_of(result)
 
 
+def test_an_answer_that_repeats_the_customer_is_not_a_paraphrase_first() -> None:
+    # answers reuse the customer's words: without a restating frame the overlap ranks second
+    context = "My refund for the blue jacket still hasn't arrived"
+    offer = analyze("I will send the refund for the blue jacket today.", "en", context)
+    fact = analyze("The refund for the blue jacket was sent today, it takes 3 days.", "en", context)
+    framed = analyze("So the refund for the blue jacket still hasn't arrived.", "en", context)
+    assert moves_of(offer) == ["offer_solution", "paraphrase"]
+    assert moves_of(fact) == ["inform", "paraphrase"]
+    assert moves_of(framed)[0] == "paraphrase"
+
+
+def test_moves_of_equal_confidence_come_in_one_order_in_every_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    # a combined intent gives its moves one confidence and one position
+    nlu = {"intent_ranking": [{"name": "apology+empathy+reassurance", "confidence": 0.9}]}
+    code = (
+        "from scoring.analysis import analyze;"
+        f"result = analyze('About your parcel from Tuesday.', 'en', nlu={nlu!r});"
+        "print([m['move'] for m in result['moves']])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
+
+
 def test_filler_is_perfunctory_only_when_it_is_the_whole_reply() -> None:
     assert moves_of(analyze("嗯嗯", "zh")) == ["perfunctory"]
     assert "perfunctory" not in moves_of(analyze("嗯，我马上给您申请退款", "zh"))
