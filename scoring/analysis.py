@@ -67,6 +67,9 @@ class CueGroup:
     confidence: float = 0.0
     politeness: float = 0.0
     whole: bool = False
+    #: a match counts only when the text just before it does not match this (negations:
+    #: "you shouldn't feel it is your fault" puts no fault on anyone)
+    unless_before: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ def load_cues(lang: str) -> CueRules:
                 confidence=float(g.get("confidence", 0.0)),
                 politeness=float(g.get("politeness", 0.0)),
                 whole=bool(g.get("whole", False)),
+                unless_before=(
+                    re.compile(g["unless_before"] + r"\W*$", re.IGNORECASE)
+                    if g.get("unless_before")
+                    else None
+                ),
             )
         )
     q, para, ents = raw["questions"], raw["paraphrase"], raw["entities"]
@@ -297,14 +305,23 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: _Evidence) ->
         )
 
 
+def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
+    for pattern in group.patterns:
+        if group.whole:
+            if m := pattern.fullmatch(text):
+                return m
+            continue
+        for m in pattern.finditer(text):
+            if group.unless_before is None or not group.unless_before.search(text[: m.start()]):
+                return m
+    return None
+
+
 def _rule_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
     for group in rules.groups:
-        for pattern in group.patterns:
-            m = pattern.fullmatch(text) if group.whole else pattern.search(text)
-            if m:
-                ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
-                ev.politeness_delta += group.politeness
-                break
+        if m := _group_match(group, text):
+            ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
+            ev.politeness_delta += group.politeness
 
 
 def _nlu_moves(nlu: dict[str, Any], ev: _Evidence) -> None:

@@ -145,6 +145,50 @@ def test_move_precedence_in_mixed_replies(lang: str, text: str, primary: str, ab
     assert absent not in found
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "negative"),
+    [
+        # the same words name the customer's feelings, or are negated, or are no command
+        ("en", "That sounds really annoying.", "rude"),
+        ("en", "I appreciate how annoying it is to repeat yourself.", "rude"),
+        ("en", "So what happened after the update?", "rude"),
+        ("en", "Deep breaths can help you calm down.", "rude"),
+        ("en", "You shouldn't feel that it is your fault.", "blame_customer"),
+        ("en", "It wasn't because you did anything wrong.", "blame_customer"),
+        ("en", "He can't help it, the app logged him out.", "dismiss"),
+        ("zh", "不用担心，质保期内都是免费的", "dismiss"),
+        ("zh", "不要着急，我马上帮您查", "dismiss"),
+        ("zh", "难怪您会生气，换谁都会", "blame_customer"),
+        ("zh", "说明书写得太绕，看不懂一点都不奇怪", "rude"),
+        ("zh", "想要安静一点的话，可以选静音款", "rude"),
+        ("zh", "这款纸尿裤不容易红屁屁", "rude"),
+        ("zh", "滤芯能过滤掉所有病毒和细菌", "rude"),
+    ],
+)
+def test_negative_cues_do_not_fire_on_kind_words(lang: str, text: str, negative: str) -> None:
+    assert negative not in moves_of(analyze(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "negative"),
+    [
+        ("en", "You're so annoying.", "rude"),
+        ("en", "So what?", "rude"),
+        ("en", "Calm down!", "rude"),
+        ("en", "Just relax.", "rude"),
+        ("en", "It is your fault.", "blame_customer"),
+        ("en", "Nope, can't help there.", "dismiss"),
+        ("en", "Chasing won't help.", "dismiss"),
+        ("zh", "不用问了，没有", "dismiss"),
+        ("zh", "你是真听不懂还是故意的", "rude"),
+        ("zh", "你先冷静一下", "rude"),
+        ("zh", "怪你自己没看清楚", "blame_customer"),
+    ],
+)
+def test_negative_cues_still_catch_the_real_thing(lang: str, text: str, negative: str) -> None:
+    assert negative in moves_of(analyze(text, lang))
+
+
 def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
     weak = {
         "intent": {"name": "rude", "confidence": 0.45},
