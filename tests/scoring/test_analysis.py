@@ -115,6 +115,12 @@ def test_leading_questions_are_flagged_and_cost_politeness(lang: str, text: str)
     assert "open_question" not in moves_of(result)
 
 
+def test_a_question_ending_in_are_you_is_not_a_tag() -> None:
+    result = analyze("How are you?", "en")
+    assert "leading_question" not in {c["cue"] for c in result["cues"]}
+    assert moves_of(result) == ["open_question"]
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "primary", "absent"),
     [
@@ -156,6 +162,8 @@ def test_move_precedence_in_mixed_replies(lang: str, text: str, primary: str, ab
         ("en", "You shouldn't feel that it is your fault.", "blame_customer"),
         ("en", "It wasn't because you did anything wrong.", "blame_customer"),
         ("en", "He can't help it, the app logged him out.", "dismiss"),
+        ("en", "Give it a day and the swelling will go away.", "rude"),
+        ("en", "Let's work out how to deal with it together.", "rude"),
         ("zh", "不用担心，质保期内都是免费的", "dismiss"),
         ("zh", "不要着急，我马上帮您查", "dismiss"),
         ("zh", "难怪您会生气，换谁都会", "blame_customer"),
