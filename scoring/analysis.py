@@ -36,6 +36,7 @@ NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
 NLU_ONLY_FILLER_MAX = 0.35
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
+QUESTION_MOVES = frozenset({"open_question", "closed_question", "confirm"})
 #: a question with no open or fact-seeking words counts as closed, with this confidence
 QUESTION_DEFAULT = 0.6
 #: ... unless the classifier is at least this sure the reply does something else
@@ -206,6 +207,8 @@ class _Evidence:
         #: a question that proposes something ("have you tried…?"), and one that asks
         self.suggestion_question = False
         self.asks = False
+        #: how many clauses ask something (suggestions excluded)
+        self.question_clauses = 0
         #: a confirmation that is only a tag after a statement ("…, is that right?")
         self.tag_confirm = False
         #: the only sign of a paraphrase is that the reply repeats the customer's words
@@ -244,6 +247,7 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
             ev.suggestion_question = True
             continue
         ev.asks = True
+        ev.question_clauses += 1
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", 0.8)
             # "…, is that right?" after a statement: the tag checks what came before it
@@ -461,6 +465,7 @@ def analyze(
     if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
         # a restatement with a tag question is a paraphrase first: the tag checks it
         combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
+    _one_reading_per_question(ev, combined)
     if ev.overlap_only and "paraphrase" not in ev.nlu_moves and "paraphrase" in combined:
         # answers repeat the customer's words too: without a restating frame ("so you…") or the
         # classifier's reading, the overlap makes paraphrase a secondary move, never the primary
@@ -510,6 +515,23 @@ def _weigh_default_question(
     if ranked[0][0] == "closed_question":
         return
     if ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE and ev.nlu_moves.get("closed_question", 0.0) < 0.3:
+        combined.pop("closed_question", None)
+
+
+def _one_reading_per_question(ev: _Evidence, combined: dict[str, float]) -> None:
+    """A question the cues read as open or as a confirmation is not also a closed one.
+
+    The classifier scores the question moves side by side ("这样能解决您的问题吗？" as confirm and
+    as closed question); when the cues have read every question clause, a closed question it
+    adds on top is the same question again. (Its open or confirm readings stay: the cues miss
+    some of those.)
+    """
+    if ev.default_question or not ev.question_clauses:
+        return
+    read = {m for m in QUESTION_MOVES if m in ev.cue_moves}
+    if len(read) < ev.question_clauses:
+        return
+    if "closed_question" not in read:
         combined.pop("closed_question", None)
 
 

@@ -115,6 +115,20 @@ def test_leading_questions_are_flagged_and_cost_politeness(lang: str, text: str)
     assert "open_question" not in moves_of(result)
 
 
+def test_a_confirmation_is_not_also_counted_as_a_closed_question() -> None:
+    nlu = {
+        "intent": {"name": "confirm", "confidence": 0.9},
+        "intent_ranking": [
+            {"name": "confirm", "confidence": 0.9},
+            {"name": "closed_question", "confidence": 0.8},
+        ],
+    }
+    assert moves_of(analyze("这样能解决您的问题吗？", "zh", nlu=nlu)) == ["confirm"]
+    # two questions: the second is a closed one, whatever the first was
+    two = analyze("这样能解决您的问题吗？您的订单号是多少？", "zh", nlu=nlu)
+    assert set(moves_of(two)) == {"confirm", "closed_question"}
+
+
 def test_a_question_ending_in_are_you_is_not_a_tag() -> None:
     result = analyze("How are you?", "en")
     assert "leading_question" not in {c["cue"] for c in result["cues"]}
