@@ -97,6 +97,11 @@ def test_open_and_closed_questions_are_told_apart(lang: str, text: str, expected
         ("zh", "您是否清楚退货流程了？"),
         ("en", "Does that work for you?"),
         ("en", "Is that okay with you?"),
+        ("en", "Have I got the dates right?"),
+        ("en", "Do you understand how the warranty works now?"),
+        ("en", "Would Thursday afternoon suit you?"),
+        ("en", "Is this what you were looking for?"),
+        ("zh", "这样能解决您的问题吗？"),
     ],
 )
 def test_confirmation_questions_are_confirm_not_closed(lang: str, text: str) -> None:
