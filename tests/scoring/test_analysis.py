@@ -48,6 +48,8 @@ def moves_of(result: dict) -> list[str]:
         ("en", "It's company policy, there's nothing I can do.", "dismiss"),
         ("en", "ok", "perfunctory"),
         ("en", "This will never break, guaranteed for life.", "deceive"),
+        # an arranged call back is a follow-up, not a question ("确认…是否" is indirect)
+        ("zh", "周五我再给您打电话，确认问题是否解决。", "follow_up"),
     ],
 )
 def test_cue_rules_find_the_primary_move(lang: str, text: str, primary: str) -> None:
@@ -132,6 +134,12 @@ def test_a_confirmation_is_not_also_counted_as_a_closed_question() -> None:
     # two questions: the second is a closed one, whatever the first was
     two = analyze("这样能解决您的问题吗？您的订单号是多少？", "zh", nlu=nlu)
     assert set(moves_of(two)) == {"confirm", "closed_question"}
+
+
+def test_thanks_for_reaching_out_opens_a_chat_and_does_not_close_it() -> None:
+    opening = analyze("Hello, this is Alex from customer care, thanks for reaching out.", "en")
+    assert moves_of(opening) == ["greeting"]
+    assert "thanks_closing" in moves_of(analyze("Thanks for contacting us, bye!", "en"))
 
 
 def test_a_question_ending_in_are_you_is_not_a_tag() -> None:
