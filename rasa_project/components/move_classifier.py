@@ -29,7 +29,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -91,13 +91,40 @@ class MoveClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def _counts(messages: list[Message]) -> scipy.sparse.csr_matrix:
-        rows = []
-        for message in messages:
-            _, sentence = message.get_sparse_features(TEXT)
-            if sentence is None:
+        """The featurizers' sparse sentence features of each message side by side, one row each.
+
+        The same matrix as stacking `message.get_sparse_features(TEXT)` rows (features in the
+        order the featurizers added them), built in one go: Rasa's per-message combination
+        (a deep copy and a scipy hstack per featurizer, sequence features too) cost a third of
+        the parse time.
+        """
+        data: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        width = None
+        for i, message in enumerate(messages):
+            offset = 0
+            for feature in message.features:
+                if not (
+                    feature.attribute == TEXT
+                    and feature.type == FEATURE_TYPE_SENTENCE
+                    and feature.is_sparse()
+                ):
+                    continue
+                block = feature.features.tocoo()
+                data.append(block.data)
+                rows.append(np.full(block.nnz, i, dtype=np.int64))
+                cols.append(block.col.astype(np.int64) + offset)
+                offset += block.shape[1]
+            if offset == 0:
                 raise ValueError("MoveClassifier needs a sparse featurizer before it")
-            rows.append(scipy.sparse.csr_matrix(sentence.features))
-        return scipy.sparse.vstack(rows).tocsr()
+            if width is not None and offset != width:
+                raise ValueError("messages carry sparse features of different sizes")
+            width = offset
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(messages), width),
+        )
 
     def _weigh(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
         """Sublinear TF-IDF, rows L2-normalised."""
