@@ -48,6 +48,11 @@ def moves_of(result: dict) -> list[str]:
         ("en", "It's company policy, there's nothing I can do.", "dismiss"),
         ("en", "ok", "perfunctory"),
         ("en", "This will never break, guaranteed for life.", "deceive"),
+        ("en", "roger", "perfunctory"),
+        ("zh", "晓得了", "perfunctory"),
+        # returning good wishes closes the chat
+        ("en", "You too 😊", "thanks_closing"),
+        ("zh", "您也一样！", "thanks_closing"),
         # an arranged call back is a follow-up, not a question ("确认…是否" is indirect)
         ("zh", "周五我再给您打电话，确认问题是否解决。", "follow_up"),
     ],
@@ -134,6 +139,27 @@ def test_a_confirmation_is_not_also_counted_as_a_closed_question() -> None:
     # two questions: the second is a closed one, whatever the first was
     two = analyze("这样能解决您的问题吗？您的订单号是多少？", "zh", nlu=nlu)
     assert set(moves_of(two)) == {"confirm", "closed_question"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # a restatement names the customer's facts: it informs them of nothing
+        ("en", "So your order was split and only one box arrived."),
+        ("zh", "所以您的订单是上周三下的，到现在还没发货"),
+        # 「很正常」 validates a feeling, 「一般是…」 asks
+        ("zh", "有这种感觉很正常"),
+        ("zh", "你一般是怎样安排开销的？"),
+    ],
+)
+def test_restatements_and_validations_are_not_information(lang: str, text: str) -> None:
+    # (with no classifier reading, a statement still falls back to inform, weakly)
+    assert "inform" not in {c["cue"] for c in analyze(text, lang)["cues"]}
+
+
+def test_typical_times_are_information() -> None:
+    assert "inform" in moves_of(analyze("一般情况下退款3到5个工作日到账", "zh"))
+    assert "inform" in moves_of(analyze("通常需要两天左右", "zh"))
 
 
 def test_thanks_for_reaching_out_opens_a_chat_and_does_not_close_it() -> None:
