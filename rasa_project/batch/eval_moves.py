@@ -6,7 +6,8 @@
    the move macro F1 of the classifier alone (every move it rates at 0.5 or more) and of the
    full analysis (a reply's moves as a set against its labelled moves).
 2. External dev sets (../shared/eval/dev/*.jsonl, read at run time, never copied): macro primary
-   accuracy and macro recall@set over the gold family groups, as ../shared/eval/README.md defines.
+   accuracy and macro recall@set over the gold family groups, as ../shared/eval/README.md defines,
+   and the share of replies with no negative gold that the analysis gives a negative move.
 
 Writes reports/moves/eval.md (eval-cv.md / eval-external.md for partial runs) and one
 confusion-matrix PNG per evaluation (reports/ is gitignored).
@@ -212,6 +213,7 @@ def evaluate_external(path: Path, nlu: Any) -> dict[str, Any]:
         row["predicted"] = families[0] if families else "none"
         row["primary_hit"] = bool(families) and families[0] in row["gold"]
         row["set_hit"] = any(f in row["gold"] for f in families)
+        row["wrongly_negative"] = "negative" not in row["gold"] and "negative" in families
     elapsed = time.perf_counter() - started
     primary, primary_groups = grouped_macro(rows, "primary_hit")
     recall, recall_groups = grouped_macro(rows, "set_hit")
@@ -220,6 +222,10 @@ def evaluate_external(path: Path, nlu: Any) -> dict[str, Any]:
         "replies_per_second": len(rows) / elapsed if elapsed else 0.0,
         "primary_accuracy": primary,
         "recall_at_set": recall,
+        # fairness: a negative move costs the trainee points; how often one is found in a
+        # reply whose writer did nothing negative
+        "wrongly_negative": sum(r["wrongly_negative"] for r in rows)
+        / max(1, sum("negative" not in r["gold"] for r in rows)),
         "primary_by_group": primary_groups,
         "recall_by_group": recall_groups,
         "confusion": Counter(("+".join(r["gold"]), r["predicted"]) for r in rows),
@@ -282,6 +288,8 @@ def write_report(cv: dict[str, Any] | None, external: dict[str, Any], model: Pat
             "",
             f"{r['rows']} rows. Macro primary accuracy **{r['primary_accuracy']:.3f}**, "
             f"macro recall@set **{r['recall_at_set']:.3f}**; "
+            f"a negative move in {100 * r['wrongly_negative']:.1f} % of the replies with no "
+            "negative gold; "
             f"throughput (NLU + analysis) {r['replies_per_second']:.0f} replies/s.",
             "",
             "| gold group | primary accuracy | recall@set |",
@@ -335,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                 r = external[path.stem] = evaluate_external(path, nlu)
                 print(
                     f"{path.stem}: macro primary accuracy {r['primary_accuracy']:.3f}, "
-                    f"macro recall@set {r['recall_at_set']:.3f} "
+                    f"macro recall@set {r['recall_at_set']:.3f}, "
+                    f"wrongly negative {100 * r['wrongly_negative']:.1f} % "
                     f"({r['replies_per_second']:.0f} replies/s)"
                 )
                 for group, value in r["primary_by_group"].items():

@@ -1,0 +1,42 @@
+"""batch.eval_moves: the external-set metrics as ../shared/eval/README.md defines them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from batch.eval_moves import evaluate_external, f1_scores
+
+
+def test_external_metrics_are_macro_over_gold_groups_and_count_unfair_negatives(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        ("zh", "非常抱歉给您添麻烦了", ["apology"]),  # hit
+        ("zh", "是你自己操作错了", ["apology"]),  # miss, and negative without cause
+        ("en", "Hello, this is Sam from support.", ["greeting"]),  # hit
+        ("en", "Calm down!", ["negative"]),  # hit, negative with cause
+    ]
+    path = tmp_path / "dev.jsonl"
+    path.write_text(
+        "\n".join(
+            json.dumps({"id": str(i), "lang": lang, "text": text, "context": "", "gold": gold})
+            for i, (lang, text, gold) in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
+    result = evaluate_external(path, None)
+    # groups: apology 1/2, greeting 1/1, negative 1/1 -> macro (0.5 + 1 + 1) / 3
+    assert result["primary_accuracy"] == pytest.approx(2.5 / 3)
+    assert result["primary_by_group"] == {"apology": 0.5, "greeting": 1.0, "negative": 1.0}
+    # three replies have no negative gold; one of them is read as negative
+    assert result["wrongly_negative"] == pytest.approx(1 / 3)
+
+
+def test_f1_handles_sets_and_absent_labels() -> None:
+    gold = [{"apology"}, {"apology", "empathy"}, {"greeting"}]
+    pred = [{"apology"}, {"empathy"}, set()]
+    f1 = f1_scores(gold, pred, ["apology", "empathy", "greeting", "rude"])
+    assert f1 == {"apology": pytest.approx(2 / 3), "empathy": 1.0, "greeting": 0.0, "rude": 0.0}
