@@ -33,6 +33,9 @@ NLU_WEIGHT = 0.8
 NLU_ONLY_NEGATIVE_MIN = 0.35
 #: ... and more when it is not even the classifier's main reading of the reply
 NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
+#: ... and more still when the cues found comfort, an apology or thanks in the reply
+NLU_NEGATIVE_OVER_KIND_CUE_MIN = 0.9
+KIND_MOVES = frozenset({"empathy", "apology", "reassurance", "praise", "thanks_closing"})
 #: a short reply only the classifier calls a filler ranks below any other evidence
 NLU_ONLY_FILLER_MAX = 0.35
 #: moves below this confidence are not reported
@@ -446,10 +449,16 @@ def analyze(
         return _result(moves, ev, rules, cleaned, lang, nlu)
 
     top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
+    kind_words = any(m in KIND_MOVES for m in ev.cue_moves)
+    negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
         # a filler is short by nature: a longer reply the classifier calls one has content
         filler_sized = _short_reply(cleaned, lang)
         floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
+        if kind_words and not negative_cue:
+            # the cues read comfort or thanks in these words ("别哭了", "不说了，早点睡"): the
+            # classifier's negative reading of the same words must be near certain
+            floor = max(floor, NLU_NEGATIVE_OVER_KIND_CUE_MIN)
         if ev.nlu_moves[move] < floor or (move == "perfunctory" and not filler_sized):
             del ev.nlu_moves[move]
     combined: dict[str, float] = {}

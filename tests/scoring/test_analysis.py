@@ -263,6 +263,22 @@ def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
     assert moves_of(analyze("我去开会了", "zh", nlu=strong))[0] == "rude"
 
 
+def test_comfort_the_cues_recognise_outweighs_a_negative_reading_of_the_classifier() -> None:
+    def reads(move: str, confidence: float) -> dict:
+        return {
+            "intent": {"name": move, "confidence": confidence},
+            "intent_ranking": [{"name": move, "confidence": confidence}],
+        }
+
+    # "don't cry" comforts; the classifier has seen "别…" mostly in commands
+    assert moves_of(analyze("你先别哭，我们一起想办法", "zh", nlu=reads("rude", 0.85))) == [
+        "reassurance"
+    ]
+    # near-certain, it still counts; and a command the cues know stays rude
+    assert "rude" in moves_of(analyze("你先别哭", "zh", nlu=reads("rude", 0.95)))
+    assert "rude" in moves_of(analyze("你冷静一点！", "zh", nlu=reads("rude", 0.85)))
+
+
 def test_a_bare_question_form_yields_to_the_classifier_but_a_fact_question_stands() -> None:
     reads_confirm = {
         "intent": {"name": "confirm", "confidence": 0.9},
