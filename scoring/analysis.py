@@ -215,6 +215,8 @@ class _Evidence:
         self.question_clauses = 0
         #: a confirmation that is only a tag after a statement ("…, is that right?")
         self.tag_confirm = False
+        #: a restatement asked as a question ("So your fiancé gets upset when you call home?")
+        self.restating_question = False
         #: the only sign of a paraphrase is that the reply repeats the customer's words
         self.overlap_only = False
 
@@ -252,6 +254,8 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
             continue
         ev.asks = True
         ev.question_clauses += 1
+        if (m := _first(rules.paraphrase_markers, clause)) and m.start() <= 3:
+            ev.restating_question = True
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", 0.8)
             # "…, is that right?" after a statement: the tag checks what came before it
@@ -475,6 +479,11 @@ def analyze(
     if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
         # a restatement with a tag question is a paraphrase first: the tag checks it
         combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
+    if ev.restating_question and combined.get("paraphrase", 0.0) >= MOVE_MIN:
+        # the question is the restatement, checked: a paraphrase first
+        for move in ("closed_question", "confirm", "open_question"):
+            if move in combined:
+                combined[move] = min(combined[move], combined["paraphrase"] - 0.05)
     _one_reading_per_question(ev, combined)
     if ev.overlap_only and "paraphrase" not in ev.nlu_moves and "paraphrase" in combined:
         # answers repeat the customer's words too: without a restating frame ("so you…") or the

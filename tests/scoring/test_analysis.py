@@ -316,6 +316,13 @@ def test_paraphrase_is_found_from_overlap_with_the_customer_message() -> None:
     assert "paraphrase" not in moves_of(unrelated)
 
 
+def test_a_restatement_asked_as_a_question_is_a_paraphrase_first() -> None:
+    context = "My fiance gets upset every time I phone my friends back home"
+    result = analyze("So your fiance gets upset when you phone home?", "en", context)
+    assert moves_of(result)[0] == "paraphrase"
+    assert "closed_question" in moves_of(result)
+
+
 def test_paraphrase_overlap_works_for_chinese() -> None:
     context = "我上周三下的单，到现在还没发货"
     result = analyze("上周三下单到现在还没发货，我帮您查", "zh", context)
