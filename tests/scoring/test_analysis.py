@@ -12,6 +12,12 @@ def moves_of(result: dict) -> list[str]:
     return [m["move"] for m in result["moves"]]
 
 
+def reading(*ranking: tuple[str, float]) -> dict:
+    """A classifier result ranking these (intent, confidence) pairs, best first."""
+    items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return {"intent": dict(items[0]), "intent_ranking": items}
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "primary"),
     [
@@ -128,13 +134,7 @@ def test_leading_questions_are_flagged_and_cost_politeness(lang: str, text: str)
 
 
 def test_a_confirmation_is_not_also_counted_as_a_closed_question() -> None:
-    nlu = {
-        "intent": {"name": "confirm", "confidence": 0.9},
-        "intent_ranking": [
-            {"name": "confirm", "confidence": 0.9},
-            {"name": "closed_question", "confidence": 0.8},
-        ],
-    }
+    nlu = reading(("confirm", 0.9), ("closed_question", 0.8))
     assert moves_of(analyze("这样能解决您的问题吗？", "zh", nlu=nlu)) == ["confirm"]
     # two questions: the second is a closed one, whatever the first was
     two = analyze("这样能解决您的问题吗？您的订单号是多少？", "zh", nlu=nlu)
@@ -251,39 +251,23 @@ def test_negative_cues_still_catch_the_real_thing(lang: str, text: str, negative
 
 
 def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
-    weak = {
-        "intent": {"name": "rude", "confidence": 0.3},
-        "intent_ranking": [{"name": "rude", "confidence": 0.3}],
-    }
-    strong = {
-        "intent": {"name": "rude", "confidence": 0.9},
-        "intent_ranking": [{"name": "rude", "confidence": 0.9}],
-    }
+    weak, strong = reading(("rude", 0.3)), reading(("rude", 0.9))
     assert "rude" not in moves_of(analyze("我去开会了", "zh", nlu=weak))
     assert moves_of(analyze("我去开会了", "zh", nlu=strong))[0] == "rude"
 
 
 def test_comfort_the_cues_recognise_outweighs_a_negative_reading_of_the_classifier() -> None:
-    def reads(move: str, confidence: float) -> dict:
-        return {
-            "intent": {"name": move, "confidence": confidence},
-            "intent_ranking": [{"name": move, "confidence": confidence}],
-        }
-
     # "don't cry" comforts; the classifier has seen "别…" mostly in commands
-    assert moves_of(analyze("你先别哭，我们一起想办法", "zh", nlu=reads("rude", 0.85))) == [
+    assert moves_of(analyze("你先别哭，我们一起想办法", "zh", nlu=reading(("rude", 0.85)))) == [
         "reassurance"
     ]
     # near-certain, it still counts; and a command the cues know stays rude
-    assert "rude" in moves_of(analyze("你先别哭", "zh", nlu=reads("rude", 0.95)))
-    assert "rude" in moves_of(analyze("你冷静一点！", "zh", nlu=reads("rude", 0.85)))
+    assert "rude" in moves_of(analyze("你先别哭", "zh", nlu=reading(("rude", 0.95))))
+    assert "rude" in moves_of(analyze("你冷静一点！", "zh", nlu=reading(("rude", 0.85))))
 
 
 def test_a_bare_question_form_yields_to_the_classifier_but_a_fact_question_stands() -> None:
-    reads_confirm = {
-        "intent": {"name": "confirm", "confidence": 0.9},
-        "intent_ranking": [{"name": "confirm", "confidence": 0.9}],
-    }
+    reads_confirm = reading(("confirm", 0.9))
     assert moves_of(analyze("We're agreed then?", "en", nlu=reads_confirm)) == ["confirm"]
     asks_number = "We're agreed then? And what's your order number?"
     assert "closed_question" in moves_of(analyze(asks_number, "en", nlu=reads_confirm))
@@ -291,13 +275,7 @@ def test_a_bare_question_form_yields_to_the_classifier_but_a_fact_question_stand
 
 def test_a_negative_side_reading_needs_more_confidence_than_a_main_one() -> None:
     # "Are you still there?": a question first; the classifier's weaker rude reading is noise
-    side = {
-        "intent": {"name": "closed_question", "confidence": 0.95},
-        "intent_ranking": [
-            {"name": "closed_question", "confidence": 0.95},
-            {"name": "rude", "confidence": 0.68},
-        ],
-    }
+    side = reading(("closed_question", 0.95), ("rude", 0.68))
     assert moves_of(analyze("Are you still there?", "en", nlu=side)) == ["closed_question"]
     side["intent_ranking"][1]["confidence"] = 0.9
     assert "rude" in moves_of(analyze("Are you still there?", "en", nlu=side))
