@@ -455,9 +455,9 @@ def analyze(
     top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
     kind_words = any(m in KIND_MOVES for m in ev.cue_moves)
     negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
+    # a filler is short by nature: a longer reply the classifier calls one has content
+    filler_sized = _short_reply(cleaned, lang)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
-        # a filler is short by nature: a longer reply the classifier calls one has content
-        filler_sized = _short_reply(cleaned, lang)
         floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
         if kind_words and not negative_cue:
             # the cues read comfort or thanks in these words ("别哭了", "不说了，早点睡"): the
@@ -476,14 +476,12 @@ def analyze(
     ranked = _ranked_moves(nlu)
     if ev.default_question and ranked:
         _weigh_default_question(ranked, ev, combined)
-    if ev.tag_confirm and combined.get("paraphrase", 0.0) >= MOVE_MIN and "confirm" in combined:
-        # a restatement with a tag question is a paraphrase first: the tag checks it
-        combined["confirm"] = min(combined["confirm"], combined["paraphrase"] - 0.05)
-    if ev.restating_question and combined.get("paraphrase", 0.0) >= MOVE_MIN:
-        # the question is the restatement, checked: a paraphrase first
-        for move in ("closed_question", "confirm", "open_question"):
-            if move in combined:
-                combined[move] = min(combined[move], combined["paraphrase"] - 0.05)
+    # a restatement checked by a question is a paraphrase first: a tag ("…, is that right?")
+    # checks it, or the question is the restatement itself ("So you're saying …?")
+    checks = QUESTION_MOVES if ev.restating_question else {"confirm"} if ev.tag_confirm else set()
+    if checks and combined.get("paraphrase", 0.0) >= MOVE_MIN:
+        for move in checks & combined.keys():
+            combined[move] = min(combined[move], combined["paraphrase"] - 0.05)
     _one_reading_per_question(ev, combined)
     if ev.overlap_only and "paraphrase" not in ev.nlu_moves and "paraphrase" in combined:
         # answers repeat the customer's words too: without a restating frame ("so you…") or the
