@@ -1,7 +1,7 @@
 # Move analysis (issue 3): batch analysis of trainee replies and its evaluation.
 # Included by the main Makefile, which defines RASA_PY, MODEL and `setup`.
 
-MOVES_RUN = PYTHONPATH=rasa_project $(RASA_PY) -m
+MOVES_RUN = $(RASA_PY) -m
 
 .PHONY: moves eval-moves moves-args
 

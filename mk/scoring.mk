@@ -4,7 +4,7 @@
 
 .PHONY: score
 score: score-args setup $(MODEL) ## Score transcripts: make score IN=transcripts.jsonl OUT=scorecards.jsonl
-	PYTHONPATH=rasa_project $(RASA_PY) -m batch.score --in "$(IN)" --out "$(OUT)" --model "$(abspath $(MODEL))"
+	$(RASA_PY) -m batch.score --in "$(IN)" --out "$(OUT)" --model "$(abspath $(MODEL))"
 
 # Checked first, so a missing argument fails before any setup or training starts.
 .PHONY: score-args

@@ -9,21 +9,13 @@ transcript always gives the same scorecard.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from scoring.rubric import (
-    DIMENSIONS,
-    FIVE_STEPS,
-    RUBRIC_VERSION,
-    build_turn,
-    load_catalogue,
-    normalize_persona_type,
-    rate,
-)
-
-Analyzer = Callable[..., dict]
+from practice.contracts import Analyzer, RatingContext
+from practice.vocabulary import FIVE_STEPS, LANGUAGES
+from scoring.rubric import DIMENSIONS, RUBRIC_VERSION, load_catalogue, normalize_persona_type, rate_turn
 
 #: a dimension the trainee never showed in the whole session
 NOT_SHOWN: dict[str, int] = {
@@ -91,7 +83,6 @@ def _rate_turns(
     transcript: Sequence[Mapping[str, Any]],
     lang: str,
     persona_type: str | None,
-    mode: str,
     analyzer: Analyzer | None,
 ) -> tuple[list[dict], list[float | None]]:
     ratings: list[dict] = []
@@ -99,7 +90,7 @@ def _rate_turns(
     customer_text = ""
     customer_state: Mapping | None = None
     last_at: datetime | None = None
-    for index, item in enumerate(transcript):
+    for item in transcript:
         if not isinstance(item, Mapping):
             continue
         role = item.get("role")
@@ -122,29 +113,19 @@ def _rate_turns(
         analysis = item.get("analysis")
         if not isinstance(analysis, Mapping):
             analyzer = analyzer or _default_analyzer()
-            analysis = analyzer(text, lang, context=customer_text)
-        next_state = next(
-            (
-                later.get("state")
-                for later in transcript[index + 1 :]
-                if isinstance(later, Mapping) and later.get("role") == "customer"
-            ),
-            None,
+            analysis = analyzer(text, lang, customer_text)
+        context = RatingContext(
+            lang=lang,
+            text=text,
+            persona_type=persona_type,
+            customer_text=customer_text,
+            state_before=customer_state,
+            # customer entries keep the mood only; the stage is not known here
+            stage=None,
+            reply_seconds=_seconds_between(last_at, at),
+            history=tuple(ratings),
         )
-        context = {
-            "lang": lang,
-            "persona_type": persona_type,
-            "mode": mode,
-            "customer_text": customer_text,
-            "state_before": customer_state,
-            "state_after": next_state if isinstance(next_state, Mapping) else None,
-            "stage": customer_state.get("stage") if customer_state else None,
-            "turn_index": len(ratings),
-            "reply_seconds": _seconds_between(last_at, at),
-            "history": ratings,
-            "text": text,
-        }
-        ratings.append(rate(build_turn(analysis, context), mode=mode))
+        ratings.append(rate_turn(analysis, context))
         last_at = at or last_at
     return ratings, mood
 
@@ -224,9 +205,9 @@ def score_session(
     version are re-rated.
     """
     catalogue = load_catalogue()
-    lang = lang if lang in ("zh", "en") else "zh"
+    lang = lang if lang in LANGUAGES else "zh"
     persona_type = normalize_persona_type(persona_type)
-    ratings, mood = _rate_turns(transcript, lang, persona_type, mode, analyzer)
+    ratings, mood = _rate_turns(transcript, lang, persona_type, analyzer)
     covered, order_ok, first = _five_steps(ratings)
     session_rules = _session_rules(ratings, covered, order_ok, first, persona_type, outcome)
 

@@ -1,9 +1,9 @@
-"""The three actions of a practice session.
+"""The three actions of a practice session: thin adapters over the practice core.
 
-The action server only adapts: it reads the tracker, calls `scoring` (move analysis and rating)
-and `personas` (the customer's reaction), writes the new persona state into slots (so any
-action-server replica can serve the next turn) and answers with the customer's line plus the
-turn payload documented in docs/payload.md.
+Each action reads the tracker (slots, the latest message and its metadata, the events that
+hold the conversation so far), calls `practice.turn` (start / play_turn / finish), writes the
+new persona state into slots (so any action-server replica can serve the next turn) and
+answers with the customer's line plus the turn payload documented in docs/payload.md.
 """
 
 from __future__ import annotations
@@ -17,18 +17,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from personas import PersonaLibrary, engine
-from personas.mood import mood_0_1
-from scoring import analysis as move_analysis
-from scoring import rubric, scorecard
+from personas import Persona, PersonaLibrary, UnknownPersonaError
+from practice import transcript as transcripts
+from practice import turn
+from practice.contracts import Analysis, Reply, TurnResult
+from practice.vocabulary import MODES
+from rasa_settings import get_settings
+from scoring.analysis import analyze
 
-PAYLOAD_TYPE = "counterpart.turn"
+DomainDict = dict[str, Any]
 
 
 @lru_cache(maxsize=1)
 def persona_library() -> PersonaLibrary:
     """Built on first use, not at import; it re-reads persona files that changed on disk."""
-    return PersonaLibrary()
+    settings = get_settings()
+    return PersonaLibrary(settings.persona_library_dir)
 
 
 def _now() -> str:
@@ -44,113 +48,51 @@ def session_seed(sender_id: str) -> int:
     return zlib.crc32(sender_id.encode("utf-8"))
 
 
-def _payload(persona_id: str, reaction: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "type": PAYLOAD_TYPE,
-        "persona": persona_id,
-        "customer": reaction.get("line"),
-        "state": reaction.get("state"),
-        "stage": reaction.get("stage"),
-        "ended": bool(reaction.get("ended")),
-        "outcome": reaction.get("outcome"),
-        "reaction": reaction.get("reaction"),
-        **extra,
-    }
-
-
 def _error(dispatcher: CollectingDispatcher, code: str, message: str) -> list[EventType]:
-    dispatcher.utter_message(json_message={"type": PAYLOAD_TYPE, "error": code, "message": message})
+    dispatcher.utter_message(json_message=turn.error_payload(code, message))
     return []
 
 
-def _finish_events(reaction: dict[str, Any]) -> list[EventType]:
-    return [
-        SlotSet("persona_state", reaction["state"]),
-        SlotSet("ended", bool(reaction.get("ended"))),
-    ]
+def _answer(dispatcher: CollectingDispatcher, result: TurnResult, **extra: Any) -> list[EventType]:
+    dispatcher.utter_message(text=result.line, json_message=turn.payload(result, **extra))
+    return [SlotSet("persona_state", result.state), SlotSet("ended", result.ended)]
 
 
-def _iso(timestamp: float | None) -> str | None:
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
-
-
-def transcript_from_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Both sides of the conversation so far, rebuilt from the tracker's events.
-
-    Each customer line was sent with its turn payload (analysis and rating of the reply it
-    answers, persona state after it), so the tracker already holds everything the scorecard
-    needs; keeping a copy in a slot would grow the tracker with every turn.
-    """
-    transcript: list[dict[str, Any]] = []
-    pending_user: dict[str, Any] | None = None
-    for event in events:
-        kind = event.get("event")
-        if kind == "user":
-            text = event.get("text") or ""
-            pending_user = None if text.startswith("/") else event
-        elif kind == "bot":
-            payload = (event.get("data") or {}).get("custom") or {}
-            if payload.get("type") != PAYLOAD_TYPE or payload.get("error"):
-                continue
-            if pending_user is not None and payload.get("analysis") is not None:
-                transcript.append(
-                    {
-                        "role": "trainee",
-                        "text": pending_user.get("text") or "",
-                        "at": _iso(pending_user.get("timestamp")),
-                        "analysis": payload["analysis"],
-                        "rating": payload.get("rating"),
-                        "reply_seconds": (pending_user.get("metadata") or {}).get("reply_seconds"),
-                    }
-                )
-            pending_user = None
-            if payload.get("customer"):
-                transcript.append(
-                    {
-                        "role": "customer",
-                        "text": payload["customer"],
-                        "at": _iso(event.get("timestamp")),
-                        "state": mood_0_1(payload.get("state")),
-                    }
-                )
-    return transcript
-
-
-def _scorecard(tracker: Tracker, transcript: list[dict[str, Any]], outcome: str | None) -> dict:
-    persona = persona_library().get(tracker.get_slot("persona"))
-    return scorecard.score_session(
-        transcript,
-        lang=tracker.get_slot("lang") or persona.language,
-        persona_type=persona.type,
-        outcome=outcome,
-        mode=tracker.get_slot("mode") or "practice",
-    )
+def _session_persona(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> tuple[Persona, dict[str, Any]] | list[EventType]:
+    """The session's persona and state, or the error events to return."""
+    persona_id = tracker.get_slot("persona")
+    state = tracker.get_slot("persona_state")
+    if not persona_id or not state:
+        return _error(dispatcher, "no_session", "Start a practice session first.")
+    try:
+        return persona_library().get(persona_id), state
+    except UnknownPersonaError:
+        return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
 
 
 class ActionStartPractice(Action):
     def name(self) -> str:
         return "action_start_practice"
 
-    def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         meta = _metadata(tracker)
         persona_id = meta.get("persona") or tracker.get_slot("persona")
         try:
             persona = persona_library().get(persona_id)
-        except KeyError:
+        except UnknownPersonaError:
             return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
-        mode = meta.get("mode") if meta.get("mode") in ("practice", "assessment") else "practice"
+        mode = meta.get("mode") if meta.get("mode") in MODES else "practice"
         seed = int(meta.get("seed", session_seed(tracker.sender_id)))
-        reaction = engine.start(persona, seed)
-        dispatcher.utter_message(
-            text=reaction["line"], json_message=_payload(persona.id, reaction, mode=mode)
-        )
+        result = turn.start(persona, seed=seed, mode=mode)
         return [
             SlotSet("persona", persona.id),
             SlotSet("lang", persona.language),
             SlotSet("mode", mode),
-            *_finish_events(reaction),
+            *_answer(dispatcher, result, mode=mode),
         ]
 
 
@@ -158,114 +100,54 @@ class ActionCustomerTurn(Action):
     def name(self) -> str:
         return "action_customer_turn"
 
-    def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        persona_id = tracker.get_slot("persona")
-        state = tracker.get_slot("persona_state")
-        if not persona_id or not state:
-            return _error(dispatcher, "no_session", "Start a practice session first.")
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        found = _session_persona(dispatcher, tracker)
+        if isinstance(found, list):
+            return found
+        persona, state = found
         if tracker.get_slot("ended"):
             return _error(dispatcher, "ended", "This practice session has ended.")
-        try:
-            persona = persona_library().get(persona_id)
-        except KeyError:
-            return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
-        lang = tracker.get_slot("lang") or persona.language
         meta = _metadata(tracker)
-        transcript = transcript_from_events(tracker.events)
-        last_customer = next((t for t in reversed(transcript) if t["role"] == "customer"), None)
-        customer_text = last_customer["text"] if last_customer else ""
-
         message = tracker.latest_message
-        silent = (message.get("intent") or {}).get("name") == "trainee_silent"
-        if silent:
-            analysis = None
-            reaction = engine.react(
-                persona, state, None, silence_seconds=float(meta.get("silence_seconds") or 60)
-            )
-            rating = None
+        if (message.get("intent") or {}).get("name") == "trainee_silent":
+            reply = Reply(silence_seconds=float(meta.get("silence_seconds") or 60))
         else:
-            text = message.get("text") or ""
-            analysis = move_analysis.analyze(text, lang, context=customer_text, nlu=message)
-            reaction = engine.react(persona, state, analysis)
-            history = [t["rating"] for t in transcript if t.get("rating")]
-            rating = rubric.rate_turn(
-                analysis,
-                {
-                    "lang": lang,
-                    "text": text,
-                    "persona_type": persona.type,
-                    "mode": tracker.get_slot("mode"),
-                    "customer_text": customer_text,
-                    "state_before": mood_0_1(state),
-                    "state_after": mood_0_1(reaction["state"]),
-                    "stage": reaction.get("stage"),
-                    "turn_index": len(history),
-                    "reply_seconds": meta.get("reply_seconds"),
-                    "history": history,
-                },
-            )
-            transcript.append(
-                {
-                    "role": "trainee",
-                    "text": text,
-                    "at": _now(),
-                    "analysis": analysis,
-                    "rating": rating,
-                    "reply_seconds": meta.get("reply_seconds"),
-                }
-            )
-        transcript.append(
-            {
-                "role": "customer",
-                "text": reaction["line"],
-                "at": _now(),
-                "state": mood_0_1(reaction["state"]),
-            }
+            reply = Reply(message.get("text") or "", reply_seconds=meta.get("reply_seconds"))
+
+        def analyzer(text: str, lang: str, context: str) -> Analysis:
+            # Rasa has already parsed this reply: the analysis reads its parse
+            return analyze(text, lang, context=context, nlu=message)
+
+        result = turn.play_turn(
+            persona,
+            state,
+            reply,
+            analyzer=analyzer,
+            transcript=transcripts.from_tracker_events(tracker.events),
+            mode=tracker.get_slot("mode"),
+            at=_now(),
         )
-        extra: dict[str, Any] = {"analysis": analysis, "rating": rating}
-        if reaction.get("ended"):
-            extra["scorecard"] = _scorecard(tracker, transcript, reaction.get("outcome"))
-        dispatcher.utter_message(
-            text=reaction["line"], json_message=_payload(persona.id, reaction, **extra)
-        )
-        return _finish_events(reaction)
+        return _answer(dispatcher, result, analysis=result.analysis, rating=result.rating)
 
 
 class ActionEndPractice(Action):
     def name(self) -> str:
         return "action_end_practice"
 
-    def run(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        persona_id = tracker.get_slot("persona")
-        state = tracker.get_slot("persona_state")
-        if not persona_id or not state:
-            return _error(dispatcher, "no_session", "Start a practice session first.")
-        try:
-            persona = persona_library().get(persona_id)
-        except KeyError:
-            return _error(dispatcher, "unknown_persona", f"No persona '{persona_id}'.")
-        transcript = transcript_from_events(tracker.events)
-        if tracker.get_slot("ended"):
-            reaction = {
-                "line": None,
-                "state": state,
-                "ended": True,
-                "outcome": state.get("outcome"),
-            }
-        else:
-            reaction = engine.finish(persona, state, "trainee_ended")
-            if reaction.get("line"):
-                transcript.append(
-                    {
-                        "role": "customer",
-                        "text": reaction["line"],
-                        "at": _now(),
-                        "state": mood_0_1(state),
-                    }
-                )
-        card = _scorecard(tracker, transcript, reaction.get("outcome"))
-        dispatcher.utter_message(
-            text=reaction.get("line") or "",
-            json_message=_payload(persona.id, {**reaction, "ended": True}, scorecard=card),
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        found = _session_persona(dispatcher, tracker)
+        if isinstance(found, list):
+            return found
+        persona, state = found
+        result = turn.finish(
+            persona,
+            state,
+            transcript=transcripts.from_tracker_events(tracker.events),
+            mode=tracker.get_slot("mode"),
+            at=_now(),
         )
-        return _finish_events({**reaction, "ended": True})
+        return _answer(dispatcher, result)

@@ -1,40 +1,27 @@
 """`make chat PERSONA=<id>`: a trainer plays against a persona in the terminal, no servers.
 
-Each reply goes through the trained NLU model in-process (`batch.nlu.load_nlu`), the move
-analysis and the persona engine, exactly as the action server would; the terminal shows the
-customer's line, the moves found, the mood and the coaching tip. Type /quit to stop,
-/silent to stay silent for the persona's timeout. Runs in the rasa env.
+Each reply is one practice turn (`practice.turn.play_turn`) with the trained NLU model loaded
+in-process (`batch.nlu.nlu_analyzer`): the same analysis, reaction and rating as the action
+server. The terminal shows the customer's line, the moves found, the mood and the coaching tip.
+Type /quit to stop, /silent to stay silent for the persona's timeout. Runs in the rasa env.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any, TextIO
 
-from personas import PersonaLibrary, engine
+from batch.library import persona_library
+from personas import PersonaLibrary, UnknownPersonaError
 from personas.mood import mood_0_1
-from scoring import rubric
-from scoring.analysis import analyze
-
-Analyzer = Callable[[str, str, str], dict[str, Any]]
-
-
-def nlu_analyzer(model: str | None) -> Analyzer:
-    from batch.nlu import load_nlu
-
-    nlu = load_nlu(model) if model else load_nlu()
-
-    def run(text: str, lang: str, context: str) -> dict[str, Any]:
-        return analyze(text, lang, context=context, nlu=nlu.parse(text))
-
-    return run
+from practice import turn
+from practice.contracts import Analyzer, Reply
 
 
 def _mood_line(state: dict[str, Any]) -> str:
     mood = mood_0_1(state)
-    return "  ".join(f"{name} {value:.2f}" for name, value in mood.items() if value is not None)
+    return "  ".join(f"{name} {value:.2f}" for name, value in mood.items())
 
 
 def play(
@@ -49,11 +36,10 @@ def play(
     """Play one conversation; returns its outcome ("ongoing" when the trainer quit)."""
     library = library or PersonaLibrary()
     persona = library.get(persona_id)
-    reaction = engine.start(persona, seed)
+    result = turn.start(persona, seed=seed)
     print(f"== {persona.name} ({persona.type}, {persona.language}, {persona.difficulty})", file=out)
-    print(f"customer: {reaction['line']}", file=out)
-    history: list[dict[str, Any]] = []
-    while not reaction["ended"]:
+    print(f"customer: {result.line}", file=out)
+    while not result.ended:
         print("you> ", end="", file=out, flush=True)
         text = lines_in.readline()
         if not text or text.strip() == "/quit":
@@ -61,51 +47,37 @@ def play(
         text = text.strip()
         if not text:
             continue
-        state = reaction["state"]
-        customer_text = reaction["line"]
         if text == "/silent":
-            reaction = engine.react(
-                persona, state, None, silence_seconds=persona.silence_timeout_seconds
-            )
-            print(f"customer: {reaction['line']}", file=out)
-            continue
-        analysis = analyzer(text, persona.language, customer_text)
-        reaction = engine.react(persona, state, analysis)
-        rating = rubric.rate_turn(
-            analysis,
-            {
-                "lang": persona.language,
-                "text": text,
-                "persona_type": persona.type,
-                "customer_text": customer_text,
-                "state_before": mood_0_1(state),
-                "state_after": mood_0_1(reaction["state"]),
-                "stage": reaction.get("stage"),
-                "turn_index": len(history),
-                "history": history,
-            },
+            reply = Reply(silence_seconds=persona.silence_timeout_seconds)
+        else:
+            reply = Reply(text)
+        result = turn.play_turn(
+            persona, result.state, reply, analyzer=analyzer, transcript=result.transcript
         )
-        history.append(rating)
-        moves = ", ".join(m["move"] for m in analysis.get("moves") or []) or "—"
-        print(f"  moves: {moves}", file=out)
-        print(f"  score: {rating['overall']}   mood: {_mood_line(reaction['state'])}", file=out)
-        if rating["tip"]["text"]:
-            print(f"  tip: {rating['tip']['text']}", file=out)
-        print(f"customer: {reaction['line']}", file=out)
-    print(f"== ended: {reaction['outcome']}", file=out)
-    return str(reaction["outcome"])
+        if result.analysis is not None and result.rating is not None:
+            moves = ", ".join(m["move"] for m in result.analysis.get("moves") or []) or "—"
+            print(f"  moves: {moves}", file=out)
+            print(f"  score: {result.rating['overall']}   mood: {_mood_line(result.state)}", file=out)
+            if result.rating["tip"]["text"]:
+                print(f"  tip: {result.rating['tip']['text']}", file=out)
+        print(f"customer: {result.line}", file=out)
+    print(f"== ended: {result.outcome}", file=out)
+    return str(result.outcome)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("persona", help="persona id (a file in personas/library)")
-    parser.add_argument("--model", help="trained model archive (default: the project's)")
+    from batch.nlu import nlu_analyzer
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("persona", help="persona id (a file in the persona library)")
+    parser.add_argument("--model", help="trained model archive (default: $COUNTERPART_MODEL)")
+    parser.add_argument("--personas", default=None, help="persona library folder")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    library = PersonaLibrary()
+    library = persona_library(args.personas)
     try:
         library.get(args.persona)
-    except KeyError:
+    except UnknownPersonaError:
         known = ", ".join(p.id for p in library.list())
         print(f"no persona {args.persona!r}; known: {known}", file=sys.stderr)
         return 2
@@ -119,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     return 0
+
+
 
 
 if __name__ == "__main__":

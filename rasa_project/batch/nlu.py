@@ -1,4 +1,4 @@
-"""In-process Rasa NLU for the batch tools (`make moves`, `make simulate`, `make score`).
+"""In-process Rasa NLU for the batch tools (`make moves`, `make chat`, `make simulate`, `make score`).
 
 Loads the trained model archive once and parses texts without a Rasa server:
 
@@ -7,6 +7,7 @@ Loads the trained model archive once and parses texts without a Rasa server:
     nlu.parse("您好")                      # {"text", "intent", "intent_ranking", "entities", ...}
     nlu.parse_many(["hi", "sorry"])       # one dict per text, same order
 
+`nlu_analyzer()` wraps it into the practice core's analyzer (text, lang, context -> analysis).
 The result is Rasa's own parse result (what `latest_message` holds on the server), so
 `scoring.analysis.analyze(text, lang, context, nlu=result)` takes it as is. Runs in the
 rasa env only (it imports rasa).
@@ -21,6 +22,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from practice.contracts import Analysis, Analyzer
 
 RASA_PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = RASA_PROJECT / "models" / "counterpart.tar.gz"
@@ -88,8 +91,32 @@ class NLU:
 
 
 def load_nlu(model_path: str | Path | None = None) -> NLU:
-    """Load the NLU model (default rasa_project/models/counterpart.tar.gz)."""
-    path = Path(model_path) if model_path else DEFAULT_MODEL
+    """Load the NLU model (default: $COUNTERPART_MODEL, else rasa_project/models/counterpart.tar.gz)."""
+    from rasa_settings import get_settings
+
+    path = Path(model_path) if model_path else Path(get_settings().model)
     if not path.is_file():
         raise FileNotFoundError(f"no trained model at {path} (run `make train`)")
     return NLU(path)
+
+
+def nlu_analyzer(model_path: str | Path | None = None, texts: Iterable[str] = ()) -> Analyzer:
+    """The move analysis with the trained model in-process: what the action server does with
+    Rasa's parse, for the batch tools (`make chat`, `make simulate`, `make score`, calibration).
+
+    ``texts`` known up front are parsed in one batch; any other text is parsed when it comes.
+    The classifier reads the cleaned reply, as Rasa does behind the gateway.
+    """
+    from scoring.analysis import analyze, clean_text
+
+    nlu = load_nlu(model_path)
+    unique = list(dict.fromkeys(clean_text(t) for t in texts if isinstance(t, str) and t.strip()))
+    parses: dict[str, dict[str, Any]] = dict(zip(unique, nlu.parse_many(unique), strict=True))
+
+    def run(text: str, lang: str, context: str) -> Analysis:
+        cleaned = clean_text(text)
+        if cleaned and cleaned not in parses:
+            parses[cleaned] = nlu.parse(cleaned)
+        return analyze(text, lang, context=context, nlu=parses.get(cleaned))
+
+    return run

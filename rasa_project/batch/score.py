@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scoring.analysis import analyze, clean_text
+from practice import transcript as transcripts
+from practice.contracts import Analysis, Analyzer
+from scoring.analysis import analyze
 from scoring.rubric import normalize_persona_type
 from scoring.scorecard import score_session
+
+
+def cue_analyzer(text: str, lang: str, context: str) -> Analysis:
+    """The move analysis from the cue rules alone (no model; either env)."""
+    return analyze(text, lang, context=context, nlu=None)
 
 OUTPUT_KEYS = (
     "overall",
@@ -45,9 +51,9 @@ OUTPUT_KEYS = (
 def persona_type_resolver() -> Callable[[str | None], str | None]:
     """Persona id -> persona type, from the persona library when it is there."""
     try:
-        from personas import PersonaLibrary
+        from batch.library import persona_library
 
-        library = PersonaLibrary()
+        library = persona_library()
     except Exception:  # the library is optional here: fall back to the id's wording
         library = None
     cache: dict[str | None, str | None] = {}
@@ -87,25 +93,7 @@ def check_line(raw: str) -> dict[str, Any]:
     return item
 
 
-def nlu_analyzer(texts: Iterable[str], model: str | None) -> Callable[..., dict]:
-    """An analyze() that adds the NLU parse of each text, parsed in one batch up front."""
-    rasa_project = str(Path(__file__).resolve().parents[1])
-    if rasa_project not in sys.path:  # also when run as a script rather than `-m batch.score`
-        sys.path.insert(0, rasa_project)
-    from batch.nlu import load_nlu
-
-    nlu = load_nlu(model)
-    # parse the cleaned text, as `make moves` does, so both batches see the same parse
-    unique = list(dict.fromkeys(clean_text(t) for t in texts if t.strip()))
-    parses = dict(zip(unique, nlu.parse_many(unique), strict=True)) if unique else {}
-
-    def analyzer(text: str, lang: str, context: str = "") -> dict:
-        return analyze(text, lang, context=context, nlu=parses.get(clean_text(text)))
-
-    return analyzer
-
-
-def score_lines(lines: list[str], analyzer: Callable[..., dict] | None) -> list[dict[str, Any]]:
+def score_lines(lines: list[str], analyzer: Analyzer | None) -> list[dict[str, Any]]:
     resolve = persona_type_resolver()
     results = []
     for raw in lines:
@@ -114,12 +102,14 @@ def score_lines(lines: list[str], analyzer: Callable[..., dict] | None) -> list[
             item = check_line(raw)
             item_id = item.get("id")
             card = score_session(
-                [{"role": t["role"], "text": t["text"], "at": t.get("at")} for t in item["turns"]],
+                transcripts.from_turns(
+                    {"role": t["role"], "text": t["text"], "at": t.get("at")} for t in item["turns"]
+                ),
                 lang=item["lang"],
                 persona_type=resolve(item.get("persona")),
                 outcome=item.get("outcome"),
                 mode="assessment",
-                analyzer=analyzer or analyze,
+                analyzer=analyzer or cue_analyzer,
             )
             results.append({"id": item_id, **{key: card[key] for key in OUTPUT_KEYS}})
         except ValueError as exc:
@@ -136,9 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score transcripts into scorecards (JSONL).")
     parser.add_argument("--in", dest="inp", required=True, help="input JSONL file")
     parser.add_argument("--out", required=True, help="output JSONL file")
-    parser.add_argument(
-        "--model", default=os.environ.get("COUNTERPART_MODEL"), help="trained Rasa model (.tar.gz)"
-    )
+    parser.add_argument("--model", default=None, help="trained model (default: $COUNTERPART_MODEL)")
     parser.add_argument("--no-nlu", action="store_true", help="cue rules only, no NLU model")
     args = parser.parse_args(argv)
 
@@ -158,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError:
                 continue
             trainee_texts += [t["text"] for t in item["turns"] if t["role"] == "trainee"]
-        analyzer = nlu_analyzer(trainee_texts, args.model)
+        from batch.nlu import nlu_analyzer
+
+        analyzer = nlu_analyzer(args.model, trainee_texts)
 
     results = score_lines(lines, analyzer)
     out = Path(args.out)

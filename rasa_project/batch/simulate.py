@@ -1,6 +1,6 @@
 """Scripted conversations through the real NLU model and the persona engine, no servers.
 
-    PYTHONPATH=rasa_project python -m batch.simulate --in in.jsonl --out out.jsonl [--model M]
+    python -m batch.simulate --in in.jsonl --out out.jsonl [--model M]
 
 Input line: ``{"id", "persona": "<persona id>", "seed": 1, "trainee_turns": ["…", …]}``; a turn
 may also be ``{"silence_seconds": 60}`` (the trainee stayed silent that long).
@@ -10,9 +10,9 @@ Output line: ``{"id", "persona", "outcome": "resolved" | "escalated" | "walked_a
 (``unplayed_turns`` counts them). A line that cannot be run gets ``{"id", "error"}`` and the run
 goes on; the exit status is non-zero only if the input cannot be read.
 
-The NLU model is loaded in-process by ``rasa_project/batch/nlu.py`` (rasa env; the script also
-runs as ``python rasa_project/batch/simulate.py``); ``--no-nlu``
-uses the cue rules alone (works in either env, for trainers trying a persona quickly).
+Every reply is one practice turn (``practice.turn.play_turn``). The NLU model is loaded
+in-process by ``batch.nlu.nlu_analyzer`` (rasa env); ``--no-nlu`` uses the cue rules alone
+(works in either env, for trainers trying a persona quickly).
 """
 
 from __future__ import annotations
@@ -20,39 +20,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from personas import PersonaLibrary, engine
-from scoring.analysis import analyze, clean_text
-
-Analyzer = Callable[[str, str, str], dict[str, Any]]
-
-
-def cue_analyzer() -> Analyzer:
-    def run(text: str, lang: str, context: str) -> dict[str, Any]:
-        return analyze(text, lang, context=context, nlu=None)
-
-    return run
+from batch.library import persona_library
+from personas import PersonaLibrary, UnknownPersonaError
+from practice import turn
+from practice.contracts import Analysis, Analyzer, Reply
+from scoring.analysis import analyze
 
 
-def nlu_analyzer(texts: Iterable[str], model: str | None) -> Analyzer:
-    """Parse every distinct trainee text once with the in-process NLU, then analyse (the text
-    is cleaned the way `make moves` and `make score` clean it, so all batches agree)."""
-    rasa_project = str(Path(__file__).resolve().parents[1])
-    if rasa_project not in sys.path:  # also when run as a script rather than `-m batch.simulate`
-        sys.path.insert(0, rasa_project)
-    from batch.nlu import load_nlu
-
-    nlu = load_nlu(model)
-    unique = list(dict.fromkeys(clean_text(t) for t in texts if isinstance(t, str) and t.strip()))
-    parses = dict(zip(unique, nlu.parse_many(unique), strict=True)) if unique else {}
-
-    def run(text: str, lang: str, context: str) -> dict[str, Any]:
-        return analyze(text, lang, context=context, nlu=parses.get(clean_text(text)))
-
-    return run
+def cue_analyzer(text: str, lang: str, context: str) -> Analysis:
+    """The move analysis from the cue rules alone (no model; either env)."""
+    return analyze(text, lang, context=context, nlu=None)
 
 
 def check_script(raw: str) -> dict[str, Any]:
@@ -80,38 +61,37 @@ def check_script(raw: str) -> dict[str, Any]:
 
 def simulate_one(item: dict[str, Any], library: PersonaLibrary, analyzer: Analyzer) -> dict:
     persona = library.get(item["persona"])
-    reaction = engine.start(persona, item.get("seed", 1))
-    result: dict[str, Any] = {
+    result = turn.start(persona, seed=item.get("seed", 1))
+    out: dict[str, Any] = {
         "id": item.get("id"),
         "persona": persona.id,
-        "opening": reaction["line"],
+        "opening": result.line,
         "turns": [],
     }
     turns = item["trainee_turns"]
-    for index, turn in enumerate(turns):
-        if reaction["ended"]:
-            result["unplayed_turns"] = len(turns) - index
+    for index, spoken in enumerate(turns):
+        if result.ended:
+            out["unplayed_turns"] = len(turns) - index
             break
-        if isinstance(turn, dict):
-            seconds = float(turn["silence_seconds"])
-            reaction = engine.react(persona, reaction["state"], None, silence_seconds=seconds)
-            trainee, moves = None, []
+        if isinstance(spoken, dict):
+            reply = Reply(silence_seconds=float(spoken["silence_seconds"]))
         else:
-            analysis = analyzer(turn, persona.language, reaction["line"])
-            reaction = engine.react(persona, reaction["state"], analysis)
-            trainee, moves = turn, analysis.get("moves", [])
-        result["turns"].append(
+            reply = Reply(spoken)
+        result = turn.play_turn(
+            persona, result.state, reply, analyzer=analyzer, transcript=result.transcript
+        )
+        out["turns"].append(
             {
-                "trainee": trainee,
-                "customer": reaction["line"],
-                "moves": moves,
-                "state": reaction["state"],
-                "reaction": reaction["reaction"],
-                "stage": reaction["stage"],
+                "trainee": reply.text,
+                "customer": result.line,
+                "moves": (result.analysis or {}).get("moves", []),
+                "state": result.state,
+                "reaction": result.reaction["reaction"],
+                "stage": result.reaction["stage"],
             }
         )
-    result["outcome"] = reaction["outcome"] if reaction["ended"] else "ongoing"
-    return result
+    out["outcome"] = result.outcome if result.ended else "ongoing"
+    return out
 
 
 def simulate_lines(
@@ -127,14 +107,13 @@ def simulate_lines(
             item = check_script(raw)
             item_id = item.get("id")
             out.append(simulate_one(item, library, analyzer))
-        except (ValueError, KeyError) as exc:
+        except (ValueError, UnknownPersonaError) as exc:
             if item_id is None:
                 try:
                     item_id = json.loads(raw).get("id")
                 except (json.JSONDecodeError, AttributeError):
                     item_id = None
-            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            out.append({"id": item_id, "error": str(message)})
+            out.append({"id": item_id, "error": str(exc)})
     return out
 
 
@@ -151,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot read {args.inp}: {exc}", file=sys.stderr)
         return 2
-    library = PersonaLibrary(args.personas)
+    library = persona_library(args.personas)
     for error in library.errors:
         print(f"warning: {error}", file=sys.stderr)
-    if args.no_nlu:
-        analyzer = cue_analyzer()
-    else:
+    analyzer: Analyzer = cue_analyzer
+    if not args.no_nlu:
+        from batch.nlu import nlu_analyzer
+
         texts = []
         for raw in lines:
             try:
@@ -165,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             except (json.JSONDecodeError, AttributeError, TypeError):
                 continue
-        analyzer = nlu_analyzer(texts, args.model)
+        analyzer = nlu_analyzer(args.model, texts)
     results = simulate_lines(lines, analyzer, library)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

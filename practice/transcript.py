@@ -1,0 +1,144 @@
+"""The one transcript builder: both sides of a conversation as the scorecard reads them.
+
+A transcript is a list of plain JSON entries (``TraineeEntry`` / ``CustomerEntry``). The
+practice core appends to it turn by turn; the action server rebuilds it from Rasa's tracker
+events (each customer line was sent with its turn payload, so the tracker already holds the
+analysis and rating of every reply); `make score` builds it from a transcript file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from personas.mood import mood_0_1
+from practice.contracts import (
+    Analysis,
+    CustomerEntry,
+    PersonaState,
+    Rating,
+    TraineeEntry,
+    TranscriptEntry,
+)
+from practice.vocabulary import PAYLOAD_TYPE
+
+
+def trainee_entry(
+    text: str,
+    *,
+    analysis: Analysis | None = None,
+    rating: Rating | None = None,
+    reply_seconds: float | None = None,
+    at: str | None = None,
+) -> TraineeEntry:
+    return {
+        "role": "trainee",
+        "text": text,
+        "at": at,
+        "analysis": analysis,
+        "rating": rating,
+        "reply_seconds": reply_seconds,
+    }
+
+
+def customer_entry(
+    text: str, *, state: PersonaState | Mapping[str, float] | None = None, at: str | None = None
+) -> CustomerEntry:
+    """A customer line; ``state`` is the persona state after it (or its mood already 0-1)."""
+    mood: dict[str, float] | None = None
+    if isinstance(state, Mapping):
+        mood = mood_0_1(state) if "mood" in state else _numbers(state)
+    return {"role": "customer", "text": text, "at": at, "state": mood}
+
+
+def _numbers(values: Mapping[str, Any]) -> dict[str, float]:
+    return {
+        key: float(value)
+        for key, value in values.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+
+
+def last_customer_text(transcript: Sequence[TranscriptEntry]) -> str:
+    """What the customer said last (the context a reply answers); empty before the opening."""
+    for entry in reversed(transcript):
+        if entry["role"] == "customer":
+            return entry["text"]
+    return ""
+
+
+def ratings(transcript: Iterable[TranscriptEntry]) -> list[Rating]:
+    """The ratings of the trainee's replies so far, oldest first."""
+    return [e["rating"] for e in transcript if e["role"] == "trainee" and e["rating"] is not None]
+
+
+def _iso(timestamp: object) -> str | None:
+    if not isinstance(timestamp, int | float) or isinstance(timestamp, bool):
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+
+
+def from_tracker_events(events: Iterable[Mapping[str, Any]]) -> list[TranscriptEntry]:
+    """Both sides of the conversation so far, rebuilt from Rasa tracker events (plain dicts).
+
+    Control messages (``/start_practice`` …) are not trainee replies; a bot message counts only
+    when it carries a turn payload without an error.
+    """
+    transcript: list[TranscriptEntry] = []
+    pending: Mapping[str, Any] | None = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            text = event.get("text") or ""
+            pending = None if text.startswith("/") else event
+        elif kind == "bot":
+            payload = (event.get("data") or {}).get("custom") or {}
+            if payload.get("type") != PAYLOAD_TYPE or payload.get("error"):
+                continue
+            if pending is not None and payload.get("analysis") is not None:
+                transcript.append(
+                    trainee_entry(
+                        pending.get("text") or "",
+                        analysis=payload["analysis"],
+                        rating=payload.get("rating"),
+                        reply_seconds=(pending.get("metadata") or {}).get("reply_seconds"),
+                        at=_iso(pending.get("timestamp")),
+                    )
+                )
+            pending = None
+            if payload.get("customer"):
+                transcript.append(
+                    customer_entry(
+                        payload["customer"],
+                        state=payload.get("state"),
+                        at=_iso(event.get("timestamp")),
+                    )
+                )
+    return transcript
+
+
+def from_turns(turns: Iterable[Mapping[str, Any]]) -> list[TranscriptEntry]:
+    """A transcript from stored or scripted turns ``{"role", "text", "at"?, "state"?,
+    "analysis"?, "rating"?, "reply_seconds"?}``; entries of another role are skipped."""
+    transcript: list[TranscriptEntry] = []
+    for turn in turns:
+        role, text, at = turn.get("role"), str(turn.get("text") or ""), turn.get("at")
+        at = at if isinstance(at, str) else None
+        if role == "customer":
+            state = turn.get("state")
+            transcript.append(
+                customer_entry(text, state=state if isinstance(state, Mapping) else None, at=at)
+            )
+        elif role == "trainee":
+            seconds = turn.get("reply_seconds")
+            transcript.append(
+                trainee_entry(
+                    text,
+                    analysis=turn.get("analysis") if isinstance(turn.get("analysis"), Mapping) else None,
+                    rating=turn.get("rating") if isinstance(turn.get("rating"), Mapping) else None,
+                    reply_seconds=float(seconds) if isinstance(seconds, int | float) else None,
+                    at=at,
+                )
+            )
+    return transcript

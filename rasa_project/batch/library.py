@@ -1,0 +1,12 @@
+"""The persona library the batch tools play: ``--personas`` when given, else the one the
+rasa runtime's settings name (``PERSONA_LIBRARY_DIR``), as the action server does."""
+
+from __future__ import annotations
+
+from personas import PersonaLibrary
+
+
+def persona_library(folder: str | None = None) -> PersonaLibrary:
+    from rasa_settings import get_settings
+
+    return PersonaLibrary(folder or get_settings().persona_library_dir)
