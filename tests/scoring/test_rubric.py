@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from practice.contracts import Rating, RatingContext
 from scoring.moves import MOVES
 from scoring.rubric import (
     DIMENSIONS,
@@ -16,6 +17,7 @@ from scoring.rubric import (
     load_catalogue,
     normalize_persona_type,
     rate_turn,
+    steps_of,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,272 +48,268 @@ CONTEXT_CASES = [
     (
         "solving before the problem is understood",
         analysis("offer_solution", entities=["remedy"]),
-        {"lang": "zh", "customer_text": "东西坏了！气死我了！", "text": "给您退款吧。"},
+        RatingContext(lang="zh", customer_text="东西坏了！气死我了！", text="给您退款吧。"),
         "steps.solve_before_understanding",
         "-",
     ),
     (
         "solving once the problem is understood",
         analysis("offer_solution", entities=["remedy"]),
-        {
-            "lang": "zh",
-            "customer_text": "就是屏幕碎了。",
-            "history": history(("apology", "open_question"), ("paraphrase",)),
-            "text": "给您换新，今天发出。",
-        },
+        RatingContext(
+            lang="zh",
+            customer_text="就是屏幕碎了。",
+            history=history(("apology", "open_question"), ("paraphrase",)),
+            text="给您换新，今天发出。",
+        ),
         "steps.solve_concrete",
         "+",
     ),
     (
         "answering a calm customer's plain request straight away",
         analysis("offer_solution", entities=["remedy"]),
-        {
-            "lang": "en",
-            "customer_text": "Can I swap it for the next size up?",
-            "text": "Of course, I'll send the bigger size today.",
-        },
+        RatingContext(
+            lang="en",
+            customer_text="Can I swap it for the next size up?",
+            text="Of course, I'll send the bigger size today.",
+        ),
         "steps.solve_concrete",
         "+",
     ),
     (
         "apologising again without acting",
         analysis("apology"),
-        {
-            "lang": "en",
-            "customer_text": "Just fix it!",
-            "history": history(("apology",), ("apology",)),
-            "text": "So sorry again.",
-        },
+        RatingContext(
+            lang="en",
+            customer_text="Just fix it!",
+            history=history(("apology",), ("apology",)),
+            text="So sorry again.",
+        ),
         "emotion.repeated_apology",
         "-",
     ),
     (
         "a string of closed questions to a silent customer",
         analysis("closed_question"),
-        {
-            "lang": "zh",
-            "persona_type": "silent",
-            "customer_text": "嗯。",
-            "history": history(("closed_question",), ("closed_question",)),
-            "text": "要无线的吗？",
-        },
+        RatingContext(
+            lang="zh",
+            persona_type="silent",
+            customer_text="嗯。",
+            history=history(("closed_question",), ("closed_question",)),
+            text="要无线的吗？",
+        ),
         "type.silent.closed_chain",
         "-",
     ),
     (
         "a string of closed questions to anyone",
         analysis("closed_question"),
-        {
-            "lang": "en",
-            "customer_text": "It won't charge.",
-            "history": history(("closed_question",), ("closed_question",)),
-            "text": "Original charger?",
-        },
+        RatingContext(
+            lang="en",
+            customer_text="It won't charge.",
+            history=history(("closed_question",), ("closed_question",)),
+            text="Original charger?",
+        ),
         "questioning.closed_chain",
         "-",
     ),
     (
         "promising what cannot be kept",
         analysis("reassurance"),
-        {"lang": "en", "customer_text": "Will it happen again?", "text": "I guarantee 100%."},
+        RatingContext(lang="en", customer_text="Will it happen again?", text="I guarantee 100%."),
         "emotion.overpromise",
         "-",
     ),
     (
         "ignoring the customer's question",
         analysis("greeting"),
-        {
-            "lang": "en",
-            "customer_text": "Where is my parcel?",
-            "history": history(("greeting",)),
-            "text": "Welcome to our shop!",
-        },
+        RatingContext(
+            lang="en",
+            customer_text="Where is my parcel?",
+            history=history(("greeting",)),
+            text="Welcome to our shop!",
+        ),
         "listening.ignored_customer",
         "-",
     ),
     (
         "asking again for the order number just given",
         analysis("closed_question"),
-        {
-            "lang": "zh",
-            "customer_text": "订单号20231103558，还没发货。",
-            "text": "请问订单号是多少？",
-        },
+        RatingContext(
+            lang="zh", customer_text="订单号20231103558，还没发货。", text="请问订单号是多少？"
+        ),
         "listening.asked_again",
         "-",
     ),
     (
         "empathy with an upset customer (state)",
         analysis("empathy"),
-        {"lang": "en", "state_before": {"anger": 0.8}, "text": "I understand how upsetting."},
+        RatingContext(lang="en", state_before={"anger": 0.8}, text="I understand how upsetting."),
         "emotion.empathise",
         "+",
     ),
     (
         "empathy with an upset customer (words)",
         analysis("empathy"),
-        {"lang": "zh", "customer_text": "太离谱了，气死我了！", "text": "我理解您的心情。"},
+        RatingContext(lang="zh", customer_text="太离谱了，气死我了！", text="我理解您的心情。"),
         "emotion.empathise",
         "+",
     ),
     (
         "business only while the customer is upset",
         analysis("inform"),
-        {"lang": "en", "state_before": {"anger": 0.9}, "text": "Refunds take 5 days."},
+        RatingContext(lang="en", state_before={"anger": 0.9}, text="Refunds take 5 days."),
         "emotion.ignored",
         "-",
     ),
     (
         "details demanded before calming",
         analysis("closed_question"),
-        {"lang": "zh", "state_before": {"anger": 0.9}, "text": "订单号？"},
+        RatingContext(lang="zh", state_before={"anger": 0.9}, text="订单号？"),
         "questioning.details_before_calm",
         "-",
     ),
     (
         "open question turning a sweeping complaint",
         analysis("open_question"),
-        {
-            "lang": "zh",
-            "customer_text": "你们老是出错！",
-            "text": "哪个地方最让您不满意？我们先改哪里？",
-        },
+        RatingContext(
+            lang="zh", customer_text="你们老是出错！", text="哪个地方最让您不满意？我们先改哪里？"
+        ),
         "questioning.reframe_complaint",
         "+",
     ),
     (
         "closing before anything is solved",
         analysis("thanks_closing"),
-        {
-            "lang": "en",
-            "customer_text": "It still doesn't work!",
-            "history": history(("apology",)),
-            "text": "Thanks for contacting us, bye!",
-        },
+        RatingContext(
+            lang="en",
+            customer_text="It still doesn't work!",
+            history=history(("apology",)),
+            text="Thanks for contacting us, bye!",
+        ),
         "follow_up.premature_close",
         "-",
     ),
     (
         "reporting back after the remedy",
         analysis("follow_up"),
-        {
-            "lang": "zh",
-            "history": history(("open_question",), ("offer_solution",)),
-            "text": "明天下午我再联系您确认。",
-        },
+        RatingContext(
+            lang="zh",
+            history=history(("open_question",), ("offer_solution",)),
+            text="明天下午我再联系您确认。",
+        ),
         "emotion.report_back",
         "+",
     ),
     (
         "a remedy with a time frame",
         analysis("offer_solution"),
-        {
-            "lang": "en",
-            "history": history(("open_question",)),
-            "text": "I'll send a new one; it arrives within 2 days.",
-        },
+        RatingContext(
+            lang="en",
+            history=history(("open_question",)),
+            text="I'll send a new one; it arrives within 2 days.",
+        ),
         "emotion.time_frame",
         "+",
     ),
     (
         "a vague 'as soon as possible'",
         analysis("reassurance"),
-        {"lang": "zh", "history": history(("open_question",)), "text": "我们会尽快处理。"},
+        RatingContext(lang="zh", history=history(("open_question",)), text="我们会尽快处理。"),
         "emotion.vague_promise",
         "-",
     ),
     (
         "jargon",
         analysis("inform"),
-        {"lang": "en", "text": "I raised a tier-2 ticket."},
+        RatingContext(lang="en", text="I raised a tier-2 ticket."),
         "language.no_jargon",
         "-",
     ),
     (
         "jargon from analysis cues",
         analysis("inform", cues=["jargon"]),
-        {"lang": "en"},
+        RatingContext(lang="en"),
         "language.no_jargon",
         "-",
     ),
     (
         "guessing instead of checking",
         analysis("inform"),
-        {"lang": "zh", "text": "大概一年吧，应该是。"},
+        RatingContext(lang="zh", text="大概一年吧，应该是。"),
         "language.no_guessing",
         "-",
     ),
     (
         "a wall of text",
         analysis("inform"),
-        {"lang": "en", "text": " ".join(["word"] * 120)},
+        RatingContext(lang="en", text=" ".join(["word"] * 120)),
         "language.concise",
         "-",
     ),
     (
         "a slow reply",
         analysis("inform"),
-        {"lang": "en", "reply_seconds": 400},
+        RatingContext(lang="en", reply_seconds=400),
         "responsiveness.slow_reply",
         "-",
     ),
     (
         "a quick reply",
         analysis("inform"),
-        {"lang": "en", "reply_seconds": 10},
+        RatingContext(lang="en", reply_seconds=10),
         "responsiveness.quick_reply",
         "+",
     ),
     (
         "praise for an arrogant customer",
         analysis("praise", "open_question"),
-        {"lang": "en", "persona_type": "arrogant", "text": "With your experience..."},
+        RatingContext(lang="en", persona_type="arrogant", text="With your experience..."),
         "type.arrogant.acknowledge",
         "+",
     ),
     (
         "invented urgency for a female shopper",
         analysis("recommend"),
-        {"lang": "zh", "persona_type": "female_shopper", "text": "就剩最后一件了！"},
+        RatingContext(lang="zh", persona_type="female_shopper", text="就剩最后一件了！"),
         "type.female_shopper.no_false_urgency",
         "-",
     ),
     (
         "hype for a doubtful customer",
         analysis("recommend"),
-        {"lang": "en", "persona_type": "doubtful", "text": "100% the best, guaranteed!"},
+        RatingContext(lang="en", persona_type="doubtful", text="100% the best, guaranteed!"),
         "type.doubtful.no_hype",
         "-",
     ),
     (
         "short facts for a male shopper",
         analysis("inform"),
-        {"lang": "zh", "persona_type": "male_shopper", "text": "续航90分钟，399元。"},
+        RatingContext(lang="zh", persona_type="male_shopper", text="续航90分钟，399元。"),
         "type.male_shopper.efficient",
         "+",
     ),
     (
         "asking a quiet customer what they care about",
         analysis("open_question"),
-        {"lang": "en", "persona_type": "silent", "text": "What matters most to you?"},
+        RatingContext(lang="en", persona_type="silent", text="What matters most to you?"),
         "type.silent.open_up",
         "+",
     ),
     (
         "paraphrase of facts",
         analysis("paraphrase", "confirm"),
-        {"lang": "zh", "text": "您是说3号下的单还没发货，对吗？"},
+        RatingContext(lang="zh", text="您是说3号下的单还没发货，对吗？"),
         "listening.paraphrase_facts",
         "+",
     ),
-    ("arguing", analysis("argue"), {"lang": "en"}, "listening.never_argue", "-"),
-    ("blaming", analysis("blame_customer"), {"lang": "zh"}, "listening.no_blame", "-"),
-    ("stonewalling", analysis("dismiss"), {"lang": "zh"}, "listening.no_dismiss", "-"),
-    ("rudeness", analysis("rude"), {"lang": "en"}, "emotion.stay_calm", "-"),
+    ("arguing", analysis("argue"), RatingContext(lang="en"), "listening.never_argue", "-"),
+    ("blaming", analysis("blame_customer"), RatingContext(lang="zh"), "listening.no_blame", "-"),
+    ("stonewalling", analysis("dismiss"), RatingContext(lang="zh"), "listening.no_dismiss", "-"),
+    ("rudeness", analysis("rude"), RatingContext(lang="en"), "emotion.stay_calm", "-"),
     (
         "empty filler",
         analysis("perfunctory"),
-        {"lang": "zh", "text": "嗯。"},
+        RatingContext(lang="zh", text="嗯。"),
         "listening.no_filler",
         "-",
     ),
@@ -338,49 +336,64 @@ def test_rule_fires_in_context(analysis_, context, rule_id, effect):
     [
         # the same offer scores better after the problem was explored than as an opener
         (
-            (analysis("offer_solution"), {"history": history(("open_question",), ("paraphrase",))}),
-            (analysis("offer_solution"), {"customer_text": "It's broken!! Ridiculous!"}),
+            (
+                analysis("offer_solution"),
+                RatingContext(lang="en", history=history(("open_question",), ("paraphrase",))),
+            ),
+            (
+                analysis("offer_solution"),
+                RatingContext(lang="en", customer_text="It's broken!! Ridiculous!"),
+            ),
         ),
         # a first apology earns, a third apology with nothing done costs
         (
-            (analysis("apology"), {"customer_text": "It broke!!"}),
-            (analysis("apology"), {"history": history(("apology",), ("apology",))}),
+            (analysis("apology"), RatingContext(lang="en", customer_text="It broke!!")),
+            (
+                analysis("apology"),
+                RatingContext(lang="en", history=history(("apology",), ("apology",))),
+            ),
         ),
         # an open question beats a third closed question to a silent customer
         (
             (
                 analysis("open_question"),
-                {"persona_type": "silent", "history": history(("closed_question",))},
+                RatingContext(
+                    lang="en", persona_type="silent", history=history(("closed_question",))
+                ),
             ),
             (
                 analysis("closed_question"),
-                {
-                    "persona_type": "silent",
-                    "history": history(("closed_question",), ("closed_question",)),
-                },
+                RatingContext(
+                    lang="en",
+                    persona_type="silent",
+                    history=history(("closed_question",), ("closed_question",)),
+                ),
             ),
         ),
         # soothing before asking beats demanding the order number from a furious customer
         (
-            (analysis("apology", "empathy", "closed_question"), {"state_before": {"anger": 0.9}}),
-            (analysis("closed_question"), {"state_before": {"anger": 0.9}}),
+            (
+                analysis("apology", "empathy", "closed_question"),
+                RatingContext(lang="en", state_before={"anger": 0.9}),
+            ),
+            (analysis("closed_question"), RatingContext(lang="en", state_before={"anger": 0.9})),
         ),
         # a leading question is fine for a silent customer, pushy for a doubtful one
         (
             (
                 analysis("closed_question"),
-                {"lang": "zh", "persona_type": "silent", "text": "您也觉得这款不错，对吧？"},
+                RatingContext(lang="zh", persona_type="silent", text="您也觉得这款不错，对吧？"),
             ),
             (
                 analysis("closed_question"),
-                {"lang": "zh", "persona_type": "doubtful", "text": "您也觉得这款不错，对吧？"},
+                RatingContext(lang="zh", persona_type="doubtful", text="您也觉得这款不错，对吧？"),
             ),
         ),
     ],
 )
 def test_context_changes_the_rating(good, bad):
-    good_result = rate_turn(good[0], {"lang": "en", **good[1]})
-    bad_result = rate_turn(bad[0], {"lang": "en", **bad[1]})
+    good_result = rate_turn(*good)
+    bad_result = rate_turn(*bad)
     assert good_result["overall"] > bad_result["overall"]
 
 
@@ -393,18 +406,21 @@ def test_context_changes_the_rating(good, bad):
     ),
 )
 def test_every_negative_move_costs_points(move):
-    result = rate_turn(analysis(move), {"lang": "zh", "customer_text": "怎么回事？"})
+    result = rate_turn(analysis(move), RatingContext(lang="zh", customer_text="怎么回事？"))
     assert result["overall"] < 50
     assert any(rule["effect"] == "-" for rule in result["rules"])
     assert result["tip"]["guideline"] in {rule["id"] for rule in result["rules"]}
 
 
 def test_result_follows_the_contract():
-    result = rate_turn(analysis("apology", "empathy"), {"lang": "en", "customer_text": "Bad!!"})
+    result = rate_turn(
+        analysis("apology", "empathy"), RatingContext(lang="en", customer_text="Bad!!")
+    )
     assert set(result["dimensions"]) == set(DIMENSIONS)
     assert all(isinstance(v, int) and 0 <= v <= 100 for v in result["dimensions"].values())
     assert isinstance(result["overall"], int) and 0 <= result["overall"] <= 100
     assert result["rubric_version"] == RUBRIC_VERSION
+    assert set(result) == Rating.__required_keys__
     assert {"id", "effect", "why"} <= set(result["rules"][0])
     assert result["tip"]["guideline"] in load_catalogue().guidelines
     assert result["tip"]["text"]
@@ -412,25 +428,23 @@ def test_result_follows_the_contract():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_explanations_and_tip_are_in_the_session_language(lang):
-    result = rate_turn(analysis("dismiss"), {"lang": lang, "customer_text": "退款呢？"})
+    result = rate_turn(analysis("dismiss"), RatingContext(lang=lang, customer_text="退款呢？"))
     texts = [rule["why"] for rule in result["rules"]] + [result["tip"]["text"]]
     for text in texts:
         assert bool(CJK.search(text)) == (lang == "zh"), text
 
 
 def test_the_tip_targets_the_worst_lapse():
-    result = rate_turn(analysis("rude", "perfunctory"), {"lang": "en"})
+    result = rate_turn(analysis("rude", "perfunctory"), RatingContext(lang="en"))
     assert result["tip"]["guideline"] == "emotion.stay_calm"
 
 
 def test_a_good_reply_gets_a_next_step_tip():
     result = rate_turn(
         analysis("offer_solution"),
-        {
-            "lang": "en",
-            "history": history(("open_question",), ("paraphrase",)),
-            "text": "A new one.",
-        },
+        RatingContext(
+            lang="en", history=history(("open_question",), ("paraphrase",)), text="A new one."
+        ),
     )
     assert all(rule["effect"] == "+" for rule in result["rules"])
     assert result["tip"]["guideline"] == "confirm.check_understanding"
@@ -439,36 +453,62 @@ def test_a_good_reply_gets_a_next_step_tip():
 @pytest.mark.parametrize(
     ("analysis_", "context"),
     [
-        (None, None),
-        ({}, {}),
+        (None, {"lang": ""}),
+        ({}, {"lang": "", "text": "您好"}),
+        ({"moves": None, "scores": None, "entities": None}, {"lang": "en", "state_before": None}),
+        ({"moves": ["apology", {"move": "empathy"}, {"confidence": 1}, 3]}, {"lang": "en"}),
+        ({"moves": 3, "scores": [], "entities": [None, {}], "cues": 1}, {"lang": "zh"}),
+        # the context may carry JSON from a tracker or a database, not what its types promise
         (
-            {"moves": None, "scores": None, "entities": None},
-            {"history": None, "state_before": None},
+            analysis("apology"),
+            {"lang": "en", "state_before": {"anger": "high"}, "reply_seconds": "soon"},
         ),
-        ({"moves": ["apology", {"move": "empathy"}, {"confidence": 1}, 3]}, {"turn_index": "x"}),
-        (analysis("apology"), {"state_before": {"anger": "high"}, "reply_seconds": "soon"}),
-        (analysis("inform"), {"history": [None, "x", {"moves": None}], "persona_type": 7}),
+        (
+            analysis("inform"),
+            {"lang": "en", "history": [None, "x", {"moves": None}], "persona_type": 7},
+        ),
+        (analysis("inform"), {"lang": "en", "state_before": [0.9], "stage": 3}),
         ({"moves": [], "error": "empty text"}, {"lang": "fr"}),
     ],
 )
 def test_missing_or_odd_inputs_never_crash(analysis_, context):
-    result = rate_turn(analysis_, context)
+    result = rate_turn(analysis_, RatingContext(**context))
     assert 0 <= result["overall"] <= 100
     assert set(result["dimensions"]) == set(DIMENSIONS)
 
 
 def test_low_confidence_moves_are_ignored():
     weak = {"moves": [{"move": "rude", "confidence": 0.1}]}
-    assert "emotion.stay_calm" not in fired(rate_turn(weak, {"lang": "en"}))
+    assert "emotion.stay_calm" not in fired(rate_turn(weak, RatingContext(lang="en")))
 
 
-def test_assessment_mode_hides_the_tip():
-    assert rate_turn(analysis("inform"), {"mode": "practice"})["show_tip"] is True
-    assert rate_turn(analysis("inform"), {"mode": "assessment"})["show_tip"] is False
+def test_equally_heavy_lapses_keep_the_rules_order():
+    # a second closed question to a silent customer, after two minutes: both lapses cost 13
+    result = rate_turn(
+        analysis("closed_question"),
+        RatingContext(
+            lang="en",
+            persona_type="silent",
+            history=history(("closed_question",)),
+            reply_seconds=120,
+            text="Wireless?",
+        ),
+    )
+    assert [rule["id"] for rule in result["rules"]][:2] == [
+        "type.silent.closed_chain",
+        "responsiveness.slow_reply",
+    ]
+    assert result["tip"]["guideline"] == "type.silent.closed_chain"
+
+
+def test_steps_come_from_the_shared_vocabulary():
+    assert steps_of(["paraphrase"]) == ["listen", "understand", "confirm"]
+    assert steps_of(["recommend", "follow_up", "greeting"]) == ["solve", "follow_up"]
+    assert steps_of([]) == []
 
 
 def test_rating_is_deterministic():
-    context = {"lang": "zh", "customer_text": "气死了！", "history": history(("apology",))}
+    context = RatingContext(lang="zh", customer_text="气死了！", history=history(("apology",)))
     assert rate_turn(analysis("apology", "inform"), context) == rate_turn(
         analysis("apology", "inform"), context
     )

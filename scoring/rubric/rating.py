@@ -1,0 +1,102 @@
+"""Rating one reply: run the registered rules, add up their points, pick one tip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from practice.contracts import FiredRule, Rating, RatingContext
+from practice.vocabulary import CALMING_MOVES, FIVE_STEPS, STEP_MOVES, UNDERSTANDING_MOVES
+from scoring.rubric.catalogue import DIMENSIONS, RUBRIC_VERSION, Guideline
+from scoring.rubric.rules import RULES
+from scoring.rubric.turn import Turn, build_turn
+
+#: every dimension starts here for each reply; rules move it up or down
+BASE_SCORE: Final[int] = 60
+
+
+def steps_of(moves: Iterable[str]) -> list[str]:
+    """The five-step stages a reply with these moves evidences."""
+    present = set(moves)
+    return [step for step in FIVE_STEPS if present & STEP_MOVES[step]]
+
+
+def _points(fired: tuple[Guideline, float]) -> float:
+    """How many points a fired rule moves the score by, up or down."""
+    guideline, strength = fired
+    return guideline.weight * strength
+
+
+def _pick_tip(t: Turn, fired: list[tuple[Guideline, float]]) -> str:
+    """The guideline this reply most needs: the worst lapse, else the next right move."""
+    negatives = [(g, s) for g, s in fired if g.effect == "-"]
+    if negatives:
+        return max(negatives, key=_points)[0].id
+    if t.upset and not t.moves & CALMING_MOVES:
+        return "emotion.empathise"
+    if t.solution_now and not t.has("confirm"):
+        return "confirm.check_understanding"
+    if t.solution_now and not t.has_time_frame:
+        return "emotion.time_frame"
+    if (t.solution_now or t.solution_before) and not t.has("follow_up"):
+        return "steps.follow_up"
+    if not t.understood_before and not t.moves & UNDERSTANDING_MOVES:
+        return "questioning.open_question"
+    paraphrased = "paraphrase" in t.moves or any("paraphrase" in m for m in t.history_moves)
+    if not paraphrased:
+        return "listening.paraphrase_facts"
+    if not (t.solution_now or t.solution_before):
+        return "steps.solve_concrete"
+    return "follow_up.close_politely"
+
+
+def _clamp(value: float) -> int:
+    return round(min(100.0, max(0.0, value)))
+
+
+def rate(turn: Turn) -> Rating:
+    """Rate a prepared Turn (see build_turn); rate_turn does both."""
+    catalogue = turn.catalogue
+    fired: list[tuple[Guideline, float]] = []
+    for guideline_id, fn in RULES.items():
+        strength = fn(turn)
+        if strength:
+            fired.append((catalogue.guidelines[guideline_id], strength))
+
+    dimensions = dict.fromkeys(DIMENSIONS, float(BASE_SCORE))
+    engaged: set[str] = set()
+    total = float(BASE_SCORE)
+    for guideline, strength in fired:
+        points = guideline.weight * strength * (1 if guideline.effect == "+" else -1)
+        dimensions[guideline.dimension] += points
+        engaged.add(guideline.dimension)
+        total += points
+
+    # the heaviest lapses and merits first, so a reader sees what mattered most
+    fired.sort(key=_points, reverse=True)  # stable: ties keep registration order
+    tip_id = _pick_tip(turn, fired)
+    rules: list[FiredRule] = [
+        {"id": g.id, "effect": g.effect, "why": g.why.get(turn.lang, g.why.get("en", ""))}
+        for g, _ in fired
+    ]
+    return {
+        "dimensions": {dim: _clamp(value) for dim, value in dimensions.items()},
+        "overall": _clamp(total),
+        "rules": rules,
+        "tip": {"text": catalogue.tip(tip_id, turn.lang, turn.turn_index), "guideline": tip_id},
+        "rubric_version": RUBRIC_VERSION,
+        # kept so later turns (history) and the scorecard need not re-analyse
+        "moves": sorted(turn.moves),
+        "steps": steps_of(turn.moves),
+        "engaged": sorted(engaged),
+    }
+
+
+def rate_turn(analysis: Mapping[str, object] | None, context: RatingContext) -> Rating:
+    """Rate one trainee reply in its context (see docs/contracts.md).
+
+    ``analysis`` is what scoring.analysis returned (or the same shape read back from JSON);
+    ``context.text``, the reply itself, lets the language rules (length, jargon, guessing,
+    time frames) look at the wording.
+    """
+    return rate(build_turn(analysis, context))
