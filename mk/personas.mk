@@ -1,15 +1,12 @@
-# Personas: the YAML persona library (validation) and scripted conversations (simulation).
+# Personas: scripted conversations (simulation). The library is checked by `make persona-check`
+# (mk/supervisor.mk, through the `counterpart` CLI).
 # Included by the main Makefile, which defines APP_PY, RASA_PY, MODEL and `setup`.
 
 ##@ Personas
 
-.PHONY: validate-personas
-validate-personas: setup ## Check every persona and type file (schema, lines, facts); errors as file:line: message
-	$(APP_PY) -m personas.validate
-
 .PHONY: simulate
 simulate: simulate-args setup $(MODEL) ## Run scripted conversations: make simulate IN=scripts.jsonl OUT=results.jsonl
-	PYTHONPATH=rasa_project $(RASA_PY) -m batch.simulate --in "$(IN)" --out "$(OUT)" --model "$(abspath $(MODEL))"
+	$(RASA_PY) -m batch.simulate --in "$(IN)" --out "$(OUT)" --model "$(abspath $(MODEL))"
 
 # Checked before setup and training, so a wrong call fails at once.
 .PHONY: simulate-args

@@ -5,7 +5,7 @@
 
 .PHONY: chat
 chat: chat-args setup $(MODEL) ## Play against a persona in the terminal, no servers: make chat PERSONA=<id>
-	PYTHONPATH=rasa_project $(RASA_PY) -m batch.chat "$(PERSONA)" --model "$(abspath $(MODEL))"
+	$(RASA_PY) -m batch.chat "$(PERSONA)" --model "$(abspath $(MODEL))"
 
 # Checked before setup and training, so a wrong call fails at once.
 .PHONY: chat-args
@@ -17,7 +17,7 @@ persona-new: setup ## Scaffold a valid persona file: make persona-new TYPE=angry
 	.venv/bin/counterpart persona new --type "$(TYPE)" --lang "$(LANG_CODE)"
 
 .PHONY: persona-check
-persona-check: setup ## Validate the persona library (file:line: what is wrong)
+persona-check: setup ## Check every persona and type file (schema, lines, facts); errors as file:line: message
 	.venv/bin/counterpart persona check
 
 .PHONY: test-supervisor

@@ -1,9 +1,9 @@
 """Checks for persona and customer-type YAML files, reporting file, line and what is wrong.
 
-Used by :class:`personas.library.PersonaLibrary` on every (re)load and by the CLI
-``python -m personas.validate``. The JSON Schema (``personas/persona.schema.json``) is applied
-with ``jsonschema`` when it is installed; without it a built-in checker covering the keywords the
-schema uses takes over (and ``SCHEMA_NOTE`` says so).
+Used by :class:`personas.library.PersonaLibrary` on every (re)load and by
+``counterpart persona check`` (through :func:`personas.validate.validate_paths`). The JSON Schema
+(``personas/persona.schema.json``, draft 7) is applied with ``jsonschema``, which both
+environments pin (pyproject.toml; rasa_project/requirements.lock through rasa).
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
 from personas.model import MIN_OPENINGS, MIN_VARIANTS
+from practice.vocabulary import MOVES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_PATH = PACKAGE_DIR / "persona.schema.json"
@@ -24,20 +26,8 @@ DEFAULT_LIBRARY = PACKAGE_DIR / "library"
 DEFAULT_TYPES = PACKAGE_DIR / "types"
 BASE_TYPE = "_base"
 
-try:  # jsonschema is optional: the rasa env and the app env both have it, a bare install may not
-    import jsonschema as _jsonschema
-except ImportError:  # pragma: no cover - exercised only where jsonschema is missing
-    _jsonschema = None
-
 # libyaml's loader when PyYAML was built with it (10x faster), with the same node marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-SCHEMA_ENGINE = "jsonschema" if _jsonschema is not None else "built-in"
-SCHEMA_NOTE = (
-    ""
-    if _jsonschema is not None
-    else "note: jsonschema is not installed; using the built-in checker for the schema's keywords"
-)
 
 
 @dataclass(frozen=True)
@@ -143,22 +133,32 @@ def _key_line(node: yaml.Node | None, path: list[Any], key: str) -> int:
 # --------------------------------------------------------------------------- schema checking
 
 
-_SCHEMA_CACHE: dict[int, tuple[dict[str, Any], Any]] = {}
+_SCHEMA_CACHE: dict[int, tuple[dict[str, Any], dict[str, jsonschema.Draft7Validator]]] = {}
 
 
 def load_schema() -> dict[str, Any]:
-    return _schema_and_validator()[0]
+    return _schema_and_validators()[0]
 
 
-def _schema_and_validator() -> tuple[dict[str, Any], Any]:
-    """The schema (re-read when the file changes) and its compiled jsonschema validator."""
+def _schema_and_validators() -> tuple[dict[str, Any], dict[str, jsonschema.Draft7Validator]]:
+    """The schema (re-read when the file changes) and its compiled validators, by definition
+    ("" for the whole schema)."""
     stamp = SCHEMA_PATH.stat().st_mtime_ns
     if stamp not in _SCHEMA_CACHE:
         schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-        validator = _jsonschema.Draft7Validator(schema) if _jsonschema is not None else None
         _SCHEMA_CACHE.clear()
-        _SCHEMA_CACHE[stamp] = (schema, validator)
+        _SCHEMA_CACHE[stamp] = (schema, {"": jsonschema.Draft7Validator(schema)})
     return _SCHEMA_CACHE[stamp]
+
+
+def _validator(definition: str | None) -> jsonschema.Draft7Validator:
+    schema, validators = _schema_and_validators()
+    key = definition or ""
+    if key not in validators:
+        validators[key] = jsonschema.Draft7Validator(
+            {"$ref": f"#/definitions/{key}", "definitions": schema["definitions"]}
+        )
+    return validators[key]
 
 
 def _where(path: list[Any]) -> str:
@@ -169,121 +169,25 @@ def schema_errors(
     data: Any, node: yaml.Node | None, file: str, *, definition: str | None = None
 ) -> list[ValidationError]:
     """Errors of ``data`` against the persona schema, or against one of its ``definitions``
-    (``typeFile`` for personas/types/*.yml)."""
-    schema, validator = _schema_and_validator()
-    if definition is not None:
-        schema = {"$ref": f"#/definitions/{definition}", "definitions": schema["definitions"]}
-        validator = None
-    if _jsonschema is not None:
-        if validator is None:
-            validator = _jsonschema.Draft7Validator(schema)
-        found = []
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-            path = list(err.absolute_path)
-            line = line_of(node, path)
-            if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-                allowed = set(err.schema.get("properties", {}))
-                patterns = list(err.schema.get("patternProperties", {}))
-                extra = [
-                    k
-                    for k in err.instance
-                    if k not in allowed and not any(re.search(p, k) for p in patterns)
-                ]
-                if extra:
-                    line = _key_line(node, path, extra[0])
-            found.append(ValidationError(file, line, f"{_where(path)}: {err.message}"))
-        return found
-    return [
-        ValidationError(file, line_of(node, path), f"{_where(path)}: {msg}")
-        for path, msg in _MiniSchema(schema).errors(data)
-    ]
-
-
-_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "null": lambda v: v is None,
-}
-
-
-class _MiniSchema:
-    """The subset of JSON Schema draft 7 that persona.schema.json uses."""
-
-    def __init__(self, root: dict[str, Any]) -> None:
-        self.root = root
-
-    def errors(self, data: Any) -> list[tuple[list[Any], str]]:
-        out: list[tuple[list[Any], str]] = []
-        self._check(data, self.root, [], out)
-        return out
-
-    def _resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in schema:
-            target: Any = self.root
-            for part in schema["$ref"].lstrip("#/").split("/"):
-                target = target[part]
-            schema = target
-        return schema
-
-    def _check(self, value: Any, schema: dict[str, Any], path: list[Any], out: list) -> None:
-        schema = self._resolve(schema)
-        if "anyOf" in schema:
-            if not any(not self._sub(value, s, path) for s in schema["anyOf"]):
-                out.append((path, f"{value!r} is not valid under any of the given schemas"))
-            return
-        expected = schema.get("type")
-        if expected is not None:
-            kinds = expected if isinstance(expected, list) else [expected]
-            if not any(_TYPES[k](value) for k in kinds):
-                out.append((path, f"{value!r} is not of type {' or '.join(map(repr, kinds))}"))
-                return
-        if "enum" in schema and value not in schema["enum"]:
-            out.append((path, f"{value!r} is not one of {schema['enum']!r}"))
-        if isinstance(value, str):
-            if len(value) < schema.get("minLength", 0):
-                out.append((path, f"{value!r} is too short"))
-            if "pattern" in schema and not re.search(schema["pattern"], value):
-                out.append((path, f"{value!r} does not match {schema['pattern']!r}"))
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if "minimum" in schema and value < schema["minimum"]:
-                out.append((path, f"{value} is less than the minimum of {schema['minimum']}"))
-            if "maximum" in schema and value > schema["maximum"]:
-                out.append((path, f"{value} is greater than the maximum of {schema['maximum']}"))
-        if isinstance(value, list):
-            if len(value) < schema.get("minItems", 0):
-                out.append((path, f"{value!r} should have at least {schema['minItems']} items"))
-            if "items" in schema:
-                for i, item in enumerate(value):
-                    self._check(item, schema["items"], [*path, i], out)
-        if isinstance(value, dict):
-            for key in schema.get("required", []):
-                if key not in value:
-                    out.append((path, f"{key!r} is a required property"))
-            props = schema.get("properties", {})
-            patterns = schema.get("patternProperties", {})
-            extra_schema = schema.get("additionalProperties", True)
-            for key, item in value.items():
-                if key in props:
-                    self._check(item, props[key], [*path, key], out)
-                    continue
-                matched = [s for p, s in patterns.items() if re.search(p, str(key))]
-                for sub in matched:
-                    self._check(item, sub, [*path, key], out)
-                if matched:
-                    continue
-                if extra_schema is False:
-                    out.append(([*path, key], f"additional property {key!r} is not allowed"))
-                elif isinstance(extra_schema, dict):
-                    self._check(item, extra_schema, [*path, key], out)
-
-    def _sub(self, value: Any, schema: dict[str, Any], path: list[Any]) -> list:
-        out: list = []
-        self._check(value, schema, path, out)
-        return out
+    (``typeFile`` for personas/types/*.yml), each at the line of the offending key or value."""
+    found = []
+    errors = _validator(definition).iter_errors(data)
+    for err in sorted(errors, key=lambda e: list(map(str, e.path))):
+        path = list(err.absolute_path)
+        line = line_of(node, path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            # jsonschema reports the mapping; point at the first key it does not allow.
+            allowed = set(err.schema.get("properties", {}))
+            patterns = list(err.schema.get("patternProperties", {}))
+            extra = [
+                k
+                for k in err.instance
+                if k not in allowed and not any(re.search(p, k) for p in patterns)
+            ]
+            if extra:
+                line = _key_line(node, path, extra[0])
+        found.append(ValidationError(file, line, f"{_where(path)}: {err.message}"))
+    return found
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -321,7 +225,7 @@ def semantic_errors(
         err(["type"], f"unknown type '{ptype}' (no personas/types/{ptype}.yml; known: {known})")
     facts = (data.get("scenario") or {}).get("facts") or []
     seen: set[str] = set()
-    moves = _known_moves()
+    moves = set(MOVES)
     for i, fact in enumerate(facts):
         if not isinstance(fact, dict):
             continue
@@ -330,11 +234,11 @@ def semantic_errors(
             err(["scenario", "facts", i, "id"], f"duplicate fact id '{fid}'")
         seen.add(fid)
         for j, move in enumerate(fact.get("asked_by") or []):
-            if moves and move not in moves:
+            if move not in moves:
                 err(["scenario", "facts", i, "asked_by", j], f"unknown move '{move}'")
     behaviour = data.get("behaviour") or {}
     for move in (behaviour.get("effects") or {}) if isinstance(behaviour, dict) else {}:
-        if moves and move not in moves:
+        if move not in moves:
             err(["behaviour", "effects", move], f"unknown move '{move}' in effects")
     known_reactions = set(required_reactions)
     for reaction in data.get("lines") or {} if isinstance(data.get("lines"), dict) else {}:
@@ -364,11 +268,3 @@ def _count_lines(bank: Any) -> int:
     if isinstance(bank, dict):
         return len({str(x) for group in bank.values() if isinstance(group, list) for x in group})
     return 0
-
-
-def _known_moves() -> set[str]:
-    try:
-        from scoring.moves import MOVES
-    except ImportError:  # the engine package stays usable without scoring installed
-        return set()
-    return set(MOVES)

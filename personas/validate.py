@@ -1,20 +1,20 @@
-"""``python -m personas.validate [paths…]``: check persona files, exit 1 on any error.
+"""Validate persona files: what ``counterpart persona check`` (``make persona-check``) runs.
 
-Without arguments the whole library (``personas/library``) and the type files are checked.
-Each error is printed as ``file:line: message``.
+Without paths the whole library (``personas/library``) and the type files are checked. Each
+error prints as ``file:line: message``.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from personas.checks import SCHEMA_ENGINE, SCHEMA_NOTE, ValidationError
+from personas.checks import ValidationError
 from personas.library import PersonaLibrary
 
 
 def validate_paths(paths: list[Path] | None = None) -> list[ValidationError]:
-    """Validate the given persona files (default: the whole library), plus the type files."""
+    """Validate the given persona files or folders (default: the whole library), plus the type
+    files."""
     if not paths:
         return list(PersonaLibrary().errors)
     errors: list[ValidationError] = []
@@ -32,25 +32,3 @@ def validate_paths(paths: list[Path] | None = None) -> list[ValidationError]:
             if not f.exists():
                 errors.append(ValidationError(str(f), 0, "no such file"))
     return errors
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in args):
-        print("usage: python -m personas.validate [persona files or directories]")
-        return 0
-    if SCHEMA_NOTE:
-        print(SCHEMA_NOTE, file=sys.stderr)
-    errors = validate_paths([Path(a) for a in args])
-    for error in errors:
-        print(error)
-    if errors:
-        print(f"{len(errors)} error(s)", file=sys.stderr)
-        return 1
-    count = len(PersonaLibrary().list()) if not args else len(args)
-    print(f"ok: {count} persona file(s) valid ({SCHEMA_ENGINE} schema check)")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

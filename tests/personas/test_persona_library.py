@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from personas import PersonaLibrary, UnknownPersonaError, checks
-from personas import validate as cli
+from personas.validate import validate_paths
 
 LIBRARY = Path(checks.DEFAULT_LIBRARY)
 TEMPLATE_ID = "male_en_cordless_drill"
@@ -212,13 +212,14 @@ def test_not_a_mapping(tmp_path):
     assert [(Path(e.file).name, e.line) for e in lib.errors] == [("listy.yml", 1)]
 
 
-def test_builtin_schema_checker_when_jsonschema_is_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr(checks, "_jsonschema", None)
+def test_schema_error_names_the_key_and_its_line(tmp_path):
     text = variant("wrong_type", ("difficulty: easy", "difficulty: 3"))
     bad = write(tmp_path, "wrong_type", text)
     errors = PersonaLibrary(tmp_path).errors
     assert any(
-        e.file == str(bad) and "difficulty" in e.message and e.line == line_no(text, "difficulty")
+        e.file == str(bad)
+        and e.message.startswith("difficulty: 3 ")
+        and e.line == line_no(text, "difficulty")
         for e in errors
     ), errors
 
@@ -288,25 +289,26 @@ def test_a_trainer_can_add_a_type_without_code(tmp_path):
     assert persona.lines["neutral"]  # base lines fill in what the new type does not say
 
 
-# ----------------------------------------------------------------------------- CLI
+# ----------------------------------------------------------------------------- validate_paths
+# (what `counterpart persona check` and `make persona-check` run; tests/supervisor tests the CLI)
 
 
-def test_cli_passes_on_the_library(capsys):
-    assert cli.main([]) == 0
-    assert "ok:" in capsys.readouterr().out
+def test_validate_paths_passes_on_the_library():
+    assert validate_paths() == []
+    assert validate_paths([LIBRARY]) == []
 
 
-def test_cli_fails_with_file_and_line(tmp_path, capsys):
+def test_validate_paths_reports_file_and_line(tmp_path):
     text = variant("unknown_type", ("type: male_shopper", "type: grumpy"))
     bad = write(tmp_path, "unknown_type", text)
-    assert cli.main([str(bad)]) == 1
-    out = capsys.readouterr().out
-    assert f"{bad}:{line_no(text, 'type: grumpy')}: " in out
+    errors = [str(e) for e in validate_paths([bad])]
+    assert errors and all(e.startswith(f"{bad}:") for e in errors), errors
+    assert any(e.startswith(f"{bad}:{line_no(text, 'type: grumpy')}: ") for e in errors), errors
 
 
-def test_cli_missing_file(tmp_path, capsys):
-    assert cli.main([str(tmp_path / "nope.yml")]) == 1
-    assert "no such file" in capsys.readouterr().out
+def test_validate_paths_missing_file(tmp_path):
+    errors = validate_paths([tmp_path / "nope.yml"])
+    assert [(e.line, e.message) for e in errors] == [(0, "no such file")]
 
 
 def test_misspelt_reaction_is_reported(tmp_path):
@@ -321,12 +323,7 @@ def test_misspelt_reaction_is_reported(tmp_path):
     ), errors
 
 
-@pytest.mark.parametrize("without_jsonschema", [False, True])
-def test_broken_type_file_is_reported_and_its_personas_too(
-    tmp_path, monkeypatch, without_jsonschema
-):
-    if without_jsonschema:
-        monkeypatch.setattr(checks, "_jsonschema", None)
+def test_broken_type_file_is_reported_and_its_personas_too(tmp_path):
     types = tmp_path / "types"
     shutil.copytree(checks.DEFAULT_TYPES, types)
     type_file = types / "male_shopper.yml"
