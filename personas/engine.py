@@ -12,7 +12,7 @@ the tables are applied:
 2. the customer ends the conversation when anger or lost trust/patience cross the type's
    thresholds (escalated / walked away), or when the turn limit is reached;
 3. otherwise the reaction is chosen (negative moves first, then a proposed solution, then a
-   question that can draw out a scenario fact, then soothing moves) and a line is picked from
+   question that can draw out a scenario fact, then moves of goodwill) and a line is picked from
    the bank for that reaction, avoiding lines already used in this conversation.
 
 Randomness only ever comes from ``random.Random(f"{seed}:{turn}:{purpose}")``.
@@ -27,13 +27,18 @@ import re
 from typing import Any
 
 from personas.model import BANDS, Persona
+from practice.vocabulary import (
+    CARING_MOVES,
+    GOODWILL_MOVES,
+    MOOD_KEYS,
+    QUESTION_MOVES,
+    SOLUTION_MOVES,
+)
 
 STATE_VERSION = 1
-MOOD_KEYS = ("anger", "trust", "patience", "openness")
-QUESTION_MOVES = ("open_question", "closed_question", "confirm")
-SOLUTION_MOVES = ("offer_solution", "recommend")
 NOT_A_REMEDY = frozenset({"callback"})  # a promise to call back is follow-up, not a fix
-# Which negative move defines the customer's reaction when several are present.
+# Which negative move defines the customer's reaction when several are present (the keys are
+# practice.vocabulary.NEGATIVE_MOVES; perfunctory has no reaction of its own, only its effects).
 NEGATIVE_PRIORITY = ("deceive", "rude", "blame_customer", "argue", "dismiss")
 NEGATIVE_REACTION = {
     "deceive": "deceived",
@@ -42,19 +47,6 @@ NEGATIVE_REACTION = {
     "argue": "provoked",
     "dismiss": "dismissed",
 }
-SOOTHING_MOVES = (
-    "greeting",
-    "open_question",
-    "confirm",
-    "paraphrase",
-    "empathy",
-    "apology",
-    "reassurance",
-    "praise",
-    "inform",
-    "follow_up",
-    "thanks_closing",
-)
 
 # Remedy entity values as the move analysis may write them (scoring/cues/*.yml uses refund,
 # exchange, repair, discount, compensation, callback, reship) or as a trainer may write them in a
@@ -191,11 +183,6 @@ def finish(persona: Persona, state: dict[str, Any], reason: str) -> dict[str, An
     return _emit(persona, state, "end_finished")
 
 
-def mood_band(state: dict[str, Any], persona: Persona) -> str:
-    """upset | uneasy | settled, from the state's mood and the persona's band thresholds."""
-    return _band(state["mood"], persona)
-
-
 # --------------------------------------------------------------------------- mood
 
 
@@ -270,9 +257,6 @@ def _apply_moves(persona: Persona, state: dict[str, Any], moves: dict[str, float
 def _add(state: dict[str, Any], delta: dict[str, float]) -> None:
     for key, value in delta.items():
         state["mood"][key] = round(min(100.0, max(0.0, state["mood"][key] + value)), 2)
-
-
-CARING_MOVES = ("open_question", "empathy", "paraphrase", "praise", "apology")
 
 
 def _update_streaks(persona: Persona, state: dict[str, Any], moves: list[str]) -> None:
@@ -399,12 +383,12 @@ def _choose_reaction(
             return "guarded", None
         if was_off and steering:
             return "back_on_track", None
-        if not any(m in SOOTHING_MOVES and m not in QUESTION_MOVES for m in moves):
+        if not any(m in GOODWILL_MOVES and m not in QUESTION_MOVES for m in moves):
             return _impatient_or(persona, state, "answered"), None
 
     if was_off and steering:
         return "back_on_track", None
-    if any(m in SOOTHING_MOVES for m in moves):
+    if any(m in GOODWILL_MOVES for m in moves):
         improved = (
             state["mood"]["anger"] < before["anger"]
             or state["mood"]["trust"] > before["trust"]

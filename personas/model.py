@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STAGES = ("opening", "venting", "clarifying", "negotiating", "closing")
-OUTCOMES = ("resolved", "escalated", "walked_away", "turn_limit")
+from practice.vocabulary import OUTCOMES, STAGES
+
+__all__ = [
+    "BANDS",
+    "CORE_REACTIONS",
+    "MIN_OPENINGS",
+    "MIN_VARIANTS",
+    "OUTCOMES",
+    "STAGES",
+    "Persona",
+]
+
 BANDS = ("upset", "uneasy", "settled")
 
 #: Every persona's line bank (persona + type + base) needs these reactions.

@@ -10,10 +10,28 @@ import pytest
 from persona_scripts import BAD, GOOD, NEUTRAL, analysis
 
 from personas import engine
+from practice import vocabulary
 
 REACTION_KEYS = {"line", "state", "stage", "ended", "outcome", "reaction"}
 STAGES = {"opening", "venting", "clarifying", "negotiating", "closing"}
 OUTCOMES = {None, "resolved", "escalated", "walked_away", "turn_limit"}
+
+
+def test_contract_names_are_the_shared_vocabulary(library):
+    persona = library.get("angry_zh_broadband_outage")
+    assert set(vocabulary.STAGES) == STAGES
+    assert set(vocabulary.OUTCOMES) == OUTCOMES - {None}
+    assert tuple(engine.start(persona, 0)["state"]["mood"]) == vocabulary.MOOD_KEYS
+
+
+def test_negative_reactions_are_keyed_by_negative_moves():
+    """The engine's own reaction table for red-line moves names only negative moves, each once
+    in the priority order; perfunctory is the one negative move without a reaction of its own
+    (its type effects wear the customer down instead)."""
+    reacting = set(engine.NEGATIVE_REACTION)
+    assert reacting <= vocabulary.NEGATIVE_MOVES
+    assert sorted(engine.NEGATIVE_PRIORITY) == sorted(reacting)
+    assert vocabulary.NEGATIVE_MOVES - reacting == {"perfunctory"}
 
 
 def play(persona, script, seed, *, via_json=False):
@@ -199,8 +217,6 @@ def test_random_conversations_keep_the_contract(library):
     moods stay in 0-100, states stay JSON, an ended conversation stays ended."""
     import random
 
-    from scoring.moves import MOVES
-
     rng = random.Random(2024)
     for persona in library.list():
         for seed in range(4):
@@ -210,7 +226,7 @@ def test_random_conversations_keep_the_contract(library):
                 if rng.random() < 0.1:
                     r = engine.react(persona, r["state"], None, silence_seconds=rng.uniform(1, 500))
                 else:
-                    moves = rng.sample(MOVES, rng.randint(0, 3))
+                    moves = rng.sample(vocabulary.MOVES, rng.randint(0, 3))
                     a = analysis(*moves, remedy=rng.choice([None, "refund", "退款", "weird"]))
                     for m in a["moves"]:
                         m["confidence"] = rng.random()
