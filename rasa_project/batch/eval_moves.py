@@ -33,8 +33,8 @@ import yaml
 
 from batch.moves import nlu_text
 from batch.nlu import DEFAULT_MODEL, RASA_PROJECT, load_nlu
+from practice.vocabulary import MOVE_FAMILIES, MOVES
 from scoring.analysis import analyze
-from scoring.moves import MOVE_FAMILIES, MOVES
 
 REPO = RASA_PROJECT.parent
 EVAL_DIR = REPO.parent / "shared" / "eval" / "dev"

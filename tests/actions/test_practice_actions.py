@@ -18,7 +18,7 @@ from actions.practice import (
     persona_library,
     transcript_from_events,
 )
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 
 
 class Conversation:

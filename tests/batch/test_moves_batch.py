@@ -9,7 +9,7 @@ import pytest
 
 from batch import moves
 from batch.nlu import load_nlu
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 
 
 def test_parse_gives_a_rasa_parse_result_with_move_intents(nlu) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.db.models import PracticeSession, Turn
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 
 REPLIES = {
     "zh": "非常抱歉让您久等了，我理解您的心情。能具体说说发生了什么吗？",
