@@ -121,7 +121,7 @@ test-unit: setup ## Unit tests in the app env
 
 .PHONY: test-actions
 test-actions: setup $(MODEL) ## Action-server and batch tests in the rasa env
-	COUNTERPART_MODEL=$(abspath $(MODEL)) $(RASA_PY) -m pytest tests/actions $(wildcard tests/batch)
+	COUNTERPART_MODEL=$(abspath $(MODEL)) $(RASA_PY) -m pytest tests/actions $(wildcard tests/batch) tests/rasa_project
 
 .PHONY: test-integration
 test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns

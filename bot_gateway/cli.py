@@ -24,10 +24,10 @@ def run() -> None:
     from bot_gateway.runner import LocalStack, StackError
 
     stack_settings = StackSettings()
-    typer.echo("==> migrating the gateway database")
-    migrate.upgrade(get_settings().database_url)
-    typer.echo("==> starting Counterpart (Rasa takes about 20 s to load its model)")
     stack = LocalStack(stack_settings)
+    typer.echo("==> migrating the gateway database")
+    migrate.upgrade(stack.database_url)
+    typer.echo("==> starting Counterpart (Rasa takes about 20 s to load its model)")
     stopping = False
 
     def _stop(*_args: object) -> None:
@@ -255,13 +255,16 @@ def persona_new(
     """Scaffold a valid persona file from the type's defaults, placeholders marked [REWRITE]."""
     from bot_gateway.supervisor.authoring import ScaffoldError, check, scaffold
 
-    folder = library or get_settings().persona_library_dir
+    settings = get_settings()
+    folder = library or settings.persona_library_dir
     try:
-        path = scaffold(persona_type, lang, persona_id, library=folder)
+        path = scaffold(
+            persona_type, lang, persona_id, library=folder, types_root=settings.persona_types_dir
+        )
     except ScaffoldError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc
-    errors = check([path])
+    errors = check([path], types_root=settings.persona_types_dir)
     for error in errors:
         typer.secho(str(error), fg="red", err=True)
     typer.echo(f"created {path}")
@@ -273,13 +276,18 @@ def persona_new(
 @persona_app.command("check")
 def persona_check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="files or folders (default: the library)")
+        list[Path] | None,
+        typer.Argument(help="files or folders (default: the configured library)"),
     ] = None,
 ) -> None:
     """Validate persona files: one `file:line: what is wrong` per error, exit 1 on any."""
     from bot_gateway.supervisor.authoring import check
 
-    errors = check(list(paths) if paths else None)
+    settings = get_settings()
+    errors = check(
+        list(paths) if paths else [settings.persona_library_dir],
+        types_root=settings.persona_types_dir,
+    )
     for error in errors:
         typer.echo(str(error))
     if errors:

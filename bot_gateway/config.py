@@ -1,4 +1,9 @@
-"""Settings of the gateway and the local process runner, read once from the environment."""
+"""Settings of the gateway and the local process runner, read once from the environment.
+
+Relative paths (in the environment or in .env) are taken from the project folder, so every
+process reads the same folders whatever its working directory: the runner starts Rasa and the
+action server in rasa_project/.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-not-secret"
+
+
+def _from_project(value: Path) -> Path:
+    return value if value.is_absolute() else PROJECT_ROOT / value
 
 
 class Settings(BaseSettings):
@@ -35,7 +44,10 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
 
+    # The action server reads the same two (rasa_project/rasa_settings.py); `counterpart run`
+    # passes them on, so the gateway lists exactly the personas the customer is played from.
     persona_library_dir: Path = PROJECT_ROOT / "personas" / "library"
+    persona_types_dir: Path = PROJECT_ROOT / "personas" / "types"
 
     @field_validator(
         "telegram_bot_token",
@@ -49,6 +61,11 @@ class Settings(BaseSettings):
         # docker-compose and .env files pass unset optional variables as empty strings
         return None if value == "" else value
 
+    @field_validator("persona_library_dir", "persona_types_dir")
+    @classmethod
+    def _relative_to_project(cls, value: Path) -> Path:
+        return _from_project(value)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production":
@@ -60,18 +77,28 @@ class Settings(BaseSettings):
 
 
 class StackSettings(BaseSettings):
-    """Where `counterpart run` finds the rasa env and which local ports it uses."""
+    """Where `counterpart run` finds the rasa env and the model, and which local ports it uses."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     rasa_env_dir: Path = PROJECT_ROOT / ".venv-rasa"
-    rasa_model: Path = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
+    # COUNTERPART_MODEL is the name the rasa env's tools read too (rasa_project/rasa_settings.py);
+    # RASA_MODEL is its older name, still honoured.
+    rasa_model: Path = Field(
+        default=PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz",
+        validation_alias=AliasChoices("counterpart_model", "rasa_model"),
+    )
     rasa_port: int = 5005
     action_server_port: int = 5055
     web_port: int = 8080
     web_host: str = "127.0.0.1"
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     state_dir: Path = PROJECT_ROOT / "var"
+
+    @field_validator("rasa_env_dir", "rasa_model", "log_dir", "state_dir")
+    @classmethod
+    def _relative_to_project(cls, value: Path) -> Path:
+        return _from_project(value)
 
 
 @lru_cache

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bot_gateway.config import PROJECT_ROOT, StackSettings
+from bot_gateway.config import PROJECT_ROOT, Settings, StackSettings, get_settings
 
 RASA_DIR = PROJECT_ROOT / "rasa_project"
 
@@ -40,11 +40,38 @@ class Service:
 
 
 class LocalStack:
-    def __init__(self, settings: StackSettings, *, gateway_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        settings: StackSettings,
+        *,
+        app_settings: Settings | None = None,
+        gateway_env: dict[str, str] | None = None,
+    ):
         self.settings = settings
+        self.app_settings = app_settings or get_settings()
         self.gateway_env = gateway_env or {}
-        self.database_url = self.gateway_env.get("DATABASE_URL")
+        self.database_url = self._database_url()
         self.services = self._services()
+
+    def _database_url(self) -> str:
+        """The gateway database: DATABASE_URL when it is set, else a SQLite file in STATE_DIR."""
+        if "DATABASE_URL" in self.gateway_env:
+            return self.gateway_env["DATABASE_URL"]
+        if "database_url" in self.app_settings.model_fields_set:
+            return self.app_settings.database_url
+        return f"sqlite+aiosqlite:///{self.settings.state_dir / 'counterpart.db'}"
+
+    def shared_env(self) -> dict[str, str]:
+        """What all three processes must agree on, as absolute paths (they run in two folders).
+
+        The gateway lists the personas and the action server plays them, so both read the same
+        library; the rasa env's tools and the Rasa server read the same model.
+        """
+        return {
+            "PERSONA_LIBRARY_DIR": str(self.app_settings.persona_library_dir),
+            "PERSONA_TYPES_DIR": str(self.app_settings.persona_types_dir),
+            "COUNTERPART_MODEL": str(self.settings.rasa_model),
+        }
 
     def rasa_env(self) -> dict[str, str]:
         state = self.settings.state_dir
@@ -64,9 +91,11 @@ class LocalStack:
     def _services(self) -> list[Service]:
         s = self.settings
         rasa = str(s.rasa_env_dir / "bin" / "rasa")
-        base_env = {**os.environ, **self.rasa_env()}
+        base_env = {**os.environ, **self.shared_env(), **self.rasa_env()}
         gateway_env = {
             **os.environ,
+            **self.shared_env(),
+            "DATABASE_URL": self.database_url,
             "RASA_URL": f"http://127.0.0.1:{s.rasa_port}",
             "WEB_HOST": s.web_host,
             "WEB_PORT": str(s.web_port),
@@ -212,19 +241,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def isolated_stack(state_dir: Path, *, gateway_env: dict[str, str] | None = None) -> LocalStack:
-    """A stack on free ports with its own migrated SQLite files (integration tests, benchmark)."""
+def isolated_stack(
+    state_dir: Path,
+    *,
+    gateway_env: dict[str, str] | None = None,
+    persona_library_dir: Path | None = None,
+) -> LocalStack:
+    """A stack on free ports with its own migrated SQLite files (integration tests, benchmark).
+
+    No .env file is read; the model is COUNTERPART_MODEL's or the project's trained one, the
+    persona library `persona_library_dir` (default: PERSONA_LIBRARY_DIR's or the project's).
+    """
     from bot_gateway.db import migrate
 
     database_url = f"sqlite+aiosqlite:///{state_dir / 'gateway.db'}"
     migrate.upgrade(database_url)
+    library = {"persona_library_dir": persona_library_dir} if persona_library_dir else {}
+    app_settings = Settings(_env_file=None, **library)  # type: ignore[call-arg]
     settings = StackSettings(
         _env_file=None,
-        rasa_model=PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz",
         rasa_port=free_port(),
         action_server_port=free_port(),
         web_port=free_port(),
         log_dir=state_dir / "log",
         state_dir=state_dir,
     )
-    return LocalStack(settings, gateway_env={"DATABASE_URL": database_url, **(gateway_env or {})})
+    return LocalStack(
+        settings,
+        app_settings=app_settings,
+        gateway_env={"DATABASE_URL": database_url, **(gateway_env or {})},
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from personas import PersonaLibrary
 from personas.checks import DEFAULT_LIBRARY, DEFAULT_TYPES, ValidationError
 from personas.validate import validate_paths
 
@@ -152,6 +153,26 @@ def scaffold(
     return path
 
 
-def check(paths: list[Path] | None = None) -> list[ValidationError]:
-    """Validation errors of the given files or directories (default: the whole library)."""
-    return validate_paths(paths)
+def check(
+    paths: list[Path] | None = None, *, types_root: Path = DEFAULT_TYPES
+) -> list[ValidationError]:
+    """Validation errors of the given files or directories (default: the whole library).
+
+    Persona files are checked against the types in `types_root` (PERSONA_TYPES_DIR) when
+    that is not the project's own; the project's types go through `personas.validate`.
+    """
+    if types_root.resolve() == DEFAULT_TYPES.resolve():
+        return validate_paths(paths)
+    errors: list[ValidationError] = []
+    by_folder: dict[Path, set[str]] = {}
+    for path in paths or [DEFAULT_LIBRARY]:
+        if path.is_dir():
+            errors.extend(PersonaLibrary(path, types_root=types_root).errors)
+        elif not path.exists():
+            errors.append(ValidationError(str(path), 0, "no such file"))
+        else:
+            by_folder.setdefault(path.resolve().parent, set()).add(str(path.resolve()))
+    for folder, files in by_folder.items():
+        found = PersonaLibrary(folder, types_root=types_root).errors
+        errors.extend(e for e in found if e.file in files or not e.file.startswith(str(folder)))
+    return errors

@@ -33,9 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings.database_url)
         rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
         app.state.rasa = rasa
-        service = ConversationService(
-            rasa, create_sessionmaker(engine), PersonaLibrary(settings.persona_library_dir)
+        library = PersonaLibrary(
+            settings.persona_library_dir, types_root=settings.persona_types_dir
         )
+        service = ConversationService(rasa, create_sessionmaker(engine), library)
         app.state.conversations = service
         stop_telegram = None
         if settings.telegram_bot_token:

@@ -145,6 +145,27 @@ def test_persona_new_scaffolds_a_valid_file_and_check_finds_errors(
     broken = runner.invoke(cli.app, ["persona", "check", str(library)])
     assert broken.exit_code == 1
     assert "angry_zh_new_1.yml:" in broken.output and "difficulty" in broken.output
+    # without arguments it checks the configured library (PERSONA_LIBRARY_DIR), not the project's
+    configured_library = runner.invoke(cli.app, ["persona", "check"])
+    assert configured_library.exit_code == 1
+    assert str(path) in configured_library.output
+
+
+def test_persona_commands_use_the_configured_types_folder(
+    configured: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    types = tmp_path / "types"
+    types.mkdir()
+    for name in ("_base.yml", "silent.yml"):
+        source = Path(cli.__file__).resolve().parents[1] / "personas" / "types" / name
+        (types / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("PERSONA_TYPES_DIR", str(types))
+    get_settings.cache_clear()
+    assert runner.invoke(cli.app, ["persona", "new", "--type", "angry", "--lang", "en"]).exit_code
+    made = runner.invoke(cli.app, ["persona", "new", "--type", "silent", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    checked = runner.invoke(cli.app, ["persona", "check"])
+    assert checked.exit_code == 0, checked.output
 
 
 def test_json_export_nests_replies(configured: World, tmp_path: Path) -> None:
