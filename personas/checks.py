@@ -224,7 +224,7 @@ def semantic_errors(
         known = ", ".join(sorted(known_types)) or "none"
         err(["type"], f"unknown type '{ptype}' (no personas/types/{ptype}.yml; known: {known})")
     facts = (data.get("scenario") or {}).get("facts") or []
-    seen: set[str] = set()
+    seen: set[object] = set()
     moves = set(MOVES)
     for i, fact in enumerate(facts):
         if not isinstance(fact, dict):

@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from personas.model import BANDS, Persona
+from practice.contracts import Analysis, PersonaState, Reaction
 from practice.vocabulary import (
     CARING_MOVES,
     GOODWILL_MOVES,
@@ -85,7 +86,7 @@ _REMEDY_LOOKUP = {syn.lower(): canon for canon, syns in REMEDY_SYNONYMS.items() 
 # --------------------------------------------------------------------------- public API
 
 
-def start(persona: Persona, seed: int) -> dict[str, Any]:
+def start(persona: Persona, seed: int) -> Reaction:
     """The customer's opening line and the initial state."""
     mood = {key: float(persona.behaviour["mood"][key]) for key in MOOD_KEYS}
     revealed = [f["id"] for f in persona.facts if f.get("known_from_start")]
@@ -116,11 +117,11 @@ def start(persona: Persona, seed: int) -> dict[str, Any]:
 
 def react(
     persona: Persona,
-    state: dict[str, Any],
-    analysis: dict[str, Any] | None,
+    state: PersonaState,
+    analysis: Analysis | None,
     *,
     silence_seconds: float | None = None,
-) -> dict[str, Any]:
+) -> Reaction:
     """The customer's reaction to one trainee reply (or to the trainee's silence)."""
     state = copy.deepcopy(state)
     if state.get("ended"):
@@ -168,7 +169,7 @@ def react(
     return _emit(persona, state, reaction)
 
 
-def finish(persona: Persona, state: dict[str, Any], reason: str) -> dict[str, Any]:
+def finish(persona: Persona, state: PersonaState, reason: str) -> Reaction:
     """The trainee ended the session. A deal already agreed counts as resolved; otherwise the
     outcome stays None (the customer did not end it) and the customer says a parting line."""
     state = copy.deepcopy(state)
@@ -186,7 +187,7 @@ def finish(persona: Persona, state: dict[str, Any], reason: str) -> dict[str, An
 # --------------------------------------------------------------------------- mood
 
 
-def _moves_of(analysis: dict[str, Any] | None, beh: dict[str, Any]) -> dict[str, float]:
+def _moves_of(analysis: Analysis | None, beh: dict[str, Any]) -> dict[str, float]:
     """Move -> weight (1 = sure, 0.5 = weak) of the moves the customer reacts to.
 
     Moves under ``min_confidence`` are ignored. Moves under ``strong_confidence`` count half,
@@ -210,7 +211,7 @@ def _moves_of(analysis: dict[str, Any] | None, beh: dict[str, Any]) -> dict[str,
     return found
 
 
-def _remedies_of(analysis: dict[str, Any] | None) -> list[str]:
+def _remedies_of(analysis: Analysis | None) -> list[str]:
     if not analysis:
         return []
     found = []
@@ -460,7 +461,7 @@ def _judge_solution(persona: Persona, state: dict[str, Any], remedies: list[str]
     return "accepted"
 
 
-def _react_to_silence(persona: Persona, state: dict[str, Any], seconds: float) -> dict[str, Any]:
+def _react_to_silence(persona: Persona, state: PersonaState, seconds: float) -> Reaction:
     cfg = persona.behaviour.get("silence") or {}
     state["silences"] += 1
     timeout = max(1.0, float(persona.silence_timeout_seconds))
@@ -478,7 +479,7 @@ def _update_stage_after_silence(state: dict[str, Any]) -> None:
         state["stage"] = "clarifying"
 
 
-def _end(persona: Persona, state: dict[str, Any], outcome: str) -> dict[str, Any]:
+def _end(persona: Persona, state: PersonaState, outcome: str) -> Reaction:
     state["ended"] = True
     state["outcome"] = outcome
     state["stage"] = "closing"
@@ -490,7 +491,7 @@ def _end(persona: Persona, state: dict[str, Any], outcome: str) -> dict[str, Any
 
 def _emit(
     persona: Persona, state: dict[str, Any], reaction: str, *, fact: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> Reaction:
     state["band"] = _band(state["mood"], persona)
     if fact is not None:
         pool = list(fact.get("lines") or [])
@@ -502,7 +503,7 @@ def _emit(
     return _reaction(state, line, reaction)
 
 
-def _reaction(state: dict[str, Any], line: str, reaction: str) -> dict[str, Any]:
+def _reaction(state: PersonaState, line: str, reaction: str) -> Reaction:
     return {
         "line": line,
         "state": state,

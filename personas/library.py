@@ -7,12 +7,15 @@ size are compared), with no restart or retraining. An invalid file is reported i
 
 from __future__ import annotations
 
+import builtins
 import copy
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from personas import checks as v
 from personas.model import CORE_REACTIONS, Persona
@@ -51,7 +54,7 @@ class UnknownPersonaError(KeyError):
 class _Entry:
     stamp: tuple[int, int]
     data: dict[str, Any] | None
-    node: Any
+    node: yaml.Node | None
     errors: list[v.ValidationError]
 
 
@@ -71,13 +74,18 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 class PersonaLibrary:
-    def __init__(self, root: str | os.PathLike[str] | None = None, *, types_root=None) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        types_root: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.root = Path(root) if root is not None else v.DEFAULT_LIBRARY
         self.types_root = Path(types_root) if types_root is not None else v.DEFAULT_TYPES
         self._lock = threading.RLock()
         self._files: dict[Path, _Entry] = {}
         self._types: dict[Path, _Entry] = {}
-        self._signature: tuple = ()
+        self._signature: tuple[int, ...] = ()
         self._personas: dict[str, Persona] = {}
         self._errors: list[v.ValidationError] = []
 
@@ -101,7 +109,7 @@ class PersonaLibrary:
             return [self._personas[k] for k in sorted(self._personas)]
 
     @property
-    def errors(self) -> list[v.ValidationError]:
+    def errors(self) -> builtins.list[v.ValidationError]:
         with self._lock:
             self._refresh()
             return list(self._errors)
@@ -143,7 +151,7 @@ class PersonaLibrary:
             self._rebuild()
             self._signature = (len(self._files), len(self._types))
 
-    def _load_types(self, errors: list[v.ValidationError]) -> dict[str, dict[str, Any]]:
+    def _load_types(self, errors: builtins.list[v.ValidationError]) -> dict[str, dict[str, Any]]:
         types: dict[str, dict[str, Any]] = {}
         for path, entry in sorted(self._types.items()):
             errors.extend(entry.errors)
@@ -234,8 +242,11 @@ class PersonaLibrary:
             if file_errors:
                 errors.extend(file_errors)
                 continue
-            owners[pid] = file
-            personas[pid] = self._build(path, data, behaviour, type_data or {}, merged_lines or {})
+            valid_id = path.stem  # semantic_errors: a file without errors has id == file stem
+            owners[valid_id] = file
+            personas[valid_id] = self._build(
+                path, data, behaviour, type_data or {}, merged_lines or {}
+            )
         self._personas = personas
         self._errors = errors
 
@@ -260,7 +271,9 @@ class PersonaLibrary:
         behaviour: dict[str, Any] = {}
         effects: dict[str, Any] = {}
         for layer in (base, type_data, data):
-            tables = layer.get("behaviour") if isinstance(layer.get("behaviour"), dict) else {}
+            tables = layer.get("behaviour")
+            if not isinstance(tables, dict):
+                tables = {}
             behaviour = deep_merge(behaviour, tables)
             # A move's effect table replaces the one below it (a type that gives `greeting: {}`
             # means "no effect", not "the base effect").

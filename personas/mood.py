@@ -6,10 +6,11 @@ The engine keeps mood values (anger, trust, patience, openness) on a 0–100 sca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
-def mood_0_1(state: dict[str, Any] | None) -> dict[str, float]:
+def mood_0_1(state: Mapping[str, Any] | None) -> dict[str, float]:
     mood = (state or {}).get("mood") or {}
     return {
         name: round(float(value) / 100, 3)
