@@ -11,14 +11,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.practice import (
-    PAYLOAD_TYPE,
     ActionCustomerTurn,
     ActionEndPractice,
     ActionStartPractice,
     persona_library,
-    transcript_from_events,
 )
-from practice.vocabulary import MOVES
+from practice.transcript import from_tracker_events as transcript_from_events
+from practice.vocabulary import MOVES, PAYLOAD_TYPE
 
 
 class Conversation:
@@ -29,7 +28,7 @@ class Conversation:
         self.slots: dict[str, Any] = {}
         self.events: list[dict[str, Any]] = []
 
-    def run(self, action, message: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    def run(self, action, message: dict[str, Any]) -> dict[str, Any]:
         user = {"event": "user", "timestamp": time.time(), **message}
         self.events.append(user)
         tracker = Tracker(
@@ -82,7 +81,7 @@ class Conversation:
         )
 
 
-def _persona(language: str):  # type: ignore[no-untyped-def]
+def _persona(language: str):
     return next(p for p in persona_library().list() if p.language == language)
 
 
