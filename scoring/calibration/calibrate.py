@@ -18,7 +18,7 @@ Run `python -m scoring.calibration.report` for the figures and the disagreements
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from practice import transcript as transcripts
+from practice.contracts import Analysis, Analyzer, Rating, RatingContext
 from scoring.rubric import rate_turn
 from scoring.scorecard import score_session
 
@@ -56,10 +58,10 @@ def load_transcripts() -> tuple[dict[str, Any], ...]:
     return tuple(yaml.safe_load(TRANSCRIPT_FILE.read_text(encoding="utf-8")))
 
 
-def gold_analysis(item: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The analysis dict the team's labels stand for."""
+def gold_analysis(item: dict[str, Any], lang: str) -> Analysis:
+    """The analysis the team's labels stand for."""
     moves = item.get("moves") or []
-    analysis: dict[str, Any] = {
+    analysis: Analysis = {
         "moves": [
             {"move": move, "confidence": round(0.9 - 0.05 * i, 2)} for i, move in enumerate(moves)
         ],
@@ -73,55 +75,37 @@ def gold_analysis(item: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 @cache
-def _analyzer(source: str) -> Callable[..., dict]:
-    """cues: scoring.analysis without NLU; nlu: plus the trained model (rasa env only,
-    model from $COUNTERPART_MODEL or rasa_project/models/counterpart.tar.gz)."""
-    from scoring.analysis import analyze, clean_text
+def _analyzer(source: str) -> Analyzer:
+    """cues: scoring.analysis without NLU; nlu: plus the trained model (rasa env only, model
+    from $COUNTERPART_MODEL or the project's)."""
+    from scoring.analysis import analyze
 
     if source == "cues":
-        return analyze
+        return lambda text, lang, context: analyze(text, lang, context=context)
     if source != "nlu":
         raise ValueError(f"unknown analysis source {source!r}")
-    import os
-    import sys
+    from batch.nlu import nlu_analyzer  # the rasa env's in-process NLU
 
-    rasa_project = str(HERE.parents[1] / "rasa_project")
-    if rasa_project not in sys.path:
-        sys.path.insert(0, rasa_project)
-    from batch.nlu import load_nlu
-
-    nlu = load_nlu(os.environ.get("COUNTERPART_MODEL"))
-    parses: dict[str, dict] = {}
-
-    def analyze_with_nlu(text: str, lang: str, context: str = "") -> dict:
-        cleaned = clean_text(text)
-        if cleaned not in parses:
-            parses[cleaned] = nlu.parse(cleaned)
-        return analyze(text, lang, context=context, nlu=parses[cleaned])
-
-    return analyze_with_nlu
+    return nlu_analyzer()
 
 
-def reply_rating(item: dict[str, Any], source: str = "gold") -> dict[str, Any]:
+def reply_rating(item: dict[str, Any], source: str = "gold") -> Rating:
     lang = item["lang"]
     customer = item.get("customer") or ""
     if source == "gold":
         analysis = gold_analysis(item, lang)
     else:
-        analysis = _analyzer(source)(item["text"], lang, context=customer)
-    history = [{"moves": list(moves)} for moves in item.get("before") or []]
+        analysis = _analyzer(source)(item["text"], lang, customer)
     anger = item.get("anger")
-    context = {
-        "lang": lang,
-        "persona_type": item.get("persona"),
-        "mode": "practice",
-        "customer_text": customer,
-        "state_before": {"anger": anger} if anger is not None else None,
-        "turn_index": len(history),
-        "reply_seconds": item.get("seconds"),
-        "history": history,
-        "text": item["text"],
-    }
+    context = RatingContext(
+        lang=lang,
+        text=item["text"],
+        persona_type=item.get("persona"),
+        customer_text=customer,
+        state_before={"anger": anger} if anger is not None else None,
+        reply_seconds=item.get("seconds"),
+        history=[{"moves": list(moves)} for moves in item.get("before") or []],
+    )
     return rate_turn(analysis, context)
 
 
@@ -137,7 +121,7 @@ def transcript_scorecard(item: dict[str, Any], source: str = "gold") -> dict[str
         turns.append(entry)
     analyzer = None if source == "gold" else _analyzer(source)
     return score_session(
-        turns,
+        transcripts.from_turns(turns),
         lang=lang,
         persona_type=item.get("persona"),
         outcome=item.get("outcome"),
