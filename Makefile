@@ -106,9 +106,10 @@ validate-data: setup ## Check the Rasa domain, NLU data and rules for consistenc
 ##@ Quality
 
 .PHONY: lint
-lint: $(APP_ENV) ## ruff check and format check
+lint: $(APP_ENV) ## ruff check and format check; mypy over the pure packages ([tool.mypy] files)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 .PHONY: format
 format: $(APP_ENV) ## Apply ruff fixes and formatting
