@@ -135,7 +135,9 @@ def from_turns(turns: Iterable[Mapping[str, Any]]) -> list[TranscriptEntry]:
             transcript.append(
                 trainee_entry(
                     text,
-                    analysis=turn.get("analysis") if isinstance(turn.get("analysis"), Mapping) else None,
+                    analysis=turn.get("analysis")
+                    if isinstance(turn.get("analysis"), Mapping)
+                    else None,
                     rating=turn.get("rating") if isinstance(turn.get("rating"), Mapping) else None,
                     reply_seconds=float(seconds) if isinstance(seconds, int | float) else None,
                     at=at,

@@ -39,7 +39,9 @@ def _mode(mode: str | None) -> str:
     return mode if mode in MODES else "practice"
 
 
-def start(persona: Persona, *, seed: int, mode: str | None = None, at: str | None = None) -> TurnResult:
+def start(
+    persona: Persona, *, seed: int, mode: str | None = None, at: str | None = None
+) -> TurnResult:
     """The customer's opening line and the initial persona state."""
     reaction: Reaction = engine.start(persona, seed)
     return TurnResult(

@@ -33,7 +33,9 @@ MOVE_TABLE: Final[dict[str, MoveInfo]] = {
     ),
     "closed_question": _move("question", "question understanding action", "understand"),
     "confirm": _move("question", "question goodwill understanding action", "confirm"),
-    "paraphrase": _move("paraphrase", "goodwill caring understanding action", "listen understand confirm"),
+    "paraphrase": _move(
+        "paraphrase", "goodwill caring understanding action", "listen understand confirm"
+    ),
     "empathy": _move("empathy", "goodwill caring calming kind", "listen"),
     "apology": _move("apology", "goodwill caring calming kind", "listen"),
     "reassurance": _move("reassurance", "goodwill calming kind", "listen"),
@@ -88,7 +90,8 @@ NEGATIVE_MOVES: Final = group("negative")
 #: the five-step method (seed 004): listen → understand → confirm → solve → follow up
 FIVE_STEPS: Final[tuple[str, ...]] = ("listen", "understand", "confirm", "solve", "follow_up")
 STEP_MOVES: Final[dict[str, frozenset[str]]] = {
-    step: frozenset(m for m, info in MOVE_TABLE.items() if step in info.steps) for step in FIVE_STEPS
+    step: frozenset(m for m, info in MOVE_TABLE.items() if step in info.steps)
+    for step in FIVE_STEPS
 }
 
 LANGUAGES: Final[tuple[str, ...]] = ("zh", "en")

@@ -57,7 +57,9 @@ def play(
         if result.analysis is not None and result.rating is not None:
             moves = ", ".join(m["move"] for m in result.analysis.get("moves") or []) or "—"
             print(f"  moves: {moves}", file=out)
-            print(f"  score: {result.rating['overall']}   mood: {_mood_line(result.state)}", file=out)
+            print(
+                f"  score: {result.rating['overall']}   mood: {_mood_line(result.state)}", file=out
+            )
             if result.rating["tip"]["text"]:
                 print(f"  tip: {result.rating['tip']['text']}", file=out)
         print(f"customer: {result.line}", file=out)
@@ -91,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
     )
     return 0
-
-
 
 
 if __name__ == "__main__":

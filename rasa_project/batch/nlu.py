@@ -1,4 +1,4 @@
-"""In-process Rasa NLU for the batch tools (`make moves`, `make chat`, `make simulate`, `make score`).
+"""In-process Rasa NLU for the batch tools (`make moves`, `chat`, `simulate`, `score`).
 
 Loads the trained model archive once and parses texts without a Rasa server:
 
@@ -91,7 +91,7 @@ class NLU:
 
 
 def load_nlu(model_path: str | Path | None = None) -> NLU:
-    """Load the NLU model (default: $COUNTERPART_MODEL, else rasa_project/models/counterpart.tar.gz)."""
+    """Load the NLU model (default: $COUNTERPART_MODEL, else the project's trained model)."""
     from rasa_settings import get_settings
 
     path = Path(model_path) if model_path else Path(get_settings().model)

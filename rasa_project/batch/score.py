@@ -35,6 +35,7 @@ def cue_analyzer(text: str, lang: str, context: str) -> Analysis:
     """The move analysis from the cue rules alone (no model; either env)."""
     return analyze(text, lang, context=context, nlu=None)
 
+
 OUTPUT_KEYS = (
     "overall",
     "dimensions",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +48,11 @@ def check_script(raw: str) -> dict[str, Any]:
     turns = item.get("trainee_turns")
     if not isinstance(turns, list):
         raise ValueError("'trainee_turns' must be a list")
-    for i, turn in enumerate(turns):
-        silent = isinstance(turn, dict) and isinstance(turn.get("silence_seconds"), (int, float))
-        if not isinstance(turn, str) and not silent:
+    for i, spoken in enumerate(turns):
+        silent = isinstance(spoken, dict) and isinstance(
+            spoken.get("silence_seconds"), (int, float)
+        )
+        if not isinstance(spoken, str) and not silent:
             raise ValueError(f"trainee_turns[{i}] must be text or {{'silence_seconds': n}}")
     seed = item.get("seed", 1)
     if not isinstance(seed, int) or isinstance(seed, bool):
