@@ -73,6 +73,9 @@ $(RASA_ENV): rasa_project/requirements.lock pyproject.toml | $(UV)
 	VIRTUAL_ENV=.venv-rasa $(UV) pip install --quiet -r rasa_project/requirements.lock
 	@# personas/ and scoring/ are pure Python: the rasa env takes our code, not the app's dependencies.
 	VIRTUAL_ENV=.venv-rasa $(UV) pip install --quiet --no-deps -e .
+	@# the Rasa-side code (actions, batch tools, components, stores) is importable in this env
+	@# as it is for the Rasa server, which runs from rasa_project/: no PYTHONPATH, no sys.path edits
+	echo "$(abspath rasa_project)" > "$$($(RASA_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/counterpart_rasa_project.pth"
 	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/rasa-env-* && touch $@
 
 $(SYSTEM): scripts/install-system-packages

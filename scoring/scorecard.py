@@ -15,7 +15,13 @@ from typing import Any
 
 from practice.contracts import Analyzer, RatingContext
 from practice.vocabulary import FIVE_STEPS, LANGUAGES
-from scoring.rubric import DIMENSIONS, RUBRIC_VERSION, load_catalogue, normalize_persona_type, rate_turn
+from scoring.rubric import (
+    DIMENSIONS,
+    RUBRIC_VERSION,
+    load_catalogue,
+    normalize_persona_type,
+    rate_turn,
+)
 
 #: a dimension the trainee never showed in the whole session
 NOT_SHOWN: dict[str, int] = {
