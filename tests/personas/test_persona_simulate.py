@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from persona_scripts import analysis
 
-SIMULATE = Path(__file__).resolve().parents[2] / "rasa_project" / "batch" / "simulate.py"
+RASA_PROJECT = Path(__file__).resolve().parents[2] / "rasa_project"
+SIMULATE = RASA_PROJECT / "batch" / "simulate.py"
 
 
 @pytest.fixture(scope="module")
 def simulate():
+    # simulate.py imports its sibling batch modules; the rasa env has rasa_project/ on sys.path,
+    # the app env (`make test-unit`) does not (as in tests/rasa_project/conftest.py)
+    if str(RASA_PROJECT) not in sys.path:
+        sys.path.insert(0, str(RASA_PROJECT))
     spec = importlib.util.spec_from_file_location("persona_simulate", SIMULATE)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -112,7 +118,7 @@ def test_cli_writes_one_line_per_script(simulate, tmp_path, monkeypatch):
         line(id="x", persona="male_en_cordless_drill", trainee_turns=["greeting"]) + "\n\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(simulate, "cue_analyzer", lambda: fake_analyzer)
+    monkeypatch.setattr(simulate, "cue_analyzer", fake_analyzer)
     assert simulate.main(["--no-nlu", "--in", str(src), "--out", str(out)]) == 0
     results = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in results] == ["x"]
