@@ -77,6 +77,19 @@ class Rating(TypedDict):
 
 
 @dataclass(frozen=True)
+class ScenarioContext:
+    """What this conversation is about, so tips and hints speak about it (never about another
+    scenario): the product, the facts the customer has told so far, the remedies that fit."""
+
+    kind: str
+    product: str
+    #: fact id -> value, for the facts the customer has told so far
+    told: Mapping[str, str] = field(default_factory=dict)
+    #: remedy kinds this customer would accept (empty: any fitting offer at the right time)
+    remedies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RatingContext:
     """What the rubric needs besides the analysis: the reply in its conversation."""
 
@@ -90,6 +103,13 @@ class RatingContext:
     reply_seconds: float | None = None
     #: the session's earlier ratings (or anything carrying their "moves"), oldest first
     history: Sequence[Mapping[str, Any]] = ()
+    #: the scenario, when the reply was played against a persona
+    scenario: ScenarioContext | None = None
+    #: the id of a fact the reply asked for although the customer had already told it, as the
+    #: customer heard it; None when no persona judged the reply (offline scoring)
+    asked_again: str | None = None
+    #: whether a persona judged the reply (then ``asked_again`` is authoritative)
+    heard_by_persona: bool = False
 
     @property
     def turn_index(self) -> int:
