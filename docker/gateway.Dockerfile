@@ -7,6 +7,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY alembic.ini ./
+COPY practice practice
 COPY personas personas
 COPY scoring scoring
 COPY bot_gateway bot_gateway

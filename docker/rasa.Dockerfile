@@ -8,6 +8,7 @@ WORKDIR /app
 COPY rasa_project/requirements.lock rasa_project/requirements.lock
 RUN uv pip install --system --no-cache -r rasa_project/requirements.lock
 COPY pyproject.toml README.md ./
+COPY practice practice
 COPY personas personas
 COPY scoring scoring
 COPY bot_gateway/__init__.py bot_gateway/__init__.py

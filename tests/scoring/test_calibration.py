@@ -21,7 +21,7 @@ from scoring.calibration.calibrate import (
     spearman,
     transcript_agreement,
 )
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 from scoring.rubric import DIMENSIONS, normalize_persona_type
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from practice.contracts import Rating, RatingContext
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 from scoring.rubric import (
     DIMENSIONS,
     FIVE_STEPS,
