@@ -5,6 +5,16 @@
 jargon, question forms, paraphrase overlap, blame and argument markers). The same function
 serves the action server, the batch command (`make moves`) and the tests; the contract is in
 docs/contracts.md. Pure Python + PyYAML; the cue files are read lazily, once per process.
+
+How a reply is read:
+
+1. input checks (`check_text`): an unusable reply gets an error and no moves;
+2. evidence: the cue rules, the question forms, the paraphrase cues and the classifier's
+   moves each record what they found in an `Evidence`;
+3. adjustments: the steps in `ADJUSTMENTS`, in order, weigh that evidence into one
+   confidence per move (`AnalysisState.combined`); each step is a small function whose
+   docstring says what it changes and why;
+4. the moves that reach `MOVE_MIN`, most confident first, with scores and entities.
 """
 
 from __future__ import annotations
@@ -12,20 +22,87 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
-from scoring.moves import LANGUAGES, MOVES, NEGATIVE_MOVES
+from practice.contracts import Analysis, Cue, Entity, MoveReading
+from practice.vocabulary import (
+    KIND_MOVES,
+    LANGUAGES,
+    MAX_REPLY_CHARS,
+    MOVES,
+    NEGATIVE_MOVES,
+    QUESTION_MOVES,
+)
 
-#: replies longer than this (after cleaning) are refused: nobody types that in a chat turn
-MAX_CHARS = 2000
+# --- input checks ------------------------------------------------------------------------
+
+#: a raw reply this many times longer than MAX_REPLY_CHARS is refused before it is cleaned
+RAW_TEXT_FACTOR = 4
+#: a Chinese-session reply without any CJK character is in another language from this many
+#: Latin words on (a few English words, "ok", "sorry", a model name, are normal in Chinese chat)
+ZH_FOREIGN_LATIN_WORDS = 3
+#: the size of a filler: at most this many letters and digits (zh) ...
+FILLER_MAX_ZH_CHARS = 4
+#: ... or words (en)
+FILLER_MAX_EN_WORDS = 2
+
+# --- evidence: the classifier ------------------------------------------------------------
+
 #: a ranked NLU move below this is not taken (the top one has its own floor); the classifier
 #: rates each move on its own, so this is the usual multi-label 0.5
 NLU_SECONDARY_MIN = 0.5
 NLU_PRIMARY_MIN = 0.2
+#: the position of the classifier's moves: after every cue match (replies are far shorter)
+NLU_POSITION = 10_000
+
+# --- evidence: the cue rules -------------------------------------------------------------
+
+#: a question form (open, fact-seeking, confirming) is this sure of its move
+QUESTION_FORM_CONFIDENCE = 0.8
+#: a leading question ("don't you think…?") is a closed question, this sure ...
+LEADING_QUESTION_CONFIDENCE = 0.7
+#: ... and costs this much politeness
+LEADING_QUESTION_PENALTY = 0.15
+#: a question with no open or fact-seeking words counts as closed, with this confidence
+QUESTION_DEFAULT = 0.6
+#: a paraphrase marker ("so you…") within this many characters of a question's start makes
+#: the question itself the restatement
+RESTATING_MARKER_MAX_START = 3
+#: a confirm form within this many characters of its clause's length is the whole clause:
+#: a tag after a statement ("…, is that right?")
+TAG_CONFIRM_SLACK = 3
+#: a paraphrase marker backed by enough overlap with the customer's words (or with no
+#: customer line to compare) is this sure ...
+PARAPHRASE_MARKER_CONFIDENCE = 0.85
+#: ... and this sure when the reply shares too little with what the customer said
+PARAPHRASE_MARKER_UNBACKED_CONFIDENCE = 0.6
+#: a marker needs this share of the overlap an unmarked paraphrase needs (cues' overlap_min)
+MARKER_OVERLAP_SHARE = 0.5
+#: the customer's line needs this many content units for an overlap to mean anything
+OVERLAP_MIN_CONTEXT_UNITS = 2
+#: an overlap alone makes a paraphrase base + slope * overlap sure, at most max
+OVERLAP_CONFIDENCE_BASE = 0.45
+OVERLAP_CONFIDENCE_SLOPE = 0.6
+OVERLAP_CONFIDENCE_MAX = 0.85
+#: an English content word is longer than this
+CONTENT_WORD_MIN_CHARS = 2
+#: a cue that matched a whole clause or reply quotes at most this many characters of it
+CUE_MATCH_CHARS = 40
+
+# --- the early exits ---------------------------------------------------------------------
+
+#: emoji or punctuation only: perfunctory, this sure ...
+NO_WORDS_CONFIDENCE = 0.7
+#: ... and it costs this much politeness
+NO_WORDS_PENALTY = 0.1
+
+# --- the adjustments ---------------------------------------------------------------------
+
 #: cue and NLU evidence for the same move combine as independent votes (noisy-or)
 NLU_WEIGHT = 0.8
 #: a negative move costs the trainee points: from the classifier alone (the classifier it is
@@ -35,21 +112,33 @@ NLU_ONLY_NEGATIVE_MIN = 0.35
 NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
 #: ... and more still when the cues found comfort, an apology or thanks in the reply
 NLU_NEGATIVE_OVER_KIND_CUE_MIN = 0.9
-KIND_MOVES = frozenset({"empathy", "apology", "reassurance", "praise", "thanks_closing"})
 #: a short reply only the classifier calls a filler ranks below any other evidence
 NLU_ONLY_FILLER_MAX = 0.35
+#: a by-default closed question gives way when the classifier is at least this sure the reply
+#: does something else (a confirmation, a rhetorical jab, a remark ending in 吧): one
+#: unlabelled form, one reading
+QUESTION_DEFAULT_OVERRIDE = 0.5
+#: ... unless the classifier itself reads a closed question with at least this confidence
+QUESTION_DEFAULT_NLU_SUPPORT = 0.3
+#: a move ranked below another ends this far below it
+RANK_BELOW_MARGIN = 0.05
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
-QUESTION_MOVES = frozenset({"open_question", "closed_question", "confirm"})
-#: a question with no open or fact-seeking words counts as closed, with this confidence
-QUESTION_DEFAULT = 0.6
-#: ... unless the classifier is at least this sure the reply does something else
-#: (a confirmation, a rhetorical jab, a remark ending in 吧): one unlabelled form, one reading
-QUESTION_DEFAULT_OVERRIDE = 0.5
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
 #: and clearly ahead of the next; otherwise it counts as a plain statement (inform)
 NLU_FALLBACK_MIN = 0.15
 NLU_FALLBACK_MARGIN = 1.5
+#: a reply needs this many characters to count as a statement (or a classifier's guess)
+FALLBACK_MIN_CHARS = 2
+#: the confidence of the plain statement a reply with no other move makes
+STATEMENT_CONFIDENCE = 0.4
+#: no move is reported as certain
+MOVE_MAX = 0.99
+
+# --- scores ------------------------------------------------------------------------------
+
+#: a move adds its full weight to a score from this confidence on (proportionally below)
+SCORE_FULL_CONFIDENCE = 0.6
 
 CUES_DIR = Path(__file__).parent / "cues"
 
@@ -104,7 +193,8 @@ def _compile(patterns: list[str] | tuple[str, ...]) -> tuple[re.Pattern[str], ..
 @functools.cache
 def _score_weights() -> dict[str, Any]:
     with open(CUES_DIR / "scores.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        weights: dict[str, Any] = yaml.safe_load(fh)
+    return weights
 
 
 @functools.cache
@@ -170,57 +260,66 @@ def _language_mismatch(text: str, lang: str) -> bool:
     cjk = len(_CJK.findall(text))
     latin_words = _LATIN_WORD.findall(text)
     if lang == "zh":
-        # a few English words ("ok", "sorry", a model name) are normal in Chinese chat
-        return cjk == 0 and len(latin_words) >= 3
+        return cjk == 0 and len(latin_words) >= ZH_FOREIGN_LATIN_WORDS
     return cjk > sum(len(w) for w in latin_words)
 
 
 def _short_reply(text: str, lang: str) -> bool:
     """At most a few characters (zh) or two words (en): the size of a filler."""
     if lang == "zh":
-        return len(re.sub(r"\W", "", text)) <= 4
-    return len(_EN_TOKEN.findall(text.lower())) <= 2
+        return len(re.sub(r"\W", "", text)) <= FILLER_MAX_ZH_CHARS
+    return len(_EN_TOKEN.findall(text.lower())) <= FILLER_MAX_EN_WORDS
 
 
-def _error(lang: Any, why: str) -> dict[str, Any]:
-    return {
-        "moves": [],
-        "scores": {"empathy": 0.0, "politeness": 0.0},
-        "entities": [],
-        "cues": [],
-        "lang": lang if isinstance(lang, str) else None,
-        "error": why,
-    }
+def _error(lang: object, why: str) -> Analysis:
+    # an unsupported language that is not even a string is reported as lang None, which
+    # contracts.Analysis (lang: str) does not foresee; hence the cast
+    return cast(
+        Analysis,
+        {
+            "moves": [],
+            "scores": {"empathy": 0.0, "politeness": 0.0},
+            "entities": [],
+            "cues": [],
+            "lang": lang if isinstance(lang, str) else None,
+            "error": why,
+        },
+    )
 
 
 # --- evidence ----------------------------------------------------------------------------
 
 
-class _Evidence:
+@dataclass
+class Evidence:
     """Move confidences and the cues that fired, gathered from NLU and cue rules."""
 
-    def __init__(self) -> None:
-        self.cue_moves: dict[str, float] = {}
-        self.nlu_moves: dict[str, float] = {}
-        self.position: dict[str, int] = {}
-        self.cues: list[dict[str, str]] = []
-        self.cue_ids: set[str] = set()
-        self.politeness_delta = 0.0
-        #: a question form was found, but nothing said whether it is open or closed
-        self.default_question = False
-        #: a question that proposes something ("have you tried…?"), and one that asks
-        self.suggestion_question = False
-        self.asks = False
-        #: how many clauses ask something (suggestions excluded)
-        self.question_clauses = 0
-        #: a confirmation that is only a tag after a statement ("…, is that right?")
-        self.tag_confirm = False
-        #: a restatement asked as a question ("So your fiancé gets upset when you call home?")
-        self.restating_question = False
-        #: the only sign of a paraphrase is that the reply repeats the customer's words
-        self.overlap_only = False
+    #: move -> the highest confidence a cue gave it
+    cue_moves: dict[str, float] = field(default_factory=dict)
+    #: move -> the classifier's confidence, for the moves it reads with enough confidence
+    nlu_moves: dict[str, float] = field(default_factory=dict)
+    #: move -> where in the reply it was first found (classifier moves: after every cue)
+    position: dict[str, int] = field(default_factory=dict)
+    cues: list[Cue] = field(default_factory=list)
+    cue_ids: set[str] = field(default_factory=set)
+    politeness_delta: float = 0.0
+    #: a question form was found, but nothing said whether it is open or closed
+    default_question: bool = False
+    #: a question that proposes something ("have you tried…?"), and one that asks
+    suggestion_question: bool = False
+    asks: bool = False
+    #: how many clauses ask something (suggestions excluded)
+    question_clauses: int = 0
+    #: a confirmation that is only a tag after a statement ("…, is that right?")
+    tag_confirm: bool = False
+    #: a restatement asked as a question ("So your fiancé gets upset when you call home?")
+    restating_question: bool = False
+    #: the only sign of a paraphrase is that the reply repeats the customer's words
+    overlap_only: bool = False
 
-    def cue(self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0):
+    def cue(
+        self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0
+    ) -> None:
         if cue_id not in self.cue_ids:
             self.cue_ids.add(cue_id)
             self.cues.append({"cue": cue_id, "match": match})
@@ -239,7 +338,7 @@ def _split_clauses(text: str) -> list[tuple[int, str]]:
     return clauses
 
 
-def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
+def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
     suggestion = next((g for g in rules.groups if g.move == "offer_solution"), None)
     for pos, clause in _split_clauses(text):
         is_question = clause.endswith("?") or (
@@ -254,27 +353,51 @@ def _question_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
             continue
         ev.asks = True
         ev.question_clauses += 1
-        if (m := _first(rules.paraphrase_markers, clause)) and m.start() <= 3:
+        if (m := _first(rules.paraphrase_markers, clause)) and (
+            m.start() <= RESTATING_MARKER_MAX_START
+        ):
             ev.restating_question = True
         if m := _first(rules.confirm_forms, clause):
-            ev.cue("confirm_form", m.group(0), pos, "confirm", 0.8)
+            ev.cue("confirm_form", m.group(0), pos, "confirm", QUESTION_FORM_CONFIDENCE)
             # "…, is that right?" after a statement: the tag checks what came before it
-            ev.tag_confirm = ev.tag_confirm or (pos > 0 and len(m.group(0)) >= len(clause) - 3)
+            ev.tag_confirm = ev.tag_confirm or (
+                pos > 0 and len(m.group(0)) >= len(clause) - TAG_CONFIRM_SLACK
+            )
             continue
         if m := _first(rules.leading_forms, clause):
-            ev.cue("leading_question", m.group(0), pos, "closed_question", 0.7)
-            ev.politeness_delta -= 0.15
+            ev.cue(
+                "leading_question", m.group(0), pos, "closed_question", LEADING_QUESTION_CONFIDENCE
+            )
+            ev.politeness_delta -= LEADING_QUESTION_PENALTY
             continue
         open_m = _first(rules.open_forms, clause)
         fact_m = _first(rules.closed_facts, clause)
         if open_m and not fact_m:
-            ev.cue("open_question_form", open_m.group(0), pos, "open_question", 0.8)
+            ev.cue(
+                "open_question_form",
+                open_m.group(0),
+                pos,
+                "open_question",
+                QUESTION_FORM_CONFIDENCE,
+            )
         elif fact_m:
-            ev.cue("closed_question_form", fact_m.group(0), pos, "closed_question", 0.8)
+            ev.cue(
+                "closed_question_form",
+                fact_m.group(0),
+                pos,
+                "closed_question",
+                QUESTION_FORM_CONFIDENCE,
+            )
         else:
             # a question without open or fact-seeking words: closed by default, weakly, so a
             # confident classifier (confirm, open question, a rhetorical jab) can outrank it
-            ev.cue("closed_question_form", clause[:40], pos, "closed_question", QUESTION_DEFAULT)
+            ev.cue(
+                "closed_question_form",
+                clause[:CUE_MATCH_CHARS],
+                pos,
+                "closed_question",
+                QUESTION_DEFAULT,
+            )
             ev.default_question = True
 
 
@@ -289,7 +412,11 @@ def _content_units(text: str, rules: CueRules) -> set[str]:
     """What a paraphrase would repeat: content words (en) or CJK bigrams without stopwords (zh)."""
     if rules.lang == "en":
         words = _EN_TOKEN.findall(text.lower())
-        return {w.rstrip("s") for w in words if len(w) > 2 and w not in rules.stopwords}
+        return {
+            w.rstrip("s")
+            for w in words
+            if len(w) > CONTENT_WORD_MIN_CHARS and w not in rules.stopwords
+        }
     chars = [ch if _CJK.match(ch) and ch not in rules.stopwords else " " for ch in text]
     units: set[str] = set()
     for run in "".join(chars).split():
@@ -298,23 +425,26 @@ def _content_units(text: str, rules: CueRules) -> set[str]:
     return units
 
 
-def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: _Evidence) -> None:
+def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> None:
     marker = _first(rules.paraphrase_markers, text)
     overlap = 0.0
     if context:
         ctx_units = _content_units(context, rules)
-        if len(ctx_units) >= 2:
+        if len(ctx_units) >= OVERLAP_MIN_CONTEXT_UNITS:
             shared = ctx_units & _content_units(text, rules)
             overlap = len(shared) / len(ctx_units)
-    if marker and (overlap >= rules.overlap_min / 2 or not context):
-        ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", 0.85)
-    elif marker:
-        ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", 0.6)
+    if marker:
+        backed = overlap >= rules.overlap_min * MARKER_OVERLAP_SHARE or not context
+        confidence = (
+            PARAPHRASE_MARKER_CONFIDENCE if backed else PARAPHRASE_MARKER_UNBACKED_CONFIDENCE
+        )
+        ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", confidence)
     if overlap >= rules.overlap_min:
         ev.overlap_only = not marker
-        ev.cue(
-            "context_overlap", f"{overlap:.2f}", 0, "paraphrase", min(0.85, 0.45 + 0.6 * overlap)
+        confidence = min(
+            OVERLAP_CONFIDENCE_MAX, OVERLAP_CONFIDENCE_BASE + OVERLAP_CONFIDENCE_SLOPE * overlap
         )
+        ev.cue("context_overlap", f"{overlap:.2f}", 0, "paraphrase", confidence)
 
 
 def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
@@ -329,14 +459,14 @@ def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
     return None
 
 
-def _rule_cues(text: str, rules: CueRules, ev: _Evidence) -> None:
+def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
     for group in rules.groups:
         if m := _group_match(group, text):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
             ev.politeness_delta += group.politeness
 
 
-def _nlu_moves(nlu: dict[str, Any], ev: _Evidence) -> None:
+def _nlu_moves(nlu: dict[str, Any], ev: Evidence) -> None:
     ranking = nlu.get("intent_ranking") or []
     top = nlu.get("intent") or {}
     if not ranking and top.get("name"):
@@ -351,18 +481,281 @@ def _nlu_moves(nlu: dict[str, Any], ev: _Evidence) -> None:
         if conf >= (NLU_PRIMARY_MIN if rank == 0 else NLU_SECONDARY_MIN):
             for move in moves:
                 ev.nlu_moves[move] = max(ev.nlu_moves.get(move, 0.0), conf)
-                ev.position.setdefault(move, 10_000 + rank)
+                ev.position.setdefault(move, NLU_POSITION + rank)
         rank += 1
+
+
+def _ranked_moves(nlu: dict[str, Any] | None) -> list[tuple[str, float]]:
+    """The classifier's single-move ranking (combined labels split), best first."""
+    best: dict[str, float] = {}
+    for item in (nlu or {}).get("intent_ranking") or []:
+        conf = float(item.get("confidence") or 0.0)
+        for move in (item.get("name") or "").split("+"):
+            if move in MOVES:
+                best[move] = max(best.get(move, 0.0), conf)
+    return sorted(best.items(), key=lambda kv: -kv[1])
+
+
+# --- weighing the evidence ---------------------------------------------------------------
+
+
+@dataclass
+class AnalysisState:
+    """One reply being weighed: its evidence and the confidence each move has so far.
+
+    The adjustment steps read the evidence and change ``combined`` (and, before the
+    combination, ``evidence.nlu_moves``); nothing else changes between steps.
+    """
+
+    #: the cleaned reply
+    text: str
+    lang: str
+    evidence: Evidence = field(default_factory=Evidence)
+    #: the classifier's single-move ranking, best first (empty without a classifier)
+    ranked: list[tuple[str, float]] = field(default_factory=list)
+    #: move -> confidence, filled by combine_cue_and_classifier and adjusted after it
+    combined: dict[str, float] = field(default_factory=dict)
+
+
+#: one adjustment step: reads the state and changes it in place
+Adjustment = Callable[[AnalysisState], None]
+
+
+# --- the early exits ---------------------------------------------------------------------
+
+
+def no_words_is_perfunctory(state: AnalysisState) -> list[MoveReading] | None:
+    """Emoji or punctuation only: a reply without content, the way a filler is.
+
+    Runs before any evidence is gathered; None when the reply has words.
+    """
+    if _has_words(state.text):
+        return None
+    state.evidence.cue("no_words", state.text, 0, "perfunctory", NO_WORDS_CONFIDENCE)
+    state.evidence.politeness_delta -= NO_WORDS_PENALTY
+    return [{"move": "perfunctory", "confidence": NO_WORDS_CONFIDENCE}]
+
+
+def whole_filler_is_perfunctory(state: AnalysisState) -> list[MoveReading] | None:
+    """The whole reply is a filler ("嗯", "ok"): whatever else the classifier guessed, it said
+    nothing. None when the filler cue did not match the whole reply."""
+    ev = state.evidence
+    if "filler" not in ev.cue_ids:
+        return None
+    return [{"move": "perfunctory", "confidence": ev.cue_moves["perfunctory"]}]
+
+
+# --- the adjustments, in the order ADJUSTMENTS runs them ---------------------------------
+
+
+def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
+    """Drop a negative move only the classifier reads, unless it is sure enough.
+
+    A negative move costs the trainee points. From the classifier alone it needs
+    NLU_ONLY_NEGATIVE_MIN when it is the classifier's main reading of the reply,
+    NLU_ONLY_NEGATIVE_SECONDARY_MIN when it is not, and NLU_NEGATIVE_OVER_KIND_CUE_MIN when
+    the cues found comfort, an apology or thanks in the reply and no negative words: the
+    classifier's negative reading of "别哭了" or "不说了，早点睡" must be near certain.
+    """
+    ev = state.evidence
+    top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
+    kind_words = any(m in KIND_MOVES for m in ev.cue_moves)
+    negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
+    for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
+        floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
+        if kind_words and not negative_cue:
+            floor = max(floor, NLU_NEGATIVE_OVER_KIND_CUE_MIN)
+        if ev.nlu_moves[move] < floor:
+            del ev.nlu_moves[move]
+
+
+def drop_classifier_filler_in_long_reply(state: AnalysisState) -> None:
+    """Drop the classifier's perfunctory reading of a reply longer than a filler.
+
+    A filler is short by nature (FILLER_MAX_ZH_CHARS, FILLER_MAX_EN_WORDS): a longer reply
+    the classifier calls one has content. The cues' own filler reading stays.
+    """
+    ev = state.evidence
+    if "perfunctory" not in ev.nlu_moves or "perfunctory" in ev.cue_moves:
+        return
+    if not _short_reply(state.text, state.lang):
+        del ev.nlu_moves["perfunctory"]
+
+
+def combine_cue_and_classifier(state: AnalysisState) -> None:
+    """One confidence per move: cue and classifier evidence combine as independent votes.
+
+    Noisy-or, the classifier's vote weighed by NLU_WEIGHT: either source alone can make a
+    move, and both together make it surer than either.
+    """
+    ev = state.evidence
+    for move in dict.fromkeys([*ev.cue_moves, *ev.nlu_moves]):
+        cue_conf = ev.cue_moves.get(move, 0.0)
+        nlu_conf = ev.nlu_moves.get(move, 0.0) * NLU_WEIGHT
+        state.combined[move] = 1.0 - (1.0 - cue_conf) * (1.0 - nlu_conf)
+
+
+def cap_classifier_only_filler(state: AnalysisState) -> None:
+    """A short reply only the classifier calls a filler ranks below any other evidence.
+
+    An unknown short reply is a filler only when nothing else is found in it: capped at
+    NLU_ONLY_FILLER_MAX, just above MOVE_MIN.
+    """
+    combined = state.combined
+    if "perfunctory" in combined and "perfunctory" not in state.evidence.cue_moves:
+        combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
+
+
+def weigh_default_question(state: AnalysisState) -> None:
+    """Drop the by-default closed question when the classifier clearly reads something else.
+
+    A question with no open or fact-seeking words is closed only by default (QUESTION_DEFAULT).
+    When the classifier is QUESTION_DEFAULT_OVERRIDE sure of another move (a confirmation,
+    a rhetorical jab, a remark ending in 吧) and does not read a closed question itself, that
+    one unlabelled form gets one reading: the classifier's. A clause that asks for a fact
+    keeps its closed question.
+    """
+    ev, ranked = state.evidence, state.ranked
+    if not ev.default_question or not ranked:
+        return
+    if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
+        return  # another clause asks for a fact: that question stands
+    if ranked[0][0] == "closed_question":
+        return
+    if (
+        ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE
+        and ev.nlu_moves.get("closed_question", 0.0) < QUESTION_DEFAULT_NLU_SUPPORT
+    ):
+        state.combined.pop("closed_question", None)
+
+
+def checked_restatement_is_paraphrase_first(state: AnalysisState) -> None:
+    """A restatement checked by a question is a paraphrase first, the question second.
+
+    Either a tag checks it ("…, is that right?": confirm ranks below the paraphrase) or the
+    question is the restatement itself ("So you're saying …?": every question move ranks
+    below it), by RANK_BELOW_MARGIN. Only when the paraphrase is reported at all.
+    """
+    ev, combined = state.evidence, state.combined
+    checks: set[str] = (
+        set(QUESTION_MOVES) if ev.restating_question else {"confirm"} if ev.tag_confirm else set()
+    )
+    if checks and combined.get("paraphrase", 0.0) >= MOVE_MIN:
+        for move in checks & combined.keys():
+            combined[move] = min(combined[move], combined["paraphrase"] - RANK_BELOW_MARGIN)
+
+
+def one_reading_per_question(state: AnalysisState) -> None:
+    """A question the cues read as open or as a confirmation is not also a closed one.
+
+    The classifier scores the question moves side by side ("这样能解决您的问题吗？" as confirm and
+    as closed question); when the cues have read every question clause, a closed question it
+    adds on top is the same question again. (Its open or confirm readings stay: the cues miss
+    some of those.)
+    """
+    ev = state.evidence
+    if ev.default_question or not ev.question_clauses:
+        return
+    read = {m for m in QUESTION_MOVES if m in ev.cue_moves}
+    if len(read) < ev.question_clauses:
+        return
+    if "closed_question" not in read:
+        state.combined.pop("closed_question", None)
+
+
+def overlap_alone_is_secondary_paraphrase(state: AnalysisState) -> None:
+    """Repeating the customer's words alone makes paraphrase a secondary move, never the primary.
+
+    Answers repeat the customer's words too: without a restating frame ("so you…") or the
+    classifier's reading, the paraphrase ends RANK_BELOW_MARGIN below the best other move
+    that is reported.
+    """
+    ev, combined = state.evidence, state.combined
+    if not ev.overlap_only or "paraphrase" in ev.nlu_moves or "paraphrase" not in combined:
+        return
+    others = [c for m, c in combined.items() if m != "paraphrase" and c >= MOVE_MIN]
+    if others:
+        combined["paraphrase"] = min(combined["paraphrase"], max(others) - RANK_BELOW_MARGIN)
+
+
+def suggestion_question_is_an_offer(state: AnalysisState) -> None:
+    """A reply whose only questions propose something ("have you tried restarting it?") offers.
+
+    The classifier's question reading of the form stays, RANK_BELOW_MARGIN below the
+    suggestion it carries.
+    """
+    ev, combined = state.evidence, state.combined
+    if not ev.suggestion_question or ev.asks or "offer_solution" not in combined:
+        return
+    for move in QUESTION_MOVES & combined.keys():
+        combined[move] = min(combined[move], combined["offer_solution"] - RANK_BELOW_MARGIN)
+
+
+def fall_back_when_nothing_found(state: AnalysisState) -> None:
+    """A reply where no move reaches MOVE_MIN still does something.
+
+    It takes the classifier's clear favourite (not a negative move; NLU_FALLBACK_MIN sure and
+    NLU_FALLBACK_MARGIN times the runner-up), weakly at MOVE_MIN: better than calling
+    everything inform. Otherwise a statement carrying no other move still tells the customer
+    something: inform, STATEMENT_CONFIDENCE sure, with a "statement" cue.
+    """
+    combined = state.combined
+    if any(c >= MOVE_MIN for c in combined.values()) or len(state.text) < FALLBACK_MIN_CHARS:
+        return
+    best = _nlu_best_guess(state.ranked)
+    if best:
+        combined[best] = MOVE_MIN
+    else:
+        state.evidence.cue(
+            "statement", state.text[:CUE_MATCH_CHARS], 0, "inform", STATEMENT_CONFIDENCE
+        )
+        combined["inform"] = STATEMENT_CONFIDENCE
+
+
+def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
+    if not ranked:
+        return None
+    move, conf = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if move in NEGATIVE_MOVES or conf < NLU_FALLBACK_MIN or conf < NLU_FALLBACK_MARGIN * runner_up:
+        return None
+    return move
+
+
+#: how the evidence becomes one confidence per move, in this order
+ADJUSTMENTS: tuple[Adjustment, ...] = (
+    drop_doubtful_classifier_negatives,
+    drop_classifier_filler_in_long_reply,
+    combine_cue_and_classifier,
+    cap_classifier_only_filler,
+    weigh_default_question,
+    checked_restatement_is_paraphrase_first,
+    one_reading_per_question,
+    overlap_alone_is_secondary_paraphrase,
+    suggestion_question_is_an_offer,
+    fall_back_when_nothing_found,
+)
+
+
+def reported_moves(state: AnalysisState) -> list[MoveReading]:
+    """The moves that reach MOVE_MIN, most confident first (to two decimals); ties go to the
+    move found earlier in the reply, then to the order of the vocabulary."""
+    combined, position = state.combined, state.evidence.position
+    ordered = sorted(
+        (m for m, c in combined.items() if c >= MOVE_MIN),
+        key=lambda m: (-round(combined[m], 2), position.get(m, NLU_POSITION), MOVES.index(m)),
+    )
+    return [{"move": m, "confidence": round(min(combined[m], MOVE_MAX), 3)} for m in ordered]
 
 
 # --- entities ----------------------------------------------------------------------------
 
 
-def _entities(text: str, rules: CueRules, nlu: dict[str, Any] | None) -> list[dict[str, str]]:
-    found: list[dict[str, str]] = []
+def _entities(text: str, rules: CueRules, nlu: dict[str, Any] | None) -> list[Entity]:
+    found: list[Entity] = []
 
     def add(entity: str, value: str) -> None:
-        item = {"entity": entity, "value": value}
+        item: Entity = {"entity": entity, "value": value}
         if value and item not in found:
             found.append(item)
 
@@ -382,14 +775,14 @@ def _entities(text: str, rules: CueRules, nlu: dict[str, Any] | None) -> list[di
 # --- scores ------------------------------------------------------------------------------
 
 
-def _scores(moves: list[dict[str, Any]], ev: _Evidence, rules: CueRules) -> dict[str, float]:
+def _scores(moves: list[MoveReading], ev: Evidence, rules: CueRules) -> dict[str, float]:
     out = {}
     for dim in ("empathy", "politeness"):
         spec = rules.score_weights[dim]
         value = float(spec["base"])
         for item in moves:
             weight = float(spec["moves"].get(item["move"], 0.0))
-            value += weight * min(1.0, item["confidence"] / 0.6)
+            value += weight * min(1.0, item["confidence"] / SCORE_FULL_CONFIDENCE)
         if dim == "politeness":
             # score-only cues: politeness markers, jargon, shouting, leading questions
             value += ev.politeness_delta
@@ -400,27 +793,25 @@ def _scores(moves: list[dict[str, Any]], ev: _Evidence, rules: CueRules) -> dict
 # --- the entry point ---------------------------------------------------------------------
 
 
-def check_text(text: Any, lang: Any) -> str | None:
+def check_text(text: object, lang: object) -> str | None:
     """Why a reply cannot be analysed, or None when it can (batch tools skip NLU on these)."""
-    if lang not in LANGUAGES:
+    if not isinstance(lang, str) or lang not in LANGUAGES:
         return f"unsupported language {lang!r}; expected one of {list(LANGUAGES)}"
     if not isinstance(text, str):
         return "text must be a string"
-    if len(text) > MAX_CHARS * 4:
-        return f"text too long ({len(text)} characters; at most {MAX_CHARS})"
+    if len(text) > MAX_REPLY_CHARS * RAW_TEXT_FACTOR:
+        return f"text too long ({len(text)} characters; at most {MAX_REPLY_CHARS})"
     cleaned = clean_text(text)
     if not cleaned:
         return "empty text"
-    if len(cleaned) > MAX_CHARS:
-        return f"text too long ({len(cleaned)} characters; at most {MAX_CHARS})"
+    if len(cleaned) > MAX_REPLY_CHARS:
+        return f"text too long ({len(cleaned)} characters; at most {MAX_REPLY_CHARS})"
     if _language_mismatch(cleaned, lang):
         return f"text is not in the session language ({lang})"
     return None
 
 
-def analyze(
-    text: str, lang: str, context: str = "", nlu: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None = None) -> Analysis:
     """Analyse one trainee reply into moves (primary first), scores, entities and cues.
 
     Never raises on bad input: unusable text or an unknown language gives a result with
@@ -432,141 +823,37 @@ def analyze(
     cleaned = clean_text(text)
     context = clean_text(context) if isinstance(context, str) else ""
     rules = load_cues(lang)
-    ev = _Evidence()
+    state = AnalysisState(text=cleaned, lang=lang)
 
-    if not _has_words(cleaned):
-        # emoji or punctuation only: a reply without content, the way a filler is
-        ev.cue("no_words", cleaned, 0, "perfunctory", 0.7)
-        ev.politeness_delta -= 0.1
-        moves = [{"move": "perfunctory", "confidence": 0.7}]
-        return _result(moves, ev, rules, cleaned, lang, None)
+    if (moves := no_words_is_perfunctory(state)) is not None:
+        return _result(moves, state, rules, None)
 
+    ev = state.evidence
     _rule_cues(cleaned, rules, ev)
     _question_cues(cleaned, rules, ev)
     _paraphrase_cues(cleaned, context, rules, ev)
     if nlu:
         _nlu_moves(nlu, ev)
 
-    if "filler" in ev.cue_ids:
-        # the whole reply is a filler: whatever else the classifier guessed, it said nothing
-        moves = [{"move": "perfunctory", "confidence": ev.cue_moves["perfunctory"]}]
-        return _result(moves, ev, rules, cleaned, lang, nlu)
+    if (moves := whole_filler_is_perfunctory(state)) is not None:
+        return _result(moves, state, rules, nlu)
 
-    top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
-    kind_words = any(m in KIND_MOVES for m in ev.cue_moves)
-    negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
-    # a filler is short by nature: a longer reply the classifier calls one has content
-    filler_sized = _short_reply(cleaned, lang)
-    for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
-        floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
-        if kind_words and not negative_cue:
-            # the cues read comfort or thanks in these words ("别哭了", "不说了，早点睡"): the
-            # classifier's negative reading of the same words must be near certain
-            floor = max(floor, NLU_NEGATIVE_OVER_KIND_CUE_MIN)
-        if ev.nlu_moves[move] < floor or (move == "perfunctory" and not filler_sized):
-            del ev.nlu_moves[move]
-    combined: dict[str, float] = {}
-    for move in set(ev.cue_moves) | set(ev.nlu_moves):
-        cue_conf = ev.cue_moves.get(move, 0.0)
-        nlu_conf = ev.nlu_moves.get(move, 0.0) * NLU_WEIGHT
-        combined[move] = 1.0 - (1.0 - cue_conf) * (1.0 - nlu_conf)
-    if "perfunctory" in combined and "perfunctory" not in ev.cue_moves:
-        # an unknown short reply: filler only when nothing else is found in it
-        combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
-    ranked = _ranked_moves(nlu)
-    if ev.default_question and ranked:
-        _weigh_default_question(ranked, ev, combined)
-    # a restatement checked by a question is a paraphrase first: a tag ("…, is that right?")
-    # checks it, or the question is the restatement itself ("So you're saying …?")
-    checks = QUESTION_MOVES if ev.restating_question else {"confirm"} if ev.tag_confirm else set()
-    if checks and combined.get("paraphrase", 0.0) >= MOVE_MIN:
-        for move in checks & combined.keys():
-            combined[move] = min(combined[move], combined["paraphrase"] - 0.05)
-    _one_reading_per_question(ev, combined)
-    if ev.overlap_only and "paraphrase" not in ev.nlu_moves and "paraphrase" in combined:
-        # answers repeat the customer's words too: without a restating frame ("so you…") or the
-        # classifier's reading, the overlap makes paraphrase a secondary move, never the primary
-        others = [c for m, c in combined.items() if m != "paraphrase" and c >= MOVE_MIN]
-        if others:
-            combined["paraphrase"] = min(combined["paraphrase"], max(others) - 0.05)
-    if ev.suggestion_question and not ev.asks and "offer_solution" in combined:
-        # its only questions propose something: the classifier's question reading of the form
-        # stays, below the suggestion it carries
-        for move in ("closed_question", "open_question", "confirm"):
-            if move in combined:
-                combined[move] = min(combined[move], combined["offer_solution"] - 0.05)
-    if not any(c >= MOVE_MIN for c in combined.values()) and len(cleaned) >= 2:
-        best = _nlu_best_guess(ranked)
-        if best:
-            # the classifier's clear favourite, weakly: better than calling everything inform
-            combined[best] = MOVE_MIN
-        else:
-            # a statement carrying no other move still tells the customer something
-            ev.cue("statement", cleaned[:40], 0, "inform", 0.4)
-            combined["inform"] = 0.4
-    ordered = sorted(
-        (m for m, c in combined.items() if c >= MOVE_MIN),
-        key=lambda m: (-round(combined[m], 2), ev.position.get(m, 10_000), MOVES.index(m)),
-    )
-    moves = [{"move": m, "confidence": round(min(combined[m], 0.99), 3)} for m in ordered]
-    return _result(moves, ev, rules, cleaned, lang, nlu)
+    state.ranked = _ranked_moves(nlu)
+    for adjust in ADJUSTMENTS:
+        adjust(state)
+    return _result(reported_moves(state), state, rules, nlu)
 
 
-def _ranked_moves(nlu: dict[str, Any] | None) -> list[tuple[str, float]]:
-    """The classifier's single-move ranking (combined labels split), best first."""
-    best: dict[str, float] = {}
-    for item in (nlu or {}).get("intent_ranking") or []:
-        conf = float(item.get("confidence") or 0.0)
-        for move in (item.get("name") or "").split("+"):
-            if move in MOVES:
-                best[move] = max(best.get(move, 0.0), conf)
-    return sorted(best.items(), key=lambda kv: -kv[1])
-
-
-def _weigh_default_question(
-    ranked: list[tuple[str, float]], ev: _Evidence, combined: dict[str, float]
-) -> None:
-    """Drop the by-default closed question when the classifier clearly reads something else."""
-    if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
-        return  # another clause asks for a fact: that question stands
-    if ranked[0][0] == "closed_question":
-        return
-    if ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE and ev.nlu_moves.get("closed_question", 0.0) < 0.3:
-        combined.pop("closed_question", None)
-
-
-def _one_reading_per_question(ev: _Evidence, combined: dict[str, float]) -> None:
-    """A question the cues read as open or as a confirmation is not also a closed one.
-
-    The classifier scores the question moves side by side ("这样能解决您的问题吗？" as confirm and
-    as closed question); when the cues have read every question clause, a closed question it
-    adds on top is the same question again. (Its open or confirm readings stay: the cues miss
-    some of those.)
-    """
-    if ev.default_question or not ev.question_clauses:
-        return
-    read = {m for m in QUESTION_MOVES if m in ev.cue_moves}
-    if len(read) < ev.question_clauses:
-        return
-    if "closed_question" not in read:
-        combined.pop("closed_question", None)
-
-
-def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
-    if not ranked:
-        return None
-    move, conf = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if move in NEGATIVE_MOVES or conf < NLU_FALLBACK_MIN or conf < NLU_FALLBACK_MARGIN * runner_up:
-        return None
-    return move
-
-
-def _result(moves, ev: _Evidence, rules: CueRules, text: str, lang: str, nlu) -> dict[str, Any]:
+def _result(
+    moves: list[MoveReading],
+    state: AnalysisState,
+    rules: CueRules,
+    nlu: dict[str, Any] | None,
+) -> Analysis:
     return {
         "moves": moves,
-        "scores": _scores(moves, ev, rules),
-        "entities": _entities(text, rules, nlu),
-        "cues": ev.cues,
-        "lang": lang,
+        "scores": _scores(moves, state.evidence, rules),
+        "entities": _entities(state.text, rules, nlu),
+        "cues": state.evidence.cues,
+        "lang": state.lang,
     }

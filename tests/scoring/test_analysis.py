@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from scoring.analysis import MAX_CHARS, analyze, load_cues
-from scoring.moves import MOVES
+from practice.contracts import Analysis
+from practice.vocabulary import MAX_REPLY_CHARS, MOVES
+from scoring.analysis import analyze, load_cues
 
 
-def moves_of(result: dict) -> list[str]:
+def moves_of(result: Analysis) -> list[str]:
     return [m["move"] for m in result["moves"]]
 
 
-def reading(*ranking: tuple[str, float]) -> dict:
+def reading(*ranking: tuple[str, float]) -> dict[str, Any]:
     """A classifier result ranking these (intent, confidence) pairs, best first."""
     items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
     return {"intent": dict(items[0]), "intent_ranking": items}
@@ -428,7 +431,7 @@ def test_result_shape_follows_the_contract() -> None:
         ("   \n\t  ", "en", "empty"),
         ("\x00\x01\x1b", "en", "empty"),
         ("x" * 10_000, "en", "too long"),
-        ("好" * (MAX_CHARS + 1), "zh", "too long"),
+        ("好" * (MAX_REPLY_CHARS + 1), "zh", "too long"),
         ("hello", "fr", "unsupported language"),
         ("hello", None, "unsupported language"),
         (None, "en", "must be a string"),
@@ -436,7 +439,7 @@ def test_result_shape_follows_the_contract() -> None:
         ("非常抱歉让您久等了", "en", "not in the session language"),
     ],
 )
-def test_unusable_input_gets_an_error_and_no_moves(text, lang, error_part: str) -> None:
+def test_unusable_input_gets_an_error_and_no_moves(text: Any, lang: Any, error_part: str) -> None:
     result = analyze(text, lang)
     assert error_part in result["error"]
     assert result["moves"] == []

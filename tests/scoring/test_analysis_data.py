@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.moves import MOVES
+from practice.vocabulary import MOVES
 
 RASA = Path(__file__).resolve().parents[2] / "rasa_project"
 CJK = re.compile(r"[\u3400-\u9fff]")
