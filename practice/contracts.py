@@ -42,7 +42,8 @@ class Analysis(TypedDict, total=False):
     scores: dict[str, float]
     entities: list[Entity]
     cues: list[Cue]
-    lang: str
+    #: None only in the error result for a language that is not a string
+    lang: str | None
     error: str
 
 

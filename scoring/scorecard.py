@@ -90,8 +90,8 @@ def _rate_turns(
     lang: str,
     persona_type: str | None,
     analyzer: Analyzer | None,
-) -> tuple[list[dict], list[float | None]]:
-    ratings: list[dict] = []
+) -> tuple[list[Mapping[str, Any]], list[float | None]]:
+    ratings: list[Mapping[str, Any]] = []
     mood: list[float | None] = []
     customer_text = ""
     customer_state: Mapping | None = None
@@ -273,7 +273,7 @@ def _strengths_and_improvements(
     ratings: Sequence[Mapping],
     session_rules: Sequence[tuple[str, float]],
     covered: Mapping[str, bool],
-    dimensions: Mapping[str, int],
+    dimensions: Mapping[str, float],
     lang: str,
 ) -> tuple[list[dict], list[dict]]:
     catalogue = load_catalogue()
@@ -316,9 +316,9 @@ def _strengths_and_improvements(
     for dim in sorted(dimensions, key=lambda d: (dimensions[d], DIMENSIONS.index(d))):
         if len(chosen) >= 3:
             break
-        candidate = _weakest_dimension_guideline(dim, plus)
-        if candidate and candidate not in chosen:
-            chosen.append(candidate)
+        weakest = _weakest_dimension_guideline(dim, plus)
+        if weakest and weakest not in chosen:
+            chosen.append(weakest)
     return strengths, [entry(gid) for gid in chosen[:3]]
 
 

@@ -186,7 +186,7 @@ def transcript_agreement(source: str = "gold") -> TranscriptAgreement:
     rank = {item["id"]: item["rank"] for item in items}
     pairs = 0
     inversions = []
-    ids = sorted(rank, key=rank.get)
+    ids = sorted(rank, key=lambda item_id: rank[item_id])
     for i, better in enumerate(ids):
         for worse in ids[i + 1 :]:
             if rank[better] == rank[worse]:
