@@ -47,6 +47,10 @@ class Turn:
     history_moves: tuple[frozenset[str], ...]
     anger_before: float | None
     cues: frozenset[str] = frozenset()
+    #: the fact the customer heard this reply ask for again (None: not asked again, or unknown)
+    asked_again: str | None = None
+    #: whether a persona heard the reply (then ``asked_again`` is the customer's own judgement)
+    heard_by_persona: bool = False
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -195,4 +199,6 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         cues=frozenset(
             str(cue.get("cue")) for cue in _items(analysis.get("cues")) if isinstance(cue, Mapping)
         ),
+        asked_again=context.asked_again,
+        heard_by_persona=context.heard_by_persona,
     )
