@@ -24,17 +24,17 @@ from bot_gateway.auth import Principal
 from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import mood_of
 from bot_gateway.db.models import Cohort
+from bot_gateway.labels import catalogue_labels
 from bot_gateway.supervisor import queries
 from bot_gateway.supervisor.charts import progress_chart_png, weakest_chart_png
 from bot_gateway.supervisor.i18n import LANGS, TEXT
-from scoring.rubric import DIMENSIONS, FIVE_STEPS, PERSONA_TYPES, load_catalogue
+from scoring.rubric import FIVE_STEPS, load_catalogue
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 STAFF_KEY = "staff_user_id"
 LANG_KEY = "staff_lang"
 BEARER = {"WWW-Authenticate": "Bearer"}
-OUTCOMES = ("resolved", "escalated", "walked_away", "turn_limit", "finished")
 
 
 def sessionmaker(request: Request) -> async_sessionmaker:
@@ -167,7 +167,7 @@ async def _cohort_codes(db: async_sessionmaker) -> dict[str, int]:
 
 
 def _page(request: Request, name: str, lang: str, who: Principal | None, **context: Any):  # type: ignore[no-untyped-def]
-    catalogue = load_catalogue()
+    labels = catalogue_labels()
     return templates.TemplateResponse(
         request,
         name,
@@ -176,7 +176,9 @@ def _page(request: Request, name: str, lang: str, who: Principal | None, **conte
             "lang": lang,
             "other_lang": "en" if lang == "zh" else "zh",
             "who": who,
-            "dimension_names": {d: catalogue.dimension_names[d][lang] for d in DIMENSIONS},
+            # the guidelines catalogue names dimensions, steps, outcomes and persona types
+            "dimension_names": labels.names("dimensions", lang),
+            "label": lambda kind, key: labels.label(kind, key, lang),
             **context,
         },
     )
@@ -242,8 +244,8 @@ async def sessions_page(
         cohorts=[c for c, _, _ in cohorts],
         trainees=[t for t, _, _ in people],
         filters=filters,
-        persona_types=PERSONA_TYPES,
-        outcomes=OUTCOMES,
+        persona_types=catalogue_labels().names("persona_types", lang),
+        outcomes=catalogue_labels().names("outcomes", lang),
         export_query={fmt: urlencode({**query, "format": fmt}) for fmt in export.FORMATS},
     )
 
@@ -315,7 +317,7 @@ async def trainee_page(
 async def trainee_progress(trainee_id: int, who: Supervisor, db: Sessions, lang: Lang) -> Response:
     async with db() as session:
         points = await queries.progress(session, who, trainee_id)
-    names = {d: load_catalogue().dimension_names[d][lang] for d in DIMENSIONS}
+    names = catalogue_labels().names("dimensions", lang)
     png = await asyncio.to_thread(progress_chart_png, points, names, lang)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
@@ -327,8 +329,8 @@ async def cohort_weakest(cohort_id: int, who: Supervisor, db: Sessions, lang: La
             means = await queries.cohort_means(session, who, cohort_id)
         except queries.NotVisible as exc:
             raise HTTPException(403, detail="cohort not assigned to you") from exc
-    names = load_catalogue().dimension_names
-    labelled = {names[d][lang]: value for d, value in means.items()}
+    labels = catalogue_labels()
+    labelled = {labels.label("dimensions", d, lang): value for d, value in means.items()}
     png = await asyncio.to_thread(weakest_chart_png, labelled, lang)
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 

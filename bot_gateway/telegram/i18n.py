@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from bot_gateway.labels import catalogue_labels
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANG = "zh"  # the gateway's default interface language for a new trainee
 
@@ -229,44 +231,13 @@ COMMANDS: dict[str, dict[str, str]] = {
     "help": {"zh": "帮助", "en": "help"},
 }
 
+# The rubric's vocabulary is named in the guidelines catalogue (bot_gateway.labels); these are
+# the bot's own: the persona library's difficulties, session states and modes.
 LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "type": {
-        "angry": {"zh": "愤怒型", "en": "angry"},
-        "arrogant": {"zh": "傲慢型", "en": "arrogant"},
-        "doubtful": {"zh": "怀疑型", "en": "doubtful"},
-        "silent": {"zh": "沉默型", "en": "silent"},
-        "talkative": {"zh": "健谈型", "en": "talkative"},
-        "male_shopper": {"zh": "男性顾客", "en": "male shopper"},
-        "female_shopper": {"zh": "女性顾客", "en": "female shopper"},
-    },
     "difficulty": {
         "easy": {"zh": "简单", "en": "easy"},
         "medium": {"zh": "中等", "en": "medium"},
         "hard": {"zh": "困难", "en": "hard"},
-    },
-    "dimension": {
-        "listening": {"zh": "倾听", "en": "listening"},
-        "empathy": {"zh": "共情", "en": "empathy"},
-        "questioning": {"zh": "提问", "en": "questioning"},
-        "confirmation": {"zh": "确认", "en": "confirmation"},
-        "solution": {"zh": "解决方案", "en": "solution"},
-        "follow_up": {"zh": "跟进", "en": "follow-up"},
-        "language": {"zh": "语言表达", "en": "language"},
-        "responsiveness": {"zh": "响应速度", "en": "responsiveness"},
-    },
-    "step": {
-        "listen": {"zh": "倾听", "en": "listen"},
-        "understand": {"zh": "理解", "en": "understand"},
-        "confirm": {"zh": "确认", "en": "confirm"},
-        "solve": {"zh": "解决", "en": "solve"},
-        "follow_up": {"zh": "跟进", "en": "follow up"},
-    },
-    "outcome": {
-        "resolved": {"zh": "问题解决", "en": "resolved"},
-        "escalated": {"zh": "升级投诉", "en": "escalated"},
-        "walked_away": {"zh": "顾客离开", "en": "customer walked away"},
-        "turn_limit": {"zh": "达到轮数上限", "en": "turn limit reached"},
-        "ended_by_trainee": {"zh": "由你结束", "en": "ended by you"},
     },
     "status": {
         "active": {"zh": "进行中", "en": "active"},
@@ -277,6 +248,13 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "practice": {"zh": "练习", "en": "practice"},
         "assessment": {"zh": "考核", "en": "assessment"},
     },
+}
+#: label kinds the guidelines catalogue names, and their section there
+CATALOGUE_KINDS = {
+    "type": "persona_types",
+    "dimension": "dimensions",
+    "step": "steps",
+    "outcome": "outcomes",
 }
 
 
@@ -301,8 +279,15 @@ def t(key: str, lang: str | None, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def label(kind: str, value: str | None, lang: str | None) -> str:
-    """A localised name for a persona type, step, dimension …; unknown values show as they are."""
+def label(kind: str, value: str | None, lang: str | None, *, short: bool = True) -> str:
+    """A localised name for a persona type, step, dimension …; unknown values show as they are.
+
+    Names from the guidelines catalogue come in their short form (a phone's narrow lines) unless
+    `short` is False.
+    """
+    if kind in CATALOGUE_KINDS:
+        section = CATALOGUE_KINDS[kind]
+        return catalogue_labels().label(section, value, normalize_lang(lang), short=short)
     if value is None:
         return "—"
     names = LABELS.get(kind, {}).get(value)

@@ -7,8 +7,7 @@ from typing import Any
 
 from bot_gateway.conversation import SessionSummary, TurnView
 from bot_gateway.telegram.i18n import escape_html, label, t
-
-FIVE_STEPS = ("listen", "understand", "confirm", "solve", "follow_up")
+from scoring.rubric import FIVE_STEPS
 
 
 def customer_line(view: TurnView) -> str | None:
@@ -54,7 +53,8 @@ def scorecard_text(scorecard: Mapping[str, Any] | None, lang: str, outcome: str 
     lines = [t("scorecard_title", lang), t("overall", lang, score=_score(scorecard.get("overall")))]
     final_outcome = scorecard.get("outcome") or outcome
     if final_outcome:
-        lines.append(t("outcome", lang, outcome=label("outcome", str(final_outcome), lang)))
+        outcome_name = label("outcome", str(final_outcome), lang, short=False)
+        lines.append(t("outcome", lang, outcome=outcome_name))
 
     dimensions = scorecard.get("dimensions") or {}
     if dimensions:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import ConversationError, ConversationService, TurnView
+from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
 
 log = structlog.get_logger(__name__)
@@ -105,6 +106,13 @@ async def sign_out(request: Request) -> dict[str, bool]:
 @router.get("/api/me")
 async def me(trainee_id: TraineeId, service: Conversations) -> dict[str, Any]:
     return asdict(await service.trainee(trainee_id))
+
+
+@router.get("/api/labels")
+async def labels() -> dict[str, Any]:
+    """The guidelines catalogue's names of dimensions, steps, outcomes and persona types:
+    {lang: {kind: {key: {"long", "short"}}}} (the web chat has no copy of its own)."""
+    return catalogue_labels().as_json()
 
 
 @router.get("/api/personas")

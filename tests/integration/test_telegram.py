@@ -248,7 +248,7 @@ def test_a_trainee_registers_practises_and_gets_the_scorecard_in_telegram(
     mark = len(trainee.received)
     trainee.command("/end")
     card = text_of(trainee.wait_for_text("<b>Scorecard</b>", since=mark))
-    for part in ("Overall: <b>", "<b>Dimensions</b>", "<b>Five steps</b>", "listen"):
+    for part in ("Overall: <b>", "<b>Dimensions</b>", "<b>Five steps</b>", "Listen"):
         assert part in card, (part, card)
     assert "<b>Strengths</b>" in card or "<b>To improve</b>" in card
     trainee.wait_for_text("Mood (anger 0–1): ", since=mark)

@@ -59,11 +59,11 @@ async def test_end_sends_the_scorecard_and_the_mood_chart_image(harness: Harness
     for part in (
         "<b>Scorecard</b>",
         "Overall: <b>72</b>/100",
-        "Outcome: resolved",
-        "• listening: 70",
-        "• empathy: 85",
+        "Outcome: Resolved: the customer is satisfied",  # names from scoring/guidelines.yml
+        "• Listening: 70",
+        "• Empathy: 85",
         "<b>Five steps</b> (order ✅)",
-        "✅ listen  ✅ understand  ⬜ confirm  ✅ solve  ⬜ follow up",
+        "✅ Listen  ✅ Understand  ⬜ Confirm  ✅ Solve  ⬜ Follow up",
         "<b>Strengths</b>\n• You calmed him first.",
         "<b>To improve</b>\n• Close the loop at the end.",
     ):

@@ -86,12 +86,12 @@ async def test_practice_walks_language_type_persona_and_mode_then_the_customer_s
 
     await harness.press("lng:en")
     buttons = dict(harness.buttons())
-    assert buttons["angry"] == "flt:en:type:angry"
+    assert buttons["Angry"] == "flt:en:type:angry"
     assert buttons["★ easy"] == "flt:en:difficulty:easy"
-    assert "male shopper" not in buttons  # only types that English personas have
+    assert "Male shopper" not in buttons  # only types that English personas have
 
     await harness.press("flt:en:type:angry")
-    assert harness.buttons()[0] == ("Mark Davies · angry · hard", "per:angry_en_vacuum_broken")
+    assert harness.buttons()[0] == ("Mark Davies · Angry · hard", "per:angry_en_vacuum_broken")
 
     await harness.press("per:angry_en_vacuum_broken")
     assert "A broken robot vacuum." in harness.session.texts()[-1]
@@ -123,7 +123,7 @@ async def test_history_lists_sessions_with_persona_names_and_scores(harness: Har
     await harness.send("/history")
     text = harness.session.texts()[-1]
     assert "Recent sessions" in text
-    assert "2026-03-01 09:30 · Mark Davies · practice · resolved · 1 turns · 72/100" in text
+    assert "2026-03-01 09:30 · Mark Davies · practice · Resolved · 1 turns · 72/100" in text
 
 
 async def test_history_when_empty_points_to_practice(harness: Harness) -> None:

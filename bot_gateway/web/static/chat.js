@@ -1,4 +1,6 @@
 // Counterpart web chat: sign in, pick a customer, talk over a WebSocket, see hints and the scorecard.
+// Dimensions, steps, outcomes and persona types are named by the guidelines catalogue
+// (GET /api/labels, through labels.js); TEXT holds only the chat's own words.
 "use strict";
 
 const TEXT = {
@@ -12,20 +14,13 @@ const TEXT = {
     improve: "可以改进的", again: "再练一次", history: "记录", back: "返回",
     typing: "顾客正在输入…", reconnecting: "连接中断，正在重连…", toggle: "EN",
     hello: (n) => `你好，${n}`, overall: "总分", outcome: "结果", noHistory: "还没有练习记录。",
-    failed: "出错了", open: "进行中",
+    failed: "出错了", open: "进行中", notFinished: "未完成",
     errors: {
       empty: "回复是空的，请输入内容。", too_long: "回复太长了，请精简到 2000 字以内。",
       customer_unavailable: "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送。",
       ended: "这次练习已经结束。", assessment: "考核模式在结束前不给提示。", unknown_cohort: "邀请码不正确，请向培训师确认。",
       unknown_session: "找不到这次练习，请重新开始。", signed_out: "请先登录。",
     },
-    outcomes: { resolved: "顾客满意，问题解决", escalated: "顾客升级投诉", walked_away: "顾客离开了",
-                turn_limit: "轮次用完", null: "未完成" },
-    dims: { listening: "倾听与理解", empathy: "共情", questioning: "提问", confirmation: "确认",
-            solution: "解决方案", follow_up: "跟进与结束", language: "语言与专业", responsiveness: "响应速度" },
-    stepNames: { listen: "倾听", understand: "理解", confirm: "确认", solve: "解决", follow_up: "跟进" },
-    types: { angry: "气愤型", arrogant: "傲慢型", doubtful: "疑惑型", silent: "沉默型",
-             talkative: "健谈型", male_shopper: "男性顾客", female_shopper: "女性顾客" },
     kinds: { pre_sales: "售前", after_sales: "售后" },
   },
   en: {
@@ -40,20 +35,13 @@ const TEXT = {
     typing: "The customer is typing…", reconnecting: "Connection lost, reconnecting…",
     toggle: "中文", hello: (n) => `Hello, ${n}`, overall: "Overall", outcome: "Outcome",
     noHistory: "No practice sessions yet.", failed: "Something went wrong", open: "in progress",
+    notFinished: "Not finished",
     errors: {
       empty: "The reply is empty.", too_long: "The reply is too long; keep it under 2000 characters.",
       customer_unavailable: "The simulated customer is not reachable right now. Your reply is saved and will be delivered when it is back.",
       ended: "This practice session has ended.", assessment: "Assessment mode shows no hints until the end.", unknown_cohort: "That invite code is not valid; check it with your trainer.",
       unknown_session: "This practice session cannot be found; start a new one.", signed_out: "Please sign in.",
     },
-    outcomes: { resolved: "Resolved: the customer is satisfied", escalated: "Escalated",
-                walked_away: "The customer walked away", turn_limit: "Out of turns", null: "Not finished" },
-    dims: { listening: "Listening", empathy: "Empathy", questioning: "Questioning",
-            confirmation: "Confirmation", solution: "Solution", follow_up: "Follow-up",
-            language: "Language", responsiveness: "Responsiveness" },
-    stepNames: { listen: "Listen", understand: "Understand", confirm: "Confirm", solve: "Solve", follow_up: "Follow up" },
-    types: { angry: "Angry", arrogant: "Arrogant", doubtful: "Doubtful", silent: "Silent",
-             talkative: "Talkative", male_shopper: "Male shopper", female_shopper: "Female shopper" },
     kinds: { pre_sales: "pre-sales", after_sales: "after-sales" },
   },
 };
@@ -62,9 +50,12 @@ const $ = (id) => document.getElementById(id);
 const state = {
   lang: localStorage.getItem("counterpart.lang") || (navigator.language.startsWith("zh") ? "zh" : "en"),
   me: null, personas: [], selected: null, sessionId: null, mode: "practice", socket: null,
-  retries: 0, ended: false, pendingText: null,
+  retries: 0, ended: false, pendingText: null, labels: null,
 };
 const t = () => TEXT[state.lang];
+// the catalogue's name of a dimension, step, outcome or persona type in the current language
+const label = (kind, key, options) => CounterpartLabels.labeller(state.labels, state.lang)(kind, key, options);
+const outcomeText = (outcome, short = false) => (outcome ? label("outcomes", outcome, { short }) : t().notFinished);
 
 function show(section) {
   for (const id of ["signin", "setup", "chat", "result", "history"]) $(id).hidden = id !== section;
@@ -107,6 +98,10 @@ function addMessage(kind, text) {
 
 // ---------------------------------------------------------------- sign in and persona choice
 
+async function loadLabels() {
+  try { state.labels = await api("/api/labels"); } catch { state.labels = null; }  // keys then
+}
+
 async function loadMe() {
   try { state.me = await api("/api/me"); } catch { state.me = null; }
   if (!state.me) { show("signin"); return; }
@@ -125,7 +120,7 @@ function fillTypes() {
   const select = $("filter-type");
   const current = select.value;
   const types = [...new Set(state.personas.map((p) => p.type))].sort();
-  select.replaceChildren(new Option(t().any, ""), ...types.map((type) => new Option(t().types[type] || type, type)));
+  select.replaceChildren(new Option(t().any, ""), ...types.map((type) => new Option(label("persona_types", type), type)));
   select.value = current;
 }
 
@@ -140,7 +135,7 @@ function renderPersonas() {
     button.dataset.persona = p.id;
     button.setAttribute("aria-pressed", String(state.selected === p.id));
     const title = document.createElement("strong");
-    title.textContent = `${p.name} · ${t().types[p.type] || p.type}`;
+    title.textContent = `${p.name} · ${label("persona_types", p.type)}`;
     const meta = document.createElement("small");
     meta.textContent = `${p.language === "zh" ? "中文" : "English"} · ${t()[p.difficulty] || p.difficulty} · ${t().kinds[p.scenario_kind] || ""}`;
     const description = document.createElement("small");
@@ -221,7 +216,7 @@ async function startSession() {
     state.sessionId = turn.session_id;
     state.ended = false;
     $("messages").replaceChildren();
-    $("persona-banner").textContent = `${persona.name} · ${t().types[persona.type] || persona.type} · ${t()[state.mode].split("：")[0].split(":")[0]}`;
+    $("persona-banner").textContent = `${persona.name} · ${label("persona_types", persona.type)} · ${t()[state.mode].split("：")[0].split(":")[0]}`;
     show("chat");
     $("hint").hidden = state.mode === "assessment";  // assessment shows nothing until the end
     addMessage("customer", turn.customer);
@@ -240,14 +235,15 @@ function finish(turn) {
 
 function showScorecard(sessionId, card, outcome) {
   $("score").textContent = `${t().overall}: ${card.overall ?? "–"}`;
-  $("outcome").textContent = `${t().outcome}: ${t().outcomes[outcome ?? card.outcome ?? "null"] || outcome}`;
+  $("outcome").textContent = `${t().outcome}: ${outcomeText(outcome ?? card.outcome)}`;
   $("mood-chart").src = `/api/sessions/${sessionId}/mood.png?lang=${state.lang}`;
   $("mood-chart").alt = state.lang === "zh" ? "顾客情绪变化图" : "Customer mood chart";
-  const dims = card.dimensions || {};
-  $("dimensions").replaceChildren(...Object.entries(dims).map(([name, value]) => {
+  const rows = CounterpartLabels.scorecardRows(card, state.labels, state.lang);
+  $("dimensions").replaceChildren(...rows.dimensions.map(({ key, label: name, value }) => {
     const item = document.createElement("li");
-    const label = document.createElement("span");
-    label.textContent = t().dims[name] || name;
+    item.dataset.dimension = key;
+    const caption = document.createElement("span");
+    caption.textContent = name;
     const bar = document.createElement("span");
     bar.className = "bar";
     const fill = document.createElement("i");
@@ -255,14 +251,14 @@ function showScorecard(sessionId, card, outcome) {
     bar.appendChild(fill);
     const number = document.createElement("b");
     number.textContent = Math.round(value);
-    item.append(label, bar, number);
+    item.append(caption, bar, number);
     return item;
   }));
-  const steps = card.five_steps || {};
-  $("steps").replaceChildren(...Object.keys(t().stepNames).map((step) => {
+  $("steps").replaceChildren(...rows.steps.map(({ key, label: name, done }) => {
     const item = document.createElement("li");
-    item.className = steps[step] ? "done" : "";
-    item.textContent = `${steps[step] ? "✓" : "·"} ${t().stepNames[step]}`;
+    item.dataset.step = key;
+    item.className = done ? "done" : "";
+    item.textContent = `${done ? "✓" : "·"} ${name}`;
     return item;
   }));
   const list = (id, items) => $(id).replaceChildren(...(items || []).map((entry) => {
@@ -282,7 +278,7 @@ async function showHistory() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
-    button.textContent = `${s.overall ?? "–"} · ${t().types[s.persona_type] || s.persona_type} · ${t().outcomes[s.outcome ?? "null"] || s.outcome}`;
+    button.textContent = `${s.overall ?? "–"} · ${label("persona_types", s.persona_type)} · ${outcomeText(s.outcome, true)}`;
     const when = document.createElement("small");
     when.textContent = `${new Date(s.started_at).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB")} · ${s.turns} · ${s.status === "active" ? t().open : s.mode}`;
     button.addEventListener("click", async () => {
@@ -334,5 +330,4 @@ $("again").addEventListener("click", () => { state.selected = null; $("start").d
 $("nav-history").addEventListener("click", () => showHistory().catch((error) => alert(error.message)));
 $("history-back").addEventListener("click", loadMe);
 
-applyLanguage();
-loadMe();
+loadLabels().then(() => { applyLanguage(); loadMe(); });
