@@ -32,7 +32,7 @@ DomainDict = dict[str, Any]
 def persona_library() -> PersonaLibrary:
     """Built on first use, not at import; it re-reads persona files that changed on disk."""
     settings = get_settings()
-    return PersonaLibrary(settings.persona_library_dir)
+    return PersonaLibrary(settings.persona_library_dir, types_root=settings.persona_types_dir)
 
 
 def _now() -> str:

@@ -32,8 +32,9 @@ from typing import Any
 import yaml
 
 from batch.moves import nlu_text
-from batch.nlu import DEFAULT_MODEL, RASA_PROJECT, load_nlu
+from batch.nlu import RASA_PROJECT, load_nlu
 from practice.vocabulary import MOVE_FAMILIES, MOVES
+from rasa_settings import get_settings
 from scoring.analysis import analyze
 
 REPO = RASA_PROJECT.parent
@@ -309,7 +310,7 @@ def write_report(cv: dict[str, Any] | None, external: dict[str, Any], model: Pat
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make eval-moves", description=__doc__.split("\n")[0])
-    parser.add_argument("--model", default=os.environ.get("COUNTERPART_MODEL") or DEFAULT_MODEL)
+    parser.add_argument("--model", default=None, help="trained model (default: $COUNTERPART_MODEL)")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument(
         "--max-folds", type=int, default=None, help="hold out only this many folds (faster)"
@@ -352,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"    {group:<22} primary {value:.3f}  "
                         f"recall@set {r['recall_by_group'][group]:.3f}"
                     )
-    report = write_report(cv, external, Path(args.model))
+    report = write_report(cv, external, Path(args.model or get_settings().model))
     print(f"report: {report.relative_to(REPO)}")
     return 0
 

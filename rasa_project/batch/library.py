@@ -9,4 +9,6 @@ from personas import PersonaLibrary
 def persona_library(folder: str | None = None) -> PersonaLibrary:
     from rasa_settings import get_settings
 
-    return PersonaLibrary(folder or get_settings().persona_library_dir)
+    settings = get_settings()
+    root = folder or settings.persona_library_dir
+    return PersonaLibrary(root, types_root=settings.persona_types_dir)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import warnings
@@ -110,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make moves", description=__doc__.split("\n")[0])
     parser.add_argument("input", help="JSONL file of replies, or - for stdin")
     parser.add_argument("output", help="JSONL file to write, or - for stdout")
-    parser.add_argument("--model", default=os.environ.get("COUNTERPART_MODEL"), help="model")
+    parser.add_argument("--model", default=None, help="trained model (default: $COUNTERPART_MODEL)")
     parser.add_argument("--no-nlu", action="store_true", help="cue rules only (no model)")
     args = parser.parse_args(argv)
 
