@@ -252,7 +252,7 @@ def persona_new(
         Path | None, typer.Option(help="persona library folder (default: the configured one)")
     ] = None,
 ) -> None:
-    """Scaffold a valid persona file from the type's defaults, placeholders marked [REWRITE]."""
+    """Scaffold a draft persona from the type's defaults: rewrite its [rewrite] texts to publish."""
     from bot_gateway.supervisor.authoring import ScaffoldError, check, scaffold
 
     settings = get_settings()
@@ -264,12 +264,18 @@ def persona_new(
     except ScaffoldError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc
-    errors = check([path], types_root=settings.persona_types_dir)
-    for error in errors:
+    report = check([path], types_root=settings.persona_types_dir)
+    for error in report.errors:
         typer.secho(str(error), fg="red", err=True)
+    for warning in report.warnings:
+        typer.echo(str(warning))
     typer.echo(f"created {path}")
-    typer.echo(f"edit the lines marked [REWRITE], then: make chat PERSONA={path.stem}")
-    if errors:
+    typer.echo(
+        "it is a draft (trainers see it, trainees do not) until every text starting "
+        "[rewrite] / 〔待改写〕 is rewritten;"
+    )
+    typer.echo(f"then: counterpart persona check {path} && make chat PERSONA={path.stem}")
+    if report.errors:
         raise typer.Exit(1)
 
 
@@ -280,17 +286,26 @@ def persona_check(
         typer.Argument(help="files or folders (default: the configured library)"),
     ] = None,
 ) -> None:
-    """Validate persona files: one `file:line: what is wrong` per error, exit 1 on any."""
+    """Check persona files: `file:line: what is wrong` per error (exit 1 on any),
+    `file:line: warning: …` per warning, `file: draft: …` per unfinished scaffold."""
     from bot_gateway.supervisor.authoring import check
 
     settings = get_settings()
-    errors = check(
+    report = check(
         list(paths) if paths else [settings.persona_library_dir],
         types_root=settings.persona_types_dir,
     )
-    for error in errors:
-        typer.echo(str(error))
-    if errors:
-        typer.secho(f"{len(errors)} error(s)", fg="red", err=True)
+    for line in report.lines():
+        typer.echo(line)
+    if report.errors:
+        typer.secho(f"{len(report.errors)} error(s)", fg="red", err=True)
         raise typer.Exit(1)
-    typer.echo("ok: every persona file is valid")
+    if not report.warnings and not report.drafts:
+        typer.echo("ok: every persona file is valid")
+        return
+    notes = []
+    if report.warnings:
+        notes.append(f"{len(report.warnings)} warning(s)")
+    if report.drafts:
+        notes.append(f"{len(report.drafts)} draft(s), not offered to trainees")
+    typer.echo(f"ok: no errors; {', '.join(notes)}")

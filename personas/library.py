@@ -2,7 +2,10 @@
 
 A trainer's edit is picked up on the next ``get``/``list``/``errors`` call (the file's mtime and
 size are compared), with no restart or retraining. An invalid file is reported in ``errors``
-(file, line, message) and left out; the other personas keep working.
+(file, line, message) and left out; the other personas keep working. A valid persona may still
+carry ``warnings`` (something in it can never happen). A persona still holding the placeholder
+text of ``counterpart persona new`` is a draft: ``drafts()`` lists it for trainers, while
+``list()``, ``get()`` and ``in`` - what trainees pick from and start - leave it out.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import builtins
 import copy
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,34 +82,59 @@ class PersonaLibrary:
         root: str | os.PathLike[str] | None = None,
         *,
         types_root: str | os.PathLike[str] | None = None,
+        topics: str | os.PathLike[str] | None = None,
     ) -> None:
         self.root = Path(root) if root is not None else v.DEFAULT_LIBRARY
         self.types_root = Path(types_root) if types_root is not None else v.DEFAULT_TYPES
+        self.topics_path = Path(topics) if topics is not None else v.TOPICS_PATH
         self._lock = threading.RLock()
         self._files: dict[Path, _Entry] = {}
         self._types: dict[Path, _Entry] = {}
         self._signature: tuple[int, ...] = ()
         self._personas: dict[str, Persona] = {}
         self._errors: list[v.ValidationError] = []
+        self._warnings: list[v.ValidationWarning] = []
+        self._drafts: dict[str, v.Draft] = {}
 
     # ------------------------------------------------------------------ public
 
-    def get(self, persona_id: str) -> Persona:
+    def get(self, persona_id: str, *, include_drafts: bool = False) -> Persona:
+        """The persona with this id; a draft only with ``include_drafts`` (a trainee starting
+        one by id is refused as for an unknown persona)."""
         with self._lock:
             self._refresh()
-            if persona_id in self._personas:
-                return self._personas[persona_id]
+            persona = self._personas.get(persona_id)
+            if persona is not None and (include_drafts or not persona.draft):
+                return persona
+            if persona is not None:
+                raise UnknownPersonaError(
+                    f"persona '{persona_id}' is a draft, not offered to trainees: "
+                    f"{self._drafts[persona_id]}"
+                )
             bad = [e for e in self._errors if Path(e.file).stem == persona_id]
             if bad:
                 detail = "; ".join(str(e) for e in bad[:3])
                 raise UnknownPersonaError(f"persona '{persona_id}' is invalid: {detail}")
-            known = ", ".join(sorted(self._personas)) or "none"
-            raise UnknownPersonaError(f"unknown persona '{persona_id}' (known: {known})")
+            known = ", ".join(k for k, p in sorted(self._personas.items()) if not p.draft)
+            raise UnknownPersonaError(f"unknown persona '{persona_id}' (known: {known or 'none'})")
 
-    def list(self) -> list[Persona]:
+    def list(self, *, include_drafts: bool = False) -> list[Persona]:
+        """The valid personas by id; drafts only with ``include_drafts`` (trainer views)."""
         with self._lock:
             self._refresh()
-            return [self._personas[k] for k in sorted(self._personas)]
+            return [p for _, p in sorted(self._personas.items()) if include_drafts or not p.draft]
+
+    def drafts(self) -> builtins.list[Persona]:
+        """The personas that still hold scaffold placeholders, by id."""
+        with self._lock:
+            self._refresh()
+            return [p for _, p in sorted(self._personas.items()) if p.draft]
+
+    def draft_report(self, persona_id: str) -> v.Draft | None:
+        """How many placeholder texts a draft still holds, and where the first is."""
+        with self._lock:
+            self._refresh()
+            return self._drafts.get(persona_id)
 
     @property
     def errors(self) -> builtins.list[v.ValidationError]:
@@ -114,10 +142,18 @@ class PersonaLibrary:
             self._refresh()
             return list(self._errors)
 
+    @property
+    def warnings(self) -> builtins.list[v.ValidationWarning]:
+        """Findings in valid personas that do not stop them from playing."""
+        with self._lock:
+            self._refresh()
+            return list(self._warnings)
+
     def __contains__(self, persona_id: object) -> bool:
         with self._lock:
             self._refresh()
-            return persona_id in self._personas
+            persona = self._personas.get(persona_id) if isinstance(persona_id, str) else None
+            return persona is not None and not persona.draft
 
     # ------------------------------------------------------------------ loading
 
@@ -144,12 +180,19 @@ class PersonaLibrary:
             changed = True
         return changed
 
+    def _topics_stamp(self) -> int:
+        try:
+            return self.topics_path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
     def _refresh(self) -> None:
         types_changed = self._scan(self.types_root, self._types)
         files_changed = self._scan(self.root, self._files)
-        if types_changed or files_changed or not self._signature:
+        signature = (len(self._files), len(self._types), self._topics_stamp())
+        if types_changed or files_changed or signature != self._signature:
             self._rebuild()
-            self._signature = (len(self._files), len(self._types))
+            self._signature = signature
 
     def _load_types(self, errors: builtins.list[v.ValidationError]) -> dict[str, dict[str, Any]]:
         types: dict[str, dict[str, Any]] = {}
@@ -177,11 +220,18 @@ class PersonaLibrary:
                     v.ValidationError(str(path), v.line_of(entry.node, p), m) for p, m in problems
                 )
                 continue
+            line_problems = v.type_errors(data, entry.node, str(path))
+            if line_problems:
+                errors.extend(line_problems)
+                continue
             types[path.stem] = data
         return types
 
     def _rebuild(self) -> None:
         errors: list[v.ValidationError] = []
+        warnings: list[v.ValidationWarning] = []
+        drafts: dict[str, v.Draft] = {}
+        topics = v.load_topics(self.topics_path)
         types = self._load_types(errors)
         base = types.pop(v.BASE_TYPE, {"behaviour": {}, "lines": {}})
         personas: dict[str, Persona] = {}
@@ -244,11 +294,27 @@ class PersonaLibrary:
                 continue
             valid_id = path.stem  # semantic_errors: a file without errors has id == file stem
             owners[valid_id] = file
-            personas[valid_id] = self._build(
-                path, data, behaviour, type_data or {}, merged_lines or {}
+            extra_reactions = tuple(r for r in extra if r not in CORE_REACTIONS)
+            warnings.extend(
+                v.persona_warnings(
+                    data,
+                    entry.node,
+                    file,
+                    merged_lines=merged_lines or {},
+                    required_reactions=CORE_REACTIONS + extra_reactions,
+                    topics=topics,
+                )
             )
+            persona = self._build(path, data, behaviour, type_data or {}, merged_lines or {})
+            draft = v.draft_of(entry.node, file)
+            if draft is not None:
+                drafts[valid_id] = draft
+                persona = replace(persona, draft=True)
+            personas[valid_id] = persona
         self._personas = personas
         self._errors = errors
+        self._warnings = warnings
+        self._drafts = drafts
 
     @staticmethod
     def _merged_lines(

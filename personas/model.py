@@ -65,6 +65,9 @@ class Persona:
     lines: dict[str, Any]
     source: str = ""
     extra_reactions: tuple[str, ...] = field(default=())
+    #: still holds the placeholder text of ``counterpart persona new``: listed for trainers,
+    #: never offered to trainees (PersonaLibrary.list/get leave it out)
+    draft: bool = False
 
     @property
     def silence_timeout(self) -> float:

@@ -1,9 +1,12 @@
 """The trainer's persona workflow: scaffold a new persona file, check the library.
 
-`scaffold` writes a persona that already passes `python -m personas.validate`: the type's
-defaults (turn limit, silence timeout, gender for the shopper types) and a template whose
-every trainer-facing line is marked ``[REWRITE]`` (in the YAML comments) and whose customer
-lines start with a visible marker, so a persona published unedited is easy to spot.
+`scaffold` writes a persona that already passes `counterpart persona check`: the type's
+defaults (turn limit, silence timeout, gender for the shopper types) and a template that shows
+every trainer-facing field (how trainees ask for a fact, what the customer says when asked
+again, what they need and why a remedy misses it, a line with a condition). Every text a trainer
+must rewrite starts with a visible marker (``[rewrite]`` / ``〔待改写〕``, the markers
+`personas.checks` looks for): until none is left the persona is a draft, shown to trainers and
+never offered to trainees.
 """
 
 from __future__ import annotations
@@ -14,27 +17,51 @@ from typing import Any
 
 import yaml
 
-from personas import PersonaLibrary
-from personas.checks import DEFAULT_LIBRARY, DEFAULT_TYPES, ValidationError
-from personas.validate import validate_paths
+from personas.checks import DEFAULT_LIBRARY, DEFAULT_TYPES
+from personas.validate import Report, check_paths
 
+#: in front of every text to rewrite; personas.checks.DRAFT_MARKERS finds them (drafts)
 MARK = {"zh": "〔待改写〕", "en": "[rewrite] "}
 GENDER_OF_TYPE = {"female_shopper": "female", "male_shopper": "male"}
 PRE_SALES_TYPES = {"female_shopper", "male_shopper", "talkative", "silent", "arrogant"}
 
-TEMPLATE = {
+TEMPLATE: dict[str, dict[str, Any]] = {
     "zh": {
         "name": "新顾客",
         "description": "一句话说明这位顾客和他的问题。",
         "product": "产品名称",
         "situation": "给培训师看的情境说明：发生了什么、顾客真正想要什么、不接受什么。",
-        "fact_value": "顾客被问到才会说出的关键事实",
-        "fact_lines": ["这是顾客说出关键事实的第一种说法。", "这是顾客说出关键事实的第二种说法。"],
+        "first_fact": {
+            "after_sales": {
+                "id": "problem",
+                "about": ["出了什么问题", "哪里坏了", "具体什么情况"],
+                "value": "用几个字说清出了什么问题",
+            },
+            "pre_sales": {
+                "id": "usage",
+                "about": ["买来做什么用", "平时怎么用", "主要用途"],
+                "value": "用几个字说清顾客买来做什么",
+            },
+        },
+        "fact_lines": ["这是顾客说出这个事实的第一种说法。", "这是第二种说法。"],
+        "again": "我刚才已经说过了：{value}。",
+        "hidden_about": ["为什么这么着急", "还有什么需要我知道的吗"],
+        "hidden_value": "顾客信任你之后才会说的真实原因",
+        "hidden_lines": ["这是顾客说出真实原因的第一种说法。", "这是第二种说法。"],
+        "need": "顾客真正需要的，用顾客自己的话说",
+        "why_not": "顾客为什么不接受这个方案，用顾客自己的话说",
         "opening": [
             "这是顾客的第一句开场白，请改写。",
             "这是开场白的第二种说法，请改写。",
             "这是开场白的第三种说法，请改写。",
         ],
+        "accepted": [
+            "{time_frame}{remedy}？行，这样可以。",
+            "好吧，只要真的能做到，我接受。",
+            "行，那就这么办，麻烦你了。",
+            "可以，你把确认信息发给我。",
+        ],
+        "accepted_when": "行，只要赶得上我跟你说的那件事就好。",
     },
     "en": {
         "name": "New customer",
@@ -43,17 +70,48 @@ TEMPLATE = {
         "situation": (
             "For trainers: what happened, what the customer really wants, what they refuse."
         ),
-        "fact_value": "a key fact the customer tells only when asked",
+        "first_fact": {
+            "after_sales": {
+                "id": "problem",
+                "about": ["what happened", "what is wrong with it", "what exactly is the problem"],
+                "value": "what went wrong, in a few words",
+            },
+            "pre_sales": {
+                "id": "usage",
+                "about": ["what will you use it for", "how will you use it", "main use"],
+                "value": "what the customer wants it for, in a few words",
+            },
+        },
         "fact_lines": [
-            "The first way the customer tells the key fact.",
-            "A second way the customer tells the key fact.",
+            "The first way the customer tells this fact.",
+            "A second way the customer tells it.",
         ],
+        "again": "I told you already: {value}.",
+        "hidden_about": ["why is it so urgent", "anything else I should know"],
+        "hidden_value": "the real reason, told only once the customer trusts you",
+        "hidden_lines": [
+            "The first way the customer tells the real reason.",
+            "A second way the customer tells it.",
+        ],
+        "need": "what the customer really needs, in their own words",
+        "why_not": "why this remedy does not help them, in their own words",
         "opening": [
             "The customer's first opening line - rewrite it.",
             "A second opening line - rewrite it.",
             "A third opening line - rewrite it.",
         ],
+        "accepted": [
+            "{remedy}, {time_frame}? OK, that works for me.",
+            "Fine. If that really happens, we're good.",
+            "Alright, go ahead with that.",
+            "OK. Send me the confirmation and I'll accept it.",
+        ],
+        "accepted_when": "OK - as long as it is in time for what I told you about.",
     },
+}
+REMEDIES = {
+    "after_sales": {"acceptable": ["exchange", "refund"], "rejected": "discount"},
+    "pre_sales": {"acceptable": ["trial", "discount"], "rejected": "upgrade"},
 }
 
 
@@ -82,41 +140,79 @@ def render(persona_id: str, persona_type: str, lang: str, types_root: Path = DEF
     words = TEMPLATE[lang]
     mark = MARK[lang]
     kind = "pre_sales" if persona_type in PRE_SALES_TYPES else "after_sales"
+    first = words["first_fact"][kind]
+    remedies = REMEDIES[kind]
+
+    def q(text: str, marked: bool = True) -> str:
+        return _quoted(mark + text if marked else text)
+
+    def phrases(about: list[str]) -> str:
+        # only the first phrase is marked: the others are sensible defaults a trainer may keep
+        return "[" + ", ".join(q(a, i == 0) for i, a in enumerate(about)) + "]"
+
     lines = [
         "# yaml-language-server: $schema=../persona.schema.json",
         f"# Scaffolded by `counterpart persona new --type {persona_type} --lang {lang}`.",
-        "# Every line marked [REWRITE] is a placeholder: replace it before publishing, then run",
-        "# `counterpart persona check` and try it with `make chat PERSONA=" + persona_id + "`.",
+        f"# A DRAFT while any text still starts with {mark.strip()}: trainers see it, trainees do",
+        "# not. Rewrite those texts (the comments marked [REWRITE] say what each is), run",
+        "# `counterpart persona check` (it counts what is left), then try it with",
+        f"# `make chat PERSONA={persona_id}`. personas/README.md explains every field.",
         f"id: {persona_id}",
-        f"name: {_quoted(words['name'])}  # [REWRITE] the customer's name",
+        f"name: {q(words['name'])}  # [REWRITE] the customer's name, shown to trainees",
         f"type: {persona_type}",
         f"gender: {GENDER_OF_TYPE.get(persona_type, 'unspecified')}",
         f"language: {lang}",
         "difficulty: medium  # easy | medium | hard",
-        f"description: {_quoted(mark + words['description'])}  # [REWRITE]",
+        f"description: {q(words['description'])}  # [REWRITE] shown in the trainees' picker",
         f"max_turns: {int(behaviour.get('max_turns', 12))}  # the type's default",
         "silence_timeout_seconds: "
         f"{int(behaviour.get('silence_timeout_seconds', 90))}  # the type's default",
         "scenario:",
         f"  kind: {kind}  # pre_sales | after_sales",
-        f"  product: {_quoted(words['product'])}  # [REWRITE]",
-        f"  situation: {_quoted(mark + words['situation'])}  # [REWRITE]",
-        "  facts:  # [REWRITE] what the customer says only when asked; add as many as needed",
-        "    - id: key_fact",
-        f"      value: {_quoted(words['fact_value'])}",
-        "      asked_by: [open_question, confirm]",
-        "      required: true",
+        f"  product: {q(words['product'])}  # [REWRITE] fills {{product}}",
+        f"  situation: {q(words['situation'])}  # [REWRITE] for trainers, never shown",
+        "  # [REWRITE] What the customer tells only when asked, in the order they would tell it;",
+        "  # add as many facts as the scenario needs.",
+        "  facts:",
+        f"    - id: {first['id']}",
+        f"      value: {q(first['value'])}",
+        f"      topic: {first['id']}  # a built-in topic (personas/topics.yml) that also asks",
+        "      # how a trainee asks for it: words or short questions in the customer's language",
+        f"      about: {phrases(first['about'])}",
+        "      asked_by: [open_question, closed_question, confirm]",
+        "      required: true  # no solution is accepted before this is out",
+        "      lines:  # how the customer tells it",
+        *(f"        - {q(line)}" for line in words["fact_lines"]),
+        "      again:  # asked again: the customer refers back to it ({value} is the fact)",
+        f"        - {q(words['again'])}",
+        "    - id: hidden_need",
+        f"      value: {q(words['hidden_value'])}",
+        f"      about: {phrases(words['hidden_about'])}",
+        "      asked_by: [open_question]",
+        "      min_openness: 60  # held back (a guarded line) until the customer is this open",
         "      lines:",
-        *(f"        - {_quoted(mark + line)}" for line in words["fact_lines"]),
-        "  remedies:  # remedy names, see personas/README.md; empty lists accept any timely offer",
-        "    acceptable: []",
-        "    rejected: []",
+        *(f"        - {q(line)}" for line in words["hidden_lines"]),
+        "  # [REWRITE] Remedy names (personas/README.md): what fits, what this customer turns",
+        "  # down and why. Empty lists: any offer at the right time is accepted.",
+        "  remedies:",
+        f"    acceptable: [{', '.join(remedies['acceptable'])}]",
+        f"    rejected: [{remedies['rejected']}]",
+        f"    need: {q(words['need'])}  # fills {{need}}",
+        "    why_not:  # remedy -> why it misses this customer; fills {why_not}",
+        f"      {remedies['rejected']}: {q(words['why_not'])}",
         "# Other reactions use the type's lines (personas/types/"
         + persona_type
         + ".yml) until you add your own here.",
         "lines:",
         "  opening:  # [REWRITE] at least three openings",
-        *(f"    - {_quoted(mark + line)}" for line in words["opening"]),
+        *(f"    - {q(line)}" for line in words["opening"]),
+        "  # Optional: delete this block to use the type's lines. At least five lines;",
+        "  # {remedy} and {time_frame} repeat what the trainee offered.",
+        "  accepted:",
+        f"    - {q(words['accepted'][0])}",
+        f"    - say: {q(words['accepted_when'])}",
+        "      when: {facts_out: [hidden_need]}  # only once hidden_need has been told",
+        *(f"    - {q(line)}" for line in words["accepted"][1:]),
     ]
     return "\n".join(lines) + "\n"
 
@@ -153,26 +249,7 @@ def scaffold(
     return path
 
 
-def check(
-    paths: list[Path] | None = None, *, types_root: Path = DEFAULT_TYPES
-) -> list[ValidationError]:
-    """Validation errors of the given files or directories (default: the whole library).
-
-    Persona files are checked against the types in `types_root` (PERSONA_TYPES_DIR) when
-    that is not the project's own; the project's types go through `personas.validate`.
-    """
-    if types_root.resolve() == DEFAULT_TYPES.resolve():
-        return validate_paths(paths)
-    errors: list[ValidationError] = []
-    by_folder: dict[Path, set[str]] = {}
-    for path in paths or [DEFAULT_LIBRARY]:
-        if path.is_dir():
-            errors.extend(PersonaLibrary(path, types_root=types_root).errors)
-        elif not path.exists():
-            errors.append(ValidationError(str(path), 0, "no such file"))
-        else:
-            by_folder.setdefault(path.resolve().parent, set()).add(str(path.resolve()))
-    for folder, files in by_folder.items():
-        found = PersonaLibrary(folder, types_root=types_root).errors
-        errors.extend(e for e in found if e.file in files or not e.file.startswith(str(folder)))
-    return errors
+def check(paths: list[Path] | None = None, *, types_root: Path = DEFAULT_TYPES) -> Report:
+    """Errors, warnings and drafts of the given files or directories (default: the whole
+    library), checked against the types in `types_root` (PERSONA_TYPES_DIR)."""
+    return check_paths(list(paths) if paths else [DEFAULT_LIBRARY], types_root=types_root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -125,14 +126,19 @@ def test_persona_new_scaffolds_a_valid_file_and_check_finds_errors(
     made = runner.invoke(cli.app, ["persona", "new", "--type", "angry", "--lang", "zh"])
     assert made.exit_code == 0, made.output
     path = library / "angry_zh_new_1.yml"
-    assert path.exists() and "[REWRITE]" in path.read_text(encoding="utf-8")
+    assert path.exists() and "〔待改写〕" in path.read_text(encoding="utf-8")
+    assert "draft" in made.output
     checked = runner.invoke(cli.app, ["persona", "check", str(library)])
     assert checked.exit_code == 0, checked.output
+    # valid, but a draft: said per file, and never offered to trainees
+    assert f"{path}: draft: " in checked.output and "placeholder lines left" in checked.output
+    assert "1 draft(s)" in checked.output and "every persona file is valid" not in checked.output
 
     from personas import PersonaLibrary
 
-    persona = PersonaLibrary(library).get("angry_zh_new_1")
-    assert persona.type == "angry" and persona.language == "zh"
+    persona = PersonaLibrary(library).get("angry_zh_new_1", include_drafts=True)
+    assert persona.type == "angry" and persona.language == "zh" and persona.draft
+    assert PersonaLibrary(library).list() == []
 
     again = runner.invoke(
         cli.app, ["persona", "new", "--type", "angry", "--lang", "zh", "--id", "angry_zh_new_1"]
@@ -166,6 +172,28 @@ def test_persona_commands_use_the_configured_types_folder(
     assert made.exit_code == 0, made.output
     checked = runner.invoke(cli.app, ["persona", "check"])
     assert checked.exit_code == 0, checked.output
+
+
+def test_persona_check_prints_warnings_and_passes(configured: World, tmp_path: Path) -> None:
+    made = runner.invoke(cli.app, ["persona", "new", "--type", "angry", "--lang", "en"])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "library" / "angry_en_new_1.yml"
+    text = path.read_text(encoding="utf-8").replace("[rewrite] ", "")
+    assert 'about: ["why is it so urgent"' in text
+    unaskable = re.sub(r"\n +about: \[\"why is it so urgent.*", "", text)
+    path.write_text(unaskable, "utf-8")
+    checked = runner.invoke(cli.app, ["persona", "check"])
+    assert checked.exit_code == 0, checked.output
+    line = unaskable.splitlines().index("    - id: hidden_need") + 1
+    warning = f"{path}:{line}: warning: fact 'hidden_need' cannot be asked about"
+    assert warning in checked.output and "draft" not in checked.output
+    assert "ok: no errors; 1 warning(s)" in checked.output
+    bad = text.replace("I told you already", "{Told} you")
+    path.write_text(bad, "utf-8")
+    broken = runner.invoke(cli.app, ["persona", "check"])
+    line = next(n for n, row in enumerate(bad.splitlines(), 1) if "{Told}" in row)
+    assert broken.exit_code == 1 and f"{path}:{line}: " in broken.output
+    assert "unknown placeholder {Told}" in broken.output
 
 
 def test_json_export_nests_replies(configured: World, tmp_path: Path) -> None:
