@@ -44,6 +44,14 @@ CORE_REACTIONS = (
     "end_walked_away",
     "end_turn_limit",
     "end_finished",
+    # the customer listens (issue 13): a fact asked again, a question the scenario does not
+    # cover, a check confirmed or corrected, a vague promise, a closing before it is settled
+    "already_told",
+    "dont_know",
+    "confirmed",
+    "corrected",
+    "vague_offer",
+    "not_done",
 )
 MIN_OPENINGS = 3
 MIN_VARIANTS = 5
