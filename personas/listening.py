@@ -1,0 +1,847 @@
+"""What a trainee's reply asks about, and what it restates: matching text to a persona's facts.
+
+A fact is asked for by its cues: the trainer's ``about`` phrases, the phrases of its built-in topic
+(``personas/topics.yml``, both languages) and the words of its id. A reply is matched against every
+cue by weighted feature coverage:
+
+- English: content words (stop words dropped, light suffix stemming), typo-tolerant: a word of four
+  letters or more also matches a cue word one edit away (deletion index, so this stays fast);
+- Chinese: character bigrams inside stop-character-free segments (single-character segments count
+  as unigrams), after traditional -> simplified conversion (OpenCC, Taiwan phrases included);
+- an ASCII word inside Chinese text is an English word, so mixed zh/en replies match both.
+
+Each feature is weighted by how few topics and facts use it (inverse document frequency), so "what"
+or "什么" count for little and "budget" or "预算" for a lot; a cue made only of weak words can not
+score high. A fact's score is its best cue's coverage. A reply that is plainly about a topic no fact
+of this scenario names (delivery, warranty ...) matches nothing rather than the nearest fact.
+
+``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines, and
+the numbers, ids and quantities in them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import opencc
+import yaml
+
+from personas.model import Persona
+
+__all__ = [
+    "MATCH_MIN",
+    "MENTION_MIN",
+    "TOPICS_PATH",
+    "FactMatch",
+    "contradicts",
+    "fact_cues",
+    "load_topics",
+    "match_facts",
+    "mentions",
+    "normalise",
+]
+
+TOPICS_PATH = Path(__file__).with_name("topics.yml")
+
+#: A fact whose score is below this is not what the text asks about.
+MATCH_MIN = 0.45
+#: A told fact whose score is below this is not restated by the text.
+MENTION_MIN = 0.5
+
+# How much better an unrelated built-in topic must fit before the reply counts as off-scenario.
+_OFF_TOPIC_MARGIN = 0.15
+# A cue whose features weigh less than this (in IDF units) can not reach full score.
+_FULL_MASS = 2.2
+# Chinese single characters count this much (bigrams carry the meaning, characters the paraphrase).
+_ZH_UNIGRAM = 0.4
+# How much the share of the text a fact explains counts, beside its best cue's coverage.
+_SHARE = 0.3
+# Text words no cue knows count this much of a known word in that share (names, filler, typos).
+_UNKNOWN = 0.3
+# A cue phrase of several words with only one content word can reach this much.
+_LONE_WORD = 0.75
+# A phrase of a related topic (`also:`) counts this much of the fact's own.
+_ALSO = 0.85
+# A typo-matched word counts this much of the real one.
+_FUZZY = 0.8
+# A fact's content (value, lines) is restated once this much of its weight is found in the text.
+_MENTION_MASS = 4.0
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    fact_id: str
+    #: 0..1, how surely the text asks about (match_facts) or restates (mentions) this fact
+    score: float
+
+
+# --------------------------------------------------------------------------- normalising
+
+_CONVERTER_LOCK = threading.Lock()
+_converter: Any = None
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Variants OpenCC leaves as they are (both are simplified), folded so cues and replies agree.
+_VARIANTS = str.maketrans({"帐": "账", "甚": "什", "週": "周", "裏": "里"})
+
+
+def _to_simplified(text: str) -> str:
+    global _converter
+    if _converter is None:
+        with _CONVERTER_LOCK:
+            if _converter is None:
+                _converter = opencc.OpenCC("tw2sp")
+    return str(_converter.convert(text))
+
+
+@lru_cache(maxsize=4096)
+def normalise(text: str) -> str:
+    """NFKC (full-width -> half-width), lower case, traditional -> simplified Chinese, one space
+    between words."""
+    out = unicodedata.normalize("NFKC", text).lower()
+    if _CJK.search(out):
+        out = _to_simplified(out).translate(_VARIANTS)
+    return " ".join(out.split())
+
+
+# --------------------------------------------------------------------------- features
+
+_EN_STOP = frozenset(
+    """a an the and or but if so of to in on at by for from with about into onto over up down out
+    off is are was were be been being am do does did doing done have has had having will would shall
+    should can could may might must i me my mine we us our you your yours he him his she her it its
+    they them their this that these those there here then than too very just also really quite
+    please tell let know any anything some something else more bit little like get got go going
+    s re ve ll d t m okay ok well right sure thanks thank yes no not sir madam mr mrs ms hi hello
+    oh um uh just mind ask asking wondering maybe perhaps roughly exactly actually kind sort one
+    want wanting wanted hope hoping hoped wish look looking think thinking planning try trying
+    say said see need needed needing give gave make currently usually normally generally""".split()
+)
+# Question words carry topic ("who" -> recipient, "when" -> time) but little on their own.
+_EN_WEAK = frozenset(
+    "what which who whom whose when where why how much many long time use used using thing".split()
+)
+_ZH_STOP = frozenset(
+    "的了吗呢吧啊呀嘛哦哈您你我他她它们是请问这那个一下就都也还很和或及与么得地把被让"
+)
+_ZH_PUNCT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff]+")
+_ID_WORD_STOP = frozenset({"hidden", "need", "by", "the", "way", "info", "detail", "fact", "other"})
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: enough that 'charging', 'charged' and 'charge' meet."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ments", "ment")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + repl
+    for suffix in ("ing", "ed", "ly", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            word = word[: -len(suffix)]
+            if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+class _Synonyms:
+    """Words folded to one before matching (topics.yml ``_synonyms``)."""
+
+    en: Mapping[str, str] = {}
+    en_stems: Mapping[str, str] = {}
+    zh: re.Pattern[str] | None = None
+    zh_map: Mapping[str, str] = {}
+
+    @classmethod
+    def set(cls, table: Mapping[str, Iterable[str]]) -> None:
+        en: dict[str, str] = {}
+        zh: dict[str, str] = {}
+        for canonical, variants in table.items():
+            for variant in variants:
+                key = normalise(str(variant))
+                (zh if _CJK.search(key) else en)[key] = normalise(str(canonical))
+        cls.en = en
+        cls.en_stems = {_stem(k): _stem(v) for k, v in en.items()}
+        cls.zh_map = zh
+        keys = sorted(zh, key=len, reverse=True)
+        cls.zh = re.compile("|".join(map(re.escape, keys))) if keys else None
+        _features.cache_clear()
+
+
+def _en_words(token: str) -> list[str]:
+    token = _Synonyms.en.get(token, token)
+    if token in _EN_STOP:
+        return []
+    stem = _stem(token)
+    return [_Synonyms.en_stems.get(stem, stem)]
+
+
+def _zh_features(run: str) -> list[str]:
+    feats: list[str] = [ch for ch in run if ch not in _ZH_STOP]
+    segment: list[str] = []
+    for ch in run + "的":  # a stop character flushes the last segment
+        if ch in _ZH_STOP:
+            if len(segment) > 1:
+                feats.extend(segment[i] + segment[i + 1] for i in range(len(segment) - 1))
+            segment = []
+        else:
+            segment.append(ch)
+    return feats
+
+
+@lru_cache(maxsize=8192)
+def _features(norm: str) -> tuple[str, ...]:
+    """The features of normalised text, in order, without repeats. English words are stems;
+    Chinese features are bigrams or single characters."""
+    seen: dict[str, None] = {}
+    if _Synonyms.zh is not None:
+        norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
+    for token in _TOKEN.findall(norm.replace("'", " ")):
+        if _CJK.match(token):
+            for f in _zh_features(token):
+                seen.setdefault(f, None)
+        else:
+            for f in _en_words(token.replace(",", "")):
+                seen.setdefault(f, None)
+    return tuple(seen)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _fuzzy_key(word: str) -> bool:
+    return len(word) >= 4 and word.isascii() and word.isalpha()
+
+
+# --------------------------------------------------------------------------- topics
+
+
+@dataclass(frozen=True)
+class _Topic:
+    name: str
+    phrases: tuple[str, ...]  # both languages
+    also: tuple[str, ...]  # related topics whose phrases ask for it too
+
+
+_TOPICS_LOCK = threading.Lock()
+_topics_cache: dict[Path, tuple[int, dict[str, _Topic]]] = {}
+
+
+def load_topics(path: Path = TOPICS_PATH) -> dict[str, _Topic]:
+    """The built-in topics by name (re-read when the file changes)."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    with _TOPICS_LOCK:
+        cached = _topics_cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            data = {}
+        synonyms = data.get("_synonyms")
+        _Synonyms.set(synonyms if isinstance(synonyms, dict) else {})
+        topics: dict[str, _Topic] = {}
+        for name, entry in data.items():
+            if isinstance(entry, dict) and ("en" in entry or "zh" in entry):
+                phrases = [str(p) for lang in ("en", "zh") for p in entry.get(lang) or ()]
+                also = [str(a) for a in entry.get("also") or ()]
+                topics[str(name)] = _Topic(str(name), tuple(dict.fromkeys(phrases)), tuple(also))
+        _topics_cache[path] = (stamp, topics)
+        return topics
+
+
+def _fact_topic(fact: Mapping[str, Any], topics: Mapping[str, _Topic]) -> str | None:
+    topic = fact.get("topic")
+    if isinstance(topic, str) and topic in topics:
+        return topic
+    fid = str(fact.get("id", ""))
+    return fid if fid in topics else None
+
+
+def _weighted_cues(
+    fact: Mapping[str, Any], topics: Mapping[str, _Topic]
+) -> list[tuple[str, float]]:
+    """The fact's cue phrases, each with how much a full match of it counts."""
+    cues = [(str(a), 1.0) for a in fact.get("about") or ()]
+    name = _fact_topic(fact, topics)
+    if name is not None:
+        cues.extend((p, 1.0) for p in topics[name].phrases)
+        for also in topics[name].also:
+            if also in topics:
+                cues.extend((p, _ALSO) for p in topics[also].phrases)
+    id_words = [w for w in str(fact.get("id", "")).split("_") if w and w not in _ID_WORD_STOP]
+    if id_words:
+        cues.append((" ".join(id_words), 1.0))
+    best: dict[str, float] = {}
+    for phrase, factor in cues:
+        best[phrase] = max(factor, best.get(phrase, 0.0))
+    return list(best.items())
+
+
+def _named_topics(fact: Mapping[str, Any], topics: Mapping[str, _Topic]) -> set[str]:
+    """The fact's topic and those it pulls in: questions about these are not off-scenario."""
+    name = _fact_topic(fact, topics)
+    if name is None:
+        return set()
+    return {name} | {a for a in topics[name].also if a in topics}
+
+
+def fact_cues(persona: Persona, fact: Mapping[str, Any]) -> list[str]:
+    """The phrases that ask for ``fact``: the trainer's ``about`` phrases, the built-in topic's
+    phrases (the fact's ``topic``, or its id when that names a topic, with the topics it pulls in)
+    and the words of its id."""
+    del persona  # the cues depend on the fact alone; the persona keeps the signature stable
+    return [phrase for phrase, _ in _weighted_cues(fact, load_topics())]
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass(frozen=True)
+class _Cue:
+    owner: str  # a fact id, or "topic:<name>" for a topic no fact of the persona names
+    weights: Mapping[str, float]
+    total: float
+    ceiling: float  # the most this cue can score: less when it is made of weak words only
+
+
+class _Index:
+    """Cues of one persona's facts and of the other built-in topics, indexed by feature."""
+
+    def __init__(self, persona: Persona) -> None:
+        topics = load_topics()
+        self.fact_ids = [str(f.get("id")) for f in persona.facts]
+        docs: dict[str, list[tuple[str, float]]] = {
+            str(f.get("id")): _weighted_cues(f, topics) for f in persona.facts
+        }
+        named: set[str] = set()
+        for fact in persona.facts:
+            named |= _named_topics(fact, topics)
+        for name, topic in topics.items():
+            if name not in named:
+                docs[f"topic:{name}"] = [(p, 1.0) for p in topic.phrases]
+        # IDF over every topic and fact: a feature many of them use says little.
+        idf_docs = [[p for p, _ in docs[fid]] for fid in self.fact_ids]
+        idf_docs += [list(t.phrases) for t in topics.values()]
+        df: dict[str, int] = {}
+        for doc in idf_docs:
+            for f in {f for p in doc for f in _features(normalise(p))}:
+                df[f] = df.get(f, 0) + 1
+        n_docs = len(idf_docs)
+        self.idf = {f: math.log((n_docs + 1) / (d + 0.5)) for f, d in df.items()}
+        self.default_idf = math.log((n_docs + 1) / 0.5)
+        # The product's own words ("vacuum", "宽带") are in every question about it: neutral.
+        self.neutral = set(_features(normalise(str(persona.scenario.get("product", "")))))
+        self.neutral = {f for f in self.neutral if len(f) > 1 or not _CJK.match(f)}
+        self.cues: list[_Cue] = []
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for owner, weighted in docs.items():
+            for phrase, factor in weighted:
+                feats = [f for f in _features(normalise(phrase)) if f not in self.neutral]
+                if not feats:
+                    continue
+                weights = {f: self._weight(f) for f in feats}
+                total = sum(weights.values())
+                strong = sum(w for f, w in weights.items() if f not in _EN_WEAK)
+                ceiling = factor * min(1.0, 0.4 + 0.6 * strong / _FULL_MASS)
+                if len(feats) == 1 and len(normalise(phrase).split()) > 2:
+                    ceiling *= _LONE_WORD  # "what puts you off": the lone word "put" is not it
+                idx = len(self.cues)
+                self.cues.append(_Cue(owner, weights, total, ceiling))
+                for f, w in weights.items():
+                    self.postings.setdefault(f, []).append((idx, w))
+        self.vocab_deletions = _deletion_index(self.postings)
+
+    def _weight(self, feature: str) -> float:
+        w = self.idf.get(feature, self.default_idf)
+        if feature in _EN_WEAK:
+            w *= 0.5
+        elif len(feature) == 1 and _CJK.match(feature):
+            w *= _ZH_UNIGRAM
+        return w
+
+    def scores(self, text: str) -> dict[str, float]:
+        """How well the text fits each owner (fact id or topic:<name>): its best cue's coverage,
+        raised by the share of the text's own content the owner's cues explain."""
+        matched: dict[int, float] = {}
+        found = _text_features(text, self.postings, self.vocab_deletions)
+        text_mass = sum(self._weight(f) * factor for f, factor in found)
+        text_mass += (
+            sum(self._weight(f) for f in _features(normalise(text)) if f not in self.postings)
+            * _UNKNOWN
+        )
+        explained: dict[str, dict[str, float]] = {}
+        for feature, factor in found:
+            for idx, w in self.postings[feature]:
+                matched[idx] = matched.get(idx, 0.0) + w * factor
+                owner = self.cues[idx].owner
+                explained.setdefault(owner, {})[feature] = w * factor
+        best: dict[str, float] = {}
+        for idx, got in matched.items():
+            cue = self.cues[idx]
+            score = min(1.0, got / cue.total) * cue.ceiling
+            if score > best.get(cue.owner, 0.0):
+                best[cue.owner] = score
+        if text_mass > 0:
+            for owner, feats in explained.items():
+                share = sum(feats.values()) / text_mass
+                best[owner] = min(1.0, best[owner] * (1 - _SHARE) + share * _SHARE * 1.6)
+        return best
+
+
+def _deletion_index(vocab: Iterable[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for word in vocab:
+        if _fuzzy_key(word):
+            for d in _deletions(word):
+                index.setdefault(d, []).append(word)
+    return index
+
+
+def _text_features(
+    text: str, vocab: Mapping[str, Any], deletions: Mapping[str, list[str]]
+) -> list[tuple[str, float]]:
+    """The text's features found in ``vocab``, each with 1.0, or with _FUZZY when only a typo
+    away from a vocabulary word."""
+    out: dict[str, float] = {}
+    for f in _features(normalise(text)):
+        if f in vocab:
+            out[f] = 1.0
+        elif _fuzzy_key(f):
+            near = set(deletions.get(f, ()))
+            for d in _deletions(f):
+                if d in vocab:
+                    near.add(d)
+                near.update(deletions.get(d, ()))
+            for word in near:
+                if abs(len(word) - len(f)) <= 1 and out.get(word, 0.0) < _FUZZY:
+                    out[word] = _FUZZY
+    return list(out.items())
+
+
+_INDEX_LOCK = threading.Lock()
+_index_cache: dict[str, tuple[Persona, int, _Index]] = {}
+
+
+def _topics_stamp() -> int:
+    try:
+        return TOPICS_PATH.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _index(persona: Persona) -> _Index:
+    """The persona's index, built once per Persona object (the library builds a new one when the
+    file changes) and topics file."""
+    stamp = _topics_stamp()
+    cached = _index_cache.get(persona.id)
+    if cached is not None and cached[0] is persona and cached[1] == stamp:
+        return cached[2]
+    index = _Index(persona)
+    with _INDEX_LOCK:
+        _index_cache[persona.id] = (persona, stamp, index)
+    return index
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def match_facts(text: str, persona: Persona) -> list[FactMatch]:
+    """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
+    about nothing in this scenario."""
+    index = _index(persona)
+    best = index.scores(text)
+    facts = [FactMatch(fid, round(best[fid], 3)) for fid in index.fact_ids if fid in best]
+    facts = [m for m in facts if m.score >= MATCH_MIN]
+    if not facts:
+        return []
+    facts.sort(key=lambda m: -m.score)
+    off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
+    if off >= facts[0].score + _OFF_TOPIC_MARGIN:
+        return []
+    return facts
+
+
+# --------------------------------------------------------------------------- restating
+
+
+@dataclass(frozen=True)
+class _Content:
+    weights: Mapping[str, float]
+    numbers: frozenset[str]
+
+
+class _ContentIndex:
+    """Each fact's content words (value and reveal lines) with weights, for mentions()."""
+
+    def __init__(self, persona: Persona) -> None:
+        texts = {str(f.get("id")): _fact_texts(f) for f in persona.facts}
+        feats = {fid: {f for t in ts for f in _features(normalise(t))} for fid, ts in texts.items()}
+        n = len(feats)
+        df: dict[str, int] = {}
+        for fs in feats.values():
+            for f in fs:
+                df[f] = df.get(f, 0) + 1
+        self.content: dict[str, _Content] = {}
+        for fid, fs in feats.items():
+            weights = {
+                f: math.log((n + 1) / (df[f] + 0.5)) * (0.6 if len(f) == 1 else 1.0) for f in fs
+            }
+            numbers = frozenset(
+                q.key for t in texts[fid] for q in _quantities(normalise(t)) if _telling(q)
+            )
+            self.content[fid] = _Content(weights, numbers)
+        vocab = {f for c in self.content.values() for f in c.weights}
+        self.vocab = {f: None for f in vocab}
+        self.deletions = _deletion_index(vocab)
+
+
+def _telling(q: _Quantity) -> bool:
+    """A number that identifies a fact when restated: an id, an amount, a quantity with a unit
+    (not a bare small number such as a time of day)."""
+    return q.kind != "number" or q.value >= 100
+
+
+def _fact_texts(fact: Mapping[str, Any]) -> list[str]:
+    out = [str(fact.get("value", ""))]
+    for line in fact.get("lines") or ():
+        if isinstance(line, Mapping):
+            line = line.get("say", "")
+        out.append(str(line))
+    return [t for t in out if t]
+
+
+_content_cache: dict[str, tuple[Persona, _ContentIndex]] = {}
+
+
+def _content_index(persona: Persona) -> _ContentIndex:
+    cached = _content_cache.get(persona.id)
+    if cached is not None and cached[0] is persona:
+        return cached[1]
+    index = _ContentIndex(persona)
+    with _INDEX_LOCK:
+        _content_cache[persona.id] = (persona, index)
+    return index
+
+
+def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactMatch]:
+    """Which of these (already told) facts ``text`` restates, best first, each scoring at least
+    MENTION_MIN: matched against the fact's value and its reveal lines, numbers and ids included."""
+    index = _content_index(persona)
+    found = dict(_text_features(text, index.vocab, index.deletions))
+    numbers = {q.key for q in _quantities(normalise(text)) if _telling(q)}
+    out: list[FactMatch] = []
+    for fid in dict.fromkeys(fact_ids):
+        content = index.content.get(fid)
+        if content is None:
+            continue
+        got = sum(w * found[f] for f, w in content.weights.items() if f in found)
+        if numbers & content.numbers:
+            got += _MENTION_MASS / 2
+        total = sum(content.weights.values())
+        score = min(1.0, got / min(total, _MENTION_MASS)) if total else 0.0
+        if score >= MENTION_MIN:
+            out.append(FactMatch(fid, round(score, 3)))
+    out.sort(key=lambda m: -m.score)
+    return out
+
+
+# --------------------------------------------------------------------------- contradicting
+
+
+@dataclass(frozen=True)
+class _Quantity:
+    kind: str  # "id", "number", or a unit class: "time", "people", "weight", "distance", ...
+    value: float
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.text if self.kind == 'id' else _fmt(self.value)}"
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+} | {
+    w: 10 * (i + 2)
+    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
+}
+_EN_SCALES = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000, "万": 10_000}
+
+# unit words -> (class, factor to the class's base unit)
+_UNITS: dict[str, tuple[str, float]] = {
+    "second": ("time", 1),
+    "sec": ("time", 1),
+    "minute": ("time", 60),
+    "min": ("time", 60),
+    "hour": ("time", 3600),
+    "hr": ("time", 3600),
+    "day": ("time", 86400),
+    "night": ("time", 86400),
+    "week": ("time", 7 * 86400),
+    "fortnight": ("time", 14 * 86400),
+    "month": ("time", 30 * 86400),
+    "year": ("time", 365 * 86400),
+    "秒": ("time", 1),
+    "秒钟": ("time", 1),
+    "分钟": ("time", 60),
+    "小时": ("time", 3600),
+    "个小时": ("time", 3600),
+    "钟头": ("time", 3600),
+    "天": ("time", 86400),
+    "日": ("time", 86400),
+    "晚": ("time", 86400),
+    "夜": ("time", 86400),
+    "周": ("time", 7 * 86400),
+    "星期": ("time", 7 * 86400),
+    "个星期": ("time", 7 * 86400),
+    "礼拜": ("time", 7 * 86400),
+    "个礼拜": ("time", 7 * 86400),
+    "个月": ("time", 30 * 86400),
+    "年": ("time", 365 * 86400),
+    "people": ("people", 1),
+    "person": ("people", 1),
+    "人": ("people", 1),
+    "个人": ("people", 1),
+    "口人": ("people", 1),
+    "口": ("people", 1),
+    "kg": ("weight", 1),
+    "kilo": ("weight", 1),
+    "公斤": ("weight", 1),
+    "斤": ("weight", 0.5),
+    "km": ("distance", 1),
+    "公里": ("distance", 1),
+    "m": ("length", 1),
+    "metre": ("length", 1),
+    "meter": ("length", 1),
+    "米": ("length", 1),
+    "cm": ("length", 0.01),
+    "厘米": ("length", 0.01),
+    "inch": ("inch", 1),
+    "寸": ("inch", 1),
+    "英寸": ("inch", 1),
+    "kwh": ("energy", 1),
+    "kw": ("power", 1),
+    "v": ("volt", 1),
+    "次": ("times", 1),
+    "趟": ("times", 1),
+    "回": ("times", 1),
+    "time": ("times", 1),
+    "hole": ("count", 1),
+    "个": ("count", 1),
+    "台": ("count", 1),
+    "件": ("count", 1),
+}
+_ZH_UNIT_RE = "|".join(
+    sorted((re.escape(u) for u in _UNITS if _CJK.match(u)), key=len, reverse=True)
+)
+_ZH_NUM = "[零〇一二两俩三四五六七八九十百千万]+"
+_ID_RE = re.compile(
+    r"(?<![a-z0-9])(?:[a-z]{1,4}-?\d{3,}(?:-\d+)*|\d{3,}-\d{3,}(?:-\d+)*|\d{6,}|[a-z]\d{1,2})(?![a-z0-9])"
+)
+_ARABIC_RE = re.compile(
+    r"(?<![a-z0-9.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|万|千)?(?![\d,])\s*([a-z]+|"
+    + _ZH_UNIT_RE
+    + ")?"
+)
+_ZH_RE = re.compile(r"(" + _ZH_NUM + r")(?:多)?(" + _ZH_UNIT_RE + ")?")
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|million|couple)"
+)
+_EN_WORD_NUM_RE = re.compile(
+    r"\b((?:an?|" + _NUMBER_WORD + r")(?:[\s-]+(?:and[\s-]+|of[\s-]+)?" + _NUMBER_WORD + r")*)"
+    r"\b\s*(?:full\s+)?([a-z]+)?"
+)
+
+
+def _zh_number(s: str) -> float | None:
+    """三十五万 -> 350000, 两千 -> 2000, 十 -> 10, 一 -> 1; None when not a plain numeral."""
+    total = 0
+    section = 0
+    digit: int | None = None
+    for ch in s:
+        if ch in _ZH_DIGITS:
+            if digit is not None:  # two digits in a row ("两三"): a range, not one number
+                return None
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            section += (1 if digit is None else digit) * _ZH_UNITS[ch]
+            digit = None
+        elif ch == "万":
+            section += digit or 0
+            total += (section or 1) * 10_000
+            section, digit = 0, None
+        else:
+            return None
+    section += digit or 0
+    value = total + section
+    return float(value)
+
+
+def _unit(word: str | None) -> tuple[str, float] | None:
+    if not word:
+        return None
+    if word in _UNITS:
+        return _UNITS[word]
+    stem = _stem(word)
+    for key in (stem, word.rstrip("s")):
+        if key in _UNITS:
+            return _UNITS[key]
+    return None
+
+
+def _quantity(value: float, unit_word: str | None, raw: str) -> _Quantity:
+    unit = _unit(unit_word)
+    if unit is None:
+        return _Quantity("number", value, raw)
+    kind, factor = unit
+    return _Quantity(kind, value * factor, raw)
+
+
+@lru_cache(maxsize=4096)
+def _quantities(norm: str) -> tuple[_Quantity, ...]:
+    """Numbers, ids and quantities with their unit class, from normalised text."""
+    out: list[_Quantity] = []
+    text = norm
+    for m in _ID_RE.finditer(text):
+        raw = m.group(0)
+        out.append(_Quantity("id", 0.0, raw.replace("-", "")))
+    text = _ID_RE.sub(" ", text)
+    for m in _ARABIC_RE.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            value *= {"k": 1000, "万": 10_000, "千": 1000}[m.group(2)]
+        out.append(_quantity(value, m.group(3), m.group(0)))
+    for m in _ZH_RE.finditer(text):
+        zh_value = _zh_number(m.group(1))
+        if zh_value is None:
+            for ch in m.group(1):  # "两三趟": both ends of the range
+                if ch in _ZH_DIGITS:
+                    out.append(_quantity(float(_ZH_DIGITS[ch]), m.group(2), ch))
+            continue
+        if m.group(1) == "一" and not m.group(2):
+            continue  # 一 alone is mostly "a", not a number
+        out.append(_quantity(zh_value, m.group(2), m.group(0)))
+    for m in _EN_WORD_NUM_RE.finditer(text):
+        words = [w for w in re.split(r"[\s-]+", m.group(1).strip()) if w]
+        if not words or all(w in {"a", "an", "and", "of", "couple"} for w in words):
+            if words and words[-1] in {"a", "an"} and _unit(m.group(2)):
+                out.append(_quantity(1.0, m.group(2), m.group(0)))  # "a week"
+            continue
+        value, current = 0.0, 0.0
+        for w in words:
+            if w in _EN_NUMBERS:
+                current += _EN_NUMBERS[w]
+            elif w in _EN_SCALES:
+                current = max(current, 1) * _EN_SCALES[w]
+                if _EN_SCALES[w] >= 1000:
+                    value, current = value + current, 0.0
+            elif w in {"a", "an"}:
+                current += 1 if current == 0 else 0
+            elif w == "couple":
+                current = 2
+        value += current
+        if value:
+            out.append(_quantity(value, m.group(2), m.group(0)))
+    return tuple(out)
+
+
+def _same_kind_id(a: str, b: str) -> bool:
+    """Two ids of one kind: the same letter prefix (or none on one side) and digits of similar
+    length."""
+    pa, da = re.match(r"([a-z]*)(\d*)", a).groups()  # type: ignore[union-attr]
+    pb, db = re.match(r"([a-z]*)(\d*)", b).groups()  # type: ignore[union-attr]
+    if pa and pb and pa != pb:
+        return False
+    return abs(len(da) - len(db)) <= 1 and min(len(da), len(db)) >= 1
+
+
+def contradicts(text: str, persona: Persona, fact_id: str) -> bool:
+    """Whether ``text`` restates this fact with a different number, id or quantity (order
+    AV-558312 for AV-558213, a budget of 2,000 for 1,200, 一周 for 三天)."""
+    fact = next((f for f in persona.facts if str(f.get("id")) == fact_id), None)
+    if fact is None:
+        return False
+    said = _quantities(normalise(text))
+    if not said:
+        return False
+    known = [q for t in _fact_texts(fact) for q in _quantities(normalise(t))]
+    if not known:
+        return False
+    # ids: a different id of the fact's kind, and not the right one as well
+    known_ids = {q.text for q in known if q.kind == "id"}
+    said_ids = {q.text for q in said if q.kind == "id"}
+    if said_ids and known_ids and not said_ids & known_ids:
+        if any(_same_kind_id(s, k) for s in said_ids for k in known_ids):
+            return True
+    # quantities: only when the text is about this fact
+    about = _about_fact(text, persona, fact_id)
+    if not about:
+        return False
+    for kind in {q.kind for q in said if q.kind != "id"}:
+        values = {round(q.value, 3) for q in known if q.kind == kind}
+        if not values:
+            continue
+        told = {round(q.value, 3) for q in said if q.kind == kind}
+        if not told & values and not any(_close(t, v) for t in told for v in values):
+            return True
+    return False
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.05 * max(abs(a), abs(b))
+
+
+def _about_fact(text: str, persona: Persona, fact_id: str) -> bool:
+    """The text asks about or restates this fact, loosely."""
+    best = _index(persona).scores(text)
+    if best.get(fact_id, 0.0) >= MATCH_MIN * 0.8:
+        return True
+    index = _content_index(persona)
+    content = index.content.get(fact_id)
+    if content is None:
+        return False
+    found = dict(_text_features(text, index.vocab, index.deletions))
+    got = sum(w * found[f] for f, w in content.weights.items() if f in found)
+    return got >= _MENTION_MASS * 0.22  # one word of this fact's own is enough
