@@ -565,11 +565,13 @@ def persona_warnings(
             )
         askable = bool(about) or (topics is not None and (topic in topics or fid in topics))
         if not askable and not fact.get("known_from_start"):
-            why = "" if topics is not None else " (no personas/topics.yml yet)"
+            why = "" if topics is not None else " (there is no personas/topics.yml)"
+            words = fid.replace("_", " ")
             warn(
                 ["scenario", "facts", i, "id"],
-                f"fact '{fid}' cannot be asked about: give it about: [phrases a trainee would use] "
-                f"or a built-in topic{why}; until then no question draws it out",
+                f"fact '{fid}' can hardly be asked about: no about phrases and no built-in "
+                f"topic{why}, only the words '{words}' draw it out; add about: [how a trainee "
+                "would ask for it]",
             )
         for j, phrase in enumerate(about):
             key = _phrase_key(phrase)

@@ -185,7 +185,7 @@ def test_persona_check_prints_warnings_and_passes(configured: World, tmp_path: P
     checked = runner.invoke(cli.app, ["persona", "check"])
     assert checked.exit_code == 0, checked.output
     line = unaskable.splitlines().index("    - id: hidden_need") + 1
-    warning = f"{path}:{line}: warning: fact 'hidden_need' cannot be asked about"
+    warning = f"{path}:{line}: warning: fact 'hidden_need' can hardly be asked about"
     assert warning in checked.output and "draft" not in checked.output
     assert "ok: no errors; 1 warning(s)" in checked.output
     bad = text.replace("I told you already", "{Told} you")
