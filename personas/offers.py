@@ -179,7 +179,7 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     ),
     "exchange": (
         r"exchange(?:d|s)?(?! rate)|swap(?:ped|ping)?(?: it)?",
-        r"replace(?:ment|d|s)?(?! the (?:filter|battery|batteries|cartridge))",
+        r"replace(?:ment|d|s)?(?! the (?:filter|battery|batteries|cartridge))(?!\s*[\"“'‘])",
         r"(?:a |another |brand[- ])?new (?:one|unit|device|set|pair|item)",
         r"another one|a fresh one",
         r"re-?ship(?:ped|ping)?|re-?deliver(?:y|ed)?",

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from practice.contracts import Analyzer, RatingContext
+from practice.contracts import Analyzer, RatingContext, ScenarioContext
 from practice.vocabulary import FIVE_STEPS, LANGUAGES
 from scoring.rubric import (
     DIMENSIONS,
@@ -90,6 +90,7 @@ def _rate_turns(
     lang: str,
     persona_type: str | None,
     analyzer: Analyzer | None,
+    scenario: ScenarioContext | None = None,
 ) -> tuple[list[Mapping[str, Any]], list[float | None]]:
     ratings: list[Mapping[str, Any]] = []
     mood: list[float | None] = []
@@ -130,6 +131,7 @@ def _rate_turns(
             stage=None,
             reply_seconds=_seconds_between(last_at, at),
             history=tuple(ratings),
+            scenario=scenario,
         )
         ratings.append(rate_turn(analysis, context))
         last_at = at or last_at
@@ -203,17 +205,19 @@ def score_session(
     outcome: str | None = None,
     mode: str = "practice",
     analyzer: Analyzer | None = None,
+    scenario: ScenarioContext | None = None,
 ) -> dict[str, Any]:
     """Sum a whole conversation into a scorecard (see docs/contracts.md and issue 5).
 
     Trainee turns without an ``analysis`` are analysed with ``analyzer`` (default:
     scoring.analysis.analyze, cue rules only); stored ratings made with another rubric
-    version are re-rated.
+    version are re-rated. ``scenario`` (the conversation's product, told facts and fitting
+    remedies) lets the re-rated replies' tips and the scorecard's tips speak about it.
     """
     catalogue = load_catalogue()
     lang = lang if lang in LANGUAGES else "zh"
     persona_type = normalize_persona_type(persona_type)
-    ratings, mood = _rate_turns(transcript, lang, persona_type, analyzer)
+    ratings, mood = _rate_turns(transcript, lang, persona_type, analyzer, scenario)
     covered, order_ok, first = _five_steps(ratings)
     session_rules = _session_rules(ratings, covered, order_ok, first, persona_type, outcome)
 
@@ -247,7 +251,7 @@ def score_session(
     tips = [
         {
             "guideline": item["guideline"],
-            "text": catalogue.tip(item["guideline"], lang, index),
+            "text": catalogue.tip(item["guideline"], lang, index, scenario),
         }
         for index, item in enumerate(improvements)
     ]

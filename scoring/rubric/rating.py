@@ -83,7 +83,12 @@ def rate(turn: Turn) -> Rating:
         "dimensions": {dim: _clamp(value) for dim, value in dimensions.items()},
         "overall": _clamp(total),
         "rules": rules,
-        "tip": {"text": catalogue.tip(tip_id, turn.lang, turn.turn_index), "guideline": tip_id},
+        "tip": {
+            "text": catalogue.tip(
+                tip_id, turn.lang, turn.turn_index, turn.scenario, turn.asked_again
+            ),
+            "guideline": tip_id,
+        },
         "rubric_version": RUBRIC_VERSION,
         # kept so later turns (history) and the scorecard need not re-analyse
         "moves": sorted(turn.moves),

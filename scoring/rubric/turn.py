@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Final
 
-from practice.contracts import RatingContext
+from practice.contracts import RatingContext, ScenarioContext
 from practice.vocabulary import CALMING_MOVES, LANGUAGES, SOLUTION_MOVES, UNDERSTANDING_MOVES
 from scoring.rubric.catalogue import Catalogue, load_catalogue, normalize_persona_type
 
@@ -51,6 +51,8 @@ class Turn:
     asked_again: str | None = None
     #: whether a persona heard the reply (then ``asked_again`` is the customer's own judgement)
     heard_by_persona: bool = False
+    #: what the conversation is about, for the tip (no rule reads it)
+    scenario: ScenarioContext | None = None
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -201,4 +203,5 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         ),
         asked_again=context.asked_again,
         heard_by_persona=context.heard_by_persona,
+        scenario=context.scenario if isinstance(context.scenario, ScenarioContext) else None,
     )
