@@ -11,21 +11,34 @@ the tables are applied:
    flip an angry customer (003 Ch3.1: calming is a sequence, not a phrase);
 2. the customer ends the conversation when anger or lost trust/patience cross the type's
    thresholds (escalated / walked away), or when the turn limit is reached;
-3. otherwise the reaction is chosen (negative moves first, then a proposed solution, then a
-   question that can draw out a scenario fact, then moves of goodwill) and a line is picked from
-   the bank for that reaction, avoiding lines already used in this conversation.
+3. otherwise the customer answers what the reply actually said, in this order: a red line
+   (blame, rudeness, a brush-off, a lie); a proposal, judged in its own terms (the remedy and
+   time frame the trainee named, against what this customer needs); a check of what the
+   customer said (confirmed, or corrected when it changes a fact); a question, answered by what
+   it asks (``personas.listening``: the fact asked about, held back while the customer is not
+   yet open enough, "I told you" for a fact already given, "why do you ask?" for something the
+   scenario does not cover, the next thing this customer would tell for an open question); a
+   goodbye while nothing is settled ("wait, we're not done"); then the reply's goodwill;
+4. patience follows progress: a reply that draws out a fact, calms, gets a check confirmed or
+   brings a fitting offer costs no patience; one that stalls costs the type's ``stall``;
+5. the line comes from the reaction's bank (``personas.lines``): only lines whose conditions
+   hold and whose placeholders have values, preferring those that use this turn's details.
 
-Randomness only ever comes from ``random.Random(f"{seed}:{turn}:{purpose}")``.
+``state["heard"]`` records what the last line answered (the fact drawn out, the proposal judged
+and how, the check confirmed or corrected), for the trainee's transcript, the rubric and
+``make simulate``. Randomness only ever comes from ``random.Random(f"{seed}:{turn}:{purpose}")``.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import random
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from personas import lines as line_bank
+from personas import listening, offers
 from personas.model import BANDS, Persona
 from practice.contracts import Analysis, PersonaState, Reaction
 from practice.vocabulary import (
@@ -36,7 +49,7 @@ from practice.vocabulary import (
     SOLUTION_MOVES,
 )
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 NOT_A_REMEDY = frozenset({"callback"})  # a promise to call back is follow-up, not a fix
 # Which negative move defines the customer's reaction when several are present (the keys are
 # practice.vocabulary.NEGATIVE_MOVES; perfunctory has no reaction of its own, only its effects).
@@ -48,39 +61,32 @@ NEGATIVE_REACTION = {
     "argue": "provoked",
     "dismiss": "dismissed",
 }
+CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
+#: a mood change this large in the customer's favour is progress (patience is not spent)
+PROGRESS_MIN = 2.0
+_QUESTION_FORM = re.compile(
+    r"[?？]|[吗呢么嘛]\s*[。！!]?\s*$|^(请问|能否|可否|是否|有没有|什么|哪|几|多少|怎么|为什么)"
+)
 
-# Remedy entity values as the move analysis may write them (scoring/cues/*.yml uses refund,
-# exchange, repair, discount, compensation, callback, reship) or as a trainer may write them in a
-# persona file -> one canonical name. A new unit is a new unit to the customer, however it is
-# shipped, so replacement and reship count as exchange.
-REMEDY_SYNONYMS = {
-    "refund": ("refund", "money back", "退款", "退钱", "退货退款", "退货"),
-    "exchange": (
-        "exchange",
-        "swap",
-        "replacement",
-        "replace",
-        "new one",
-        "reship",
-        "resend",
-        "换货",
-        "更换",
-        "换新",
-        "换一个",
-        "补发",
-        "重发",
-    ),
-    "repair": ("repair", "fix", "维修", "修理", "返修", "上门维修"),
-    "discount": ("discount", "coupon", "voucher", "优惠", "折扣", "优惠券", "打折"),
-    "compensation": ("compensation", "credit", "补偿", "赔偿", "返现", "积分"),
-    "callback": ("callback", "call back", "回电", "回访"),
-    "guide": ("guide", "tutorial", "walkthrough", "instructions", "教程", "指导", "远程协助"),
-    "cancel": ("cancel", "cancellation", "取消", "取消订单"),
-    "expedite": ("expedite", "express", "加急", "催发", "优先发货"),
-    "trial": ("trial", "test drive", "试用", "体验", "试听"),
-    "upgrade": ("upgrade", "room upgrade", "升级", "升舱", "升房"),
-}
-_REMEDY_LOOKUP = {syn.lower(): canon for canon, syns in REMEDY_SYNONYMS.items() for syn in syns}
+#: a question that invites the customer to go on, whatever its form ("Anything else?")
+_GENERAL_QUESTION = re.compile(
+    r"anything else|something else|tell me more|more about (it|that|this)|else (i|we) should"
+    r"|还有(什么|别的|其他|啥)|其他(什么|问题|需要|情况)|具体(说说|讲讲|聊聊)|详细(说|讲)",
+    re.IGNORECASE,
+)
+
+#: a question that proposes what it names ("Would you like a replacement?")
+_OFFER_QUESTION = re.compile(
+    r"would you (like|prefer)|how about|what about|shall (i|we)|should (i|we)|do you want (me|us)"
+    r"|(can|could|may) (i|we) (offer|send|arrange|book|give|get|refund|replace|repair|upgrade)"
+    r"|要不要|要不|需不需要|需要(我|我们)(帮|给)|(给|帮|为)您(安排|换|退|申请|办理|升级|补发|维修)"
+    r".{0,12}(吗|好吗|可以吗|行吗|怎么样)",
+    re.IGNORECASE,
+)
+#: an id or amount in a fact's value: when the trainee says it, they know that fact already
+_ID_TOKEN = re.compile(r"[A-Za-z]*\d[\w-]{3,}")
+
+normalise_remedy = offers.normalise_remedy
 
 
 # --------------------------------------------------------------------------- public API
@@ -106,7 +112,9 @@ def start(persona: Persona, seed: int) -> Reaction:
         "off_topic": False,
         "drifts": 0,
         "silences": 0,
+        "offer": None,
         "accepted": None,
+        "heard": None,
         "ended": False,
         "outcome": None,
         "last_reaction": None,
@@ -120,10 +128,13 @@ def react(
     state: PersonaState,
     analysis: Analysis | None,
     *,
+    text: str | None = None,
     silence_seconds: float | None = None,
 ) -> Reaction:
-    """The customer's reaction to one trainee reply (or to the trainee's silence)."""
+    """The customer's reaction to one trainee reply (its analysis and, when known, its words)
+    or to the trainee's silence."""
     state = copy.deepcopy(state)
+    _upgrade(state)
     if state.get("ended"):
         return _reaction(state, state.get("last_line", ""), state.get("last_reaction") or "")
     if analysis is None and silence_seconds is not None:
@@ -131,48 +142,57 @@ def react(
 
     beh = persona.behaviour
     state["turn"] += 1
+    state["heard"] = None
     weighted = _moves_of(analysis, beh)
-    moves = list(weighted)
-    remedies = _remedies_of(analysis)
-    before = dict(state["mood"])
+    turn = _Turn(
+        persona=persona,
+        state=state,
+        moves=list(weighted),
+        text=text or "",
+        offer=offers.read_offer(
+            text or "", persona.language, (analysis or {}).get("entities") or ()
+        ),
+        before=dict(state["mood"]),
+    )
 
     _apply_moves(persona, state, weighted)
-    _update_streaks(persona, state, moves)
-    for move in moves:
+    _update_streaks(persona, state, turn.moves)
+    for move in turn.moves:
         state["moves_seen"][move] = state["moves_seen"].get(move, 0) + 1
-    state["recent_moves"] = ([*state["recent_moves"], moves])[-3:]
+    state["recent_moves"] = ([*state["recent_moves"], turn.moves])[-3:]
+    _known_from_trainee(turn)
 
     # A deal already agreed is closed by the next reply that does not spoil it.
     if state["accepted"] is not None:
-        if not any(m in NEGATIVE_REACTION for m in moves):
-            return _end(persona, state, "resolved")
+        if not turn.negative:
+            turn.hear("closing", settled=True)
+            return _end(persona, state, "resolved", turn)
         state["accepted"] = None
 
     ending = _check_ending(persona, state)
     if ending:
-        return _end(persona, state, ending)
+        return _end(persona, state, ending, turn)
 
-    reaction, fact = _choose_reaction(persona, state, moves, remedies, before)
+    reaction = _choose_reaction(turn)
+    _spend_patience(turn, reaction)
     if reaction == "accepted" and (
-        state["turn"] >= persona.max_turns
-        or any(m in ("follow_up", "thanks_closing") for m in moves)
+        state["turn"] >= persona.max_turns or bool(CLOSING_MOVES & set(turn.moves))
     ):
-        return _end(persona, state, "resolved")
+        return _end(persona, state, "resolved", turn)
     if state["turn"] >= persona.max_turns and state["accepted"] is None:
-        return _end(persona, state, "turn_limit")
+        return _end(persona, state, "turn_limit", turn)
     ending = _check_ending(persona, state)
     if ending:
-        return _end(persona, state, ending)
+        return _end(persona, state, ending, turn)
     _update_stage(persona, state)
-    if fact is not None:
-        return _emit(persona, state, reaction, fact=fact)
-    return _emit(persona, state, reaction)
+    return _emit(persona, state, reaction, turn)
 
 
 def finish(persona: Persona, state: PersonaState, reason: str) -> Reaction:
     """The trainee ended the session. A deal already agreed counts as resolved; otherwise the
     outcome stays None (the customer did not end it) and the customer says a parting line."""
     state = copy.deepcopy(state)
+    _upgrade(state)
     if state.get("ended"):
         return _reaction(state, state.get("last_line", ""), state.get("last_reaction") or "")
     state["finish_reason"] = str(reason)
@@ -184,7 +204,53 @@ def finish(persona: Persona, state: PersonaState, reason: str) -> Reaction:
     return _emit(persona, state, "end_finished")
 
 
-# --------------------------------------------------------------------------- mood
+def _upgrade(state: dict[str, Any]) -> None:
+    """States saved by an older engine (sessions running across an upgrade) gain new keys."""
+    state.setdefault("offer", None)
+    state.setdefault("heard", None)
+    state["v"] = STATE_VERSION
+
+
+# --------------------------------------------------------------------------- one reply
+
+
+@dataclass
+class _Turn:
+    """What the customer heard in one reply, and what the line will answer."""
+
+    persona: Persona
+    state: dict[str, Any]
+    moves: list[str]
+    text: str
+    offer: offers.Offer
+    before: dict[str, float]
+    #: placeholder values for this turn's line ({value}, {remedy}, {time_frame}, {why_not})
+    slots: dict[str, str] = field(default_factory=dict)
+    #: a fact whose own lines answer (drawn out) or whose `again` lines do (asked again)
+    entries: list[object] | None = None
+    progress: bool = False
+
+    @property
+    def negative(self) -> bool:
+        return any(m in NEGATIVE_REACTION for m in self.moves)
+
+    def has(self, *moves: str) -> bool:
+        return any(m in self.moves for m in moves)
+
+    def hear(self, kind: str, **details: Any) -> None:
+        self.state["heard"] = {"kind": kind, **details}
+
+
+def _known_from_trainee(turn: _Turn) -> None:
+    """A fact the trainee states by its id or number ("I've found your account, 0571-88231907")
+    is known: the customer need not tell it."""
+    folded = listening.normalise(turn.text)
+    for fact in turn.persona.facts:
+        if fact["id"] in turn.state["facts_revealed"]:
+            continue
+        tokens = _ID_TOKEN.findall(listening.normalise(str(fact.get("value", ""))))
+        if tokens and all(token in folded for token in tokens):
+            turn.state["facts_revealed"].append(fact["id"])
 
 
 def _moves_of(analysis: Analysis | None, beh: dict[str, Any]) -> dict[str, float]:
@@ -211,20 +277,7 @@ def _moves_of(analysis: Analysis | None, beh: dict[str, Any]) -> dict[str, float
     return found
 
 
-def _remedies_of(analysis: Analysis | None) -> list[str]:
-    if not analysis:
-        return []
-    found = []
-    for ent in analysis.get("entities") or []:
-        if ent.get("entity") == "remedy" and ent.get("value") is not None:
-            found.append(normalise_remedy(str(ent["value"])))
-    return found
-
-
-def normalise_remedy(value: str) -> str:
-    """Map a remedy entity value ("退款", "Refund", "money back") to its canonical name."""
-    key = value.strip().lower()
-    return _REMEDY_LOOKUP.get(key, key)
+# --------------------------------------------------------------------------- mood
 
 
 def _apply_moves(persona: Persona, state: dict[str, Any], moves: dict[str, float]) -> None:
@@ -260,6 +313,11 @@ def _add(state: dict[str, Any], delta: dict[str, float]) -> None:
         state["mood"][key] = round(min(100.0, max(0.0, state["mood"][key] + value)), 2)
 
 
+def _effects(state: dict[str, Any], table: object) -> None:
+    if isinstance(table, dict):
+        _add(state, {k: float(v) for k, v in table.items()})
+
+
 def _update_streaks(persona: Persona, state: dict[str, Any], moves: list[str]) -> None:
     # A bare closed question adds to the string; one wrapped in care or paraphrase does not
     # (001 R-LIS-D6 is about interrogation, not about asking for an order number kindly).
@@ -269,7 +327,21 @@ def _update_streaks(persona: Persona, state: dict[str, Any], moves: list[str]) -
         state["closed_streak"] = 0
     rule = (persona.behaviour.get("streaks") or {}).get("closed_question")
     if rule and state["closed_streak"] >= int(rule.get("min", 2)):
-        _add(state, {k: float(v) for k, v in (rule.get("effects") or {}).items()})
+        _effects(state, rule.get("effects"))
+
+
+def _spend_patience(turn: _Turn, reaction: str) -> None:
+    """Patience follows progress (issue: a polite, progressing conversation must not run out
+    of patience on the clock): a reply that drew out a fact, got a check confirmed, brought an
+    offer the customer accepts, or calmed the customer costs nothing; any other reply costs the
+    type's ``stall``."""
+    state, mood, before = turn.state, turn.state["mood"], turn.before
+    calmer = (before["anger"] - mood["anger"]) >= PROGRESS_MIN
+    warmer = (mood["trust"] - before["trust"]) >= PROGRESS_MIN
+    stalling = reaction in ("already_told", "answered", "neutral", "impatient", "guarded")
+    if turn.progress or ((calmer or warmer) and not stalling):
+        return
+    _effects(state, turn.persona.behaviour.get("stall"))
 
 
 def _band(mood: dict[str, float], persona: Persona) -> str:
@@ -323,19 +395,15 @@ def _update_stage(persona: Persona, state: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- reactions
 
 
-def _choose_reaction(
-    persona: Persona,
-    state: dict[str, Any],
-    moves: list[str],
-    remedies: list[str],
-    before: dict[str, float],
-) -> tuple[str, dict[str, Any] | None]:
+def _choose_reaction(turn: _Turn) -> str:
+    persona, state, moves = turn.persona, turn.state, turn.moves
     beh = persona.behaviour
     overrides = beh.get("reactions") or {}
     for move in NEGATIVE_PRIORITY:
         if move in moves:
             state["off_topic"] = False
-            return overrides.get(move, NEGATIVE_REACTION[move]), None
+            turn.hear("red_line", move=move)
+            return str(overrides.get(move, NEGATIVE_REACTION[move]))
 
     drift = beh.get("drift") or {}
     steering = [m for m in moves if m in (drift.get("steer_moves") or [])]
@@ -343,18 +411,10 @@ def _choose_reaction(
     if drift and steering:
         state["off_topic"] = False
 
-    # Once the conversation is at the solution, naming a concrete remedy is a proposal even
-    # when the analysis filed the reply under inform ("I'll have a technician repair it on
-    # Friday") - but not inside a question, not a mere promise to call back, and not while
-    # facts are still missing ("the replacement filter costs 380 a year" is information).
-    named = [r for r in remedies if r not in NOT_A_REMEDY]
-    proposes = (
-        bool(named)
-        and not any(m in QUESTION_MOVES for m in moves)
-        and state["stage"] == "negotiating"
-    )
-    if any(m in SOLUTION_MOVES for m in moves) or proposes:
-        return _judge_solution(persona, state, remedies), None
+    if _proposes(turn):
+        return _judge_offer(turn)
+    if _answers_offer_check(turn):
+        return _judge_offer(turn, again=True)
 
     if drift and not steering:
         rng = random.Random(f"{state['seed']}:{state['turn']}:drift")
@@ -363,42 +423,58 @@ def _choose_reaction(
         wanders = bool(_missing_facts(persona, state)) and rng.random() < float(
             drift.get("chance", 0.0)
         )
-        if was_off or triggered or wanders:
-            if state["drifts"] < int(drift.get("max", 99)):
-                state["off_topic"] = True
-                state["drifts"] += 1
-                _add(state, {k: float(v) for k, v in (drift.get("effects") or {}).items()})
-                return "drift", None
+        if (was_off or triggered or wanders) and state["drifts"] < int(drift.get("max", 99)):
+            state["off_topic"] = True
+            state["drifts"] += 1
+            _effects(state, drift.get("effects"))
+            turn.hear("drift")
+            return "drift"
 
     rule = (beh.get("streaks") or {}).get("closed_question")
-    if rule and state["closed_streak"] >= int(rule.get("min", 2)):
-        return rule.get("reaction", "guarded"), None
-
-    questions = [m for m in moves if m in QUESTION_MOVES]
-    if questions:
-        fact, blocked = _fact_for(persona, state, questions)
-        if fact is not None:
-            state["facts_revealed"].append(fact["id"])
-            return "reveal", fact
-        if blocked:
-            return "guarded", None
-        if was_off and steering:
-            return "back_on_track", None
-        if not any(m in GOODWILL_MOVES and m not in QUESTION_MOVES for m in moves):
-            return _impatient_or(persona, state, "answered"), None
+    interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
+    asks = turn.has(*QUESTION_MOVES) or bool(turn.text and _QUESTION_FORM.search(turn.text))
+    if asks and not state["off_topic"]:
+        # a question about something not told yet is answered first, even inside a check
+        asked = listening.match_facts(turn.text, persona) if turn.text else []
+        if asked and asked[0].fact_id not in state["facts_revealed"]:
+            fact = _fact(persona, asked[0].fact_id)
+            if interrogated:
+                # 001 R-LIS-D6: a string of bare closed questions makes the customer guarded
+                turn.hear("question", answer="held_back", fact=fact["id"], why="interrogated")
+                return str(rule.get("reaction", "guarded"))
+            if not _gate(persona, state, fact):
+                turn.hear("question", answer="held_back", fact=fact["id"])
+                return "guarded"
+            return _reveal(turn, fact, "asked")
+    checked = _check(turn)
+    if checked:
+        return checked
+    if asks:
+        answered = _answer_question(turn, was_off=was_off, steering=bool(steering))
+        if answered == "already_told" or (answered and not interrogated):
+            return answered
+    if interrogated:
+        turn.hear("question", answer="held_back", why="interrogated")
+        return str(rule.get("reaction", "guarded"))
 
     if was_off and steering:
-        return "back_on_track", None
-    if any(m in GOODWILL_MOVES for m in moves):
+        turn.hear("back_on_track")
+        return "back_on_track"
+    if turn.has(*CLOSING_MOVES) and state["accepted"] is None and not turn.has(*SOLUTION_MOVES):
+        turn.hear("closing", settled=False)
+        return "not_done"
+    if turn.has(*GOODWILL_MOVES):
         improved = (
-            state["mood"]["anger"] < before["anger"]
-            or state["mood"]["trust"] > before["trust"]
-            or state["mood"]["openness"] > before["openness"]
+            state["mood"]["anger"] < turn.before["anger"]
+            or state["mood"]["trust"] > turn.before["trust"]
+            or state["mood"]["openness"] > turn.before["openness"]
         )
+        turn.hear("goodwill", moved=bool(improved))
         if improved and _band(state["mood"], persona) != "upset":
-            return _impatient_or(persona, state, "positive"), None
-        return _impatient_or(persona, state, "unmoved"), None
-    return _impatient_or(persona, state, "neutral"), None
+            return _impatient_or(persona, state, "positive")
+        return _impatient_or(persona, state, "unmoved")
+    turn.hear("nothing")
+    return _impatient_or(persona, state, "neutral")
 
 
 def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str:
@@ -408,57 +484,225 @@ def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str
     return reaction
 
 
-def _fact_for(
-    persona: Persona, state: dict[str, Any], questions: list[str]
-) -> tuple[dict[str, Any] | None, bool]:
-    """The first unrevealed fact one of these questions draws out; and whether a fact was held
-    back only because the customer is not open enough yet (001 S4: wariness first)."""
+# ---- questions ------------------------------------------------------------------------
+
+
+def _gate(persona: Persona, state: dict[str, Any], fact: dict[str, Any]) -> bool:
+    """Whether the customer is open and trusting enough to tell this fact (001 S4: wariness
+    first; silent and doubtful customers hold back until they are)."""
+    mood = state["mood"]
+    return mood["openness"] >= float(fact.get("min_openness", 0)) and mood["trust"] >= float(
+        fact.get("min_trust", 0)
+    )
+
+
+def _fact(persona: Persona, fact_id: str) -> dict[str, Any]:
+    return next(f for f in persona.facts if f["id"] == fact_id)
+
+
+def _reveal(turn: _Turn, fact: dict[str, Any], how: str) -> str:
+    turn.state["facts_revealed"].append(fact["id"])
+    turn.entries = list(fact.get("lines") or [])
+    turn.progress = True
+    turn.hear("question", answer="fact", fact=fact["id"], how=how)
+    return "reveal"
+
+
+def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | None:
+    """A question is answered by what it asks."""
+    persona, state = turn.persona, turn.state
     if state["off_topic"]:
-        return None, False
-    blocked = False
-    # File order: a trainer lists facts in the order a customer would naturally give them.
-    for fact in persona.facts:
-        if fact["id"] in state["facts_revealed"]:
-            continue
-        asked_by = fact.get("asked_by") or ["open_question", "closed_question"]
-        if not any(q in asked_by for q in questions):
-            continue
-        if state["mood"]["openness"] < float(fact.get("min_openness", 0)):
-            blocked = True
-            continue
-        if state["mood"]["trust"] < float(fact.get("min_trust", 0)):
-            blocked = True
-            continue
-        return fact, False
-    return None, blocked
+        return None
+    told = state["facts_revealed"]
+    general = bool(_GENERAL_QUESTION.search(turn.text))
+    asked = listening.match_facts(turn.text, persona) if turn.text and not general else []
+    if asked:
+        fact = _fact(persona, asked[0].fact_id)
+        if fact["id"] in told:
+            turn.slots["value"] = str(fact.get("value", ""))
+            turn.entries = list(fact.get("again") or [])
+            turn.hear("question", answer="already_told", fact=fact["id"])
+            return "already_told"
+        if not _gate(persona, state, fact):
+            turn.hear("question", answer="held_back", fact=fact["id"])
+            return "guarded"
+        return _reveal(turn, fact, "asked")
+    if general or turn.has("open_question") or not turn.has("closed_question", "confirm"):
+        # an open question: what this customer would naturally tell next (file order)
+        blocked = None
+        for fact in persona.facts:
+            if fact["id"] in told:
+                continue
+            if "open_question" not in (fact.get("asked_by") or ["open_question"]):
+                continue
+            if _gate(persona, state, fact):
+                return _reveal(turn, fact, "told_next")
+            blocked = blocked or fact
+        if blocked is not None:
+            turn.hear("question", answer="held_back", fact=blocked["id"])
+            return "guarded"
+        if was_off and steering:
+            return None
+        turn.hear("question", answer="nothing_more")
+        if turn.has(*(GOODWILL_MOVES - QUESTION_MOVES)):
+            return None  # the rest of the reply carries it
+        return _impatient_or(persona, state, "answered")
+    # a specific question about something this scenario does not cover
+    turn.hear("question", answer="unknown")
+    return "dont_know"
 
 
-def _judge_solution(persona: Persona, state: dict[str, Any], remedies: list[str]) -> str:
+# ---- checks ---------------------------------------------------------------------------
+
+
+def _check(turn: _Turn) -> str | None:
+    """A restatement of what the customer said (paraphrase, or a question that repeats a
+    told fact's details) gets a yes, or a correction when it changes the fact."""
+    persona, state = turn.persona, turn.state
+    told = list(state["facts_revealed"])
+    if not turn.text or not told:
+        return None
+    restating = turn.has("paraphrase", "confirm", "closed_question")
+    if not restating:
+        return None
+    said = listening.mentions(turn.text, persona, told)
+    if not said:
+        return None
+    wrong = [m.fact_id for m in said if listening.contradicts(turn.text, persona, m.fact_id)]
+    if wrong:
+        fact = _fact(persona, wrong[0])
+        turn.slots["value"] = str(fact.get("value", ""))
+        turn.hear("check", result="corrected", fact=fact["id"])
+        return "corrected"
+    if not turn.has("paraphrase") and listening.match_facts(turn.text, persona):
+        # "What was your order number again?" names the fact without its details: not a check
+        return None
+    turn.progress = True
+    # being heard right is what calms and convinces (004 ch1: most complaints come from not
+    # being listened to)
+    _effects(state, persona.behaviour.get("checked"))
+    turn.hear("check", result="confirmed", facts=[m.fact_id for m in said])
+    return "confirmed"
+
+
+# ---- offers ---------------------------------------------------------------------------
+
+
+def _proposes(turn: _Turn) -> bool:
+    """A solution move, or (once the conversation is at the solution) a concrete remedy named
+    outside a question: "I'll have a technician repair it on Friday" filed under inform is a
+    proposal; a promise to call back is follow-up; "the filter costs 380 a year" while facts
+    are still missing is information."""
+    if turn.has(*SOLUTION_MOVES):
+        return True
+    named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if not named or turn.has("open_question"):
+        return False
+    # "Would you like a replacement?" / "要不要给您换一台？" offers what it names
+    if _OFFER_QUESTION.search(turn.text):
+        return True
+    return not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating"
+
+
+def _answers_offer_check(turn: _Turn) -> bool:
+    """A proposal stays on the table until the customer takes or refuses it: "Does that work
+    for you?", a follow-up promise or a goodbye right after it are answered by judging that
+    proposal again, in its terms (after an objection the customer has now said their piece)."""
+    last = turn.state.get("offer")
+    return bool(
+        last
+        and last.get("judged") in ("not_ready", "objection", "not_convinced", "vague")
+        and last.get("turn") == turn.state["turn"] - 1
+        and turn.has("confirm", "closed_question", *CLOSING_MOVES)
+        and not turn.has("open_question")
+        and not turn.offer.remedies
+    )
+
+
+def _remedy_slots(turn: _Turn, remedy: str | None, time_frame: str | None) -> None:
+    lang = turn.persona.language
+    if remedy:
+        turn.slots["remedy"] = offers.remedy_label(remedy, lang)
+        why_not = ((turn.persona.scenario.get("remedies") or {}).get("why_not") or {}).get(remedy)
+        if why_not:
+            turn.slots["why_not"] = str(why_not)
+        elif (turn.persona.scenario.get("remedies") or {}).get("need"):
+            turn.slots["why_not"] = str(turn.persona.scenario["remedies"]["need"])
+    if time_frame:
+        turn.slots["time_frame"] = time_frame
+
+
+def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
+    persona, state = turn.persona, turn.state
     beh = persona.behaviour
     th = beh["thresholds"]
     mood = state["mood"]
-    needs = beh.get("needs") or {}
-    unmet = [m for m, n in needs.items() if state["moves_seen"].get(m, 0) < int(n)]
-    premature = (
-        mood["anger"] >= th.get("venting_anger", 60)
-        or bool(_missing_facts(persona, state))
-        or bool(unmet)
-    )
-    if premature:
-        pre = beh.get("premature") or {}
-        _add(state, {k: float(v) for k, v in (pre.get("effects") or {}).items()})
-        return str(pre.get("reaction", "not_ready"))
-    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
-        # Understood, but not won over yet: the customer stays in character.
-        return "unmoved"
+    if again:
+        last = state["offer"]
+        remedies = list(last.get("remedies") or [])
+        time_frame = last.get("time_frame")
+        concrete = bool(last.get("concrete"))
+    else:
+        remedies = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+        time_frame = turn.offer.time_frame
+        concrete = turn.offer.concrete or turn.has("recommend")
     remedy_cfg = persona.scenario.get("remedies") or {}
     acceptable = [normalise_remedy(r) for r in remedy_cfg.get("acceptable") or []]
-    if remedies and acceptable and not any(r in acceptable for r in remedies):
-        _add(state, {k: float(v) for k, v in (beh.get("rejected_effects") or {}).items()})
-        return "rejected"
-    fitting = [r for r in remedies if r in acceptable] or remedies
-    state["accepted"] = fitting[0] if fitting else "offer"
-    return "accepted"
+    rejected = [normalise_remedy(r) for r in remedy_cfg.get("rejected") or []]
+    fitting = [r for r in remedies if r in acceptable]
+    state["offer"] = {
+        "turn": state["turn"],
+        "remedies": remedies,
+        "time_frame": time_frame,
+        "concrete": concrete,
+    }
+
+    def judged(verdict: str, reaction: str, remedy: str | None = None) -> str:
+        state["offer"]["judged"] = verdict
+        _remedy_slots(turn, remedy, time_frame)
+        turn.hear("offer", judged=verdict, remedies=remedies, time_frame=time_frame)
+        return reaction
+
+    if not again and (time_frame or turn.offer.phrases or _ID_TOKEN.search(turn.text)):
+        # the details of a concrete proposal (what, when, how much) are information too
+        state["moves_seen"]["inform"] = state["moves_seen"].get("inform", 0) + 1
+    needs = beh.get("needs") or {}
+    unmet = [m for m, n in needs.items() if state["moves_seen"].get(m, 0) < int(n)]
+    missing = _missing_facts(persona, state)
+    if mood["anger"] >= th.get("venting_anger", 60) or unmet or missing:
+        pre = beh.get("premature") or {}
+        if not again:
+            _effects(state, pre.get("effects"))
+        # A proposal is the moment a shopper raises what they had not said yet: once open
+        # enough, the customer answers it with the missing need (their objection).
+        if missing and not unmet and mood["anger"] < th.get("venting_anger", 60):
+            ready = [f for f in missing if _gate(persona, state, _fact(persona, f))]
+            if ready:
+                fact = _fact(persona, ready[0])
+                verdict = judged("objection", "reveal")
+                state["facts_revealed"].append(fact["id"])
+                turn.entries = list(fact.get("lines") or [])
+                turn.progress = True
+                state["heard"]["fact"] = fact["id"]
+                return verdict
+        return judged("not_ready", str(pre.get("reaction", "not_ready")))
+    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
+        # Understood, but not won over yet: the customer stays in character.
+        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
+    wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
+    if remedies and not fitting and wrong:
+        if not again:
+            _effects(state, beh.get("rejected_effects"))
+        return judged("rejected", "rejected", wrong[0])
+    if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
+        return judged("vague", "vague_offer")
+    choice = fitting[0] if fitting else (remedies[0] if remedies else None)
+    state["accepted"] = choice or "offer"
+    turn.progress = True
+    return judged("accepted", "accepted", choice)
+
+
+# ---- silence and endings --------------------------------------------------------------
 
 
 def _react_to_silence(persona: Persona, state: PersonaState, seconds: float) -> Reaction:
@@ -467,37 +711,41 @@ def _react_to_silence(persona: Persona, state: PersonaState, seconds: float) -> 
     timeout = max(1.0, float(persona.silence_timeout_seconds))
     weight = min(3.0, max(0.0, seconds / timeout))
     _add(state, {k: float(v) * weight for k, v in (cfg.get("effects") or {}).items()})
+    state["heard"] = {"kind": "silence", "seconds": seconds}
     ending = _check_ending(persona, state)
     if ending:
         return _end(persona, state, ending)
-    _update_stage_after_silence(state)
+    if state["stage"] == "opening":
+        state["stage"] = "clarifying"
     return _emit(persona, state, "silence")
 
 
-def _update_stage_after_silence(state: dict[str, Any]) -> None:
-    if state["stage"] == "opening":
-        state["stage"] = "clarifying"
-
-
-def _end(persona: Persona, state: PersonaState, outcome: str) -> Reaction:
+def _end(
+    persona: Persona, state: PersonaState, outcome: str, turn: _Turn | None = None
+) -> Reaction:
     state["ended"] = True
     state["outcome"] = outcome
     state["stage"] = "closing"
-    return _emit(persona, state, f"end_{outcome}")
+    if turn is not None and state["heard"] is None:
+        negative = next((m for m in NEGATIVE_PRIORITY if m in turn.moves), None)
+        turn.hear("red_line", move=negative) if negative else turn.hear("ending")
+    return _emit(persona, state, f"end_{outcome}", turn)
 
 
 # --------------------------------------------------------------------------- lines
 
 
 def _emit(
-    persona: Persona, state: dict[str, Any], reaction: str, *, fact: dict[str, Any] | None = None
+    persona: Persona, state: dict[str, Any], reaction: str, turn: _Turn | None = None
 ) -> Reaction:
     state["band"] = _band(state["mood"], persona)
-    if fact is not None:
-        pool = list(fact.get("lines") or [])
-    else:
-        pool = _pool(persona, reaction, state)
-    line = _fill(_pick(pool, state, reaction), persona)
+    line = line_bank.pick(
+        persona,
+        state,
+        reaction,
+        entries=turn.entries if turn is not None else None,
+        slots=turn.slots if turn is not None else None,
+    )
     state["last_reaction"] = reaction
     state["last_line"] = line
     return _reaction(state, line, reaction)
@@ -512,48 +760,3 @@ def _reaction(state: PersonaState, line: str, reaction: str) -> Reaction:
         "outcome": state["outcome"],
         "reaction": reaction,
     }
-
-
-def _pool(persona: Persona, reaction: str, state: dict[str, Any]) -> list[str]:
-    """Lines for a reaction, most specific selector first: ``<stage>.<band>``, band, stage,
-    ``any`` (a plain list means ``any``). Falls back to ``neutral`` for a reaction a
-    trainer's custom type forgot (the validator reports that)."""
-    bank = persona.lines.get(reaction)
-    if not bank:
-        bank = persona.lines.get("neutral") or ["..."]
-    if isinstance(bank, list):
-        return [str(x) for x in bank]
-    band, stage = state["band"], state["stage"]
-    pools: list[str] = []
-    for key in (f"{stage}.{band}", band, stage, "any"):
-        pools.extend(str(x) for x in bank.get(key) or [])
-    if not pools:
-        pools = [str(x) for group in bank.values() for x in group]
-    return pools
-
-
-def _line_key(line: str) -> str:
-    return hashlib.sha1(line.encode("utf-8")).hexdigest()[:10]
-
-
-def _pick(pool: list[str], state: dict[str, Any], reaction: str) -> str:
-    if not pool:
-        return ""
-    used = set(state["lines_used"])
-    fresh = [line for line in dict.fromkeys(pool) if _line_key(line) not in used]
-    rng = random.Random(f"{state['seed']}:{state['turn']}:{state['silences']}:{reaction}")
-    choice = rng.choice(fresh or pool)
-    key = _line_key(choice)
-    if key not in used:
-        state["lines_used"].append(key)
-    return choice
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def _fill(line: str, persona: Persona) -> str:
-    """Scenario placeholders in lines: {product}, {name} and any fact id ({order_number})."""
-    values: dict[str, Any] = {"product": persona.scenario.get("product", ""), "name": persona.name}
-    values.update({f["id"]: f.get("value", "") for f in persona.facts})
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), line)

@@ -13,10 +13,11 @@ their loaders cache, randomness only from the session seed inside the persona en
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from personas import Persona, engine
+from personas.offers import normalise_remedy
 from personas.mood import mood_0_1
 from practice.contracts import (
     Analysis,
@@ -26,6 +27,7 @@ from practice.contracts import (
     RatingContext,
     Reaction,
     Reply,
+    ScenarioContext,
     TranscriptEntry,
     TurnResult,
 )
@@ -52,6 +54,20 @@ def start(
     )
 
 
+def scenario_context(persona: Persona, state: PersonaState) -> ScenarioContext:
+    """What the conversation is about so far, for tips that speak about this conversation."""
+    told = set(state.get("facts_revealed") or ())
+    remedies = persona.scenario.get("remedies") or {}
+    return ScenarioContext(
+        kind=str(persona.scenario.get("kind") or ""),
+        product=str(persona.scenario.get("product") or ""),
+        told={str(f["id"]): str(f.get("value", "")) for f in persona.facts if f["id"] in told},
+        remedies=tuple(
+            dict.fromkeys(normalise_remedy(str(r)) for r in remedies.get("acceptable") or ())
+        ),
+    )
+
+
 def rate_reply(
     persona: Persona,
     state: PersonaState,
@@ -60,8 +76,11 @@ def rate_reply(
     *,
     transcript: Sequence[TranscriptEntry],
     reply_seconds: float | None = None,
+    heard: Mapping[str, Any] | None = None,
 ) -> Rating:
-    """The rubric's rating of one reply, in the conversation it answers (state = before it)."""
+    """The rubric's rating of one reply, in the conversation it answers (``state`` is the
+    persona state before it; ``heard`` what the customer made of it)."""
+    heard = heard or {}
     context = RatingContext(
         lang=persona.language,
         text=text,
@@ -71,6 +90,9 @@ def rate_reply(
         stage=state.get("stage"),
         reply_seconds=reply_seconds,
         history=ratings(transcript),
+        scenario=scenario_context(persona, state),
+        asked_again=heard.get("fact") if heard.get("answer") == "already_told" else None,
+        heard_by_persona=True,
     )
     return rate_turn(analysis, context)
 
@@ -96,7 +118,7 @@ def play_turn(
         )
     else:
         analysis = analyzer(reply.text, persona.language, last_customer_text(entries))
-        reaction = engine.react(persona, state, analysis)
+        reaction = engine.react(persona, state, analysis, text=reply.text)
         rating = rate_reply(
             persona,
             state,
@@ -104,6 +126,7 @@ def play_turn(
             analysis,
             transcript=entries,
             reply_seconds=reply.reply_seconds,
+            heard=reaction["state"].get("heard"),
         )
         entries.append(
             trainee_entry(
@@ -115,7 +138,11 @@ def play_turn(
             )
         )
     entries.append(customer_entry(reaction["line"] or "", state=reaction["state"], at=at))
-    card = scorecard(persona, entries, reaction["outcome"], mode) if reaction["ended"] else None
+    card = (
+        scorecard(persona, entries, reaction["outcome"], mode, state=reaction["state"])
+        if reaction["ended"]
+        else None
+    )
     return TurnResult(
         persona_id=persona.id,
         reaction=reaction,
@@ -156,7 +183,7 @@ def finish(
     return TurnResult(
         persona_id=persona.id,
         reaction=reaction,
-        scorecard=scorecard(persona, entries, reaction["outcome"], mode),
+        scorecard=scorecard(persona, entries, reaction["outcome"], mode, state=reaction["state"]),
         mode=_mode(mode),
         transcript=tuple(entries),
     )
@@ -167,14 +194,18 @@ def scorecard(
     transcript: Sequence[TranscriptEntry],
     outcome: str | None,
     mode: str | None = None,
+    *,
+    state: PersonaState | None = None,
 ) -> dict[str, Any]:
-    """The whole session summed up against the guidelines."""
+    """The whole session summed up against the guidelines (``state``: the persona state at
+    the end, so the tips speak about this conversation)."""
     return score_session(
         transcript,
         lang=persona.language,
         persona_type=persona.type,
         outcome=outcome,
         mode=_mode(mode),
+        scenario=scenario_context(persona, state) if state is not None else None,
     )
 
 

@@ -1,0 +1,302 @@
+"""`make listen-check`: does the customer listen? Figures across the persona library.
+
+Plays, through the practice core with the trained NLU in-process (``--no-nlu``: cue rules):
+
+- **fact probes** (tests/personas/data/fact_probes.yml): each question about a fact, asked as
+  the first reply: it must draw out that fact, or an in-character holding back (or "I told
+  you" for a fact the opening already gave) — never another fact;
+- **scripts** (tests/personas/data/scripts/*.jsonl, written from the persona files by people
+  who never read the engine): well-run conversations must end *resolved*, also after a
+  rejected remedy; bad agents must never resolve and must drive most customers off;
+  content-free agents must never resolve; the generic polite agent is reported;
+- **don't ask again**: the rubric's "asked again" fires only where the customer had really
+  given that detail.
+
+Prints a table and writes ``--out`` (JSON). Exit status 1 when a goal is missed (``--strict``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from batch.library import persona_library
+from personas import PersonaLibrary, UnknownPersonaError
+from practice import turn
+from practice.contracts import Analyzer, Reply, TurnResult
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBES = ROOT / "tests" / "personas" / "data" / "fact_probes.yml"
+SCRIPTS = ROOT / "tests" / "personas" / "data" / "scripts"
+
+#: goals (issue 13 "Done when")
+FACT_PROBE_GOAL = 0.90
+DRIVEN_OFF_GOAL = 0.80
+
+
+@dataclass
+class Figures:
+    probes: Counter[str] = field(default_factory=Counter)
+    probe_misses: list[dict[str, Any]] = field(default_factory=list)
+    scripts: dict[str, Counter[str]] = field(default_factory=dict)
+    script_misses: list[dict[str, Any]] = field(default_factory=list)
+    asked_again_fired: int = 0
+    asked_again_unfounded: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "probes": dict(self.probes),
+            "probe_misses": self.probe_misses,
+            "scripts": {k: dict(v) for k, v in self.scripts.items()},
+            "script_misses": self.script_misses,
+            "asked_again_fired": self.asked_again_fired,
+            "asked_again_unfounded": self.asked_again_unfounded,
+            "goals": self.goals(),
+        }
+
+    def probe_share(self) -> float:
+        """Right fact or holding back, among the probes about a fact."""
+        about_a_fact = ("right", "held_back", "other_fact", "not_answered")
+        total = sum(self.probes[key] for key in about_a_fact)
+        return (self.probes["right"] + self.probes["held_back"]) / total if total else 0.0
+
+    def goals(self) -> dict[str, bool]:
+        kinds = self.scripts
+        bad = kinds.get("bad", Counter())
+        bad_total = sum(bad.values())
+        driven_off = bad["escalated"] + bad["walked_away"]
+        return {
+            "fact_probe_right_or_held_back": self.probe_share() >= FACT_PROBE_GOAL,
+            "fact_probe_never_another_fact": self.probes["other_fact"] == 0,
+            "well_run_all_resolved": _all_resolved(kinds.get("well_run")),
+            "rejected_then_fitting_all_resolved": _all_resolved(kinds.get("rejected_then_fitting")),
+            "bad_never_resolve": bad["resolved"] == 0,
+            "bad_drive_off": bool(bad_total) and driven_off / bad_total >= DRIVEN_OFF_GOAL,
+            "content_free_never_resolve": kinds.get("content_free", Counter())["resolved"] == 0,
+            "asked_again_only_when_given": not self.asked_again_unfounded,
+        }
+
+
+def _all_resolved(counts: Counter[str] | None) -> bool:
+    return bool(counts) and set(counts) == {"resolved"}
+
+
+def play(
+    persona_id: str,
+    replies: Iterable[str],
+    analyzer: Analyzer,
+    library: PersonaLibrary,
+    *,
+    seed: int = 1,
+) -> list[TurnResult]:
+    persona = library.get(persona_id)
+    results = [turn.start(persona, seed=seed)]
+    for text in replies:
+        if results[-1].ended:
+            break
+        results.append(
+            turn.play_turn(
+                persona,
+                results[-1].state,
+                Reply(text),
+                analyzer=analyzer,
+                transcript=results[-1].transcript,
+            )
+        )
+    return results
+
+
+def check_probes(figures: Figures, analyzer: Analyzer, library: PersonaLibrary) -> None:
+    doc = yaml.safe_load(PROBES.read_text(encoding="utf-8")) or {}
+    for persona_id, entry in _probe_items(doc):
+        for fact_id, question in entry:
+            results = play(persona_id, [question], analyzer, library)
+            heard = results[-1].state.get("heard") or {}
+            verdict = _probe_verdict(fact_id, heard, results[0].state)
+            figures.probes[verdict] += 1
+            if verdict not in ("right", "held_back", "no_fact_asked"):
+                figures.probe_misses.append(
+                    {
+                        "persona": persona_id,
+                        "fact": fact_id,
+                        "question": question,
+                        "heard": heard,
+                        "customer": results[-1].line,
+                    }
+                )
+
+
+def _probe_items(doc: Any) -> Iterable[tuple[str, list[tuple[str | None, str]]]]:
+    """(persona id, [(expected fact id or None, question)]) from the probe file, whatever of
+    its two shapes (by persona, or a flat list) it uses."""
+    personas = doc.get("personas", doc) if isinstance(doc, dict) else {}
+    if isinstance(personas, list):
+        grouped: dict[str, list[tuple[str | None, str]]] = {}
+        for item in personas:
+            grouped.setdefault(item["persona"], []).append((item.get("fact"), item["question"]))
+        yield from grouped.items()
+        return
+    for persona_id, body in personas.items():
+        items: list[tuple[str | None, str]] = []
+        facts = body.get("facts", {}) if isinstance(body, dict) else {}
+        for fact_id, questions in facts.items():
+            items.extend((fact_id, q) for q in questions)
+        for key in ("uncovered", "general", "open"):
+            items.extend((None, q) for q in body.get(key, []) if isinstance(body, dict))
+        yield persona_id, items
+
+
+def _probe_verdict(expected: str | None, heard: dict[str, Any], opening: dict[str, Any]) -> str:
+    answer, fact = heard.get("answer"), heard.get("fact")
+    if expected is None:
+        # off-scenario or general: must not claim a specific other fact was asked
+        asked_one = answer == "fact" and heard.get("how") == "asked"
+        return "unasked_fact" if asked_one else "no_fact_asked"
+    if answer == "fact" and fact == expected:
+        return "right"
+    if answer == "held_back" and fact in (expected, None):
+        return "held_back"
+    if answer == "already_told" and fact == expected and expected in opening["facts_revealed"]:
+        return "right"
+    if answer in ("fact", "held_back", "already_told") and fact not in (expected, None):
+        return "other_fact"
+    return "not_answered"
+
+
+def check_scripts(figures: Figures, analyzer: Analyzer, library: PersonaLibrary) -> None:
+    kinds = {
+        "well_run": "well_run.jsonl",
+        "rejected_then_fitting": "rejected_then_fitting.jsonl",
+        "bad": "bad_agents.jsonl",
+        "content_free": "content_free.jsonl",
+        "generic": "generic_polite.jsonl",
+    }
+    for kind, name in kinds.items():
+        path = SCRIPTS / name
+        if not path.is_file():
+            continue
+        counts: Counter[str] = Counter()
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            if not raw.strip():
+                continue
+            item = json.loads(raw)
+            try:
+                results = play(
+                    item["persona"],
+                    item["trainee_turns"],
+                    analyzer,
+                    library,
+                    seed=int(item.get("seed", 1)),
+                )
+            except UnknownPersonaError:
+                continue
+            last = results[-1]
+            outcome = last.outcome if last.ended else "ongoing"
+            counts[str(outcome)] += 1
+            _check_asked_again(figures, item, results)
+            expected_resolved = kind in ("well_run", "rejected_then_fitting")
+            if (expected_resolved and outcome != "resolved") or (
+                kind in ("bad", "content_free") and outcome == "resolved"
+            ):
+                figures.script_misses.append(
+                    {
+                        "id": item.get("id"),
+                        "kind": kind,
+                        "outcome": outcome,
+                        "turns": _trace(results),
+                    }
+                )
+        figures.scripts[kind] = counts
+
+
+def _trace(results: list[TurnResult]) -> list[dict[str, Any]]:
+    out = []
+    for result in results[1:]:
+        trainee = next(
+            (e["text"] for e in reversed(result.transcript) if e["role"] == "trainee"), None
+        )
+        out.append(
+            {
+                "trainee": trainee,
+                "moves": [m["move"] for m in (result.analysis or {}).get("moves", [])],
+                "customer": result.line,
+                "heard": result.state.get("heard"),
+                "mood": result.state["mood"],
+            }
+        )
+    return out
+
+
+def _check_asked_again(figures: Figures, item: dict[str, Any], results: list[TurnResult]) -> None:
+    for before, after in itertools.pairwise(results):
+        rules = {r["id"] for r in (after.rating or {}).get("rules", [])}
+        if "listening.asked_again" not in rules:
+            continue
+        figures.asked_again_fired += 1
+        heard = after.state.get("heard") or {}
+        given = heard.get("answer") == "already_told" and heard.get("fact") in (
+            before.state.get("facts_revealed") or []
+        )
+        if not given:
+            figures.asked_again_unfounded.append({"id": item.get("id"), "heard": heard})
+
+
+def report(figures: Figures, out: Any) -> None:
+    total = sum(figures.probes.values())
+    print(f"fact probes: {total}", file=out)
+    for key, count in figures.probes.most_common():
+        print(f"  {key:14} {count:4}  {count / total:6.1%}", file=out)
+    share = figures.probe_share()
+    print(f"  right or held back: {share:.1%} (goal {FACT_PROBE_GOAL:.0%})", file=out)
+    print("scripts:", file=out)
+    for kind, counts in figures.scripts.items():
+        print(f"  {kind:22} {dict(counts)}", file=out)
+    print(
+        f"asked-again fired {figures.asked_again_fired}, unfounded "
+        f"{len(figures.asked_again_unfounded)}",
+        file=out,
+    )
+    print("goals:", file=out)
+    for goal, met in figures.goals().items():
+        print(f"  {'ok ' if met else 'MISS'} {goal}", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--model", default=None, help="trained model (default: $COUNTERPART_MODEL)")
+    parser.add_argument("--no-nlu", action="store_true", help="cue rules only, no NLU model")
+    parser.add_argument("--personas", default=None, help="persona library folder")
+    parser.add_argument("--out", default=None, help="write the figures and misses as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    args = parser.parse_args(argv)
+    library = persona_library(args.personas)
+    if args.no_nlu:
+        from batch.simulate import cue_analyzer
+
+        analyzer: Analyzer = cue_analyzer
+    else:
+        from batch.nlu import nlu_analyzer
+
+        analyzer = nlu_analyzer(args.model)
+    figures = Figures()
+    check_probes(figures, analyzer, library)
+    check_scripts(figures, analyzer, library)
+    report(figures, sys.stdout)
+    if args.out:
+        Path(args.out).write_text(
+            json.dumps(figures.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    return 1 if args.strict and not all(figures.goals().values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
