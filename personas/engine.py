@@ -75,6 +75,13 @@ _GENERAL_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+#: a request for information in the imperative ("I'll need your order number", "麻烦提供一下…")
+_REQUEST_FORM = re.compile(
+    r"\b(tell me|let me know|i('ll| will)? need|may i have|can i (have|get)|please (share|provide|send"
+    r"|give)|walk me through|describe)\b|麻烦(您)?(提供|告诉|说|报|发)|请(您)?(提供|告诉|说|报|发)"
+    r"|(说说|讲讲|聊聊|介绍一下)",
+    re.IGNORECASE,
+)
 #: a question that proposes what it names ("Would you like a replacement?")
 _OFFER_QUESTION = re.compile(
     r"would you (like|prefer)|how about|what about|shall (i|we)|should (i|we)|do you want (me|us)"
@@ -83,6 +90,22 @@ _OFFER_QUESTION = re.compile(
     r".{0,12}(吗|好吗|可以吗|行吗|怎么样)",
     re.IGNORECASE,
 )
+#: replies this long describe what will be done (characters zh, words en)
+LONG_REPLY_ZH = 30
+LONG_REPLY_EN = 18
+#: proposals the customer has neither taken nor refused yet
+PENDING = frozenset({"not_ready", "objection", "not_convinced", "vague", "rejected"})
+#: a fact a restatement can get wrong by its figures: an id, an amount, a date, a size
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
+#: a question asking who/what/how/why: open by its form
+_WH_QUESTION = re.compile(
+    r"\b(what|how|why|which|who|tell me about)\b[^?]*\?|(什么|怎么|为什么|哪些|哪种|谁|如何)[^？?]*[？?]",
+    re.IGNORECASE,
+)
+#: one figure in a reply (an amount, a size, a count): each is a piece of evidence
+_FIGURE = re.compile(r"\d[\d.,]*")
+#: a specific in a reply: a figure, an amount, a size
+_DETAIL = re.compile(r"\d")
 #: an id or amount in a fact's value: when the trainee says it, they know that fact already
 _ID_TOKEN = re.compile(r"[A-Za-z]*\d[\w-]{3,}")
 
@@ -159,6 +182,7 @@ def react(
     _update_streaks(persona, state, turn.moves)
     for move in turn.moves:
         state["moves_seen"][move] = state["moves_seen"].get(move, 0) + 1
+    _count_evidence(turn)
     state["recent_moves"] = ([*state["recent_moves"], turn.moves])[-3:]
     _known_from_trainee(turn)
 
@@ -239,6 +263,45 @@ class _Turn:
 
     def hear(self, kind: str, **details: Any) -> None:
         self.state["heard"] = {"kind": kind, **details}
+
+
+#: how surely a reply must restate a fact not yet told for the customer to take it as theirs
+RECOGNISED_MIN = 0.7
+
+
+def _recognised(turn: _Turn) -> str | None:
+    """The trainee put into words something the customer had not said yet ("So this is for
+    your father, who can't read small print?"): the customer recognises it and says it their
+    way. Only in a restatement or a proposal, and only when it is clearly that fact."""
+    persona, state = turn.persona, turn.state
+    if not turn.text or not turn.has("paraphrase", "confirm"):
+        return None
+    unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
+    said = [
+        m for m in listening.mentions(turn.text, persona, unrevealed) if m.score >= RECOGNISED_MIN
+    ]
+    if not said:
+        return None
+    # all it names are out now; the customer says the weightiest in their own words
+    said.sort(key=lambda m: not _fact(persona, m.fact_id).get("required"))
+    state["facts_revealed"].extend(m.fact_id for m in said)
+    fact = _fact(persona, said[0].fact_id)
+    turn.entries = list(fact.get("lines") or [])
+    turn.progress = True
+    turn.hear("check", result="recognised", fact=fact["id"], facts=[m.fact_id for m in said])
+    return "reveal"
+
+
+def _count_evidence(turn: _Turn) -> None:
+    """What a type needs before deciding (``behaviour.needs``) is counted by what the replies
+    did, not only by their labels: specifics (figures, sizes, prices) in a statement are
+    information, and a who/what/how question is an open question whatever else it carries."""
+    seen, moves = turn.state["moves_seen"], turn.moves
+    if "inform" not in moves and not _QUESTION_FORM.search(turn.text):
+        figures = len(set(_FIGURE.findall(turn.text)))
+        seen["inform"] = seen.get("inform", 0) + min(2, figures)
+    if "open_question" not in moves and _WH_QUESTION.search(turn.text):
+        seen["open_question"] = seen.get("open_question", 0) + 1
 
 
 def _known_from_trainee(turn: _Turn) -> None:
@@ -416,6 +479,30 @@ def _choose_reaction(turn: _Turn) -> str:
     if _answers_offer_check(turn):
         return _judge_offer(turn, again=True)
 
+    rule = (beh.get("streaks") or {}).get("closed_question") or {}
+    interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
+    guarded = str(rule.get("reaction", "guarded"))
+    asks = turn.has(*QUESTION_MOVES) or bool(
+        turn.text and (_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text))
+    )
+    recognised = _recognised(turn)
+    if recognised:
+        return recognised
+    if asks and not state["off_topic"]:
+        # a question about something not told yet is answered first, even inside a check
+        asked = listening.match_facts(turn.text, persona) if turn.text else []
+        if asked and asked[0].fact_id not in state["facts_revealed"]:
+            fact = _fact(persona, asked[0].fact_id)
+            if interrogated:
+                # 001 R-LIS-D6: a string of bare closed questions makes the customer guarded
+                turn.hear("question", answer="held_back", fact=fact["id"], why="interrogated")
+                return guarded
+            if not _gate(persona, state, fact):
+                turn.hear("question", answer="held_back", fact=fact["id"])
+                return "guarded"
+            return _reveal(turn, fact, "asked")
+
+    # a talkative customer wanders off unless asked something specific
     if drift and not steering:
         rng = random.Random(f"{state['seed']}:{state['turn']}:drift")
         triggered = any(m in (drift.get("on_moves") or []) for m in moves)
@@ -430,22 +517,6 @@ def _choose_reaction(turn: _Turn) -> str:
             turn.hear("drift")
             return "drift"
 
-    rule = (beh.get("streaks") or {}).get("closed_question")
-    interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
-    asks = turn.has(*QUESTION_MOVES) or bool(turn.text and _QUESTION_FORM.search(turn.text))
-    if asks and not state["off_topic"]:
-        # a question about something not told yet is answered first, even inside a check
-        asked = listening.match_facts(turn.text, persona) if turn.text else []
-        if asked and asked[0].fact_id not in state["facts_revealed"]:
-            fact = _fact(persona, asked[0].fact_id)
-            if interrogated:
-                # 001 R-LIS-D6: a string of bare closed questions makes the customer guarded
-                turn.hear("question", answer="held_back", fact=fact["id"], why="interrogated")
-                return str(rule.get("reaction", "guarded"))
-            if not _gate(persona, state, fact):
-                turn.hear("question", answer="held_back", fact=fact["id"])
-                return "guarded"
-            return _reveal(turn, fact, "asked")
     checked = _check(turn)
     if checked:
         return checked
@@ -455,7 +526,7 @@ def _choose_reaction(turn: _Turn) -> str:
             return answered
     if interrogated:
         turn.hear("question", answer="held_back", why="interrogated")
-        return str(rule.get("reaction", "guarded"))
+        return guarded
 
     if was_off and steering:
         turn.hear("back_on_track")
@@ -498,6 +569,18 @@ def _gate(persona: Persona, state: dict[str, Any], fact: dict[str, Any]) -> bool
 
 def _fact(persona: Persona, fact_id: str) -> dict[str, Any]:
     return next(f for f in persona.facts if f["id"] == fact_id)
+
+
+def _figures_kept(text: str, value: str) -> bool:
+    """Every figure of the fact appears in the text: whatever other figures the text holds
+    (a size, a price), it has not changed this fact."""
+    figures = {f.replace(",", "") for f in _FIGURE.findall(value)}
+    said = {f.replace(",", "") for f in _FIGURE.findall(text)}
+    return bool(figures) and figures <= said
+
+
+def _value(persona: Persona, fact_id: str) -> str:
+    return str(_fact(persona, fact_id).get("value", ""))
 
 
 def _reveal(turn: _Turn, fact: dict[str, Any], how: str) -> str:
@@ -568,7 +651,14 @@ def _check(turn: _Turn) -> str | None:
     said = listening.mentions(turn.text, persona, told)
     if not said:
         return None
-    wrong = [m.fact_id for m in said if listening.contradicts(turn.text, persona, m.fact_id)]
+    # only a restatement can get a fact wrong: a figure in a proposal ("it's 2.1 m wide") is
+    # about the proposal, not a correction of what the customer said
+    wrong = [
+        m.fact_id
+        for m in said
+        if turn.has("paraphrase", "confirm")
+        and listening.contradicts(turn.text, persona, m.fact_id)
+    ]
     if wrong:
         fact = _fact(persona, wrong[0])
         turn.slots["value"] = str(fact.get("value", ""))
@@ -588,34 +678,53 @@ def _check(turn: _Turn) -> str | None:
 # ---- offers ---------------------------------------------------------------------------
 
 
+def _long(turn: _Turn) -> bool:
+    """A reply long enough to describe what will be done ("switch it off, pull the tank out,
+    push it back until it clicks …"), unlike a bare "we'll look into it"."""
+    if turn.persona.language == "zh":
+        return len(re.sub(r"\s", "", turn.text)) >= LONG_REPLY_ZH
+    return len(turn.text.split()) >= LONG_REPLY_EN
+
+
+def _offer_on_table(turn: _Turn) -> dict[str, Any] | None:
+    """The proposal of the previous reply, while the customer has neither taken nor refused it."""
+    last = turn.state.get("offer")
+    if last and last.get("judged") in PENDING and last.get("turn") == turn.state["turn"] - 1:
+        return dict(last)
+    return None
+
+
 def _proposes(turn: _Turn) -> bool:
     """A solution move, or (once the conversation is at the solution) a concrete remedy named
     outside a question: "I'll have a technician repair it on Friday" filed under inform is a
     proposal; a promise to call back is follow-up; "the filter costs 380 a year" while facts
-    are still missing is information."""
+    are still missing is information. Right after a proposal, a reply with new specifics
+    (what, when, how much) is the proposal revised."""
     if turn.has(*SOLUTION_MOVES):
         return True
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
-    if not named or turn.has("open_question"):
+    if turn.has("open_question"):
         return False
-    # "Would you like a replacement?" / "要不要给您换一台？" offers what it names
-    if _OFFER_QUESTION.search(turn.text):
+    if named and _OFFER_QUESTION.search(turn.text):
+        # "Would you like a replacement?" / "要不要给您换一台？" offers what it names
         return True
-    return not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating"
+    if named and not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating":
+        return True
+    return bool(
+        _offer_on_table(turn)
+        and (named or turn.offer.time_frame)
+        and not turn.has("paraphrase", *CLOSING_MOVES)
+    )
 
 
 def _answers_offer_check(turn: _Turn) -> bool:
     """A proposal stays on the table until the customer takes or refuses it: "Does that work
     for you?", a follow-up promise or a goodbye right after it are answered by judging that
     proposal again, in its terms (after an objection the customer has now said their piece)."""
-    last = turn.state.get("offer")
     return bool(
-        last
-        and last.get("judged") in ("not_ready", "objection", "not_convinced", "vague")
-        and last.get("turn") == turn.state["turn"] - 1
+        _offer_on_table(turn)
         and turn.has("confirm", "closed_question", *CLOSING_MOVES)
         and not turn.has("open_question")
-        and not turn.offer.remedies
     )
 
 
@@ -645,7 +754,8 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     else:
         remedies = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
         time_frame = turn.offer.time_frame
-        concrete = turn.offer.concrete or turn.has("recommend")
+        # steps or a described solution are concrete even without a named remedy
+        concrete = turn.offer.concrete or turn.has("recommend") or _long(turn)
     remedy_cfg = persona.scenario.get("remedies") or {}
     acceptable = [normalise_remedy(r) for r in remedy_cfg.get("acceptable") or []]
     rejected = [normalise_remedy(r) for r in remedy_cfg.get("rejected") or []]
@@ -663,13 +773,25 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         turn.hear("offer", judged=verdict, remedies=remedies, time_frame=time_frame)
         return reaction
 
-    if not again and (time_frame or turn.offer.phrases or _ID_TOKEN.search(turn.text)):
-        # the details of a concrete proposal (what, when, how much) are information too
-        state["moves_seen"]["inform"] = state["moves_seen"].get("inform", 0) + 1
+    if not again and (time_frame or turn.offer.phrases or _DETAIL.search(turn.text)):
+        # the details of a concrete proposal (what, when, how much) are information too: they
+        # count as evidence and inform as evidence does (a doubtful customer needs it)
+        if "inform" not in turn.moves:
+            _effects(state, (beh.get("effects") or {}).get("inform"))
     needs = beh.get("needs") or {}
     unmet = [m for m, n in needs.items() if state["moves_seen"].get(m, 0) < int(n)]
     missing = _missing_facts(persona, state)
-    if mood["anger"] >= th.get("venting_anger", 60) or unmet or missing:
+    if missing and not again:
+        # a proposal built around a need the customer had not voiced yet shows it was heard
+        for m in listening.mentions(turn.text, persona, missing):
+            if m.score >= RECOGNISED_MIN:
+                state["facts_revealed"].append(m.fact_id)
+        missing = _missing_facts(persona, state)
+    if unmet and not missing and mood["anger"] < th.get("venting_anger", 60):
+        # heard out, but this customer needs more before deciding (evidence, respect, being
+        # drawn out): not convinced yet, which costs nothing more than the wait
+        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
+    if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
         if not again:
             _effects(state, pre.get("effects"))
@@ -696,6 +818,14 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("rejected", "rejected", wrong[0])
     if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
         return judged("vague", "vague_offer")
+    if (
+        not acceptable
+        and not again
+        and not listening.mentions(turn.text, persona, state["facts_revealed"])
+    ):
+        # a recommendation must speak to what the customer said (their room, their budget,
+        # their worry): one that speaks to none of it leaves them unconvinced
+        return judged("not_convinced", "unmoved")
     choice = fitting[0] if fitting else (remedies[0] if remedies else None)
     state["accepted"] = choice or "offer"
     turn.progress = True
