@@ -102,6 +102,8 @@ _WH_QUESTION = re.compile(
     r"\b(what|how|why|which|who|tell me about)\b[^?]*\?|(什么|怎么|为什么|哪些|哪种|谁|如何)[^？?]*[？?]",
     re.IGNORECASE,
 )
+#: sentence ends, to tell a reply's statements from its questions
+_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 #: one figure in a reply (an amount, a size, a count): each is a piece of evidence
 _FIGURE = re.compile(r"\d[\d.,]*")
 #: a specific in a reply: a figure, an amount, a size
@@ -297,9 +299,10 @@ def _count_evidence(turn: _Turn) -> None:
     did, not only by their labels: specifics (figures, sizes, prices) in a statement are
     information, and a who/what/how question is an open question whatever else it carries."""
     seen, moves = turn.state["moves_seen"], turn.moves
-    if "inform" not in moves and not _QUESTION_FORM.search(turn.text):
-        figures = len(set(_FIGURE.findall(turn.text)))
-        seen["inform"] = seen.get("inform", 0) + min(2, figures)
+    if "inform" not in moves:
+        statements = [c for c in _SENTENCE.split(turn.text) if not _QUESTION_FORM.search(c)]
+        figures = {f for c in statements for f in _FIGURE.findall(c)}
+        seen["inform"] = seen.get("inform", 0) + min(2, len(figures))
     if "open_question" not in moves and _WH_QUESTION.search(turn.text):
         seen["open_question"] = seen.get("open_question", 0) + 1
 
@@ -657,6 +660,8 @@ def _check(turn: _Turn) -> str | None:
         m.fact_id
         for m in said
         if turn.has("paraphrase", "confirm")
+        and _NUMBER.search(_value(persona, m.fact_id))
+        and not _figures_kept(turn.text, _value(persona, m.fact_id))
         and listening.contradicts(turn.text, persona, m.fact_id)
     ]
     if wrong:
