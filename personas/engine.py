@@ -94,7 +94,7 @@ _OFFER_QUESTION = re.compile(
 LONG_REPLY_ZH = 30
 LONG_REPLY_EN = 18
 #: proposals the customer has neither taken nor refused yet
-PENDING = frozenset({"not_ready", "objection", "not_convinced", "vague", "rejected"})
+PENDING = frozenset({"not_ready", "needs_more", "objection", "not_convinced", "vague", "rejected"})
 #: a fact a restatement can get wrong by its figures: an id, an amount, a date, a size
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: a question asking who/what/how/why: open by its form
@@ -174,9 +174,7 @@ def react(
         state=state,
         moves=list(weighted),
         text=text or "",
-        offer=offers.read_offer(
-            text or "", persona.language, (analysis or {}).get("entities") or ()
-        ),
+        offer=_offer_of(text, persona.language, analysis),
         before=dict(state["mood"]),
     )
 
@@ -292,6 +290,27 @@ def _recognised(turn: _Turn) -> str | None:
     turn.progress = True
     turn.hear("check", result="recognised", fact=fact["id"], facts=[m.fact_id for m in said])
     return "reveal"
+
+
+def _offer_of(text: str | None, lang: str, analysis: Analysis | None) -> offers.Offer:
+    """What the reply offers, read from its words; without them (a caller that has only the
+    analysis), from the analysis's remedy and time-frame entities."""
+    entities = (analysis or {}).get("entities") or []
+    if text:
+        return offers.read_offer(text, lang, entities)
+    remedies = tuple(
+        dict.fromkeys(
+            normalise_remedy(str(e["value"]))
+            for e in entities
+            if e.get("entity") == "remedy" and e.get("value")
+        )
+    )
+    time_frame = next(
+        (str(e["value"]) for e in entities if e.get("entity") == "time_frame" and e.get("value")),
+        None,
+    )
+    concrete = bool([r for r in remedies if r not in NOT_A_REMEDY] or time_frame)
+    return offers.Offer(remedies=remedies, time_frame=time_frame, concrete=concrete)
 
 
 def _count_evidence(turn: _Turn) -> None:
@@ -600,6 +619,8 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     if state["off_topic"]:
         return None
     told = state["facts_revealed"]
+    if not turn.text:
+        return _answer_by_kind(turn)
     general = bool(_GENERAL_QUESTION.search(turn.text))
     asked = listening.match_facts(turn.text, persona) if turn.text and not general else []
     if asked:
@@ -636,6 +657,30 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     # a specific question about something this scenario does not cover
     turn.hear("question", answer="unknown")
     return "dont_know"
+
+
+def _answer_by_kind(turn: _Turn) -> str | None:
+    """Without the reply's words (a caller that has only its analysis), the kind of question
+    is all there is: it draws the first untold fact that kind of question may draw, in the
+    order the trainer listed the facts."""
+    persona, state = turn.persona, turn.state
+    kinds = [m for m in turn.moves if m in QUESTION_MOVES]
+    blocked = None
+    for fact in persona.facts:
+        if fact["id"] in state["facts_revealed"]:
+            continue
+        if not set(kinds) & set(fact.get("asked_by") or ["open_question", "closed_question"]):
+            continue
+        if _gate(persona, state, fact):
+            return _reveal(turn, fact, "asked")
+        blocked = blocked or fact
+    if blocked is not None:
+        turn.hear("question", answer="held_back", fact=blocked["id"])
+        return "guarded"
+    turn.hear("question", answer="nothing_more")
+    if turn.has(*(GOODWILL_MOVES - QUESTION_MOVES)):
+        return None
+    return _impatient_or(persona, state, "answered")
 
 
 # ---- checks ---------------------------------------------------------------------------
@@ -794,8 +839,9 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         missing = _missing_facts(persona, state)
     if unmet and not missing and mood["anger"] < th.get("venting_anger", 60):
         # heard out, but this customer needs more before deciding (evidence, respect, being
-        # drawn out): not convinced yet, which costs nothing more than the wait
-        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
+        # drawn out): the type's answer to a premature offer, without its cost
+        pre = beh.get("premature") or {}
+        return judged("needs_more", str(pre.get("reaction", "not_ready")))
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
         if not again:
@@ -826,6 +872,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     if (
         not acceptable
         and not again
+        and turn.text
         and not listening.mentions(turn.text, persona, state["facts_revealed"])
     ):
         # a recommendation must speak to what the customer said (their room, their budget,

@@ -6,7 +6,10 @@ Input line: ``{"id", "persona": "<persona id>", "seed": 1, "trainee_turns": ["â€
 may also be ``{"silence_seconds": 60}`` (the trainee stayed silent that long).
 Output line: ``{"id", "persona", "outcome": "resolved" | "escalated" | "walked_away" |
 "turn_limit" | "ongoing", "opening": "<customer's first line>", "turns": [{"trainee", "customer",
-"moves", "state", "reaction", "stage"}]}``. Turns after the conversation ended are not played
+"moves", "state", "reaction", "stage", "answered"}]}``; ``answered`` says what the customer's
+line answered (``{"kind": "question", "answer": "fact", "fact": "order_number"}``,
+``{"kind": "offer", "judged": "rejected", "remedies": ["discount"]}``, ``{"kind": "check",
+"result": "corrected", "fact": "budget"}`` â€¦; see personas/README.md). Turns after the conversation ended are not played
 (``unplayed_turns`` counts them). A line that cannot be run gets ``{"id", "error"}`` and the run
 goes on; the exit status is non-zero only if the input cannot be read.
 
@@ -89,6 +92,9 @@ def simulate_one(item: dict[str, Any], library: PersonaLibrary, analyzer: Analyz
                 "state": result.state,
                 "reaction": result.reaction["reaction"],
                 "stage": result.reaction["stage"],
+                # what the customer's line answered: the fact drawn out, the proposal judged
+                # and how, the check confirmed or corrected (personas.engine, state["heard"])
+                "answered": result.state.get("heard"),
             }
         )
     out["outcome"] = result.outcome if result.ended else "ongoing"

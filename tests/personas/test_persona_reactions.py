@@ -126,7 +126,8 @@ def _calm_and_clarified(persona, seed=1):
         ("replacement", "accepted"),
         ("Refund", "accepted"),
         ("退款", "accepted"),
-        (None, "accepted"),
+        # a promise that names nothing ("we'll sort it out") is answered with a demand for specifics
+        (None, "vague_offer"),
     ],
 )
 def test_the_solution_must_fit_the_acceptable_remedies(library, remedy, reaction):
