@@ -33,6 +33,7 @@ from typing import Any
 
 import opencc
 import yaml
+from pypinyin import Style, pinyin
 
 from personas.model import Persona
 
@@ -70,8 +71,21 @@ _UNKNOWN = 0.3
 _LONE_WORD = 0.75
 # A phrase of a related topic (`also:`) counts this much of the fact's own.
 _ALSO = 0.85
+# Words this long or longer may be typos of a word one letter away (shorter: a dropped letter only).
+_TYPO_LEN = 5
 # A typo-matched word counts this much of the real one.
 _FUZZY = 0.8
+# A question naming what a fact says (its value, its lines) asks for it this much at most,
+_CONTENT = 0.7
+# once the named words weigh this much (IDF units) and explain this much of the text's weight;
+_CONTENT_MIN = 2.0
+_CONTENT_MASS = 3.0
+# a word the lines of several facts share counts this much, one asking for another fact this much.
+_CONTENT_SHARED = 0.3
+_CONTENT_CUED = 0.4
+# When the two best facts score closer than this, the text matches neither: asking back is better
+# than telling the wrong fact.
+_AMBIGUOUS = 0.06
 # A fact's content (value, lines) is restated once this much of its weight is found in the text.
 _MENTION_MASS = 4.0
 
@@ -118,26 +132,41 @@ _EN_STOP = frozenset(
     off is are was were be been being am do does did doing done have has had having will would shall
     should can could may might must i me my mine we us our you your yours he him his she her it its
     they them their this that these those there here then than too very just also really quite
-    please tell let know any anything some something else more bit little like get got go going
+    both all every each please tell let know any anything some something else more bit little like
+    get got go going
     s re ve ll d t m okay ok well right sure thanks thank yes no not sir madam mr mrs ms hi hello
     oh um uh just mind ask asking wondering maybe perhaps roughly exactly actually kind sort one
     want wanting wanted hope hoping hoped wish look looking think thinking planning try trying
-    say said see need needed needing give gave make currently usually normally generally""".split()
+    say said see need needed needing give gave make makes making made currently usually normally
+    generally""".split()
 )
 # Question words carry topic ("who" -> recipient, "when" -> time) but little on their own.
 _EN_WEAK = frozenset(
-    "what which who whom whose when where why how much many long time use used using thing".split()
+    "what which who whom whose when where why how much many long time use used using thing unit "
+    "item product device machine".split()
 )
+# ... and so do their Chinese counterparts (after the filler words and stop characters are out).
+_ZH_WEAK = frozenset(
+    "有什 是什 什 怎 怎样 如何 哪 哪个 哪些 几 多少 多 少 谁 为什 为 时候 时 候 有没 没有 有 是 用 "
+    "机器 东西 产品 设备 这台 台".split()
+)
+_WEAK = _EN_WEAK | _ZH_WEAK
 _ZH_STOP = frozenset(
     "的了吗呢吧啊呀嘛哦哈您你我他她它们是请问这那个一下就都也还很和或及与么得地把被让"
 )
 _ZH_PUNCT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff]+")
+_NUMERIC = re.compile(r"[0-9]")
 _ID_WORD_STOP = frozenset({"hidden", "need", "by", "the", "way", "info", "detail", "fact", "other"})
+
+
+_IRREGULAR = {"using": "use", "used": "use", "uses": "use", "spent": "spend", "bought": "buy"}
 
 
 def _stem(word: str) -> str:
     """A light English stemmer: enough that 'charging', 'charged' and 'charge' meet."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ments", "ment")):
@@ -161,31 +190,93 @@ class _Synonyms:
 
     en: Mapping[str, str] = {}
     en_stems: Mapping[str, str] = {}
+    en_phrases: re.Pattern[str] | None = None
+    en_phrase_map: Mapping[str, str] = {}
     zh: re.Pattern[str] | None = None
     zh_map: Mapping[str, str] = {}
 
     @classmethod
     def set(cls, table: Mapping[str, Iterable[str]]) -> None:
         en: dict[str, str] = {}
+        phrases: dict[str, str] = {}
         zh: dict[str, str] = {}
         for canonical, variants in table.items():
             for variant in variants:
                 key = normalise(str(variant))
-                (zh if _CJK.search(key) else en)[key] = normalise(str(canonical))
+                if _CJK.search(key):
+                    zh[key] = normalise(str(canonical))
+                elif " " in key:
+                    phrases[key] = normalise(str(canonical))
+                else:
+                    en[key] = normalise(str(canonical))
         cls.en = en
         cls.en_stems = {_stem(k): _stem(v) for k, v in en.items()}
+        cls.en_phrase_map = phrases
+        keys = sorted(phrases, key=len, reverse=True)
+        cls.en_phrases = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + r")\b") if keys else None
+        )
         cls.zh_map = zh
         keys = sorted(zh, key=len, reverse=True)
         cls.zh = re.compile("|".join(map(re.escape, keys))) if keys else None
-        _features.cache_clear()
+        _words.cache_clear()
+
+
+# Chat shorthand and contractions, read as the words they stand for (most are then stop words).
+_SHORTHAND = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "smth": "something",
+    "sth": "something",
+    "wk": "week",
+    "wks": "weeks",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "b4": "before",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "whats": "what",
+    "hows": "how",
+    "whens": "when",
+    "wheres": "where",
+    "whos": "who",
+    "whys": "why",
+    "wat": "what",
+    "wht": "what",
+    "info": "information",
+    "dont": "do",
+    "cant": "can",
+    "im": "i",
+    "ive": "i",
+    "youre": "you",
+    "youve": "you",
+}
+# "order no", "ref #", "acct no.": the number of that thing
+_NUMBER_OWNERS = re.compile(
+    r"\b(order|ref|reference|account|acct|booking|case|ticket|invoice|tracking|model|serial|"
+    r"member|membership|policy|reservation|confirmation|customer|job|claim|phone|tel)"
+    r"\s*(?:no\.?|nr\.?|num|#)(?=\s|$|[?!,.)]|\d)"
+)
 
 
 def _en_words(token: str) -> list[str]:
+    token = _SHORTHAND.get(token, token)
     token = _Synonyms.en.get(token, token)
+    if _CJK.match(token):
+        return _zh_features(token)  # an English word folded to its Chinese one ("budget")
     if token in _EN_STOP:
         return []
     stem = _stem(token)
-    return [_Synonyms.en_stems.get(stem, stem)]
+    stem = _Synonyms.en_stems.get(stem, stem)
+    if _CJK.match(stem):
+        return _zh_features(stem)
+    return [] if stem in _EN_STOP else [stem]
 
 
 def _zh_features(run: str) -> list[str]:
@@ -201,21 +292,43 @@ def _zh_features(run: str) -> list[str]:
     return feats
 
 
+# Chinese filler words: politeness, hedges and request verbs that say nothing about the topic. They
+# split the text like a stop character, so "大概多少" and "平时开车" give no cross-word bigrams.
+_ZH_FILLER = re.compile(
+    "请问|想问一下|想问|问一下|问问|麻烦您|麻烦|能不能|可不可以|能否|可否|是否|一下|大概|大约|差不多|"
+    "平时|平常|一般|通常|主要|其实|就是|那么|然后|咱们|我们|这边|先生|女士|您好|你好|好的|具体|"
+    "现在|目前|告诉|知道|了解|提供|方便(?=[说报提告发给问讲透]|的话)|可以|能够|需要|打算"
+)
+
+
 @lru_cache(maxsize=8192)
-def _features(norm: str) -> tuple[str, ...]:
-    """The features of normalised text, in order, without repeats. English words are stems;
-    Chinese features are bigrams or single characters."""
-    seen: dict[str, None] = {}
+def _words(norm: str) -> tuple[tuple[str, str], ...]:
+    """The features of normalised text, in order, without repeats, each with the word it came
+    from: English words are stems (the surface word is kept for typo matching); Chinese features
+    are bigrams or single characters (their own surface)."""
+    seen: dict[str, str] = {}
+    norm = _NUMBER_OWNERS.sub(r"\1 number", norm.replace("'", " "))
+    if _Synonyms.en_phrases is not None:
+        norm = _Synonyms.en_phrases.sub(
+            lambda m: " " + _Synonyms.en_phrase_map[m.group(0)] + " ", norm
+        )
     if _Synonyms.zh is not None:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
-    for token in _TOKEN.findall(norm.replace("'", " ")):
+    norm = _ZH_FILLER.sub("的", norm)
+    for token in _TOKEN.findall(norm):
         if _CJK.match(token):
             for f in _zh_features(token):
-                seen.setdefault(f, None)
+                seen.setdefault(f, f)
         else:
-            for f in _en_words(token.replace(",", "")):
-                seen.setdefault(f, None)
-    return tuple(seen)
+            token = token.replace(",", "")
+            for f in _en_words(token):
+                seen.setdefault(f, token)
+    return tuple(seen.items())
+
+
+def _features(norm: str) -> tuple[str, ...]:
+    """The features of normalised text, in order, without repeats."""
+    return tuple(f for f, _ in _words(norm))
 
 
 def _deletions(word: str) -> set[str]:
@@ -350,14 +463,16 @@ class _Index:
         self.neutral = {f for f in self.neutral if len(f) > 1 or not _CJK.match(f)}
         self.cues: list[_Cue] = []
         self.postings: dict[str, list[tuple[int, float]]] = {}
+        surfaces: set[str] = set(_Synonyms.en) | set(_Synonyms.en.values())
         for owner, weighted in docs.items():
             for phrase, factor in weighted:
+                surfaces.update(_TOKEN.findall(normalise(phrase).replace("'", " ")))
                 feats = [f for f in _features(normalise(phrase)) if f not in self.neutral]
                 if not feats:
                     continue
                 weights = {f: self._weight(f) for f in feats}
                 total = sum(weights.values())
-                strong = sum(w for f, w in weights.items() if f not in _EN_WEAK)
+                strong = sum(w for f, w in weights.items() if f not in _WEAK)
                 ceiling = factor * min(1.0, 0.4 + 0.6 * strong / _FULL_MASS)
                 if len(feats) == 1 and len(normalise(phrase).split()) > 2:
                     ceiling *= _LONE_WORD  # "what puts you off": the lone word "put" is not it
@@ -365,11 +480,38 @@ class _Index:
                 self.cues.append(_Cue(owner, weights, total, ceiling))
                 for f, w in weights.items():
                     self.postings.setdefault(f, []).append((idx, w))
-        self.vocab_deletions = _deletion_index(self.postings)
+        # What each fact says (its value and lines): a closed question naming part of the
+        # answer ("Do you have a cat?", "是给宝宝用的吗？") asks for that fact.
+        content: dict[str, set[str]] = {}
+        for fact in persona.facts:
+            said = {f for t in _fact_texts(fact) for f in _features(normalise(t))}
+            content[str(fact.get("id"))] = {
+                f
+                for f in said - self.neutral
+                if f not in _WEAK and not _NUMERIC.match(f) and not (len(f) == 1 and _CJK.match(f))
+            }
+        cdf: dict[str, int] = {}
+        for words in content.values():
+            for f in words:
+                cdf[f] = cdf.get(f, 0) + 1
+        cued: dict[str, set[str]] = {}
+        for cue in self.cues:
+            for f in cue.weights:
+                cued.setdefault(f, set()).add(cue.owner)
+        self.content_postings: dict[str, list[tuple[str, float]]] = {}
+        for fid, words in content.items():
+            for f in words:
+                w = self._weight(f) * (1.0 if cdf[f] == 1 else _CONTENT_SHARED)
+                if cued.get(f, set()) - {fid}:
+                    w *= _CONTENT_CUED  # a word that asks for another fact
+                self.content_postings.setdefault(f, []).append((fid, w))
+        self.fuzzy = _Fuzzy(
+            set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
+        )
 
     def _weight(self, feature: str) -> float:
         w = self.idf.get(feature, self.default_idf)
-        if feature in _EN_WEAK:
+        if feature in _WEAK:
             w *= 0.5
         elif len(feature) == 1 and _CJK.match(feature):
             w *= _ZH_UNIGRAM
@@ -379,15 +521,12 @@ class _Index:
         """How well the text fits each owner (fact id or topic:<name>): its best cue's coverage,
         raised by the share of the text's own content the owner's cues explain."""
         matched: dict[int, float] = {}
-        found = _text_features(text, self.postings, self.vocab_deletions)
+        found, unknown = _text_features(text, self.fuzzy)
         text_mass = sum(self._weight(f) * factor for f, factor in found)
-        text_mass += (
-            sum(self._weight(f) for f in _features(normalise(text)) if f not in self.postings)
-            * _UNKNOWN
-        )
+        text_mass += sum(self._weight(f) for f in unknown) * _UNKNOWN
         explained: dict[str, dict[str, float]] = {}
         for feature, factor in found:
-            for idx, w in self.postings[feature]:
+            for idx, w in self.postings.get(feature, ()):
                 matched[idx] = matched.get(idx, 0.0) + w * factor
                 owner = self.cues[idx].owner
                 explained.setdefault(owner, {})[feature] = w * factor
@@ -399,39 +538,148 @@ class _Index:
                 best[cue.owner] = score
         if text_mass > 0:
             for owner, feats in explained.items():
-                share = sum(feats.values()) / text_mass
+                share = sum(w for f, w in feats.items() if f not in _WEAK) / text_mass
                 best[owner] = min(1.0, best[owner] * (1 - _SHARE) + share * _SHARE * 1.6)
+        # what the answer says: only words spelt right, weighed against the text's own content
+        said: dict[str, float] = {}
+        for feature, factor in found:
+            if factor < 1.0:
+                continue  # a typo of a word the answer says is too likely another word
+            for fid, w in self.content_postings.get(feature, ()):
+                said[fid] = said.get(fid, 0.0) + w
+        if said:
+            content_mass = sum(
+                self._weight(f) * (factor if factor == 1.0 else _UNKNOWN)
+                for f, factor in found
+                if _strong(f)
+            ) + sum(self._weight(f) * _UNKNOWN for f in unknown if _strong(f))
+            for fid, got in said.items():
+                if got < _CONTENT_MIN:
+                    continue
+                score = _CONTENT * min(1.0, got / max(content_mass, _CONTENT_MASS))
+                if score > best.get(fid, 0.0):
+                    best[fid] = score
         return best
 
 
-def _deletion_index(vocab: Iterable[str]) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for word in vocab:
-        if _fuzzy_key(word):
-            for d in _deletions(word):
-                index.setdefault(d, []).append(word)
-    return index
+def _strong(feature: str) -> bool:
+    """A word that carries content: not a question word, not a single Chinese character."""
+    return feature not in _WEAK and not (len(feature) == 1 and _CJK.match(feature))
 
 
-def _text_features(
-    text: str, vocab: Mapping[str, Any], deletions: Mapping[str, list[str]]
-) -> list[tuple[str, float]]:
-    """The text's features found in ``vocab``, each with 1.0, or with _FUZZY when only a typo
-    away from a vocabulary word."""
+def _one_edit(a: str, b: str) -> bool:
+    """a and b are one insertion, deletion, substitution or swap of neighbours apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+
+
+@lru_cache(maxsize=16384)
+def _readings(ch: str) -> tuple[str, ...]:
+    """The toneless pinyin readings of one Chinese character (all of them for a polyphone)."""
+    return tuple(dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def _sound_keys(bigram: str) -> list[str]:
+    """Keys under which a two-character word meets its same-sound typos that keep one of its
+    characters: 单号 and 但号 share the key "dan|号"."""
+    a, b = bigram[0], bigram[1]
+    return [f"{r}|{b}" for r in _readings(a)] + [f"{a}|{r}" for r in _readings(b)]
+
+
+def _zh_bigram(word: str) -> bool:
+    return len(word) == 2 and bool(_CJK.match(word)) and bool(_CJK.match(word[1]))
+
+
+class _Fuzzy:
+    """A vocabulary of features and how a text's typos reach it: English words one edit away
+    (as typed, and as stems), Chinese two-character words one same-sound character away
+    (但号 -> 单号, 型好 -> 型号, 通琴 -> 通勤)."""
+
+    def __init__(
+        self, vocab: Iterable[str], surfaces: Iterable[str] = (), known: Iterable[str] = ()
+    ) -> None:
+        self.vocab = set(vocab)
+        self.known = frozenset(known)  # words of the text taken as they are (the product's)
+        self.stem_deletions: dict[str, list[str]] = {}
+        for word in self.vocab:
+            if _fuzzy_key(word):
+                for d in _deletions(word):
+                    self.stem_deletions.setdefault(d, []).append(word)
+        # surface words (as written in cues and synonym lists) -> the feature they give
+        self.surfaces: dict[str, tuple[str, ...]] = {}
+        for word in surfaces:
+            feats = tuple(f for f in _en_words(word) if f in self.vocab)
+            if feats and _fuzzy_key(word):
+                self.surfaces[word] = feats
+        self.surface_deletions: dict[str, list[str]] = {}
+        for word in self.surfaces:
+            for d in _deletions(word) | {word}:
+                self.surface_deletions.setdefault(d, []).append(word)
+        self.sounds: dict[str, list[str]] = {}
+        for f in self.vocab:
+            if _zh_bigram(f):
+                for key in _sound_keys(f):
+                    self.sounds.setdefault(key, []).append(f)
+        for variant, canonical in _Synonyms.zh_map.items():  # 犹预 -> 犹豫 -> 担心
+            folded = [f for f in _features(canonical) if f in self.vocab and len(f) > 1]
+            if _zh_bigram(variant) and folded:
+                for key in _sound_keys(variant):
+                    self.sounds.setdefault(key, []).extend(folded)
+
+    def near(self, feature: str, surface: str) -> set[str]:
+        """Vocabulary features a typo away from a text feature that is not in the vocabulary."""
+        out: set[str] = set()
+        if feature in self.known:
+            return out
+        # Short words are too often another real word one letter away ("stay"/"stat"): below five
+        # letters only a dropped letter is taken for a typo ("ordr" -> "order").
+        if _fuzzy_key(feature) and len(feature) >= _TYPO_LEN:
+            cands = set(self.stem_deletions.get(feature, ()))
+            for d in _deletions(feature):
+                if d in self.vocab:
+                    cands.add(d)
+                cands.update(self.stem_deletions.get(d, ()))
+            out.update(w for w in cands if len(w) >= _TYPO_LEN and _one_edit(w, feature))
+        if _fuzzy_key(surface) and surface not in self.surfaces:
+            cands = set(self.surface_deletions.get(surface, ()))
+            for d in _deletions(surface):
+                cands.update(self.surface_deletions.get(d, ()))
+            for w in cands:
+                if (len(surface) >= _TYPO_LEN or len(w) > len(surface)) and _one_edit(w, surface):
+                    out.update(self.surfaces[w])
+        if _zh_bigram(feature):
+            for key in _sound_keys(feature):
+                out.update(self.sounds.get(key, ()))
+        out.discard(feature)
+        return out
+
+
+def _text_features(text: str, fuzzy: _Fuzzy) -> tuple[list[tuple[str, float]], list[str]]:
+    """The text's features found in the vocabulary, each with 1.0, or with _FUZZY when only a
+    typo away from a vocabulary word; and the text's features found nowhere."""
     out: dict[str, float] = {}
-    for f in _features(normalise(text)):
-        if f in vocab:
+    unknown: list[str] = []
+    for f, surface in _words(normalise(text)):
+        if f in fuzzy.vocab:
             out[f] = 1.0
-        elif _fuzzy_key(f):
-            near = set(deletions.get(f, ()))
-            for d in _deletions(f):
-                if d in vocab:
-                    near.add(d)
-                near.update(deletions.get(d, ()))
-            for word in near:
-                if abs(len(word) - len(f)) <= 1 and out.get(word, 0.0) < _FUZZY:
-                    out[word] = _FUZZY
-    return list(out.items())
+            continue
+        near = fuzzy.near(f, surface)
+        if not near:
+            unknown.append(f)
+        for word in near:
+            if out.get(word, 0.0) < _FUZZY:
+                out[word] = _FUZZY
+    return list(out.items()), unknown
 
 
 _INDEX_LOCK = threading.Lock()
@@ -466,11 +714,14 @@ def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     about nothing in this scenario."""
     index = _index(persona)
     best = index.scores(text)
+    scored = sorted((best[fid] for fid in index.fact_ids if fid in best), reverse=True)
     facts = [FactMatch(fid, round(best[fid], 3)) for fid in index.fact_ids if fid in best]
     facts = [m for m in facts if m.score >= MATCH_MIN]
     if not facts:
         return []
     facts.sort(key=lambda m: -m.score)
+    if len(scored) > 1 and scored[0] - scored[1] < _AMBIGUOUS:
+        return []  # two facts fit about as well: better to ask back than to tell the wrong one
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
@@ -506,9 +757,7 @@ class _ContentIndex:
                 q.key for t in texts[fid] for q in _quantities(normalise(t)) if _telling(q)
             )
             self.content[fid] = _Content(weights, numbers)
-        vocab = {f for c in self.content.values() for f in c.weights}
-        self.vocab = {f: None for f in vocab}
-        self.deletions = _deletion_index(vocab)
+        self.fuzzy = _Fuzzy({f for c in self.content.values() for f in c.weights})
 
 
 def _telling(q: _Quantity) -> bool:
@@ -543,7 +792,7 @@ def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactM
     """Which of these (already told) facts ``text`` restates, best first, each scoring at least
     MENTION_MIN: matched against the fact's value and its reveal lines, numbers and ids included."""
     index = _content_index(persona)
-    found = dict(_text_features(text, index.vocab, index.deletions))
+    found = dict(_text_features(text, index.fuzzy)[0])
     numbers = {q.key for q in _quantities(normalise(text)) if _telling(q)}
     out: list[FactMatch] = []
     for fid in dict.fromkeys(fact_ids):
@@ -842,6 +1091,6 @@ def _about_fact(text: str, persona: Persona, fact_id: str) -> bool:
     content = index.content.get(fact_id)
     if content is None:
         return False
-    found = dict(_text_features(text, index.vocab, index.deletions))
+    found = dict(_text_features(text, index.fuzzy)[0])
     got = sum(w * found[f] for f, w in content.weights.items() if f in found)
     return got >= _MENTION_MASS * 0.22  # one word of this fact's own is enough
