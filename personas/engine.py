@@ -760,10 +760,11 @@ def _proposes(turn: _Turn) -> bool:
         return True
     if named and not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating":
         return True
+    # a revised proposal: new specifics, or a new plan described at length
     return bool(
         _offer_on_table(turn)
-        and (named or turn.offer.time_frame)
-        and not turn.has("paraphrase", *CLOSING_MOVES)
+        and (named or turn.offer.time_frame or _long(turn))
+        and not turn.has(*CLOSING_MOVES)
     )
 
 
