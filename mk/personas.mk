@@ -13,3 +13,7 @@ simulate: simulate-args setup $(MODEL) ## Run scripted conversations: make simul
 simulate-args:
 	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make simulate IN=scripts.jsonl OUT=results.jsonl" >&2; exit 2; }
 	@test -r "$(IN)" || { echo "simulate: cannot read $(IN)" >&2; exit 2; }
+
+.PHONY: listen-check
+listen-check: setup $(MODEL) ## Does the customer listen? Fact probes and scripted conversations across the library
+	$(RASA_PY) -m batch.listen_check --model "$(abspath $(MODEL))" $(LISTEN_ARGS)

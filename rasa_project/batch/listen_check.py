@@ -35,7 +35,11 @@ from practice import turn
 from practice.contracts import Analyzer, Reply, TurnResult
 
 ROOT = Path(__file__).resolve().parents[2]
-PROBES = ROOT / "tests" / "personas" / "data" / "fact_probes.yml"
+#: probe sets: the matcher's own (tuned on) and one written blind from the persona files
+PROBE_SETS = {
+    "probes": ROOT / "tests" / "personas" / "data" / "fact_probes.yml",
+    "probes_heldout": ROOT / "tests" / "personas" / "data" / "fact_probes_heldout.yml",
+}
 SCRIPTS = ROOT / "tests" / "personas" / "data" / "scripts"
 
 #: goals (issue 13 "Done when")
@@ -45,7 +49,7 @@ DRIVEN_OFF_GOAL = 0.80
 
 @dataclass
 class Figures:
-    probes: Counter[str] = field(default_factory=Counter)
+    probes: dict[str, Counter[str]] = field(default_factory=dict)
     probe_misses: list[dict[str, Any]] = field(default_factory=list)
     scripts: dict[str, Counter[str]] = field(default_factory=dict)
     script_misses: list[dict[str, Any]] = field(default_factory=list)
@@ -54,7 +58,8 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "probes": dict(self.probes),
+            "probes": {name: dict(c) for name, c in self.probes.items()},
+            "probe_share": {name: self.probe_share(name) for name in self.probes},
             "probe_misses": self.probe_misses,
             "scripts": {k: dict(v) for k, v in self.scripts.items()},
             "script_misses": self.script_misses,
@@ -63,11 +68,12 @@ class Figures:
             "goals": self.goals(),
         }
 
-    def probe_share(self) -> float:
+    def probe_share(self, name: str) -> float:
         """Right fact or holding back, among the probes about a fact."""
+        counts = self.probes.get(name, Counter())
         about_a_fact = ("right", "held_back", "other_fact", "not_answered")
-        total = sum(self.probes[key] for key in about_a_fact)
-        return (self.probes["right"] + self.probes["held_back"]) / total if total else 0.0
+        total = sum(counts[key] for key in about_a_fact)
+        return (counts["right"] + counts["held_back"]) / total if total else 0.0
 
     def goals(self) -> dict[str, bool]:
         kinds = self.scripts
@@ -75,8 +81,14 @@ class Figures:
         bad_total = sum(bad.values())
         driven_off = bad["escalated"] + bad["walked_away"]
         return {
-            "fact_probe_right_or_held_back": self.probe_share() >= FACT_PROBE_GOAL,
-            "fact_probe_never_another_fact": self.probes["other_fact"] == 0,
+            **{
+                f"{name}_right_or_held_back": self.probe_share(name) >= FACT_PROBE_GOAL
+                for name in self.probes
+            },
+            **{
+                f"{name}_never_another_fact": counts["other_fact"] == 0
+                for name, counts in self.probes.items()
+            },
             "well_run_all_resolved": _all_resolved(kinds.get("well_run")),
             "rejected_then_fitting_all_resolved": _all_resolved(kinds.get("rejected_then_fitting")),
             "bad_never_resolve": bad["resolved"] == 0,
@@ -115,17 +127,23 @@ def play(
     return results
 
 
-def check_probes(figures: Figures, analyzer: Analyzer, library: PersonaLibrary) -> None:
-    doc = yaml.safe_load(PROBES.read_text(encoding="utf-8")) or {}
+def check_probes(
+    figures: Figures, analyzer: Analyzer, library: PersonaLibrary, name: str, path: Path
+) -> None:
+    if not path.is_file():
+        return
+    counts = figures.probes.setdefault(name, Counter())
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for persona_id, entry in _probe_items(doc):
         for fact_id, question in entry:
             results = play(persona_id, [question], analyzer, library)
             heard = results[-1].state.get("heard") or {}
             verdict = _probe_verdict(fact_id, heard, results[0].state)
-            figures.probes[verdict] += 1
+            counts[verdict] += 1
             if verdict not in ("right", "held_back", "no_fact_asked"):
                 figures.probe_misses.append(
                     {
+                        "set": name,
                         "persona": persona_id,
                         "fact": fact_id,
                         "question": question,
@@ -251,12 +269,13 @@ def _check_asked_again(figures: Figures, item: dict[str, Any], results: list[Tur
 
 
 def report(figures: Figures, out: Any) -> None:
-    total = sum(figures.probes.values())
-    print(f"fact probes: {total}", file=out)
-    for key, count in figures.probes.most_common():
-        print(f"  {key:14} {count:4}  {count / total:6.1%}", file=out)
-    share = figures.probe_share()
-    print(f"  right or held back: {share:.1%} (goal {FACT_PROBE_GOAL:.0%})", file=out)
+    for name, counts in figures.probes.items():
+        total = sum(counts.values())
+        print(f"fact {name}: {total}", file=out)
+        for key, count in counts.most_common():
+            print(f"  {key:14} {count:4}  {count / total:6.1%}", file=out)
+        share = figures.probe_share(name)
+        print(f"  right or held back: {share:.1%} (goal {FACT_PROBE_GOAL:.0%})", file=out)
     print("scripts:", file=out)
     for kind, counts in figures.scripts.items():
         print(f"  {kind:22} {dict(counts)}", file=out)
@@ -288,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
 
         analyzer = nlu_analyzer(args.model)
     figures = Figures()
-    check_probes(figures, analyzer, library)
+    for name, path in PROBE_SETS.items():
+        check_probes(figures, analyzer, library, name, path)
     check_scripts(figures, analyzer, library)
     report(figures, sys.stdout)
     if args.out:
