@@ -496,7 +496,7 @@ def _choose_reaction(turn: _Turn) -> str:
     if drift and steering:
         state["off_topic"] = False
 
-    if _proposes(turn):
+    if _proposes(turn) and not _asks_untold_fact_instead(turn):
         return _judge_offer(turn)
     if _answers_offer_check(turn):
         return _judge_offer(turn, again=True)
@@ -734,6 +734,19 @@ def _long(turn: _Turn) -> bool:
     if turn.persona.language == "zh":
         return len(re.sub(r"\s", "", turn.text)) >= LONG_REPLY_ZH
     return len(turn.text.split()) >= LONG_REPLY_EN
+
+
+def _asks_untold_fact_instead(turn: _Turn) -> bool:
+    """A question about something the customer has not told yet, in a reply whose "offer"
+    names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
+    the question is what the customer answers."""
+    named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if named or turn.offer.time_frame or not turn.text:
+        return False
+    if not (_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text)):
+        return False
+    asked = listening.match_facts(turn.text, turn.persona)
+    return bool(asked) and asked[0].fact_id not in turn.state["facts_revealed"]
 
 
 def _offer_on_table(turn: _Turn) -> dict[str, Any] | None:

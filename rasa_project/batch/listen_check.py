@@ -181,11 +181,16 @@ def _probe_verdict(expected: str | None, heard: dict[str, Any], opening: dict[st
         return "unasked_fact" if asked_one else "no_fact_asked"
     if answer == "fact" and fact == expected:
         return "right"
+    if heard.get("kind") in ("check", "offer") and fact == expected:
+        # drawn out all the same: recognised in a restatement, or raised against a proposal
+        return "right"
     if answer == "held_back" and fact in (expected, None):
         return "held_back"
     if answer == "already_told" and fact == expected and expected in opening["facts_revealed"]:
         return "right"
-    if answer in ("fact", "held_back", "already_told") and fact not in (expected, None):
+    if fact not in (expected, None) and (
+        answer in ("fact", "held_back", "already_told") or heard.get("kind") in ("check", "offer")
+    ):
         return "other_fact"
     return "not_answered"
 
