@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot_gateway.db.models import Cohort, PracticeSession, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
-from personas import PersonaLibrary
+from personas import PersonaLibrary, UnknownPersonaError
 from personas.mood import mood_0_1
 
 log = structlog.get_logger(__name__)
@@ -207,7 +207,7 @@ class ConversationService:
     async def start(self, trainee_id: int, persona_id: str, mode: str = "practice") -> TurnView:
         try:
             persona = self.library.get(persona_id)
-        except KeyError as exc:
+        except UnknownPersonaError as exc:
             raise ConversationError("unknown_persona", f"No persona '{persona_id}'.") from exc
         if mode not in {"practice", "assessment"}:
             raise ConversationError("bad_mode", "Mode must be practice or assessment.")
@@ -312,7 +312,7 @@ class ConversationService:
             practice = await self._active(db, session_id, trainee_id)
         try:
             return float(self.library.get(practice.persona_id).silence_timeout_seconds)
-        except KeyError:
+        except UnknownPersonaError:
             return None
 
     async def hint(self, session_id: str, *, trainee_id: int | None) -> str:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot_gateway.db.models import PracticeSession, Turn
-from personas.mood import mood_0_1
+from practice import transcript as transcripts
+from practice.contracts import TranscriptEntry
 from scoring.rubric import RUBRIC_VERSION
 from scoring.scorecard import score_session
 
@@ -27,20 +27,22 @@ class RescoreReport:
     changed: int = 0
 
 
-def transcript_of(turns: list[Turn]) -> list[dict[str, Any]]:
-    transcript: list[dict[str, Any]] = []
-    for turn in turns:
-        entry: dict[str, Any] = {"role": turn.role, "text": turn.text, "at": turn.at.isoformat()}
-        if turn.role == "customer":
-            entry["state"] = mood_0_1(turn.state)
-        else:
-            if turn.status == "pending":
-                continue  # never reached the customer, so it was never part of the conversation
-            entry.update(
-                analysis=turn.analysis, rating=turn.rating, reply_seconds=turn.reply_seconds
-            )
-        transcript.append(entry)
-    return transcript
+def transcript_of(turns: list[Turn]) -> list[TranscriptEntry]:
+    """The stored conversation as the practice core's transcript; a reply still pending never
+    reached the customer, so it was never part of the conversation."""
+    return transcripts.from_turns(
+        {
+            "role": turn.role,
+            "text": turn.text,
+            "at": turn.at.isoformat(),
+            "state": turn.state,
+            "analysis": turn.analysis,
+            "rating": turn.rating,
+            "reply_seconds": turn.reply_seconds,
+        }
+        for turn in turns
+        if not (turn.role == "trainee" and turn.status == "pending")
+    )
 
 
 async def rescore(

@@ -10,6 +10,7 @@ from bot_gateway.conversation import ConversationService
 from bot_gateway.db import migrate
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.rasa_client import RasaUnavailable
+from personas import UnknownPersonaError
 
 
 class FakeRasa:
@@ -61,7 +62,7 @@ class FakePersona:
 class FakeLibrary:
     def get(self, persona_id: str) -> FakePersona:
         if persona_id != FakePersona.id:
-            raise KeyError(persona_id)
+            raise UnknownPersonaError(persona_id)
         return FakePersona()
 
     def list(self) -> list[FakePersona]:
