@@ -42,6 +42,7 @@ __all__ = [
     "MENTION_MIN",
     "TOPICS_PATH",
     "FactMatch",
+    "asks_for_information",
     "contradicts",
     "fact_cues",
     "load_topics",
@@ -129,7 +130,7 @@ def normalise(text: str) -> str:
 
 _EN_STOP = frozenset(
     """a an the and or but if so of to in on at by for from with about into onto over up down out
-    off is are was were be been being am do does did doing done have has had having will would shall
+    off is are was were be been being am do does did doing done have has having will would shall
     should can could may might must i me my mine we us our you your yours he him his she her it its
     they them their this that these those there here then than too very just also really quite
     both all every each please tell let know any anything some something else more bit little like
@@ -256,6 +257,14 @@ _SHORTHAND = {
     "ive": "i",
     "youre": "you",
     "youve": "you",
+    "w": "with",
+    "any1": "anyone",
+    "some1": "someone",
+    "every1": "everyone",
+    "no1": "no one",
+    "mate": "sir",
+    "prob": "problem",
+    "probs": "problem",
 }
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
@@ -709,9 +718,128 @@ def _index(persona: Persona) -> _Index:
 # --------------------------------------------------------------------------- asking
 
 
+# Sentences end at these (a comma does not end one: "Sorry, what's the order number?").
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+_QUESTION_MARK = re.compile(r"[?？]\s*$")
+_EN_QUESTION_START = re.compile(
+    r"^(?:(?:and|but|so|also|ok|okay|right|sorry|now|then|just|oh|well)\b[\s,]*)*"
+    r"(?:what|which|who|whom|whose|when|where|why|how|whats|hows|wat|do|does|did|is|are|was|were|"
+    r"can|could|would|will|have|has|had|may|might|shall|should|any|r u|u)\b"
+)
+_EN_REQUEST = re.compile(
+    r"\b(?:tell me|tell us|let me know|let us know|walk me through|talk me through|fill me in|"
+    r"run me through|give me|send me|share|describe|explain|confirm|clarify|remind me|"
+    r"i(?:'d| would) (?:like|love) to (?:know|hear|understand|ask)|i(?:'m| am| was) wondering|"
+    r"i wonder|i(?:'m| am) curious|i(?:'d| would) be (?:grateful|glad) (?:if|for)|"
+    r"(?:may|can|could) (?:i|we) (?:have|get|take|ask|grab|check)|"
+    r"(?:i|we)(?:'ll| will| would|'d)? need (?:your|the|a|an|some|to (?:know|have|get|see|take"
+    r"|confirm|check) (?:your|the|a|an|some|what|which|when|where|who|how))|"
+    r"(?:please|pls|plz|kindly) (?:provide|send|give|share|tell|describe|explain|confirm|"
+    r"let|read|spell|note)|(?:what|which) is your|what's your|whats your|"
+    r"i(?:'d| would) (?:like|need) (?:your|the)|mind (?:telling|sharing|giving|letting|saying|"
+    r"explaining|describing|reading))\b"
+)
+# A question that proposes something ("Would you like a replacement?", "要不要我给您换一台？") is an
+# offer, not a question for information, unless it also asks the customer to tell something.
+_EN_OFFER = re.compile(
+    r"^(?:(?:and|but|so|ok|okay|right|now|then)\b[\s,]*)*(?:would you like (?:me|us|a|an|to have|"
+    r"to get|to try|to take)|shall (?:i|we)|should (?:i|we)|how about|what about|what if (?:i|we)|"
+    r"do you want (?:me|us|a|an)|can (?:i|we) offer|may (?:i|we) offer|could (?:i|we) offer|"
+    r"would it help if|why don't (?:i|we)|let me)\b"
+)
+_EN_INFO_VERB = re.compile(r"\b(?:tell|share|explain|describe|let me know|walk me|say more)\b")
+_ZH_QUESTION = re.compile(
+    r"[吗嘛么呢]\s*[。.！!~～]*\s*$|什么|啥|哪|几[个天次号点岁年月位种款台口]|多少|多久|多大|多长|多远|"
+    r"多重|怎么|怎样|如何|为什么|为何|谁|是否|有没有|是不是|能不能|可不可以|会不会|要不要|对不对|"
+    r"好不好|行不行|够不够|准不准|有无|还是"
+)
+_ZH_REQUEST = re.compile(
+    r"(?:麻烦|劳驾|请|烦请|能否|可否)(?:您|你)?(?:再|先)?(?:提供|告诉|说|讲|报|发|介绍|描述|确认|"
+    r"讲讲|说说|聊聊|念|拍|填)|(?:说说|讲讲|聊聊|谈谈|介绍一下|描述一下|报一下|提供一下|发一下|"
+    r"告诉我|跟我说|和我说|给我说|同我讲|让我了解|我想了解|想了解一下|我想知道|想知道|"
+    r"我(?:这边|们)?需要(?:您|你)的|需要您提供|需要您告诉|请问)"
+)
+_ZH_OFFER = re.compile(
+    r"要不要(?:我|我们)|(?:我|我们)(?:可以|马上|立即|现在|这就|来)?(?:给|帮|为)(?:您|你)"
+    r".{0,24}(?:好吗|可以吗|行吗|怎么样|如何|好不好|可不可以|行不行)|"
+    r"(?:给|帮)(?:您|你).{0,24}(?:好吗|可以吗|行吗|好不好|可不可以|行不行)"
+)
+_ZH_INFO_VERB = re.compile(r"告诉|说说|讲讲|聊聊|介绍|描述|提供|报一下")
+# A leading clause that says why the trainee asks ("So I can find your booking, ...",
+# "我好给您挑配置，...") : context for the question, not what it asks.
+_EN_PURPOSE = re.compile(
+    r"^(?:(?:ok|okay|right|great|sure|thanks|thank you|sorry|alright)\b[\s,.!]*)?"
+    r"(?:just )?(?:so (?:that )?(?:i|we) (?:can|could|may)|(?:in order )?to (?:help|make sure|"
+    r"find|pull up|look up|check|see|get|narrow|point|suggest|recommend|work out|figure out|"
+    r"arrange|sort|locate|prioriti[sz]e|book|match|give)|before (?:i|we)|for (?:me|us) to)"
+    r"\b[^,?]{0,120},\s*"
+)
+_ZH_PURPOSE = re.compile(
+    r"^(?:好的|嗯|明白|了解|理解|抱歉|不好意思)?[，,。\s]*"
+    r"(?:我好|好让我|为了|以便|方便我|我这边(?:好|要|想|需要|得)|我(?:想|要|得|需要)(?:先)?(?:帮|给|为)"
+    r"(?:您|你))[^，,？?。]{0,40}[，,]\s*"
+)
+
+
+def _is_zh(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _sentence_asks(sentence: str, lang: str) -> bool:
+    s = normalise(sentence)
+    if not s:
+        return False
+    zh = lang.startswith("zh") or _is_zh(s)
+    if zh and _is_zh(s):
+        if _ZH_OFFER.search(s) and not _ZH_INFO_VERB.search(s):
+            return False
+        return bool(_QUESTION_MARK.search(s) or _ZH_QUESTION.search(s) or _ZH_REQUEST.search(s))
+    if _EN_OFFER.search(s) and not _EN_INFO_VERB.search(s):
+        return False
+    return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _EN_REQUEST.search(s))
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
+
+
+def asks_for_information(text: str, lang: str) -> bool:
+    """Whether ``text`` asks the customer to tell something: a question ("What's the order
+    number?", "您的预算大概是多少？") or a request for information in the imperative ("Tell me
+    about the fault", "I'll need your order ID", "麻烦提供一下您的账号", "请告诉我…", "说说…").
+    Statements and offers ("I'll send a replacement today", "Would you like a refund?",
+    "我马上给您换一台") do not, nor do thanks or apologies."""
+    return any(_sentence_asks(p, lang) for p in _sentences(text))
+
+
+def _asked_part(text: str) -> str:
+    """The part of a reply that asks: its asking sentences without a leading clause that only
+    says why ("So I can find your booking, ..."); the whole text when no sentence asks."""
+    lang = "zh" if _is_zh(text) else "en"
+    parts = [p for p in _sentences(text) if _sentence_asks(p, lang)]
+    if not parts:
+        return text
+    out = []
+    for part in parts:
+        stripped = _ZH_PURPOSE.sub("", part) if _is_zh(part) else _EN_PURPOSE.sub("", part.lower())
+        out.append(stripped if len(stripped) >= 4 else part)
+    return " ".join(out)
+
+
 def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
-    about nothing in this scenario."""
+    about nothing in this scenario. The asking part of the reply is matched first (its questions
+    and requests, without a leading "so I can ..." clause), the whole reply when that finds
+    nothing."""
+    asked = _asked_part(text)
+    if asked != text:
+        found = _match(asked, persona)
+        if found:
+            return found
+    return _match(text, persona)
+
+
+def _match(text: str, persona: Persona) -> list[FactMatch]:
     index = _index(persona)
     best = index.scores(text)
     scored = sorted((best[fid] for fid in index.fact_ids if fid in best), reverse=True)
