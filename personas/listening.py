@@ -36,6 +36,7 @@ import yaml
 from pypinyin import Style, pinyin
 
 from personas.model import Persona
+from personas.offers import read_offer
 
 __all__ = [
     "MATCH_MIN",
@@ -263,6 +264,10 @@ _SHORTHAND = {
     "every1": "everyone",
     "no1": "no one",
     "mate": "sir",
+    "cn": "can",
+    "cud": "could",
+    "wud": "would",
+    "bkg": "booking",
     "prob": "problem",
     "probs": "problem",
 }
@@ -473,12 +478,28 @@ class _Index:
         self.cues: list[_Cue] = []
         self.postings: dict[str, list[tuple[int, float]]] = {}
         surfaces: set[str] = set(_Synonyms.en) | set(_Synonyms.en.values())
+        # The trainer's own phrases: a default phrase of one fact that another fact's `about`
+        # phrase already says ("any children" for the household, when the trainer wrote "家里有
+        # 小孩吗" for the hidden need) is left to that fact.
+        own: dict[str, set[str]] = {
+            str(f.get("id")): {normalise(str(a)) for a in f.get("about") or ()}
+            for f in persona.facts
+        }
+        claimed = {
+            fid: [set(_features(a)) - self.neutral for a in phrases] for fid, phrases in own.items()
+        }
         for owner, weighted in docs.items():
             for phrase, factor in weighted:
                 surfaces.update(_TOKEN.findall(normalise(phrase).replace("'", " ")))
                 feats = [f for f in _features(normalise(phrase)) if f not in self.neutral]
                 if not feats:
                     continue
+                if owner in own and normalise(phrase) not in own[owner]:
+                    fs = set(feats)
+                    if any(_strong(f) for f in fs) and any(
+                        fs <= c for other, cs in claimed.items() if other != owner for c in cs
+                    ):
+                        continue
                 weights = {f: self._weight(f) for f in feats}
                 total = sum(weights.values())
                 strong = sum(w for f, w in weights.items() if f not in _WEAK)
@@ -785,17 +806,24 @@ def _is_zh(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+_ALTERNATIVES = re.compile(r"\bor\b|还是")
+_EN_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _sentence_asks(sentence: str, lang: str) -> bool:
-    s = normalise(sentence)
+    s = _EN_WORD.sub(lambda m: _SHORTHAND.get(m.group(0), m.group(0)), normalise(sentence))
     if not s:
         return False
-    zh = lang.startswith("zh") or _is_zh(s)
-    if zh and _is_zh(s):
-        if _ZH_OFFER.search(s) and not _ZH_INFO_VERB.search(s):
-            return False
+    if _is_zh(s):
+        offer, info = _ZH_OFFER.search(s), _ZH_INFO_VERB.search(s)
+    else:
+        offer, info = _EN_OFFER.search(s), _EN_INFO_VERB.search(s)
+    if offer and not info:
+        # "Shall I show you the premium range or the cheaper one?" asks which; "Would you like a
+        # replacement or a refund?" offers a remedy.
+        return bool(_ALTERNATIVES.search(s)) and not read_offer(s, lang).remedies
+    if _is_zh(s):
         return bool(_QUESTION_MARK.search(s) or _ZH_QUESTION.search(s) or _ZH_REQUEST.search(s))
-    if _EN_OFFER.search(s) and not _EN_INFO_VERB.search(s):
-        return False
     return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _EN_REQUEST.search(s))
 
 
