@@ -121,11 +121,11 @@ format: $(APP_ENV) ## Apply ruff fixes and formatting
 
 .PHONY: test-unit
 test-unit: setup ## Unit tests in the app env
-	$(APP_PY) -m pytest -m "not integration" --ignore=tests/actions --ignore=tests/batch
+	$(APP_PY) -m pytest -m "not integration" --ignore=tests/rasa_project
 
 .PHONY: test-actions
-test-actions: setup $(MODEL) ## Action-server and batch tests in the rasa env
-	COUNTERPART_MODEL=$(abspath $(MODEL)) $(RASA_PY) -m pytest tests/actions $(wildcard tests/batch) tests/rasa_project
+test-actions: setup $(MODEL) ## Rasa-side tests in the rasa env (tests/rasa_project: actions, batch tools, components, stores)
+	COUNTERPART_MODEL=$(abspath $(MODEL)) $(RASA_PY) -m pytest tests/rasa_project
 
 .PHONY: test-integration
 test-integration: setup $(MODEL) ## Start real Rasa, action server and gateway, exchange turns

@@ -22,4 +22,4 @@ persona-check: setup ## Check every persona and type file (schema, lines, facts)
 
 .PHONY: test-supervisor
 test-supervisor: setup ## Unit tests of roles, dashboard, exports and persona authoring
-	$(APP_PY) -m pytest -q tests/supervisor
+	$(APP_PY) -m pytest -q tests/bot_gateway/supervisor

@@ -11,5 +11,5 @@ $(NODE_STAMP): package.json package-lock.json
 
 .PHONY: test-telegram
 test-telegram: setup $(MODEL) ## Telegram unit tests, then end to end against telegram-test-api
-	$(APP_PY) -m pytest tests/telegram
+	$(APP_PY) -m pytest tests/bot_gateway/telegram
 	$(APP_PY) -m pytest -m integration tests/integration/test_telegram.py

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot_gateway.conversation import ConversationError
-from tests.telegram.conftest import USER_ID, Harness, rasa_down
+from tests.bot_gateway.telegram.conftest import USER_ID, Harness, rasa_down
 
 
 async def _in_conversation(harness: Harness, lang: str = "en") -> int:

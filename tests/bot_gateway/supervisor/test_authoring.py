@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from bot_gateway.supervisor import authoring
 from personas import PersonaLibrary, checks
-from tests.supervisor.conftest import sign_in
+from tests.bot_gateway.supervisor.conftest import sign_in
 
 PUBLISHED = "male_en_cordless_drill"
 

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from tests.supervisor.conftest import World, sign_in
+from tests.bot_gateway.supervisor.conftest import World, sign_in
 
 
 def test_the_session_page_shows_ratings_rules_and_the_mood_chart(

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from bot_gateway import cli
 from bot_gateway.config import get_settings
 from bot_gateway.db.models import ApiToken, PracticeSession, Trainee
-from tests.supervisor.conftest import World
+from tests.bot_gateway.supervisor.conftest import World
 
 runner = CliRunner()
 

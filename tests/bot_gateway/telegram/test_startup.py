@@ -16,7 +16,7 @@ from fastapi import FastAPI
 import bot_gateway.telegram as telegram
 from bot_gateway.config import Settings
 from bot_gateway.telegram.bot import EmptyPollPacing, create_bot
-from tests.telegram.conftest import TOKEN, USER_ID, FakeService, RecordingSession
+from tests.bot_gateway.telegram.conftest import TOKEN, USER_ID, FakeService, RecordingSession
 
 
 @pytest.fixture

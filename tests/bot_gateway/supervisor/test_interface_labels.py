@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.telegram.render import scorecard_text
-from tests.supervisor.conftest import DIMS, World, sign_in
+from tests.bot_gateway.supervisor.conftest import DIMS, World, sign_in
 
-STATIC = Path(__file__).resolve().parents[2] / "bot_gateway" / "web" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "bot_gateway" / "web" / "static"
 SCORECARD = {
     "overall": 72,
     "dimensions": DIMS,

@@ -7,7 +7,7 @@ from aiogram.methods import SendChatAction, SendMessage, SendPhoto
 from aiogram.types import Document, PhotoSize, Sticker, Voice
 
 from bot_gateway.conversation import MAX_REPLY_CHARS
-from tests.telegram.conftest import USER_ID, Harness
+from tests.bot_gateway.telegram.conftest import USER_ID, Harness
 
 
 async def _in_conversation(harness: Harness, lang: str = "en", mode: str = "practice") -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.supervisor.conftest import World, sign_in
+from tests.bot_gateway.supervisor.conftest import World, sign_in
 
 
 def test_the_dashboard_sends_a_signed_out_visitor_to_the_staff_sign_in(client: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.methods import SendMessage
 
-from tests.telegram.conftest import USER_ID, Harness
+from tests.bot_gateway.telegram.conftest import USER_ID, Harness
 
 
 async def test_start_with_a_deep_link_code_registers_the_trainee_in_that_cohort(

@@ -3,28 +3,18 @@ with a stand-in analyzer that reads moves straight from the text ("apology+empat
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from persona_scripts import analysis
 
-RASA_PROJECT = Path(__file__).resolve().parents[2] / "rasa_project"
-SIMULATE = RASA_PROJECT / "batch" / "simulate.py"
+from batch import simulate
+from tests.personas.persona_scripts import analysis
 
-
-@pytest.fixture(scope="module")
-def simulate():
-    # simulate.py imports its sibling batch modules; the rasa env has rasa_project/ on sys.path,
-    # the app env (`make test-unit`) does not (as in tests/rasa_project/conftest.py)
-    if str(RASA_PROJECT) not in sys.path:
-        sys.path.insert(0, str(RASA_PROJECT))
-    spec = importlib.util.spec_from_file_location("persona_simulate", SIMULATE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# the example scripts live with the persona tests (personas/README.md points trainers to them)
+EXAMPLE_SCRIPTS = (
+    Path(__file__).resolve().parents[2] / "personas" / "data" / "simulate_scripts.jsonl"
+)
 
 
 def fake_analyzer(text: str, lang: str, context: str) -> dict:
@@ -51,7 +41,7 @@ def line(**item) -> str:
     return json.dumps(item, ensure_ascii=False)
 
 
-def test_good_script_resolves_and_reports_every_turn(simulate, library):
+def test_good_script_resolves_and_reports_every_turn(library):
     lines = [line(id="a", persona="angry_en_vacuum_broken", seed=1, trainee_turns=GOOD_ANGRY)]
     [result] = simulate.simulate_lines(lines, fake_analyzer, library)
     assert result["id"] == "a" and result["outcome"] == "resolved"
@@ -64,7 +54,7 @@ def test_good_script_resolves_and_reports_every_turn(simulate, library):
     json.dumps(result)  # plain JSON all the way down
 
 
-def test_turns_after_the_end_are_not_played(simulate, library):
+def test_turns_after_the_end_are_not_played(library):
     turns = ["dismiss", "dismiss", "dismiss", "apology", "apology"]
     lines = [line(id="b", persona="angry_en_vacuum_broken", trainee_turns=turns)]
     [result] = simulate.simulate_lines(lines, fake_analyzer, library)
@@ -72,7 +62,7 @@ def test_turns_after_the_end_are_not_played(simulate, library):
     assert result["unplayed_turns"] == len(turns) - len(result["turns"])
 
 
-def test_unfinished_script_is_ongoing_and_silence_turns_work(simulate, library):
+def test_unfinished_script_is_ongoing_and_silence_turns_work(library):
     turns = ["greeting", {"silence_seconds": 120}]
     lines = [line(id="c", persona="silent_zh_phone_for_father", seed=3, trainee_turns=turns)]
     [result] = simulate.simulate_lines(lines, fake_analyzer, library)
@@ -81,7 +71,7 @@ def test_unfinished_script_is_ongoing_and_silence_turns_work(simulate, library):
     assert result["turns"][1]["reaction"] == "silence"
 
 
-def test_same_seed_same_results(simulate, library):
+def test_same_seed_same_results(library):
     lines = [line(id="d", persona="talkative_en_tv_setup", seed=5, trainee_turns=GOOD_ANGRY)]
     assert simulate.simulate_lines(lines, fake_analyzer, library) == simulate.simulate_lines(
         lines, fake_analyzer, library
@@ -103,7 +93,7 @@ def test_same_seed_same_results(simulate, library):
         (line(id="i", persona="angry_en_vacuum_broken", seed="x", trainee_turns=[]), "i", "seed"),
     ],
 )
-def test_bad_lines_get_an_error_and_the_run_goes_on(simulate, library, raw, expected_id, words):
+def test_bad_lines_get_an_error_and_the_run_goes_on(library, raw, expected_id, words):
     ok = line(id="ok", persona="male_en_cordless_drill", trainee_turns=["greeting"])
     results = simulate.simulate_lines([raw, ok], fake_analyzer, library)
     assert results[0]["id"] == expected_id
@@ -111,7 +101,7 @@ def test_bad_lines_get_an_error_and_the_run_goes_on(simulate, library, raw, expe
     assert results[1]["id"] == "ok" and "error" not in results[1]
 
 
-def test_cli_writes_one_line_per_script(simulate, tmp_path, monkeypatch):
+def test_cli_writes_one_line_per_script(tmp_path, monkeypatch):
     src = tmp_path / "in.jsonl"
     out = tmp_path / "out" / "results.jsonl"
     src.write_text(
@@ -126,8 +116,7 @@ def test_cli_writes_one_line_per_script(simulate, tmp_path, monkeypatch):
 
 
 def test_example_scripts_cover_every_persona(library):
-    path = Path(__file__).parent / "data" / "simulate_scripts.jsonl"
-    items = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    items = [json.loads(x) for x in EXAMPLE_SCRIPTS.read_text(encoding="utf-8").splitlines()]
     ids = {p.id for p in library.list()}
     for kind in ("good", "bad", "neutral"):
         assert {i["persona"] for i in items if i["id"].endswith(kind)} == ids
