@@ -293,7 +293,8 @@ def test_a_trainer_can_add_a_type_without_code(tmp_path):
 
 
 # ----------------------------------------------------------------------------- validate_paths
-# (what `counterpart persona check` and `make persona-check` run; tests/supervisor tests the CLI)
+# (what `counterpart persona check` and `make persona-check` run;
+# tests/bot_gateway/supervisor tests the CLI)
 
 
 def test_validate_paths_passes_on_the_library():

@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 
+from practice.vocabulary import MOVES
 from scoring.calibration.calibrate import (
     band_of,
     load_replies,
@@ -21,7 +22,6 @@ from scoring.calibration.calibrate import (
     spearman,
     transcript_agreement,
 )
-from practice.vocabulary import MOVES
 from scoring.rubric import DIMENSIONS, normalize_persona_type
 
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import io
-import sys
 
-from bot_gateway.config import PROJECT_ROOT
+from batch.chat import play
 from scoring.analysis import analyze
 
-sys.path.insert(0, str(PROJECT_ROOT / "rasa_project"))
-from batch.chat import play
 
-
-def _cues(text: str, lang: str, context: str) -> dict:
+def _cues(text: str, lang: str, context: str) -> dict:  # the analyzer, minus the model
     return analyze(text, lang, context=context, nlu=None)
 
 
