@@ -222,6 +222,7 @@ class _Synonyms:
         keys = sorted(zh, key=len, reverse=True)
         cls.zh = re.compile("|".join(map(re.escape, keys))) if keys else None
         _words.cache_clear()
+        _folded.cache_clear()
 
 
 # Chat shorthand and contractions, read as the words they stand for (most are then stop words).
@@ -271,6 +272,7 @@ _SHORTHAND = {
     "prob": "problem",
     "probs": "problem",
 }
+_EN_WORD = re.compile(r"[a-z0-9]+")
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
     r"\b(order|ref|reference|account|acct|booking|case|ticket|invoice|tracking|model|serial|"
@@ -316,19 +318,27 @@ _ZH_FILLER = re.compile(
 
 
 @lru_cache(maxsize=8192)
-def _words(norm: str) -> tuple[tuple[str, str], ...]:
-    """The features of normalised text, in order, without repeats, each with the word it came
-    from: English words are stems (the surface word is kept for typo matching); Chinese features
-    are bigrams or single characters (their own surface)."""
-    seen: dict[str, str] = {}
+def _folded(norm: str) -> str:
+    """Normalised text with shorthand ids ("order no"), phrase synonyms and Chinese synonyms
+    folded."""
     norm = _NUMBER_OWNERS.sub(r"\1 number", norm.replace("'", " "))
+    norm = _EN_WORD.sub(lambda m: _SHORTHAND.get(m.group(0), m.group(0)), norm)
     if _Synonyms.en_phrases is not None:
         norm = _Synonyms.en_phrases.sub(
             lambda m: " " + _Synonyms.en_phrase_map[m.group(0)] + " ", norm
         )
     if _Synonyms.zh is not None:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
-    norm = _ZH_FILLER.sub("的", norm)
+    return norm
+
+
+@lru_cache(maxsize=8192)
+def _words(norm: str) -> tuple[tuple[str, str], ...]:
+    """The features of normalised text, in order, without repeats, each with the word it came
+    from: English words are stems (the surface word is kept for typo matching); Chinese features
+    are bigrams or single characters (their own surface)."""
+    seen: dict[str, str] = {}
+    norm = _ZH_FILLER.sub("的", _folded(norm))
     for token in _TOKEN.findall(norm):
         if _CJK.match(token):
             for f in _zh_features(token):
@@ -535,6 +545,14 @@ class _Index:
                 if cued.get(f, set()) - {fid}:
                     w *= _CONTENT_CUED  # a word that asks for another fact
                 self.content_postings.setdefault(f, []).append((fid, w))
+        self.cue_ids = {f: tuple(idx for idx, _ in plist) for f, plist in self.postings.items()}
+        self.owners_of = {
+            f: tuple(dict.fromkeys(self.cues[idx].owner for idx, _ in plist))
+            for f, plist in self.postings.items()
+        }
+        self.cue_owner = [c.owner for c in self.cues]
+        self.cue_total = [c.total for c in self.cues]
+        self.cue_ceiling = [c.ceiling for c in self.cues]
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -554,21 +572,25 @@ class _Index:
         found, unknown = _text_features(text, self.fuzzy)
         text_mass = sum(self._weight(f) * factor for f, factor in found)
         text_mass += sum(self._weight(f) for f in unknown) * _UNKNOWN
-        explained: dict[str, dict[str, float]] = {}
+        explained: dict[str, float] = {}  # owner -> weight of the text's strong words it explains
+        get = matched.get
         for feature, factor in found:
-            for idx, w in self.postings.get(feature, ()):
-                matched[idx] = matched.get(idx, 0.0) + w * factor
-                owner = self.cues[idx].owner
-                explained.setdefault(owner, {})[feature] = w * factor
+            w = self._weight(feature) * factor  # a feature weighs the same in every cue
+            for idx in self.cue_ids.get(feature, ()):
+                matched[idx] = get(idx, 0.0) + w
+            if feature not in _WEAK:
+                for owner in self.owners_of.get(feature, ()):
+                    explained[owner] = explained.get(owner, 0.0) + w
         best: dict[str, float] = {}
+        owners, totals, ceilings = self.cue_owner, self.cue_total, self.cue_ceiling
         for idx, got in matched.items():
-            cue = self.cues[idx]
-            score = min(1.0, got / cue.total) * cue.ceiling
-            if score > best.get(cue.owner, 0.0):
-                best[cue.owner] = score
+            score = min(1.0, got / totals[idx]) * ceilings[idx]
+            owner = owners[idx]
+            if score > best.get(owner, 0.0):
+                best[owner] = score
         if text_mass > 0:
-            for owner, feats in explained.items():
-                share = sum(w for f, w in feats.items() if f not in _WEAK) / text_mass
+            for owner, mass in explained.items():
+                share = mass / text_mass
                 best[owner] = min(1.0, best[owner] * (1 - _SHARE) + share * _SHARE * 1.6)
         # what the answer says: only words spelt right, weighed against the text's own content
         said: dict[str, float] = {}
@@ -807,7 +829,6 @@ def _is_zh(text: str) -> bool:
 
 
 _ALTERNATIVES = re.compile(r"\bor\b|还是")
-_EN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _sentence_asks(sentence: str, lang: str) -> bool:
@@ -856,15 +877,10 @@ def _asked_part(text: str) -> str:
 
 def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
-    about nothing in this scenario. The asking part of the reply is matched first (its questions
-    and requests, without a leading "so I can ..." clause), the whole reply when that finds
-    nothing."""
-    asked = _asked_part(text)
-    if asked != text:
-        found = _match(asked, persona)
-        if found:
-            return found
-    return _match(text, persona)
+    about nothing in this scenario. When the reply asks (a question, a request for information),
+    only its asking part counts: its questions and requests, without a leading clause that says
+    why ("So I can find your booking, ..."); an apology or a story around them does not."""
+    return _match(_asked_part(text), persona)
 
 
 def _match(text: str, persona: Persona) -> list[FactMatch]:

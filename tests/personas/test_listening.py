@@ -1,9 +1,12 @@
 """personas.listening: which fact a trainee's question asks about, what a reply restates, and when
-it gets a told fact wrong. Table-driven from tests/personas/data/fact_probes.yml."""
+it gets a told fact wrong. Table-driven from tests/personas/data/fact_probes.yml (the tuning set)
+and tests/personas/data/fact_probes_heldout.yml (written blind from the persona files; measured,
+never tuned on)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from personas import PersonaLibrary
 from personas.listening import (
     MATCH_MIN,
     FactMatch,
+    asks_for_information,
     contradicts,
     fact_cues,
     match_facts,
@@ -21,16 +25,28 @@ from personas.listening import (
     normalise,
 )
 
+DATA = Path(__file__).parent / "data"
 PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent / "data" / "fact_probes.yml").read_text(encoding="utf-8")
+    (DATA / "fact_probes.yml").read_text(encoding="utf-8")
 )
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The probe set's measured figures (see the module's report); the floors keep them from sliding.
-RIGHT_FLOOR = 0.82
-WRONG_CEILING = 0.035
-NO_MATCH_FLOOR = 0.90
+# The tuning set's measured figures (91.1 % right fact, 0.8 % wrong fact, 97.9 % of off-scenario
+# and 100 % of open questions matching no fact); the floors keep them from sliding.
+RIGHT_FLOOR = 0.90
+WRONG_CEILING = 0.01
+NO_MATCH_FLOOR = 0.95
+
+HELDOUT: dict[str, dict[str, Any]] = (
+    yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
+).get("personas") or {}
+# The held-out set's figures when last measured (77.5 % right, 3.3 % wrong, 92.2 % of off-scenario
+# and 93.8 % of open questions matching no fact): floors just under them, so a change that helps
+# the tuning set at the held-out set's expense shows.
+HELDOUT_RIGHT_FLOOR = 0.76
+HELDOUT_WRONG_CEILING = 0.04
+HELDOUT_NO_MATCH_FLOOR = 0.90
 
 
 def _top(matches: list[FactMatch]) -> str | None:
@@ -72,6 +88,166 @@ def test_general_open_questions_ask_about_no_fact_in_particular(library: Persona
     probes = [(pid, q) for pid, spec in PROBES.items() for q in spec["open"]]
     matched = [(pid, q) for pid, q in probes if match_facts(q, library.get(pid))]
     assert 1 - len(matched) / len(probes) >= NO_MATCH_FLOOR, matched
+
+
+def test_held_out_questions_written_blind_draw_out_their_fact(library: PersonaLibrary) -> None:
+    known = {p.id for p in library.list()}
+    probes = [
+        (pid, fid, q)
+        for pid, spec in HELDOUT.items()
+        if pid in known
+        for fid, qs in (spec.get("facts") or {}).items()
+        for q in qs
+    ]
+    if not probes:
+        pytest.skip("no held-out probes")
+    right = wrong = 0
+    for pid, fid, question in probes:
+        top = _top(match_facts(question, library.get(pid)))
+        right += top == fid
+        wrong += top is not None and top != fid
+    assert right / len(probes) >= HELDOUT_RIGHT_FLOOR, f"right fact {right}/{len(probes)}"
+    assert wrong / len(probes) <= HELDOUT_WRONG_CEILING, f"wrong fact {wrong}/{len(probes)}"
+    for key in ("uncovered", "general"):
+        others = [
+            (pid, q) for pid, spec in HELDOUT.items() if pid in known for q in spec.get(key) or ()
+        ]
+        matched = [(pid, q) for pid, q in others if match_facts(q, library.get(pid))]
+        assert 1 - len(matched) / len(others) >= HELDOUT_NO_MATCH_FLOOR, (key, matched)
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact_id"),
+    [
+        # same-sound typos in Chinese, letter typos and chat shorthand in English
+        ("arrogant_zh_watch_service", "您送修的但号方便报一下吗？", "order_number"),
+        ("talkative_zh_steam_oven", "您用的是什么型好？", "model"),
+        ("arrogant_zh_car_testdrive", "您每天通琴多远？", "use"),
+        ("doubtful_zh_water_purifier", "您在犹预什么呢？", "concern"),
+        ("angry_zh_broadband_outage", "您的宽带帐好是多少？", "account"),
+        ("silent_zh_phone_for_father", "您想买多少前的？", "budget"),
+        ("male_en_cordless_drill", "Whats your budjet for this?", "budget"),
+        ("angry_en_vacuum_broken", "whats ur order no pls", "order_number"),
+        ("arrogant_en_hotel_suite", "cn i get ur bkg ref pls", "booking_ref"),
+        # English inside Chinese, folded to the Chinese word
+        ("doubtful_zh_water_purifier", "家里是不是有小baby？", "hidden_need"),
+        ("male_zh_laptop", "您是做video editing吗？", "use"),
+        # requests in the imperative are questions too
+        (
+            "angry_en_vacuum_broken",
+            "I'll need the order ID to find it in our system.",
+            "order_number",
+        ),
+        ("angry_zh_broadband_outage", "麻烦提供一下您的宽带账号。", "account"),
+        # a closed question naming what the answer says
+        ("female_en_sofa", "Do you have a cat or a dog at home?", "hidden_need"),
+        ("talkative_en_holiday_booking", "Can you both manage stairs comfortably?", "by_the_way"),
+        # the asking part decides: an apology before it, a "so I can..." clause, thanks after it
+        (
+            "angry_en_vacuum_broken",
+            "I'm so sorry the vacuum turned up broken. Could I have your order number?",
+            "order_number",
+        ),
+        (
+            "female_en_sofa",
+            "So I can pick sofas that will actually fit, how much wall space do you have?",
+            "room",
+        ),
+        ("angry_zh_broadband_outage", "非常抱歉让您久等了。请问您的宽带账号是多少？", "account"),
+        ("male_zh_laptop", "我好给您挑配置，您的预算大概多少？谢谢。", "budget"),
+    ],
+)
+def test_typos_mixed_languages_requests_and_framing_still_find_the_fact(
+    library: PersonaLibrary, persona_id: str, question: str, fact_id: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact_id
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        # a default topic phrase ("any children") that another fact's about phrase says goes there
+        ("doubtful_zh_water_purifier", "家里有小孩吗？"),
+        # a word that is another word one letter away is not a typo ("stay" is not "state")
+        ("arrogant_en_hotel_suite", "Are you staying with anyone?"),
+    ],
+)
+def test_questions_that_fit_another_fact_only_by_accident_do_not_take_it(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    top = _top(match_facts(question, library.get(persona_id)))
+    assert top in (None, "hidden_need")
+
+
+def test_two_facts_fitting_alike_match_neither(library: PersonaLibrary) -> None:
+    base = library.get("female_en_sofa")
+    facts = [
+        {"id": "shed", "value": "a wooden shed", "about": ["what is in the garden shed"]},
+        {"id": "pond", "value": "a small pond", "about": ["is there a pond in the garden"]},
+    ]
+    persona = replace(base, id="garden_test", scenario={**base.scenario, "facts": facts})
+    # "garden" fits both about as well: better to ask back than to tell the wrong one
+    assert match_facts("What is your garden like?", persona) == []
+    assert _top(match_facts("Is there a pond?", persona)) == "pond"
+    assert _top(match_facts("What's in the shed?", persona)) == "shed"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("What's your order number?", "en", True),
+        ("Could you give me your order number, please?", "en", True),
+        ("Tell me about the fault.", "en", True),
+        ("I'll need the order ID.", "en", True),
+        ("I'll need your order ID to look it up.", "en", True),
+        ("Please provide your booking reference.", "en", True),
+        ("Let me know your budget and I'll find options.", "en", True),
+        ("Walk me through what happened when you unboxed it.", "en", True),
+        ("I'm sorry to hear that. When did it stop working", "en", True),
+        ("Would you mind telling me what the room is like?", "en", True),
+        ("I was wondering what you'll mostly use it for.", "en", True),
+        ("Any pets at home?", "en", True),
+        ("whats ur order no pls", "en", True),
+        ("Would you like to tell me more about it?", "en", True),
+        ("Shall I show you the premium range, or something more affordable?", "en", True),
+        ("I can send you a replacement today by express, or a full refund.", "en", False),
+        ("Would you like a replacement or a refund?", "en", False),
+        ("Shall I arrange a technician visit for tomorrow morning?", "en", False),
+        ("How about a full refund today?", "en", False),
+        ("I'm really sorry about this.", "en", False),
+        ("Thank you very much, enjoy your purchase.", "en", False),
+        ("I'll check that for you right away.", "en", False),
+        ("We will refund the full amount within three days.", "en", False),
+        ("I need to check with my manager first.", "en", False),
+        ("Let me look into that for you.", "en", False),
+        ("请问您的订单号是多少？", "zh", True),
+        ("麻烦提供一下您的账号。", "zh", True),
+        ("请告诉我具体是什么问题。", "zh", True),
+        ("说说您平时怎么用车", "zh", True),
+        ("您的预算大概多少", "zh", True),
+        ("介绍一下您家里的情况吧", "zh", True),
+        ("我需要您的维修单号。", "zh", True),
+        ("是给谁买的呢", "zh", True),
+        ("您要入门款还是高端一点的？", "zh", True),
+        ("您的budget大概是多少？", "zh", True),
+        ("非常抱歉给您带来不便。", "zh", False),
+        ("我马上给您安排换货，今天就发出。", "zh", False),
+        ("我们可以为您全额退款。", "zh", False),
+        ("要不要我给您换一台新的？", "zh", False),
+        ("给您换一台新的，可以吗？", "zh", False),
+        ("谢谢您的耐心，祝您生活愉快。", "zh", False),
+        ("好的，我这就帮您登记。", "zh", False),
+    ],
+)
+def test_asks_for_information_questions_and_requests_not_statements_or_offers(
+    text: str, lang: str, expected: bool
+) -> None:
+    assert asks_for_information(text, lang) is expected
+
+
+def test_every_probe_question_asks_for_information(library: PersonaLibrary) -> None:
+    for pid, _, question in FACT_PROBES:
+        assert asks_for_information(question, library.get(pid).language), question
 
 
 @pytest.mark.parametrize(
