@@ -313,7 +313,7 @@ def _zh_features(run: str) -> list[str]:
 _ZH_FILLER = re.compile(
     "请问|想问一下|想问|问一下|问问|麻烦您|麻烦|能不能|可不可以|能否|可否|是否|一下|大概|大约|差不多|"
     "平时|平常|一般|通常|主要|其实|就是|那么|然后|咱们|我们|这边|先生|女士|您好|你好|好的|具体|"
-    "现在|目前|告诉|知道|了解|提供|方便(?=[说报提告发给问讲透]|的话)|可以|能够|需要|打算"
+    "告诉|知道|了解|提供|方便(?=[说报提告发给问讲透]|的话)|可以|能够|需要|打算"
 )
 
 
@@ -504,7 +504,7 @@ class _Index:
                 feats = [f for f in _features(normalise(phrase)) if f not in self.neutral]
                 if not feats:
                     continue
-                if owner in own and normalise(phrase) not in own[owner]:
+                if normalise(phrase) not in own.get(owner, ()):
                     fs = set(feats)
                     if any(_strong(f) for f in fs) and any(
                         fs <= c for other, cs in claimed.items() if other != owner for c in cs
@@ -648,6 +648,14 @@ def _sound_keys(bigram: str) -> list[str]:
     return [f"{r}|{b}" for r in _readings(a)] + [f"{a}|{r}" for r in _readings(b)]
 
 
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _squash(word: str) -> str:
+    """The word with doubled letters single: doubling slips ("ocassion", "accomodation") meet."""
+    return _DOUBLED.sub(r"\1", word)
+
+
 def _zh_bigram(word: str) -> bool:
     return len(word) == 2 and bool(_CJK.match(word)) and bool(_CJK.match(word[1]))
 
@@ -674,9 +682,12 @@ class _Fuzzy:
             if feats and _fuzzy_key(word):
                 self.surfaces[word] = feats
         self.surface_deletions: dict[str, list[str]] = {}
-        for word in self.surfaces:
+        self.squashed: dict[str, set[str]] = {}  # "ocasion" for "occasion" and "ocassion"
+        for word, feats in self.surfaces.items():
             for d in _deletions(word) | {word}:
                 self.surface_deletions.setdefault(d, []).append(word)
+            if len(word) >= _TYPO_LEN:
+                self.squashed.setdefault(_squash(word), set()).update(feats)
         self.sounds: dict[str, list[str]] = {}
         for f in self.vocab:
             if _zh_bigram(f):
@@ -709,6 +720,8 @@ class _Fuzzy:
             for w in cands:
                 if (len(surface) >= _TYPO_LEN or len(w) > len(surface)) and _one_edit(w, surface):
                     out.update(self.surfaces[w])
+            if len(surface) >= _TYPO_LEN:
+                out.update(self.squashed.get(_squash(surface), ()))
         if _zh_bigram(feature):
             for key in _sound_keys(feature):
                 out.update(self.sounds.get(key, ()))
@@ -824,6 +837,15 @@ _ZH_PURPOSE = re.compile(
 )
 
 
+# A question that invites the customer to go on ("Anything else?", "还有什么想说的吗？").
+_GENERAL = re.compile(
+    r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
+    r"\bmore about (?:it|that|this)\b|\belse (?:i|we) should\b|\bis there more\b|"
+    r"还有(?:什么|别的|其他|啥|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
+)
+_GENERAL_SURE = 0.9
+
+
 def _is_zh(text: str) -> bool:
     return bool(_CJK.search(text))
 
@@ -897,6 +919,8 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
+    if _GENERAL.search(normalise(text)) and facts[0].score < _GENERAL_SURE:
+        return []  # "anything else I should know?": nothing in particular, unless plainly named
     return facts
 
 

@@ -32,9 +32,9 @@ PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The tuning set's measured figures (91.1 % right fact, 0.8 % wrong fact, 97.9 % of off-scenario
+# The tuning set's measured figures (91.9 % right fact, 0.8 % wrong fact, 97.9 % of off-scenario
 # and 100 % of open questions matching no fact); the floors keep them from sliding.
-RIGHT_FLOOR = 0.90
+RIGHT_FLOOR = 0.91
 WRONG_CEILING = 0.01
 NO_MATCH_FLOOR = 0.95
 
@@ -42,7 +42,7 @@ HELDOUT: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
 # The held-out set's figures when last measured (77.5 % right, 3.3 % wrong, 92.2 % of off-scenario
-# and 93.8 % of open questions matching no fact): floors just under them, so a change that helps
+# and 100 % of open questions matching no fact): floors just under them, so a change that helps
 # the tuning set at the held-out set's expense shows.
 HELDOUT_RIGHT_FLOOR = 0.76
 HELDOUT_WRONG_CEILING = 0.04
@@ -177,6 +177,19 @@ def test_questions_that_fit_another_fact_only_by_accident_do_not_take_it(
 ) -> None:
     top = _top(match_facts(question, library.get(persona_id)))
     assert top in (None, "hidden_need")
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        ("arrogant_zh_watch_service", "您还有什么需要我特别留意的吗？"),
+        ("doubtful_en_solar_quote", "Is there anything else I should know before we go on?"),
+    ],
+)
+def test_general_questions_with_a_stray_topic_word_ask_for_nothing_in_particular(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    assert match_facts(question, library.get(persona_id)) == []
 
 
 def test_two_facts_fitting_alike_match_neither(library: PersonaLibrary) -> None:
