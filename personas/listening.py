@@ -273,6 +273,11 @@ _SHORTHAND = {
     "probs": "problem",
 }
 _EN_WORD = re.compile(r"[a-z0-9]+")
+# "What is it for?", "what do you need it for": asks for a purpose (not "what are you looking for").
+_WHAT_FOR = re.compile(
+    r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
+    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*\bfor\s*(?:[?.!]|$)"
+)
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
     r"\b(order|ref|reference|account|acct|booking|case|ticket|invoice|tracking|model|serial|"
@@ -311,9 +316,10 @@ def _zh_features(run: str) -> list[str]:
 # Chinese filler words: politeness, hedges and request verbs that say nothing about the topic. They
 # split the text like a stop character, so "大概多少" and "平时开车" give no cross-word bigrams.
 _ZH_FILLER = re.compile(
-    "请问|想问一下|想问|问一下|问问|麻烦您|麻烦|能不能|可不可以|能否|可否|是否|一下|大概|大约|差不多|"
+    "冒昧问一下|冒昧问一句|冒昧地问|冒昧|请教一下|请问|想问一下|想问|问一下|问问|麻烦您|麻烦|能不能|"
+    "可不可以|能否|可否|是否|介绍一下|说一下|说说|讲讲|一下|大概|大约|差不多|"
     "平时|平常|一般|通常|主要|其实|就是|那么|然后|咱们|我们|这边|先生|女士|您好|你好|好的|具体|"
-    "告诉|知道|了解|提供|方便(?=[说报提告发给问讲透]|的话)|可以|能够|需要|打算"
+    "告诉|知道|了解|提供|方便(?=[说报提告发给问讲透介聊]|的话)|可以|能够|需要|打算"
 )
 
 
@@ -329,6 +335,8 @@ def _folded(norm: str) -> str:
         )
     if _Synonyms.zh is not None:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
+    if _WHAT_FOR.search(norm):
+        norm += " purpose"  # "what's it mostly for?" asks what it is used for
     return norm
 
 

@@ -32,21 +32,21 @@ PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The tuning set's measured figures (91.9 % right fact, 0.8 % wrong fact, 97.9 % of off-scenario
-# and 100 % of open questions matching no fact); the floors keep them from sliding.
-RIGHT_FLOOR = 0.91
+# The tuning set's measured figures (94.2 % right fact, 0.8 % wrong fact, 100 % of off-scenario
+# and of open questions matching no fact); the floors keep them from sliding.
+RIGHT_FLOOR = 0.93
 WRONG_CEILING = 0.01
-NO_MATCH_FLOOR = 0.95
+NO_MATCH_FLOOR = 0.97
 
 HELDOUT: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
-# The held-out set's figures when last measured (77.5 % right, 3.3 % wrong, 92.2 % of off-scenario
+# The held-out set's figures when last measured (79.2 % right, 3.3 % wrong, 93.8 % of off-scenario
 # and 100 % of open questions matching no fact): floors just under them, so a change that helps
 # the tuning set at the held-out set's expense shows.
-HELDOUT_RIGHT_FLOOR = 0.76
-HELDOUT_WRONG_CEILING = 0.04
-HELDOUT_NO_MATCH_FLOOR = 0.90
+HELDOUT_RIGHT_FLOOR = 0.78
+HELDOUT_WRONG_CEILING = 0.035
+HELDOUT_NO_MATCH_FLOOR = 0.92
 
 
 def _top(matches: list[FactMatch]) -> str | None:
