@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from practice.contracts import Analysis
-from practice.vocabulary import MAX_REPLY_CHARS, MOVES
+from practice.vocabulary import MAX_REPLY_CHARS, MOVES, NEGATIVE_MOVES
 from scoring.analysis import analyze, load_cues
 
 
@@ -251,6 +251,91 @@ def test_negative_cues_do_not_fire_on_kind_words(lang: str, text: str, negative:
 )
 def test_negative_cues_still_catch_the_real_thing(lang: str, text: str, negative: str) -> None:
     assert negative in moves_of(analyze(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "negative"),
+    [
+        # blunt reproach, no insult in it (issue 14)
+        ("en", "You really should have renewed the parking permit last month.", "blame_customer"),
+        ("en", "Gold member or not, you do need to check the times yourself.", "blame_customer"),
+        ("en", "If you'd read the route email, you'd know the bus left at 7.", "blame_customer"),
+        ("en", "Booking through a reseller is really your responsibility.", "blame_customer"),
+        ("en", "That's what happens when you skip the firmware update.", "blame_customer"),
+        ("zh", "多半是你自己清洗方式不对，涂层才掉的。", "blame_customer"),
+        ("zh", "连自己用的什么套餐都没弄清楚就来改，当然会乱。", "blame_customer"),
+        ("zh", "理财文章看多了就这样，越看越糊涂。", "blame_customer"),
+        ("zh", "要是您当初买了延保，现在就不用自己出钱了。", "blame_customer"),
+        # the policy wall and the brush-off
+        ("en", "Table layout is set by the venue. I'm unable to change it.", "dismiss"),
+        ("en", "Our policy is that upgrades are at the hotel's discretion.", "dismiss"),
+        ("en", "Only in oak, I'm afraid. Policy, sorry.", "dismiss"),
+        ("en", "Results come whenever the lab schedules them. No date, sorry.", "dismiss"),
+        ("en", "Read it up in the handbook, chapter three.", "dismiss"),
+        ("en", "Come back when you've found the serial number.", "dismiss"),
+        ("en", "I can log your complaint, but I can't refund the fee.", "dismiss"),
+        ("zh", "座位是系统排的，我这边改不了。", "dismiss"),
+        ("zh", "维修时间给不了您，等通知吧。", "dismiss"),
+        ("zh", "自己上官网查一下吧。", "dismiss"),
+        # impatience and contempt
+        ("en", "Could we get to the point?", "rude"),
+        ("en", "I don't have time to go through every line of your bill.", "rude"),
+        ("en", "I've got other customers waiting.", "rude"),
+        ("en", "Do you want the table or not?", "rude"),
+        ("en", "Just give me the flight number.", "rude"),
+        ("en", "It was one late train. You'll just have to get over it.", "rude"),
+        ("en", "Three hundred won't get you much in this market.", "rude"),
+        ("zh", "你到底订不订？", "rude"),
+        ("zh", "说重点，哪天入住？", "rude"),
+        ("zh", "我没时间跟你一个个解释。", "rude"),
+        ("zh", "就这点预算还想要独栋别墅？", "rude"),
+        # made-up urgency
+        ("en", "Another couple is looking at this cottage as we speak.", "deceive"),
+        ("en", "If you don't order today the colour will be gone.", "deceive"),
+        ("zh", "别人也在看这台车，您得快点。", "deceive"),
+        ("zh", "过了今晚就没这个价了。", "deceive"),
+    ],
+)
+def test_blunt_negatives_without_insults_are_caught(lang: str, text: str, negative: str) -> None:
+    assert negative in moves_of(analyze(text, lang))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # the same words, kind or neutral: owning our failure, going along, offering more
+        ("en", "I should have mentioned earlier, sorry."),
+        ("en", "You might want to check the manual together with me, page 12 shows it."),
+        ("en", "I have time, let's go through every number."),
+        ("en", "You should have received the confirmation email by now."),
+        ("en", "You should have been told about the deposit, I'm sorry."),
+        ("en", "You should check your junk folder, codes sometimes land there."),
+        ("en", "If you'd like, I can book the earlier slot instead."),
+        ("en", "Our policy is that you get a full refund within 30 days."),
+        ("en", "I can't give you an exact date yet, but I'll call you once the depot confirms."),
+        ("en", "There's not much I can do about the strike, but I can rebook you for free."),
+        ("en", "Feel free to come back when you've had a chance to measure."),
+        ("en", "Let me get straight to the point: the refund went through today."),
+        ("en", "Let's look it up together, it's on page 12."),
+        ("en", "Don't worry if you haven't set it up properly yet, I'll walk you through it."),
+        ("en", "What do you expect the new plan to cover?"),
+        ("en", "Platinum or not, everyone gets the same free cancellation."),
+        ("zh", "我们的政策是可以全额退款的"),
+        ("zh", "这完全是您自己的选择，不用有压力"),
+        ("zh", "如果您没看清楚也没关系，我再发一遍"),
+        ("zh", "这个您不用管，交给我就行"),
+        ("zh", "系统是自动分配的，不过我可以帮您申请换房"),
+        ("zh", "具体时间我暂时给不了，一有消息马上通知您"),
+        ("zh", "最后一个问题，您的收货地址是？"),
+        ("zh", "我长话短说，退款已经批下来了"),
+        ("zh", "我有时间，我们一项一项过"),
+        ("zh", "我们一起看一下说明书第12页"),
+        ("zh", "您一开始就应该收到确认短信了，我帮您查一下"),
+    ],
+)
+def test_kind_replies_with_the_blunt_words_stay_non_negative(lang: str, text: str) -> None:
+    found = moves_of(analyze(text, lang))
+    assert not set(found) & set(NEGATIVE_MOVES), found
 
 
 def test_classifier_alone_cannot_brand_a_reply_negative() -> None:
