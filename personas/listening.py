@@ -1,22 +1,33 @@
 """What a trainee's reply asks about, and what it restates: matching text to a persona's facts.
 
 A fact is asked for by its cues: the trainer's ``about`` phrases, the phrases of its built-in topic
-(``personas/topics.yml``, both languages) and the words of its id. A reply is matched against every
-cue by weighted feature coverage:
+(``personas/topics.yml``, both languages) and the words of its id; and, more weakly, by what it
+says (its value and lines: "Do you have a cat?" asks for the fact whose line names the cat). A
+reply is matched against every cue by weighted feature coverage:
 
-- English: content words (stop words dropped, light suffix stemming), typo-tolerant: a word of four
-  letters or more also matches a cue word one edit away (deletion index, so this stays fast);
-- Chinese: character bigrams inside stop-character-free segments (single-character segments count
-  as unigrams), after traditional -> simplified conversion (OpenCC, Taiwan phrases included);
-- an ASCII word inside Chinese text is an English word, so mixed zh/en replies match both.
+- English: content words (stop words and chat shorthand dropped, light suffix stemming, synonyms
+  and idioms folded: "put aside" is "save", "what made you" is "why"), typo-tolerant: a word of
+  five letters or more also meets a cue word one edit away (as typed or as a stem), a shorter one
+  a word it dropped a letter of ("ordr"), and doubled-letter slips meet ("ocassion");
+- Chinese: character bigrams inside segments free of stop characters and filler words ("请问",
+  "大概", "麻烦"), after traditional -> simplified conversion (OpenCC, Taiwan phrases included);
+  a bigram that is one same-sound character away from a cue's (pypinyin: 但号/单号, 型好/型号)
+  counts as that bigram;
+- an ASCII word inside Chinese text is an English word, and common ones fold to their Chinese
+  word ("budget" is 预算, "baby" is 孩子), so mixed zh/en replies match both.
 
 Each feature is weighted by how few topics and facts use it (inverse document frequency), so "what"
-or "什么" count for little and "budget" or "预算" for a lot; a cue made only of weak words can not
-score high. A fact's score is its best cue's coverage. A reply that is plainly about a topic no fact
-of this scenario names (delivery, warranty ...) matches nothing rather than the nearest fact.
+or "什么" count for little and "budget" or "预算" for a lot; a cue made only of question words can
+not score high. A fact's score is its best cue's coverage, raised by the share of the reply's
+content it explains. A default phrase that another fact's ``about`` phrase already says is left to
+that fact. Only the asking part of a reply counts (its questions and requests, without a leading
+"so I can ..." clause). A reply that is plainly about a topic no fact of this scenario names
+(delivery, warranty ...) matches nothing rather than the nearest fact, and so does one that two
+facts fit about as well: asking back is better than telling the wrong fact.
 
-``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines, and
-the numbers, ids and quantities in them.
+``asks_for_information`` tells a question or a request for information from a statement or an
+offer. ``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines,
+and the numbers, ids and quantities in them.
 """
 
 from __future__ import annotations
@@ -503,9 +514,12 @@ class _Index:
             str(f.get("id")): {normalise(str(a)) for a in f.get("about") or ()}
             for f in persona.facts
         }
-        claimed = {
-            fid: [set(_features(a)) - self.neutral for a in phrases] for fid, phrases in own.items()
-        }
+        claimed: dict[str, list[tuple[str, frozenset[str]]]] = {}  # feature -> (fact, phrase)
+        for fid, phrases in own.items():
+            for a in phrases:
+                words = frozenset(_features(a)) - self.neutral
+                for f in words:
+                    claimed.setdefault(f, []).append((fid, words))
         for owner, weighted in docs.items():
             for phrase, factor in weighted:
                 surfaces.update(_TOKEN.findall(normalise(phrase).replace("'", " ")))
@@ -513,9 +527,10 @@ class _Index:
                 if not feats:
                     continue
                 if normalise(phrase) not in own.get(owner, ()):
-                    fs = set(feats)
-                    if any(_strong(f) for f in fs) and any(
-                        fs <= c for other, cs in claimed.items() if other != owner for c in cs
+                    strong_feats = [f for f in feats if _strong(f)]
+                    if strong_feats and any(
+                        other != owner and words.issuperset(feats)
+                        for other, words in claimed.get(strong_feats[0], ())
                     ):
                         continue
                 weights = {f: self._weight(f) for f in feats}
