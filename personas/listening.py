@@ -554,16 +554,16 @@ class _Index:
                 if f not in _WEAK and not _NUMERIC.match(f) and not (len(f) == 1 and _CJK.match(f))
             }
         cdf: dict[str, int] = {}
-        for words in content.values():
-            for f in words:
+        for said_words in content.values():
+            for f in said_words:
                 cdf[f] = cdf.get(f, 0) + 1
         cued: dict[str, set[str]] = {}
         for cue in self.cues:
             for f in cue.weights:
                 cued.setdefault(f, set()).add(cue.owner)
         self.content_postings: dict[str, list[tuple[str, float]]] = {}
-        for fid, words in content.items():
-            for f in words:
+        for fid, said_words in content.items():
+            for f in said_words:
                 w = self._weight(f) * (1.0 if cdf[f] == 1 else _CONTENT_SHARED)
                 if cued.get(f, set()) - {fid}:
                     w *= _CONTENT_CUED  # a word that asks for another fact
