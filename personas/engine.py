@@ -504,9 +504,7 @@ def _choose_reaction(turn: _Turn) -> str:
     rule = (beh.get("streaks") or {}).get("closed_question") or {}
     interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
     guarded = str(rule.get("reaction", "guarded"))
-    asks = turn.has(*QUESTION_MOVES) or bool(
-        turn.text and (_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text))
-    )
+    asks = turn.has(*QUESTION_MOVES) or _asks(turn)
     recognised = _recognised(turn)
     if recognised:
         return recognised
@@ -736,6 +734,15 @@ def _long(turn: _Turn) -> bool:
     return len(turn.text.split()) >= LONG_REPLY_EN
 
 
+def _asks(turn: _Turn) -> bool:
+    """The reply's words ask the customer something: a question, or a request for
+    information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
+    return bool(turn.text) and (
+        listening.asks_for_information(turn.text, turn.persona.language)
+        or bool(_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text))
+    )
+
+
 def _asks_untold_fact_instead(turn: _Turn) -> bool:
     """A question about something the customer has not told yet, in a reply whose "offer"
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
@@ -743,7 +750,7 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
     if named or turn.offer.time_frame or not turn.text:
         return False
-    if not (_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text)):
+    if not _asks(turn):
         return False
     asked = listening.match_facts(turn.text, turn.persona)
     return bool(asked) and asked[0].fact_id not in turn.state["facts_revealed"]
