@@ -90,6 +90,9 @@ _OFFER_QUESTION = re.compile(
     r".{0,12}(吗|好吗|可以吗|行吗|怎么样)",
     re.IGNORECASE,
 )
+#: a question no longer than this is an invitation to talk (characters zh, words en)
+OPEN_ENDED_ZH = 8
+OPEN_ENDED_EN = 5
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
 LONG_REPLY_EN = 18
@@ -632,8 +635,9 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             turn.hear("question", answer="held_back", fact=fact["id"])
             return "guarded"
         return _reveal(turn, fact, "asked")
-    if general or turn.has("open_question") or not turn.has("closed_question", "confirm"):
-        # an open question: what this customer would naturally tell next (file order)
+    if general or _open_ended(turn):
+        # an open invitation ("What happened?", "Anything else?"): what this customer would
+        # naturally tell next, in the order the trainer listed the facts
         blocked = None
         for fact in persona.facts:
             if fact["id"] in told:
@@ -679,6 +683,17 @@ def _answer_by_kind(turn: _Turn) -> str | None:
     if turn.has(*(GOODWILL_MOVES - QUESTION_MOVES)):
         return None
     return _impatient_or(persona, state, "answered")
+
+
+def _open_ended(turn: _Turn) -> bool:
+    """An invitation to talk rather than a question about something in particular: short, or
+    made of question words and fillers only ("How can I help?", "What happened?", "您说说？").
+    A longer question the scenario does not cover is about something in particular, and the
+    customer answers it as such ("no idea, why?") rather than with another fact."""
+    text = turn.text.strip()
+    if turn.persona.language == "zh":
+        return len(re.sub(r"[\s\W_]", "", text)) <= OPEN_ENDED_ZH
+    return len(re.findall(r"[A-Za-z']+", text)) <= OPEN_ENDED_EN
 
 
 # ---- checks ---------------------------------------------------------------------------
