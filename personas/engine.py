@@ -635,7 +635,10 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             turn.hear("question", answer="held_back", fact=fact["id"])
             return "guarded"
         return _reveal(turn, fact, "asked")
-    if general or _open_ended(turn):
+    if general or _open_ended(turn) or (
+        (turn.has("open_question") or _WH_QUESTION.search(turn.text))
+        and not listening.asks_about_uncovered(turn.text, persona)
+    ):
         # an open invitation ("What happened?", "Anything else?"): what this customer would
         # naturally tell next, in the order the trainer listed the facts
         blocked = None

@@ -947,6 +947,16 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     return facts
 
 
+def asks_about_uncovered(text: str, persona: Persona) -> bool:
+    """Whether the reply asks about something this scenario does not cover: a built-in topic no
+    fact of this persona names ("Do you have a loyalty card?") fits its asking part better than
+    any fact does."""
+    best = _index(persona).scores(_asked_part(text))
+    off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
+    facts = max((s for owner, s in best.items() if not owner.startswith("topic:")), default=0.0)
+    return off >= MATCH_MIN and off > facts
+
+
 # --------------------------------------------------------------------------- restating
 
 
