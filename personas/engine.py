@@ -798,6 +798,15 @@ def _proposes(turn: _Turn) -> bool:
         return True
     if named and not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating":
         return True
+    if (
+        turn.persona.scenario.get("kind") == "pre_sales"
+        and turn.state["stage"] == "negotiating"
+        and not _asks(turn)
+        and _long(turn)
+        and _DETAIL.search(turn.text)
+    ):
+        # at the solution, a product described with its figures is a recommendation
+        return True
     # a revised proposal: new specifics, or a new plan described at length
     return bool(
         _offer_on_table(turn)
