@@ -77,9 +77,9 @@ _GENERAL_QUESTION = re.compile(
 
 #: a request for information in the imperative ("I'll need your order number", "麻烦提供一下…")
 _REQUEST_FORM = re.compile(
-    r"\b(tell me|let me know|i('ll| will)? need|may i have|can i (have|get)|please (share|provide|send"
-    r"|give)|walk me through|describe)\b|麻烦(您)?(提供|告诉|说|报|发)|请(您)?(提供|告诉|说|报|发)"
-    r"|(说说|讲讲|聊聊|介绍一下)",
+    r"\b(tell me|let me know|i('ll| will)? need|may i have|can i (have|get)"
+    r"|please (share|provide|send|give)|walk me through|describe)\b"
+    r"|麻烦(您)?(提供|告诉|说|报|发)|请(您)?(提供|告诉|说|报|发)|(说说|讲讲|聊聊|介绍一下)",
     re.IGNORECASE,
 )
 #: a question that proposes what it names ("Would you like a replacement?")
@@ -102,7 +102,8 @@ PENDING = frozenset({"not_ready", "needs_more", "objection", "not_convinced", "v
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: a question asking who/what/how/why: open by its form
 _WH_QUESTION = re.compile(
-    r"\b(what|how|why|which|who|tell me about)\b[^?]*\?|(什么|怎么|为什么|哪些|哪种|谁|如何)[^？?]*[？?]",
+    r"\b(what|how|why|which|who|tell me about)\b[^?]*\?"
+    r"|(什么|怎么|为什么|哪些|哪种|谁|如何)[^？?]*[？?]",
     re.IGNORECASE,
 )
 #: sentence ends, to tell a reply's statements from its questions
@@ -635,9 +636,13 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             turn.hear("question", answer="held_back", fact=fact["id"])
             return "guarded"
         return _reveal(turn, fact, "asked")
-    if general or _open_ended(turn) or (
-        (turn.has("open_question") or _WH_QUESTION.search(turn.text))
-        and not listening.asks_about_uncovered(turn.text, persona)
+    if (
+        general
+        or _open_ended(turn)
+        or (
+            (turn.has("open_question") or _WH_QUESTION.search(turn.text))
+            and not listening.asks_about_uncovered(turn.text, persona)
+        )
     ):
         # an open invitation ("What happened?", "Anything else?"): what this customer would
         # naturally tell next, in the order the trainer listed the facts

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from personas import Persona, engine
-from personas.offers import normalise_remedy
 from personas.mood import mood_0_1
+from personas.offers import normalise_remedy
 from practice.contracts import (
     Analysis,
     Analyzer,

@@ -9,9 +9,10 @@ Output line: ``{"id", "persona", "outcome": "resolved" | "escalated" | "walked_a
 "moves", "state", "reaction", "stage", "answered"}]}``; ``answered`` says what the customer's
 line answered (``{"kind": "question", "answer": "fact", "fact": "order_number"}``,
 ``{"kind": "offer", "judged": "rejected", "remedies": ["discount"]}``, ``{"kind": "check",
-"result": "corrected", "fact": "budget"}`` …; see personas/README.md). Turns after the conversation ended are not played
-(``unplayed_turns`` counts them). A line that cannot be run gets ``{"id", "error"}`` and the run
-goes on; the exit status is non-zero only if the input cannot be read.
+"result": "corrected", "fact": "budget"}`` …; see personas/README.md). Turns after the
+conversation ended are not played (``unplayed_turns`` counts them). A line that cannot be run
+gets ``{"id", "error"}`` and the run goes on; the exit status is non-zero only if the input
+cannot be read.
 
 Every reply is one practice turn (``practice.turn.play_turn``). The NLU model is loaded
 in-process by ``batch.nlu.nlu_analyzer`` (rasa env); ``--no-nlu`` uses the cue rules alone
