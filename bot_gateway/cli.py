@@ -132,13 +132,13 @@ app.add_typer(token_app, name="token")
 app.add_typer(persona_app, name="persona")
 
 
-def _with_db(work):  # type: ignore[no-untyped-def]
+def _with_db(work):
     """Run `work(db)` in one transaction on the configured database."""
     import asyncio
 
     from bot_gateway.db.engine import create_engine, create_sessionmaker
 
-    async def main():  # type: ignore[no-untyped-def]
+    async def main():
         engine = create_engine(get_settings().database_url)
         try:
             async with create_sessionmaker(engine).begin() as db:
@@ -161,7 +161,7 @@ def user_add(
     """Create a user who signs in at /staff/login."""
     from bot_gateway.auth import AuthError, create_user
 
-    async def work(db):  # type: ignore[no-untyped-def]
+    async def work(db):
         user = await create_user(db, name, role, password, cohort or ())
         return user.id
 

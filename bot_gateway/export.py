@@ -156,7 +156,7 @@ async def latest_overrides(db: AsyncSession, turn_ids: list[int]) -> dict[int, R
     )
     latest: dict[int, RatingOverride] = {}
     for override, user_name in rows.all():
-        override.supervisor_name = user_name  # type: ignore[attr-defined]
+        override.supervisor_name = user_name
         latest[override.turn_id] = override
     return latest
 
@@ -177,9 +177,9 @@ def _session_row(
     steps = scorecard.get("five_steps") or {}
     replies = [t for t in turns if t.role == "trainee"]
     rated = [t for t in replies if isinstance((t.rating or {}).get("overall"), (int, float))]
-    ai_scores = [float(t.rating["overall"]) for t in rated]  # type: ignore[index]
+    ai_scores = [float(t.rating["overall"]) for t in rated]
     with_overrides = [
-        float(overrides[t.id].overall) if t.id in overrides else float(t.rating["overall"])  # type: ignore[index]
+        float(overrides[t.id].overall) if t.id in overrides else float(t.rating["overall"])
         for t in rated
     ]
     started = _aware(practice.started_at)

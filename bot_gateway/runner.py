@@ -218,7 +218,7 @@ class LocalStack:
     def _terminate(services: list[Service], timeout: float) -> None:
         running = [s for s in services if s.process is not None and s.process.poll() is None]
         for service in running:
-            os.killpg(service.process.pid, signal.SIGTERM)  # type: ignore[union-attr]
+            os.killpg(service.process.pid, signal.SIGTERM)
         for service in running:
             process = service.process
             assert process is not None
@@ -257,7 +257,7 @@ def isolated_stack(
     database_url = f"sqlite+aiosqlite:///{state_dir / 'gateway.db'}"
     migrate.upgrade(database_url)
     library = {"persona_library_dir": persona_library_dir} if persona_library_dir else {}
-    app_settings = Settings(_env_file=None, **library)  # type: ignore[call-arg]
+    app_settings = Settings(_env_file=None, **library)
     settings = StackSettings(
         _env_file=None,
         rasa_port=free_port(),

@@ -1265,11 +1265,20 @@ def _quantities(norm: str) -> tuple[_Quantity, ...]:
     return tuple(out)
 
 
+_ID_PARTS = re.compile(r"([a-z]*)(\d*)")
+
+
+def _id_parts(value: str) -> tuple[str, str]:
+    """An id's letter prefix and the digits after it (either may be empty)."""
+    found = _ID_PARTS.match(value)
+    return (found.group(1), found.group(2)) if found else ("", "")
+
+
 def _same_kind_id(a: str, b: str) -> bool:
     """Two ids of one kind: the same letter prefix (or none on one side) and digits of similar
     length."""
-    pa, da = re.match(r"([a-z]*)(\d*)", a).groups()  # type: ignore[union-attr]
-    pb, db = re.match(r"([a-z]*)(\d*)", b).groups()  # type: ignore[union-attr]
+    pa, da = _id_parts(a)
+    pb, db = _id_parts(b)
     if pa and pb and pa != pb:
         return False
     return abs(len(da) - len(db)) <= 1 and min(len(da), len(db)) >= 1

@@ -17,7 +17,7 @@ from pathlib import Path
 try:  # pydantic 1.x, what the rasa env has
     from pydantic import BaseSettings, Field, validator
 except ImportError:  # pydantic 2 keeps the 1.x API here (the app env, e.g. for its linters)
-    from pydantic.v1 import BaseSettings, Field, validator  # type: ignore[no-redef]
+    from pydantic.v1 import BaseSettings, Field, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "rasa_project" / "models" / "counterpart.tar.gz"
@@ -40,7 +40,7 @@ class RasaSettings(BaseSettings):
         case_sensitive = False
 
     @validator("persona_library_dir", "persona_types_dir", "model", pre=True)
-    def _unset_when_empty(cls, value: object, field) -> object:  # type: ignore[no-untyped-def]
+    def _unset_when_empty(cls, value: object, field) -> object:
         # docker-compose and .env files pass unset variables as empty strings
         return field.default if value in ("", None) else value
 

@@ -6,7 +6,7 @@ import pytest
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item):
     """Expose each phase's report on the item, so fixtures can act on failures (screenshots)."""
     outcome = yield
     report = outcome.get_result()

@@ -17,7 +17,7 @@ def create_engine(database_url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             # WAL lets the supervisor dashboard read while trainees write.
             cursor.execute("PRAGMA journal_mode=WAL")

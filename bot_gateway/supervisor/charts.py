@@ -9,7 +9,7 @@ from datetime import datetime
 from bot_gateway.supervisor.i18n import CHART_TEXT
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")  # no display; safe in servers and tests
@@ -19,7 +19,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def _png(figure) -> bytes:  # type: ignore[no-untyped-def]
+def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.tight_layout()
     figure.savefig(buffer, format="png")

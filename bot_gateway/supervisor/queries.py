@@ -45,7 +45,7 @@ class SessionPage:
     overrides: dict[int, list[RatingOverride]] = field(default_factory=dict)
 
 
-def _scoped(query, principal: Principal):  # type: ignore[no-untyped-def]
+def _scoped(query, principal: Principal):
     if principal.sees_everything:
         return query
     return query.where(Trainee.cohort_id.in_(sorted(principal.cohort_ids) or [-1]))
@@ -133,7 +133,7 @@ async def session_page(db: AsyncSession, principal: Principal, session_id: str) 
         .order_by(RatingOverride.created_at, RatingOverride.id)
     )
     for override, user_name in found.all():
-        override.supervisor_name = user_name  # type: ignore[attr-defined]
+        override.supervisor_name = user_name
         page.overrides.setdefault(override.turn_id, []).append(override)
     return page
 

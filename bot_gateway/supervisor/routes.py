@@ -166,7 +166,7 @@ async def _cohort_codes(db: async_sessionmaker) -> dict[str, int]:
     return codes
 
 
-def _page(request: Request, name: str, lang: str, who: Principal | None, **context: Any):  # type: ignore[no-untyped-def]
+def _page(request: Request, name: str, lang: str, who: Principal | None, **context: Any):
     labels = catalogue_labels()
     return templates.TemplateResponse(
         request,

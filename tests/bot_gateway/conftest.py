@@ -79,5 +79,5 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 async def service(database_url: str) -> AsyncIterator[ConversationService]:
     engine = create_engine(database_url)
-    yield ConversationService(FakeRasa(), create_sessionmaker(engine), FakeLibrary())  # type: ignore[arg-type]
+    yield ConversationService(FakeRasa(), create_sessionmaker(engine), FakeLibrary())
     await engine.dispose()

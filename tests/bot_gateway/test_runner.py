@@ -24,7 +24,7 @@ def stack_settings(tmp_path: Path) -> StackSettings:
 
 
 def _app_settings(**values: object) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    return Settings(_env_file=None, **values)
 
 
 def test_every_process_gets_the_persona_folders_and_the_model(

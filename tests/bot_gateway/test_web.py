@@ -22,7 +22,7 @@ def client(database_url: str) -> Iterator[TestClient]:
         engine = create_engine(database_url)
         app.state.conversations = ConversationService(
             FakeRasa(), create_sessionmaker(engine), FakeLibrary()
-        )  # type: ignore[arg-type]
+        )
         yield test_client
 
 

@@ -23,7 +23,7 @@ PASSWORD = "supervise-me-123"
 expect.set_options(timeout=20_000)
 
 
-def _in_thread(coroutine):  # type: ignore[no-untyped-def]
+def _in_thread(coroutine):
     # Playwright's sync API keeps an event loop running in this thread.
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine).result()

@@ -170,7 +170,7 @@ async def _stored(database_url: str, user_id: int) -> tuple[Any, Any, list[Any]]
 
 
 @pytest.fixture
-def trainee(telegram_api: str | None, stack) -> Iterator[TelegramTrainee]:  # type: ignore[no-untyped-def]
+def trainee(telegram_api: str | None, stack) -> Iterator[TelegramTrainee]:
     assert telegram_api, "node_modules/telegram-test-api is missing: run `make setup` (npm ci)"
     chat = TelegramTrainee(telegram_api, user_id=700_000 + secrets.randbelow(99_999))
     yield chat

@@ -128,10 +128,10 @@ def client(world: World) -> Iterator[TestClient]:
         engine = create_engine(world.database_url)
         app.state.conversations = ConversationService(
             FakeRasa(), create_sessionmaker(engine), FakeLibrary()
-        )  # type: ignore[arg-type]
+        )
         yield test_client
         # on the app's own loop, before it closes: else aiosqlite's thread outlives the loop
-        test_client.portal.call(engine.dispose)  # type: ignore[union-attr]
+        test_client.portal.call(engine.dispose)
 
 
 def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> None:

@@ -58,7 +58,7 @@ def test_a_rewritten_scaffold_is_offered(tmp_path: Path) -> None:
 
 
 def test_trainees_never_see_or_start_a_draft(client: TestClient, library: Path) -> None:
-    client.app.state.conversations.library = PersonaLibrary(library)  # type: ignore[attr-defined]
+    client.app.state.conversations.library = PersonaLibrary(library)
     assert client.post("/api/signin", json={"name": "Li"}).status_code == 200
     listed = [p["id"] for p in client.get("/api/personas").json()]
     assert listed == [PUBLISHED]
@@ -70,7 +70,7 @@ def test_trainees_never_see_or_start_a_draft(client: TestClient, library: Path) 
 
 
 def test_the_trainers_persona_page_shows_drafts_marked(client: TestClient, library: Path) -> None:
-    client.app.state.conversations.library = PersonaLibrary(library)  # type: ignore[attr-defined]
+    client.app.state.conversations.library = PersonaLibrary(library)
     sign_in(client, "tia")
     page = client.get("/personas").text
     published, drafts = page.split('id="drafts-title"')

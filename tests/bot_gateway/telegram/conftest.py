@@ -425,7 +425,7 @@ def service() -> FakeService:
 async def harness(service: FakeService) -> AsyncIterator[Harness]:
     session = RecordingSession()
     bot = create_bot(Settings(_env_file=None, telegram_bot_token=TOKEN), session=session)
-    dp = create_dispatcher(service)  # type: ignore[arg-type]
+    dp = create_dispatcher(service)
     yield Harness(dp, bot, session, service)
     await dp["silence"].close()
 

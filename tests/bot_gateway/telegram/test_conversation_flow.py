@@ -70,7 +70,7 @@ async def test_end_sends_the_scorecard_and_the_mood_chart_image(harness: Harness
         assert part in card, part
     photo = harness.session.named("sendPhoto")[0]
     assert isinstance(photo, SendPhoto) and photo.caption == "Customer mood"
-    assert photo.photo.data.startswith(b"\x89PNG")  # type: ignore[union-attr]
+    assert photo.photo.data.startswith(b"\x89PNG")
     # The scorecard text goes out before the image is even attempted.
     calls = [
         c.__api_method__ for c in harness.session.calls if c.__api_method__ != "sendChatAction"

@@ -41,7 +41,7 @@ def _help_update(update_id: int) -> dict[str, object]:
     return Update(update_id=update_id, message=message).model_dump(mode="json", exclude_none=True)
 
 
-async def _until(condition, timeout: float = 3.0) -> None:  # type: ignore[no-untyped-def]
+async def _until(condition, timeout: float = 3.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
@@ -58,7 +58,7 @@ async def test_webhook_mode_sets_the_webhook_with_the_secret_and_checks_it(
         telegram_webhook_secret="s3cret-token",
     )
     app = FastAPI()
-    stop = await telegram.start_telegram(app, settings, FakeService())  # type: ignore[arg-type]
+    stop = await telegram.start_telegram(app, settings, FakeService())
     try:
         await _until(lambda: bool(session.named("setWebhook")))
         webhook = session.named("setWebhook")[0]
@@ -99,12 +99,12 @@ async def test_webhook_mode_sets_the_webhook_with_the_secret_and_checks_it(
 async def test_polling_mode_fetches_updates_and_stops_cleanly(session: RecordingSession) -> None:
     session.updates = [Update.model_validate(_help_update(7))]
     settings = Settings(_env_file=None, telegram_bot_token=TOKEN)
-    stop = await telegram.start_telegram(FastAPI(), settings, FakeService())  # type: ignore[arg-type]
+    stop = await telegram.start_telegram(FastAPI(), settings, FakeService())
     try:
         await _until(lambda: bool(session.named("sendMessage")))
         assert session.named("deleteWebhook"), "a leftover webhook would block getUpdates"
         assert "/help" in session.texts()[0]
-        menus = {c.language_code: c.commands for c in session.named("setMyCommands")}  # type: ignore[attr-defined]
+        menus = {c.language_code: c.commands for c in session.named("setMyCommands")}
         assert set(menus) == {None, "zh"}
         first = menus[None][0]
         assert (first.command, first.description) == ("practice", "choose a customer and start")
@@ -134,7 +134,7 @@ async def test_a_refused_command_menu_does_not_stop_the_bot(session: RecordingSe
     session.fail = {"setMyCommands"}
     session.updates = [Update.model_validate(_help_update(8))]
     settings = Settings(_env_file=None, telegram_bot_token=TOKEN)
-    stop = await telegram.start_telegram(FastAPI(), settings, FakeService())  # type: ignore[arg-type]
+    stop = await telegram.start_telegram(FastAPI(), settings, FakeService())
     try:
         await _until(lambda: bool(session.named("sendMessage")))
         assert len(session.named("setMyCommands")) == 1  # gave up after the first refusal
