@@ -317,6 +317,7 @@ def test_blunt_negatives_without_insults_are_caught(lang: str, text: str, negati
         ("en", "Feel free to come back when you've had a chance to measure."),
         ("en", "Let me get straight to the point: the refund went through today."),
         ("en", "Let's look it up together, it's on page 12."),
+        ("en", "I'll look it up in the handbook for you now."),
         ("en", "Don't worry if you haven't set it up properly yet, I'll walk you through it."),
         ("en", "What do you expect the new plan to cover?"),
         ("en", "Platinum or not, everyone gets the same free cancellation."),
