@@ -203,6 +203,16 @@ def cross_validate(
 # --- external dev sets ---------------------------------------------------------------------
 
 
+def _has_move_gold(path: Path) -> bool:
+    """Whether a dev set labels replies with move families (its first line has ``gold``)."""
+    with path.open(encoding="utf-8") as handle:
+        first = next((line for line in handle if line.strip()), "")
+    try:
+        return "gold" in json.loads(first)
+    except ValueError:
+        return False
+
+
 def evaluate_external(path: Path, nlu: Any) -> dict[str, Any]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     started = time.perf_counter()
@@ -341,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             nlu = load_nlu(args.model)
             for path in sorted(EVAL_DIR.glob("*.jsonl")):
+                if not _has_move_gold(path):
+                    # rated for something else (empathy levels, politeness scores): not a
+                    # move set, measured by the scoring calibration instead
+                    print(f"eval-moves: {path.name} has no move gold, skipped", file=sys.stderr)
+                    continue
                 r = external[path.stem] = evaluate_external(path, nlu)
                 print(
                     f"{path.stem}: macro primary accuracy {r['primary_accuracy']:.3f}, "
