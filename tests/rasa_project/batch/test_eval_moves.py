@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from batch.eval_moves import evaluate_external, f1_scores
+from batch.eval_moves import _has_move_gold, evaluate_external, f1_scores
 
 
 def test_external_metrics_are_macro_over_gold_groups_and_count_unfair_negatives(
@@ -40,3 +40,12 @@ def test_f1_handles_sets_and_absent_labels() -> None:
     pred = [{"apology"}, {"empathy"}, set()]
     f1 = f1_scores(gold, pred, ["apology", "empathy", "greeting", "rude"])
     assert f1 == {"apology": pytest.approx(2 / 3), "empathy": 1.0, "greeting": 0.0, "rude": 0.0}
+
+
+def test_only_dev_sets_with_move_gold_are_evaluated(tmp_path: Path):
+    moves = tmp_path / "moves.jsonl"
+    moves.write_text(json.dumps({"text": "sorry", "gold": ["apology"]}) + "\n", encoding="utf-8")
+    ratings = tmp_path / "ratings.jsonl"
+    ratings.write_text(json.dumps({"text": "sorry", "empathy": 2}) + "\n", encoding="utf-8")
+    assert _has_move_gold(moves)
+    assert not _has_move_gold(ratings)
