@@ -112,6 +112,12 @@ _SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 _FIGURE = re.compile(r"\d[\d.,]*")
 #: a specific in a reply: a figure, an amount, a size
 _DETAIL = re.compile(r"\d")
+#: the trainee commits to doing something ("I'll …", "we can …", "我这边给您…")
+_OFFER_STATEMENT = re.compile(
+    r"\b(i'll|i will|i can|i could|we'll|we will|we can|we could|let me|i'd like to|i'm going to)\b"
+    r"|(我|我们|我這邊|我这边)(马上|现在|立刻|会|可以|来|給|给|帮|幫|为|為)(您|你)?",
+    re.IGNORECASE,
+)
 #: an id or amount in a fact's value: when the trainee says it, they know that fact already
 _ID_TOKEN = re.compile(r"[A-Za-z]*\d[\w-]{3,}")
 
@@ -322,10 +328,10 @@ def _count_evidence(turn: _Turn) -> None:
     did, not only by their labels: specifics (figures, sizes, prices) in a statement are
     information, and a who/what/how question is an open question whatever else it carries."""
     seen, moves = turn.state["moves_seen"], turn.moves
-    if "inform" not in moves:
-        statements = [c for c in _SENTENCE.split(turn.text) if not _QUESTION_FORM.search(c)]
-        figures = {f for c in statements for f in _FIGURE.findall(c)}
-        seen["inform"] = seen.get("inform", 0) + min(2, len(figures))
+    statements = [c for c in _SENTENCE.split(turn.text) if not _QUESTION_FORM.search(c)]
+    figures = min(2, len({f for c in statements for f in _FIGURE.findall(c)}))
+    already = 1 if "inform" in moves else 0  # the move itself was counted above
+    seen["inform"] = seen.get("inform", 0) + max(0, figures - already)
     if "open_question" not in moves and _WH_QUESTION.search(turn.text):
         seen["open_question"] = seen.get("open_question", 0) + 1
 
@@ -595,6 +601,14 @@ def _fact(persona: Persona, fact_id: str) -> dict[str, Any]:
     return next(f for f in persona.facts if f["id"] == fact_id)
 
 
+def _names_without_figures(turn: _Turn, fact_id: str) -> bool:
+    """The reply names a fact whose value is an id or a figure without saying it."""
+    figures = _FIGURE.findall(_value(turn.persona, fact_id)) + _ID_TOKEN.findall(
+        _value(turn.persona, fact_id)
+    )
+    return bool(figures) and not any(f in turn.text for f in figures)
+
+
 def _figures_kept(text: str, value: str) -> bool:
     """Every figure of the fact appears in the text: whatever other figures the text holds
     (a size, a price), it has not changed this fact."""
@@ -735,7 +749,8 @@ def _check(turn: _Turn) -> str | None:
         turn.slots["value"] = str(fact.get("value", ""))
         turn.hear("check", result="corrected", fact=fact["id"])
         return "corrected"
-    if not turn.has("paraphrase") and listening.match_facts(turn.text, persona):
+    asked = listening.match_facts(turn.text, persona) if _asks(turn) else []
+    if asked and (not turn.has("paraphrase") or _names_without_figures(turn, asked[0].fact_id)):
         # "What was your order number again?" names the fact without its details: not a check
         return None
     turn.progress = True
@@ -798,8 +813,9 @@ def _proposes(turn: _Turn) -> bool:
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
     if turn.has("open_question"):
         return False
-    if named and _OFFER_QUESTION.search(turn.text):
-        # "Would you like a replacement?" / "要不要给您换一台？" offers what it names
+    if named and (_OFFER_QUESTION.search(turn.text) or _OFFER_STATEMENT.search(turn.text)):
+        # "Would you like a replacement?" / "I'll move you to a suite, does that work for you?" /
+        # "要不要给您换一台？" offer what they name
         return True
     if named and not turn.has(*QUESTION_MOVES) and turn.state["stage"] == "negotiating":
         return True

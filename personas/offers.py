@@ -187,7 +187,7 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"|receipt|details|message|password))",
         r"send (?:you )?(?:a |another )?new|(?:ship|send) (?:it |them )?(?:out )?again",
         r"re-?book(?:ed|ing)?(?: you)?",
-        r"move you to (?:a |another |the )|(?:another|a different) room",
+        r"move you to (?:a |another |the |our |one of our )|(?:another|a different) room",
     ),
     "repair": (
         r"repair(?:s|ed|ing)?|technician|engineer(?: visit)?",

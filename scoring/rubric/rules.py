@@ -110,7 +110,7 @@ def _ignored_customer(t: Turn) -> float:
 def _asked_again(t: Turn) -> float:
     if t.heard_by_persona:
         # the customer knows what they already told: only a fact really given counts
-        return yes(t.asked_again is not None and not t.has("paraphrase"))
+        return yes(t.asked_again is not None)
     # offline transcripts: the customer's last line gave an order number the reply asks for
     return yes(
         t.signal("order_number", t.customer_text)
