@@ -482,6 +482,13 @@ class _Index:
     def __init__(self, persona: Persona) -> None:
         topics = load_topics()
         self.fact_ids = [str(f.get("id")) for f in persona.facts]
+        # Facts about why the customer needs it, for whom, by when, for what event.
+        self.need_ids = frozenset(
+            str(f.get("id"))
+            for f in persona.facts
+            if _fact_topic(f, topics) in _NEED_TOPICS
+            or "need" in str(f.get("id", "")).lower().split("_")
+        )
         docs: dict[str, list[tuple[str, float]]] = {
             str(f.get("id")): _weighted_cues(f, topics) for f in persona.facts
         }
@@ -868,6 +875,31 @@ _GENERAL = re.compile(
 )
 _GENERAL_SURE = 0.9
 
+# Topics of a customer's hidden need: the reason behind the request, the event coming up, the
+# person it is for, the date it must be ready by. A fact of one of these (or whose id says "need")
+# is a need-type fact.
+_NEED_TOPICS = frozenset({"reason", "occasion", "recipient", "deadline"})
+# A question about a reason, a purpose, an event, the person it is for or what depends on it
+# ("Why so soon?", "这个水是给宝宝用的吗？", "这两天有什么事情离不开网络？"): when a need-type fact
+# and a fact about a concrete thing (the fault, the household, the budget) both fit, it asks for
+# the need.
+_NEED_CUE = re.compile(
+    r"(?<![a-z])(?:why|how come|purpose|reason|who|whom|whose|anyone|anybody|someone|somebody|"
+    r"occasion|event|celebrat[a-z]*|coming up|special|urgent[a-z]*|hurry|rush|matters?|important|"
+    r"riding on|depend[a-z]*|rely|relying|stake|behind)(?![a-z])|"
+    r"为什么|为何|为了|为啥|干嘛这么|怎么这么|什么\S{0,4}事|啥事|离不开|靠它|指望|"
+    r"什么(?:安排|场合|日子|活动|计划|打算)|活动|场合|目的|原因|缘故|着急|急着|急用|要紧|"
+    r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁|哪位|为谁"
+)
+# ... unless it names a fault: "为什么会坏？", "Why did it stop?" ask about the problem.
+_FAULT_WORD = re.compile(
+    r"坏|故障|断网|停机|报错|毛病|(?<![a-z])(?:broke|broken|stop|stopped|stops|fault|faulty|error|"
+    r"crash|crashed|wrong|fail|failed|fails)(?![a-z])"
+)
+# How far below the best fact a need-type fact may score and still be taken for what a question
+# about a need asks.
+_NEED_GAP = 0.25
+
 
 def _is_zh(text: str) -> bool:
     return bool(_CJK.search(text))
@@ -937,7 +969,19 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     if not facts:
         return []
     facts.sort(key=lambda m: -m.score)
-    if len(scored) > 1 and scored[0] - scored[1] < _AMBIGUOUS:
+    need = [m for m in facts if m.fact_id in index.need_ids]
+    if (
+        need
+        and facts[0].score - need[0].score <= _NEED_GAP
+        and _NEED_CUE.search(folded := _folded(normalise(text)))
+        and not _FAULT_WORD.search(folded)
+    ):
+        # a question about a reason, an event, a person asks for the need rather than for the
+        # concrete thing (the fault, the household, the budget) that shares a word with it
+        facts = need + [m for m in facts if m.fact_id not in index.need_ids]
+        if len(need) > 1 and need[0].score - need[1].score < _AMBIGUOUS:
+            return []
+    elif len(scored) > 1 and scored[0] - scored[1] < _AMBIGUOUS:
         return []  # two facts fit about as well: better to ask back than to tell the wrong one
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:

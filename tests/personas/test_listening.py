@@ -32,10 +32,10 @@ PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The tuning set's measured figures (94.2 % right fact, 0.8 % wrong fact, 100 % of off-scenario
+# The tuning set's measured figures (95.4 % right fact, 0.0 % wrong fact, 100 % of off-scenario
 # and of open questions matching no fact); the floors keep them from sliding.
-RIGHT_FLOOR = 0.93
-WRONG_CEILING = 0.01
+RIGHT_FLOOR = 0.945
+WRONG_CEILING = 0.005
 NO_MATCH_FLOOR = 0.97
 
 HELDOUT: dict[str, dict[str, Any]] = (
@@ -158,6 +158,24 @@ def test_held_out_questions_written_blind_draw_out_their_fact(library: PersonaLi
     ],
 )
 def test_typos_mixed_languages_requests_and_framing_still_find_the_fact(
+    library: PersonaLibrary, persona_id: str, question: str, fact_id: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact_id
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact_id"),
+    [
+        # a question about a reason, an event or the person it is for asks for the hidden need,
+        # not for the concrete fact (the fault, the household) that shares a word with it
+        ("angry_zh_broadband_outage", "这周有什么事情要靠网络吗？", "hidden_need"),
+        ("doubtful_zh_water_purifier", "这水是给孩子喝的吗？", "hidden_need"),
+        ("female_zh_skincare", "下个月有什么event吗？", "hidden_need"),
+        # ... but one that names the fault asks about the fault (or about nothing in particular)
+        ("angry_zh_broadband_outage", "网络为什么会断，是光猫坏了吗？", "problem"),
+    ],
+)
+def test_questions_about_a_reason_event_or_person_ask_for_the_need(
     library: PersonaLibrary, persona_id: str, question: str, fact_id: str
 ) -> None:
     assert _top(match_facts(question, library.get(persona_id))) == fact_id
