@@ -35,6 +35,7 @@ import copy
 import random
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from personas import lines as line_bank
@@ -66,13 +67,6 @@ CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
 PROGRESS_MIN = 2.0
 _QUESTION_FORM = re.compile(
     r"[?？]|[吗呢么嘛]\s*[。！!]?\s*$|^(请问|能否|可否|是否|有没有|什么|哪|几|多少|怎么|为什么)"
-)
-
-#: a question that invites the customer to go on, whatever its form ("Anything else?")
-_GENERAL_QUESTION = re.compile(
-    r"anything else|something else|tell me more|more about (it|that|this)|else (i|we) should"
-    r"|还有(什么|别的|其他|啥)|其他(什么|问题|需要|情况)|具体(说说|讲讲|聊聊)|详细(说|讲)",
-    re.IGNORECASE,
 )
 
 #: a request for information in the imperative ("I'll need your order number", "麻烦提供一下…")
@@ -263,6 +257,20 @@ class _Turn:
     #: a fact whose own lines answer (drawn out) or whose `again` lines do (asked again)
     entries: list[object] | None = None
     progress: bool = False
+
+    @cached_property
+    def asked(self) -> list[listening.FactMatch]:
+        """The facts the reply's words ask about, best first (computed once per reply)."""
+        return listening.match_facts(self.text, self.persona) if self.text else []
+
+    @cached_property
+    def asks(self) -> bool:
+        """The reply's words ask the customer something: a question, or a request for
+        information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
+        return bool(self.text) and (
+            listening.asks_for_information(self.text, self.persona.language)
+            or bool(_QUESTION_FORM.search(self.text) or _REQUEST_FORM.search(self.text))
+        )
 
     @property
     def negative(self) -> bool:
@@ -514,13 +522,13 @@ def _choose_reaction(turn: _Turn) -> str:
     rule = (beh.get("streaks") or {}).get("closed_question") or {}
     interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
     guarded = str(rule.get("reaction", "guarded"))
-    asks = turn.has(*QUESTION_MOVES) or _asks(turn)
+    asks = turn.has(*QUESTION_MOVES) or turn.asks
     recognised = _recognised(turn)
     if recognised:
         return recognised
     if asks and not state["off_topic"]:
         # a question about something not told yet is answered first, even inside a check
-        asked = listening.match_facts(turn.text, persona) if turn.text else []
+        asked = turn.asked
         if asked and asked[0].fact_id not in state["facts_revealed"]:
             fact = _fact(persona, asked[0].fact_id)
             if interrogated:
@@ -637,8 +645,8 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     told = state["facts_revealed"]
     if not turn.text:
         return _answer_by_kind(turn)
-    general = bool(_GENERAL_QUESTION.search(turn.text))
-    asked = listening.match_facts(turn.text, persona) if turn.text and not general else []
+    general = listening.invites_more(turn.text)
+    asked = [] if general else turn.asked
     if asked:
         fact = _fact(persona, asked[0].fact_id)
         if fact["id"] in told:
@@ -660,18 +668,9 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     ):
         # an open invitation ("What happened?", "Anything else?"): what this customer would
         # naturally tell next, in the order the trainer listed the facts
-        blocked = None
-        for fact in persona.facts:
-            if fact["id"] in told:
-                continue
-            if "open_question" not in (fact.get("asked_by") or ["open_question"]):
-                continue
-            if _gate(persona, state, fact):
-                return _reveal(turn, fact, "told_next")
-            blocked = blocked or fact
-        if blocked is not None:
-            turn.hear("question", answer="held_back", fact=blocked["id"])
-            return "guarded"
+        told_next = _tell_next(turn, ["open_question"], "told_next")
+        if told_next:
+            return told_next
         if was_off and steering:
             return None
         turn.hear("question", answer="nothing_more")
@@ -687,8 +686,21 @@ def _answer_by_kind(turn: _Turn) -> str | None:
     """Without the reply's words (a caller that has only its analysis), the kind of question
     is all there is: it draws the first untold fact that kind of question may draw, in the
     order the trainer listed the facts."""
-    persona, state = turn.persona, turn.state
     kinds = [m for m in turn.moves if m in QUESTION_MOVES]
+    told_next = _tell_next(turn, kinds, "asked")
+    if told_next:
+        return told_next
+    turn.hear("question", answer="nothing_more")
+    if turn.has(*(GOODWILL_MOVES - QUESTION_MOVES)):
+        return None
+    return _impatient_or(turn.persona, turn.state, "answered")
+
+
+def _tell_next(turn: _Turn, kinds: list[str], how: str) -> str | None:
+    """The first untold fact (in the order the trainer listed them) that these kinds of
+    question may draw: told, or held back while the customer is not open enough for it; None
+    when there is nothing left to tell."""
+    persona, state = turn.persona, turn.state
     blocked = None
     for fact in persona.facts:
         if fact["id"] in state["facts_revealed"]:
@@ -696,15 +708,12 @@ def _answer_by_kind(turn: _Turn) -> str | None:
         if not set(kinds) & set(fact.get("asked_by") or ["open_question", "closed_question"]):
             continue
         if _gate(persona, state, fact):
-            return _reveal(turn, fact, "asked")
+            return _reveal(turn, fact, how)
         blocked = blocked or fact
     if blocked is not None:
         turn.hear("question", answer="held_back", fact=blocked["id"])
         return "guarded"
-    turn.hear("question", answer="nothing_more")
-    if turn.has(*(GOODWILL_MOVES - QUESTION_MOVES)):
-        return None
-    return _impatient_or(persona, state, "answered")
+    return None
 
 
 def _open_ended(turn: _Turn) -> bool:
@@ -749,7 +758,7 @@ def _check(turn: _Turn) -> str | None:
         turn.slots["value"] = str(fact.get("value", ""))
         turn.hear("check", result="corrected", fact=fact["id"])
         return "corrected"
-    asked = listening.match_facts(turn.text, persona) if _asks(turn) else []
+    asked = turn.asked if turn.asks else []
     if asked and (not turn.has("paraphrase") or _names_without_figures(turn, asked[0].fact_id)):
         # "What was your order number again?" names the fact without its details: not a check
         return None
@@ -772,15 +781,6 @@ def _long(turn: _Turn) -> bool:
     return len(turn.text.split()) >= LONG_REPLY_EN
 
 
-def _asks(turn: _Turn) -> bool:
-    """The reply's words ask the customer something: a question, or a request for
-    information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
-    return bool(turn.text) and (
-        listening.asks_for_information(turn.text, turn.persona.language)
-        or bool(_QUESTION_FORM.search(turn.text) or _REQUEST_FORM.search(turn.text))
-    )
-
-
 def _asks_untold_fact_instead(turn: _Turn) -> bool:
     """A question about something the customer has not told yet, in a reply whose "offer"
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
@@ -788,10 +788,9 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
     if named or turn.offer.time_frame or not turn.text:
         return False
-    if not _asks(turn):
+    if not turn.asks:
         return False
-    asked = listening.match_facts(turn.text, turn.persona)
-    return bool(asked) and asked[0].fact_id not in turn.state["facts_revealed"]
+    return bool(turn.asked) and turn.asked[0].fact_id not in turn.state["facts_revealed"]
 
 
 def _offer_on_table(turn: _Turn) -> dict[str, Any] | None:
@@ -822,7 +821,7 @@ def _proposes(turn: _Turn) -> bool:
     if (
         turn.persona.scenario.get("kind") == "pre_sales"
         and turn.state["stage"] == "negotiating"
-        and not _asks(turn)
+        and not turn.asks
         and _long(turn)
         and _DETAIL.search(turn.text)
     ):

@@ -991,6 +991,12 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     return facts
 
 
+def invites_more(text: str) -> bool:
+    """A question that invites the customer to go on ("Anything else?", "还有什么想说的吗？")
+    rather than asking about something in particular."""
+    return bool(_GENERAL.search(normalise(text)))
+
+
 def asks_about_uncovered(text: str, persona: Persona) -> bool:
     """Whether the reply asks about something this scenario does not cover: a built-in topic no
     fact of this persona names ("Do you have a loyalty card?") fits its asking part better than

@@ -101,10 +101,17 @@ def stack(
         if telegram_api
         else {"TELEGRAM_BOT_TOKEN": ""}
     )
-    local = isolated_stack(
+    yield from running(
+        isolated_stack(
+            state,
+            gateway_env={"ENVIRONMENT": "test", "TELEGRAM_WEBHOOK_URL": "", **telegram_env},
+        ),
         state,
-        gateway_env={"ENVIRONMENT": "test", "TELEGRAM_WEBHOOK_URL": "", **telegram_env},
     )
+
+
+def running(local: LocalStack, state: Path) -> Iterator[LocalStack]:
+    """Start a stack for a fixture, print its logs' tails when it fails to start, stop it after."""
     try:
         local.start(progress=lambda _line: None, timeout=240)
     except Exception:

@@ -15,6 +15,7 @@ import yaml
 
 from bot_gateway.config import PROJECT_ROOT
 from bot_gateway.runner import LocalStack, isolated_stack
+from tests.integration.conftest import running
 
 PERSONA_ID = "angry_zh_only_in_tmp_library"
 OPENINGS = [
@@ -42,20 +43,18 @@ def tmp_library_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loca
     state = tmp_path_factory.mktemp("tmp-library-stack")
     library = state / "library"
     _write_temporary_library(library)
-    local = isolated_stack(
+    yield from running(
+        isolated_stack(
+            state,
+            persona_library_dir=library,
+            gateway_env={
+                "ENVIRONMENT": "test",
+                "TELEGRAM_BOT_TOKEN": "",
+                "TELEGRAM_WEBHOOK_URL": "",
+            },
+        ),
         state,
-        persona_library_dir=library,
-        gateway_env={"ENVIRONMENT": "test", "TELEGRAM_BOT_TOKEN": "", "TELEGRAM_WEBHOOK_URL": ""},
     )
-    try:
-        local.start(progress=lambda _line: None, timeout=240)
-    except Exception:
-        local.stop()
-        for log in sorted((state / "log").glob("*.log")):
-            print(f"----- {log.name} -----\n{log.read_text(errors='replace')[-4000:]}")
-        raise
-    yield local
-    local.stop()
 
 
 async def _one_reply_over_the_socket(base_url: str, cookies: httpx.Cookies, session_id: str):
