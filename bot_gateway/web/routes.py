@@ -8,6 +8,7 @@ offered as plain JSON endpoints for scripts and for browsers that cannot keep a 
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from dataclasses import asdict
 from pathlib import Path
@@ -200,23 +201,27 @@ class ChatSocket:
         self.silence_timeout = await self.service.silence_timeout(
             self.session_id, trainee_id=self.trainee_id
         )
-        silent_for = 0.0
+        # The timer counts from the customer's last line in the database, so a reconnect or a
+        # gateway restart neither restarts the wait nor forgets it.
+        due = await self.service.silence_due(self.session_id, trainee_id=self.trainee_id)
+        silent_for = due[1] if due else 0.0
+        wait = max(0.0, due[0] - due[1]) if due else self.silence_timeout
         while True:
             try:
-                if self.silence_timeout:
-                    message = await asyncio.wait_for(
-                        self.socket.receive_json(), self.silence_timeout
-                    )
+                if wait is not None:
+                    message = await asyncio.wait_for(self._receive(), wait)
                 else:
-                    message = await self.socket.receive_json()
+                    message = await self._receive()
             except TimeoutError:
-                silent_for += self.silence_timeout or 0
+                silent_for += wait or 0
+                wait = self.silence_timeout
                 if await self._step(
                     self.service.silence(self.session_id, silent_for, trainee_id=self.trainee_id)
                 ):
                     return
                 continue
             silent_for = 0.0
+            wait = self.silence_timeout
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "reply":
                 step = self.service.reply(
@@ -234,6 +239,19 @@ class ChatSocket:
                 continue
             if await self._step(step):
                 return
+
+    async def _receive(self) -> Any:
+        """The next message; a frame that is not JSON becomes None (answered as unknown)."""
+        frame = await self.socket.receive()
+        if frame["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(frame.get("code", 1000))
+        data = frame.get("text")
+        if data is None:
+            data = (frame.get("bytes") or b"").decode("utf-8", errors="replace")
+        try:
+            return json.loads(data)
+        except ValueError:
+            return None
 
     async def _step(self, step: Any) -> bool:
         """Run one conversation step; True when the session has ended."""

@@ -177,6 +177,8 @@ function onServerMessage(message) {
   if (message.type === "turn") {
     document.querySelectorAll(".msg.pending").forEach((el) => el.classList.remove("pending"));
     if (state.pendingText !== null) { $("reply").value = ""; state.pendingText = null; }
+    // answers to replies that waited out an outage come first, in the order they were typed
+    for (const line of message.earlier || []) addMessage("customer", line);
     if (message.customer) addMessage("customer", message.customer);
     if (message.hint) addMessage("hint", `💡 ${message.hint}`);
     if (message.ended) finish(message);
