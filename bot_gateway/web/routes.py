@@ -28,7 +28,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from bot_gateway.charts import mood_chart_png
-from bot_gateway.conversation import ConversationError, ConversationService, TurnView
+from bot_gateway.conversation import (
+    MAX_REPLY_CHARS,
+    ConversationError,
+    ConversationService,
+    TurnView,
+)
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
 
@@ -70,8 +75,13 @@ class StartRequest(BaseModel):
     mode: Literal["practice", "assessment"] = "practice"
 
 
+MAX_REQUEST_CHARS = 20_000
+
+
 class ReplyRequest(BaseModel):
-    text: str = Field(max_length=20_000)
+    """What a reply request carries (documentation: the route reads it itself)."""
+
+    text: str = Field(max_length=MAX_REQUEST_CHARS)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -154,11 +164,38 @@ async def mood_chart(
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
-@router.post("/api/sessions/{session_id}/replies")
+@router.post(
+    "/api/sessions/{session_id}/replies",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": ReplyRequest.model_json_schema()}}
+        }
+    },
+)
 async def send_reply(
-    session_id: str, body: ReplyRequest, trainee_id: TraineeId, service: Conversations
+    session_id: str, request: Request, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
-    return asdict(await service.reply(session_id, body.text, trainee_id=trainee_id))
+    return asdict(
+        await service.reply(session_id, await _reply_text(request), trainee_id=trainee_id)
+    )
+
+
+async def _reply_text(request: Request) -> str:
+    """The typed text of a reply request. Read here rather than by a model: whatever a browser
+    can send (lone surrogates from a broken paste included) gets a clear answer, never a 500;
+    the service decides what is a reply (conversation.clean_reply)."""
+    try:
+        body = json.loads(await request.body())
+    except ValueError as exc:
+        raise ConversationError("bad_request", 'Send JSON: {"text": "…"}.') from exc
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        raise ConversationError("empty", "The reply is empty.")
+    if len(text) > MAX_REQUEST_CHARS:
+        raise ConversationError(
+            "too_long", f"The reply has {len(text)} characters; keep it under {MAX_REPLY_CHARS}."
+        )
+    return text
 
 
 @router.post("/api/sessions/{session_id}/hint")
