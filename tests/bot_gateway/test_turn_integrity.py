@@ -5,15 +5,20 @@ honours idempotency keys like the real channel (the real stack: tests/integratio
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.conversation import ConversationError, ConversationService
+from bot_gateway.db import migrate
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.db.models import PracticeSession, Turn
 from bot_gateway.rasa_client import RasaUnavailable
-from tests.bot_gateway.conftest import FakeLibrary
+from tests.bot_gateway.conftest import FakeLibrary, FakeRasa
 
 
 async def _turns(service: ConversationService, session_id: str) -> list[tuple[str, str, str]]:
@@ -214,3 +219,61 @@ async def test_silence_due_counts_from_the_last_customer_line(
     with pytest.raises(RasaUnavailable):
         await service.reply(session, "waiting", trainee_id=trainee)
     assert await service.silence_due(session, trainee_id=trainee) is None  # trainee spoke last
+
+
+# ------------------------------------------------------------------ the same on PostgreSQL
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+async def _admin(statement: str) -> None:
+    engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql(statement)
+    await engine.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    name = f"counterpart_turns_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    yield url
+    asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+async def test_on_postgresql_two_processes_take_turns_and_answers_stay_in_order(
+    postgres_url: str,
+) -> None:
+    engines = [create_engine(postgres_url) for _ in range(2)]
+    rasa = FakeRasa()
+    one, two = (
+        ConversationService(rasa, create_sessionmaker(engine), FakeLibrary()) for engine in engines
+    )
+    try:
+        trainee, session = await _started(one)
+        rasa.delay = 0.2
+        await asyncio.gather(
+            one.reply(session, "from tab one", trainee_id=trainee),
+            two.reply(session, "from tab two", trainee_id=trainee),
+        )
+        assert sorted(t for _, t, _ in rasa.sent[1:]) == ["from tab one", "from tab two"]
+        rasa.delay, rasa.down = 0.0, True
+        for text in ("first while down", "second while down"):
+            with pytest.raises(RasaUnavailable):
+                await one.reply(session, text, trainee_id=trainee)
+        rasa.down = False
+        await two.retry(session, trainee_id=trainee)  # answers moved in after their replies
+        turns = await _turns(one, session)
+        assert [r for r, _, _ in turns] == ["customer"] + ["trainee", "customer"] * 4
+        assert [t for r, t, _ in turns if r == "trainee"][2:] == [
+            "first while down",
+            "second while down",
+        ]
+        assert all(status == "done" for _, _, status in turns)
+    finally:
+        for engine in engines:
+            await engine.dispose()
