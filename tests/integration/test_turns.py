@@ -155,6 +155,37 @@ def test_slash_words_do_not_calm_the_customer(stack, client: httpx.Client) -> No
 # ------------------------------------------------------------------ no turn lost, none doubled
 
 
+def test_every_reply_typed_during_an_outage_is_saved_and_answered_in_order(
+    stack, client: httpx.Client
+) -> None:
+    """Before: the second reply resent the pending first one, failed, and was never stored,
+    while the web chat said it was saved (and cleared the box)."""
+    session_id = start(client)
+    typed = ["I'm sorry about that.", "What is your order number?", "Let me check it now."]
+    stack.stop_service("action-server")
+    try:
+        for text in typed[:2]:
+            down = client.post(f"/api/sessions/{session_id}/replies", json={"text": text})
+            assert down.status_code == 503 and "saved" in down.json()["message"]
+        _, turns = stored(stack, session_id)
+        assert turns[-2:] == [("trainee", t, "pending") for t in typed[:2]]
+    finally:
+        stack.start_service("action-server")
+    back = client.post(f"/api/sessions/{session_id}/replies", json={"text": typed[2]})
+    assert back.status_code == 200, back.text
+    assert len(back.json()["earlier"]) == 2 and back.json()["customer"]
+    _, turns = stored(stack, session_id)
+    assert [(r, s) for r, _, s in turns] == [("customer", "done")] + [
+        ("trainee", "done"),
+        ("customer", "done"),
+    ] * 3
+    assert [t for r, t, _ in turns if r == "trainee"] == typed
+    assert [t for r, t, _ in turns if r == "customer"][1:] == [
+        *back.json()["earlier"],
+        back.json()["customer"],
+    ]
+
+
 def test_two_replies_at_once_reach_rasa_once_each(stack, gateway_url: str) -> None:
     with httpx.Client(base_url=gateway_url, timeout=120) as first:
         assert first.post("/api/signin", json={"name": "two tabs"}).status_code == 200
