@@ -523,7 +523,7 @@ class ConversationService:
                     )
                     .execution_options(synchronize_session=False)
                 )
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                if claimed.rowcount == 1:
                     break
                 exists = await db.scalar(
                     select(PracticeSession.id).where(PracticeSession.id == session_id)

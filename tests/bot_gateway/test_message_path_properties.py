@@ -64,7 +64,7 @@ def app_client(database_url: str) -> Iterator[tuple[TestClient, FakeRasa, str]]:
 
 
 def _last_trainee_text(client: TestClient, session_id: str) -> tuple[int, str | None]:
-    service = client.app.state.conversations  # type: ignore[attr-defined]
+    service = client.app.state.conversations
 
     async def load() -> tuple[int, str | None]:
         async with service.sessionmaker() as db:
@@ -77,7 +77,7 @@ def _last_trainee_text(client: TestClient, session_id: str) -> tuple[int, str | 
             )
         return len(texts), texts[-1] if texts else None
 
-    return client.portal.call(load)  # type: ignore[union-attr]
+    return client.portal.call(load)
 
 
 def _expected(text: str) -> tuple[str | None, str | None]:
