@@ -1,4 +1,10 @@
-"""One async client for Rasa's REST channel, shared by every channel adapter."""
+"""One async client for Rasa, shared by every channel adapter.
+
+It speaks the project's own Rasa input channel (rasa_project/channels/counterpart.py): trainee
+text and session commands travel in separate fields, so no text is ever read as an intent, and
+every request carries an idempotency key, so a request sent again (after a timeout, a lost
+response or a failed save) gets the answer Rasa already gave instead of a second reaction.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import structlog
 log = structlog.get_logger(__name__)
 
 TURN_PAYLOAD_TYPE = "counterpart.turn"
+WEBHOOK = "/webhooks/counterpart/webhook"
+COMMANDS = ("start", "end", "silence")
 
 
 class RasaUnavailable(RuntimeError):
@@ -18,8 +26,8 @@ class RasaUnavailable(RuntimeError):
 
 class RasaClient:
     def __init__(self, base_url: str, *, timeout: float = 15.0, connect_retries: int = 2) -> None:
-        # Only connection failures are retried: a request that reached Rasa may have changed the
-        # tracker, and sending it again would make the customer answer twice.
+        # Connection failures are retried here; a request that may have reached Rasa is sent again
+        # by the conversation service with the same key, which Rasa answers from its tracker.
         transport = httpx.AsyncHTTPTransport(retries=connect_retries)
         self._http = httpx.AsyncClient(
             base_url=base_url,
@@ -31,11 +39,25 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
-        """Send one message; return the turn payload the action server attached to the reply."""
-        body = {"sender": sender, "message": text, "metadata": metadata}
+    async def reply(
+        self, sender: str, text: str, metadata: dict[str, Any], *, key: str
+    ) -> dict[str, Any]:
+        """Send what the trainee typed; return the turn payload of the customer's answer."""
+        return await self._post({"sender": sender, "key": key, "metadata": metadata, "text": text})
+
+    async def command(
+        self, sender: str, command: str, metadata: dict[str, Any], *, key: str
+    ) -> dict[str, Any]:
+        """Start, end, or report the trainee's silence; return the turn payload."""
+        if command not in COMMANDS:
+            raise ValueError(f"unknown command {command!r}")
+        body = {"sender": sender, "key": key, "metadata": metadata, "command": command}
+        return await self._post(body)
+
+    async def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        sender = body["sender"]
         try:
-            response = await self._http.post("/webhooks/rest/webhook", json=body)
+            response = await self._http.post(WEBHOOK, json=body)
             response.raise_for_status()
         except httpx.HTTPError as exc:
             log.warning("rasa.unavailable", sender=sender, error=repr(exc))

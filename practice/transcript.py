@@ -23,6 +23,9 @@ from practice.contracts import (
 )
 from practice.vocabulary import PAYLOAD_TYPE
 
+#: the session's own intents (the gateway's commands), never a trainee reply
+CONTROL_INTENTS = frozenset({"start_practice", "end_practice", "trainee_silent"})
+
 
 def trainee_entry(
     text: str,
@@ -82,8 +85,9 @@ def _iso(timestamp: object) -> str | None:
 def from_tracker_events(events: Iterable[Mapping[str, Any]]) -> list[TranscriptEntry]:
     """Both sides of the conversation so far, rebuilt from Rasa tracker events (plain dicts).
 
-    Control messages (``/start_practice`` …) are not trainee replies; a bot message counts only
-    when it carries a turn payload without an error.
+    Control messages (the session intents: start, end, silence) are not trainee replies, even
+    when the trainee's text starts with "/"; a bot message counts only when it carries a turn
+    payload without an error.
     """
     transcript: list[TranscriptEntry] = []
     pending: Mapping[str, Any] | None = None
@@ -91,7 +95,7 @@ def from_tracker_events(events: Iterable[Mapping[str, Any]]) -> list[TranscriptE
         kind = event.get("event")
         if kind == "user":
             text = event.get("text") or ""
-            pending = None if text.startswith("/") else event
+            pending = None if _is_control(event, text) else event
         elif kind == "bot":
             payload = (event.get("data") or {}).get("custom") or {}
             if payload.get("type") != PAYLOAD_TYPE or payload.get("error"):
@@ -116,6 +120,14 @@ def from_tracker_events(events: Iterable[Mapping[str, Any]]) -> list[TranscriptE
                     )
                 )
     return transcript
+
+
+def _is_control(event: Mapping[str, Any], text: str) -> bool:
+    parse = event.get("parse_data")
+    if not isinstance(parse, Mapping):  # a hand-written event without a parse
+        return text.startswith("/")
+    intent = parse.get("intent") or {}
+    return intent.get("name") in CONTROL_INTENTS
 
 
 def from_turns(turns: Iterable[Mapping[str, Any]]) -> list[TranscriptEntry]:

@@ -6,7 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -78,6 +88,10 @@ class PracticeSession(Timestamped, Base):
     overall_score: Mapped[int | None] = mapped_column(Integer)
     rubric_version: Mapped[str | None] = mapped_column(String(20))
     scorecard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # One turn of a session at a time, across gateway processes: whoever holds the lease (a
+    # random id) until `turn_lease_until` runs the session's next step (conversation.py).
+    turn_owner: Mapped[str | None] = mapped_column(String(36))
+    turn_lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     trainee: Mapped[Trainee] = relationship(back_populates="sessions")
     turns: Mapped[list[Turn]] = relationship(
@@ -89,7 +103,10 @@ class Turn(Timestamped, Base):
     """One line of the conversation, from either side, with what the analysis made of it."""
 
     __tablename__ = "turns"
-    __table_args__ = (UniqueConstraint("session_id", "index"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "index"),
+        UniqueConstraint("session_id", "client_key", name="uq_turns_session_id_client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("practice_sessions.id"), index=True)
@@ -97,7 +114,8 @@ class Turn(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(10))  # customer | trainee
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # trainee turns: "pending" until the customer answered, so nothing typed is lost in an outage
+    # trainee turns: "pending" until the customer answered, so nothing typed is lost in an outage;
+    # "unanswered" when the session ended before the customer could answer it (text kept)
     status: Mapped[str] = mapped_column(String(10), default="done")
     reply_seconds: Mapped[float | None]
     moves: Mapped[list[Any] | None] = mapped_column(JSON)
@@ -105,8 +123,23 @@ class Turn(Timestamped, Base):
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rating: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # trainee turns: the channel's id of the message (a Telegram update, a web chat send), so
+    # the same message delivered twice is stored once
+    client_key: Mapped[str | None] = mapped_column(String(64))
 
     session: Mapped[PracticeSession] = relationship(back_populates="turns")
+
+
+class TelegramUpdate(Timestamped, Base):
+    """A webhook update, recorded before Telegram is answered; "pending" until it was handled,
+    so an update in flight when the gateway stops is handled at the next start."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Timestamped, Base):

@@ -37,7 +37,14 @@ class SessionRepository:
         turns = selectinload(PracticeSession.turns)
         if not transcript:
             turns = turns.load_only(
-                Turn.id, Turn.index, Turn.role, Turn.status, Turn.text, Turn.at, Turn.reply_seconds
+                Turn.id,
+                Turn.index,
+                Turn.role,
+                Turn.status,
+                Turn.text,
+                Turn.at,
+                Turn.reply_seconds,
+                Turn.client_key,
             )
         return await self.session.get(PracticeSession, session_id, options=[turns])
 

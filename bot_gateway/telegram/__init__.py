@@ -35,6 +35,9 @@ Stop = Callable[[], Awaitable[None]]
 async def start_telegram(app: FastAPI, settings: Settings, service: ConversationService) -> Stop:
     bot = create_bot(settings)
     dp = create_dispatcher(service)
+    # Silence timers live in memory: re-arm those of the sessions waiting for a trainee.
+    silence: SilenceWatch = dp["silence"]
+    await silence.rearm(bot)
     if settings.telegram_webhook_url:
         return await start_webhook(app, settings, bot, dp)
     return start_polling(bot, dp)
@@ -93,20 +96,46 @@ async def start_webhook(app: FastAPI, settings: Settings, bot: Bot, dp: Dispatch
         else secrets.token_urlsafe(32)
     )
     handling: set[asyncio.Task[None]] = set()
+    service: ConversationService = dp["service"]
+
+    def handle(update: Update) -> None:
+        task = asyncio.create_task(_feed(dp, bot, update, service))
+        handling.add(task)
+        task.add_done_callback(handling.discard)
 
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=401)
         try:
-            update = Update.model_validate(await request.json(), context={"bot": bot})
+            payload = await request.json()
+            update = Update.model_validate(payload, context={"bot": bot})
         except (ValueError, ValidationError):
             return Response(status_code=400)
-        # Answer Telegram at once; a turn can take longer than it waits for a webhook reply.
-        task = asyncio.create_task(_feed(dp, bot, update))
-        handling.add(task)
-        task.add_done_callback(handling.discard)
+        # Record the update before answering: Telegram does not send it again once answered, so
+        # an update the gateway could not record is refused (Telegram retries it), and one it
+        # recorded is handled even if the gateway stops first (replayed at the next start).
+        # Then answer at once; a turn can take longer than Telegram waits for a webhook reply.
+        try:
+            new = await service.record_update(update.update_id, payload)
+        except Exception as exc:
+            log.error("telegram.update_not_recorded", update=update.update_id, error=str(exc))
+            return Response(status_code=503)
+        if new:
+            handle(update)
         return Response(status_code=200)
+
+    # What the last run recorded but never handled; read before this run records anything.
+    try:
+        backlog = await service.pending_updates()
+    except Exception as exc:
+        log.error("telegram.backlog_unreadable", error=str(exc))
+        backlog = []
+
+    async def replay() -> None:
+        for payload in backlog:
+            log.info("telegram.update_replayed", update=payload.get("update_id"))
+            await _feed(dp, bot, Update.model_validate(payload, context={"bot": bot}), service)
 
     app.add_api_route(path, telegram_webhook, methods=["POST"], include_in_schema=False)
     await dp.emit_startup(bot=bot, **dp.workflow_data)
@@ -130,6 +159,9 @@ async def start_webhook(app: FastAPI, settings: Settings, bot: Bot, dp: Dispatch
                 await asyncio.sleep(delay)
 
     registering = asyncio.create_task(register(), name="telegram-set-webhook")
+    replaying = asyncio.create_task(replay(), name="telegram-replay-updates")
+    handling.add(replaying)
+    replaying.add_done_callback(handling.discard)
 
     async def stop() -> None:
         registering.cancel()
@@ -143,11 +175,18 @@ async def start_webhook(app: FastAPI, settings: Settings, bot: Bot, dp: Dispatch
     return stop
 
 
-async def _feed(dp: Dispatcher, bot: Bot, update: Update) -> None:
+async def _feed(
+    dp: Dispatcher, bot: Bot, update: Update, service: ConversationService | None = None
+) -> None:
     try:
         await dp.feed_update(bot, update)
     except Exception:  # the errors router answered what it could; keep the server quiet
         log.exception("telegram.update_failed", update=update.update_id)
+    if service is not None:
+        try:
+            await service.update_handled(update.update_id)
+        except Exception as exc:  # handled again at the next start: stored replies are keyed
+            log.warning("telegram.update_not_marked", update=update.update_id, error=str(exc))
 
 
 async def _close(bot: Bot, dp: Dispatcher) -> None:

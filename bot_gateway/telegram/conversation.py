@@ -35,7 +35,14 @@ async def reply(
     session_id = await running_session(service, me)
     silence.cancel(message.chat.id)
     async with typing_indicator(bot, message.chat.id):
-        view = await service.reply(session_id, message.text, trainee_id=me.id)
+        # the message's id: an update delivered twice (a webhook retried after a restart) is
+        # stored and answered once
+        view = await service.reply(
+            session_id,
+            message.text,
+            trainee_id=me.id,
+            client_key=f"tg:{message.chat.id}:{message.message_id}",
+        )
     await _deliver(message, bot, service, silence, me, lang, view)
 
 

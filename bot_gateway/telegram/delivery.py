@@ -19,6 +19,7 @@ from aiogram.types import BufferedInputFile
 from bot_gateway import charts
 from bot_gateway.conversation import ConversationService, TurnView
 from bot_gateway.telegram import render
+from bot_gateway.telegram.i18n import escape_html
 
 log = structlog.get_logger(__name__)
 
@@ -58,7 +59,10 @@ async def send_turn(
     service: ConversationService,
     trainee_id: int,
 ) -> None:
-    """The customer's line, then the hint (practice mode), or the ending when it is over."""
+    """The customer's line, then the hint (practice mode), or the ending when it is over.
+    Answers to replies that waited out an outage come first, in the order they were typed."""
+    for earlier in view.earlier:
+        await bot.send_message(chat_id, escape_html(earlier))
     line = render.customer_line(view)
     if line:
         await bot.send_message(chat_id, line)

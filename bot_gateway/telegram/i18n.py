@@ -199,6 +199,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "找不到这次练习，请发送 /practice 开始新的练习。",
         "en": "That practice session was not found; send /practice to start a new one.",
     },
+    "error_busy": {
+        "zh": "上一条回复还在等顾客回应；这条没有保存，请稍后再发一次。",
+        "en": "The previous reply is still waiting for the customer; this one was not saved. "
+        "Send it again in a moment.",
+    },
     "error_ended": {
         "zh": "这次练习已经结束。发送 /practice 开始新的练习。",
         "en": "This practice session has ended. Send /practice to start a new one.",

@@ -56,8 +56,9 @@ class SilenceWatch:
     def armed(self, chat_id: int) -> bool:
         return chat_id in self._timers
 
-    async def arm(self, watched: Watched) -> None:
-        """(Re)start the chat's timer with the timeout of the session's persona."""
+    async def arm(self, watched: Watched, *, already_silent: float = 0.0) -> None:
+        """(Re)start the chat's timer with the timeout of the session's persona; a trainee who
+        has already been silent for `already_silent` seconds is waited for that much less."""
         self.cancel(watched.chat_id)
         try:
             seconds = await self._timeout(watched.session_id, watched.trainee_id)
@@ -67,8 +68,35 @@ class SilenceWatch:
         if not seconds or seconds <= 0:
             return
         self._timers[watched.chat_id] = asyncio.create_task(
-            self._wait(watched, seconds), name=f"silence-{watched.chat_id}"
+            self._wait(watched, max(0.0, seconds - already_silent), seconds),
+            name=f"silence-{watched.chat_id}",
         )
+
+    async def rearm(self, bot: Bot) -> int:
+        """At start: a timer for every Telegram session whose customer spoke last, counting
+        from that line in the database (timers live in memory and a restart loses them)."""
+        armed = 0
+        try:
+            waiting = await self.service.waiting_sessions("telegram")
+        except Exception as exc:
+            log.warning("telegram.silence_not_rearmed", error=str(exc))
+            return 0
+        for session_id, trainee_id, external_id in waiting:
+            try:
+                due = await self.service.silence_due(session_id, trainee_id=trainee_id)
+                if due is None or not external_id.lstrip("-").isdigit():
+                    continue
+                trainee = await self.service.trainee(trainee_id)
+            except (ConversationError, RasaUnavailable):
+                continue
+            timeout, silent = due
+            self.remember_timeout(session_id, timeout)
+            chat = int(external_id)  # a private chat's id is its user's id
+            watched = Watched(bot, chat, chat, session_id, trainee_id, trainee.interface_lang)
+            await self.arm(watched, already_silent=silent)
+            armed += 1
+        log.info("telegram.silence_rearmed", timers=armed)
+        return armed
 
     async def close(self) -> None:
         timers = list(self._timers.values())
@@ -84,8 +112,8 @@ class SilenceWatch:
             self.remember_timeout(session_id, seconds)
         return self._timeouts.get(session_id)
 
-    async def _wait(self, watched: Watched, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+    async def _wait(self, watched: Watched, wait: float, seconds: float) -> None:
+        await asyncio.sleep(wait)
         me = asyncio.current_task()
         key = StorageKey(bot_id=watched.bot.id, chat_id=watched.chat_id, user_id=watched.user_id)
         async with self.isolation.lock(key):

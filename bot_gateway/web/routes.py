@@ -8,6 +8,7 @@ offered as plain JSON endpoints for scripts and for browsers that cannot keep a 
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from dataclasses import asdict
 from pathlib import Path
@@ -27,7 +28,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from bot_gateway.charts import mood_chart_png
-from bot_gateway.conversation import ConversationError, ConversationService, TurnView
+from bot_gateway.conversation import (
+    MAX_REPLY_CHARS,
+    ConversationError,
+    ConversationService,
+    TurnView,
+)
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
 
@@ -69,8 +75,13 @@ class StartRequest(BaseModel):
     mode: Literal["practice", "assessment"] = "practice"
 
 
+MAX_REQUEST_CHARS = 20_000
+
+
 class ReplyRequest(BaseModel):
-    text: str = Field(max_length=20_000)
+    """What a reply request carries (documentation: the route reads it itself)."""
+
+    text: str = Field(max_length=MAX_REQUEST_CHARS)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -153,11 +164,38 @@ async def mood_chart(
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
-@router.post("/api/sessions/{session_id}/replies")
+@router.post(
+    "/api/sessions/{session_id}/replies",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": ReplyRequest.model_json_schema()}}
+        }
+    },
+)
 async def send_reply(
-    session_id: str, body: ReplyRequest, trainee_id: TraineeId, service: Conversations
+    session_id: str, request: Request, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
-    return asdict(await service.reply(session_id, body.text, trainee_id=trainee_id))
+    return asdict(
+        await service.reply(session_id, await _reply_text(request), trainee_id=trainee_id)
+    )
+
+
+async def _reply_text(request: Request) -> str:
+    """The typed text of a reply request. Read here rather than by a model: whatever a browser
+    can send (lone surrogates from a broken paste included) gets a clear answer, never a 500;
+    the service decides what is a reply (conversation.clean_reply)."""
+    try:
+        body = json.loads(await request.body())
+    except ValueError as exc:
+        raise ConversationError("bad_request", 'Send JSON: {"text": "…"}.') from exc
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        raise ConversationError("empty", "The reply is empty.")
+    if len(text) > MAX_REQUEST_CHARS:
+        raise ConversationError(
+            "too_long", f"The reply has {len(text)} characters; keep it under {MAX_REPLY_CHARS}."
+        )
+    return text
 
 
 @router.post("/api/sessions/{session_id}/hint")
@@ -200,23 +238,27 @@ class ChatSocket:
         self.silence_timeout = await self.service.silence_timeout(
             self.session_id, trainee_id=self.trainee_id
         )
-        silent_for = 0.0
+        # The timer counts from the customer's last line in the database, so a reconnect or a
+        # gateway restart neither restarts the wait nor forgets it.
+        due = await self.service.silence_due(self.session_id, trainee_id=self.trainee_id)
+        silent_for = due[1] if due else 0.0
+        wait = max(0.0, due[0] - due[1]) if due else self.silence_timeout
         while True:
             try:
-                if self.silence_timeout:
-                    message = await asyncio.wait_for(
-                        self.socket.receive_json(), self.silence_timeout
-                    )
+                if wait is not None:
+                    message = await asyncio.wait_for(self._receive(), wait)
                 else:
-                    message = await self.socket.receive_json()
+                    message = await self._receive()
             except TimeoutError:
-                silent_for += self.silence_timeout or 0
+                silent_for += wait or 0
+                wait = self.silence_timeout
                 if await self._step(
                     self.service.silence(self.session_id, silent_for, trainee_id=self.trainee_id)
                 ):
                     return
                 continue
             silent_for = 0.0
+            wait = self.silence_timeout
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "reply":
                 step = self.service.reply(
@@ -234,6 +276,19 @@ class ChatSocket:
                 continue
             if await self._step(step):
                 return
+
+    async def _receive(self) -> Any:
+        """The next message; a frame that is not JSON becomes None (answered as unknown)."""
+        frame = await self.socket.receive()
+        if frame["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(frame.get("code", 1000))
+        data = frame.get("text")
+        if data is None:
+            data = (frame.get("bytes") or b"").decode("utf-8", errors="replace")
+        try:
+            return json.loads(data)
+        except ValueError:
+            return None
 
     async def _step(self, step: Any) -> bool:
         """Run one conversation step; True when the session has ended."""

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -14,19 +15,70 @@ from personas import UnknownPersonaError
 
 
 class FakeRasa:
-    """Unit-test stand-in for Rasa's REST channel: records what the gateway sends."""
+    """Unit-test stand-in for Rasa's counterpart channel: records what the gateway sends.
+
+    `sent` holds (sender, text, metadata) with commands written as "/start_practice" etc.; like
+    the real channel, a key answered before gets the same answer again (`replayed` counts them).
+    """
+
+    INTENTS: ClassVar[dict[str, str]] = {
+        "start": "/start_practice",
+        "end": "/end_practice",
+        "silence": "/trainee_silent",
+    }
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self.keys: list[str] = []
+        self.answers: dict[tuple[str, str], dict[str, Any]] = {}
+        self.commands: list[str] = []
+        self.replayed = 0
         self.down = False
         self.end_after: int | None = None
+        self.ended: set[str] = set()
+        #: answer this many requests, then lose the answer on its way back (a read timeout)
+        self.lose_answers = 0
+        #: seconds each new request takes (so concurrent requests overlap)
+        self.delay = 0.0
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    async def reply(
+        self, sender: str, text: str, metadata: dict[str, Any], *, key: str
+    ) -> dict[str, Any]:
+        return await self._answer(sender, text, metadata, key, None)
+
+    async def command(
+        self, sender: str, command: str, metadata: dict[str, Any], *, key: str
+    ) -> dict[str, Any]:
+        self.commands.append(command)
+        return await self._answer(sender, self.INTENTS[command], metadata, key, command)
+
+    async def _answer(
+        self, sender: str, text: str, metadata: dict[str, Any], key: str, command: str | None
+    ) -> dict[str, Any]:
         if self.down:
             raise RasaUnavailable("connection refused")
+        if (sender, key) in self.answers:
+            self.replayed += 1
+            return self.answers[(sender, key)]
         self.sent.append((sender, text, metadata))
+        self.keys.append(key)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if sender in self.ended and command != "end":
+            answer = {"type": "counterpart.turn", "error": "ended", "message": "ended"}
+        else:
+            answer = self._react(sender, command)
+        if answer.get("ended"):
+            self.ended.add(sender)
+        self.answers[(sender, key)] = answer
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise RasaUnavailable("ReadTimeout")
+        return answer
+
+    def _react(self, sender: str, command: str | None) -> dict[str, Any]:
         turn = len([s for s in self.sent if s[0] == sender])
-        if text == "/trainee_silent":
+        if command == "silence":
             return {
                 "type": "counterpart.turn",
                 "customer": "喂？还在吗？",
@@ -34,7 +86,7 @@ class FakeRasa:
                 "ended": False,
                 "reaction": "silence",
             }
-        ended = text == "/end_practice" or (self.end_after is not None and turn > self.end_after)
+        ended = command == "end" or (self.end_after is not None and turn > self.end_after)
         return {
             "type": "counterpart.turn",
             "customer": f"customer line {turn}",

@@ -88,11 +88,17 @@ async def test_unusable_replies_get_a_clear_error(
     assert len(await _turns(service, view.session_id)) == 1
 
 
-async def test_a_leading_slash_cannot_inject_a_rasa_command(service: ConversationService) -> None:
+@pytest.mark.parametrize("text", ["/end_practice", "/ /end_practice", "\u200b/ /x", "/\n/x"])
+async def test_slashed_text_travels_as_text_never_as_a_command(
+    service: ConversationService, text: str
+) -> None:
     trainee = await service.register("web", "abc", "Li Lei")
     view = await service.start(trainee, "angry_zh_test")
-    await service.reply(view.session_id, "/end_practice", trainee_id=trainee)
-    assert service.rasa.sent[-1][1] == "end_practice"
+    await service.reply(view.session_id, text, trainee_id=trainee)
+    assert service.rasa.commands == ["start"]
+    assert service.rasa.sent[-1][1] == text.replace("\u200b", "")  # unchanged, but invisibles
+    assert service.rasa.keys[-1].startswith("reply:")
+    assert await service.active_session(trainee) == view.session_id
 
 
 async def test_another_trainees_session_is_not_reachable(service: ConversationService) -> None:
@@ -138,8 +144,10 @@ async def test_a_pending_reply_is_delivered_once_rasa_is_back(service: Conversat
     sent = [text for _, text, _ in service.rasa.sent]
     assert sent[-2:] == ["请问订单号是多少？", "我马上帮您查。"]
     turns = await _turns(service, view.session_id)
+    # each answer stored right after the reply it answers
     assert [t.role for t in turns] == ["customer", "trainee", "customer", "trainee", "customer"]
     assert all(t.status == "done" for t in turns)
+    assert answer.earlier == [turns[2].text] and answer.customer == turns[4].text
 
 
 async def test_retry_sends_the_waiting_reply(service: ConversationService) -> None:

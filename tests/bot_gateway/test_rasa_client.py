@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -28,11 +30,11 @@ async def test_http_errors_become_rasa_unavailable() -> None:
         transport=httpx.MockTransport(lambda request: httpx.Response(500, json={})),
     )
     with pytest.raises(RasaUnavailable):
-        await client.send("s1", "hello", {})
+        await client.reply("s1", "hello", {}, key="reply:1")
     await client.aclose()
 
 
-async def test_send_posts_sender_message_and_metadata() -> None:
+async def test_text_and_commands_travel_in_separate_fields_with_a_key() -> None:
     seen = {}
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -44,8 +46,21 @@ async def test_send_posts_sender_message_and_metadata() -> None:
     client._http = httpx.AsyncClient(
         base_url="http://rasa.test", transport=httpx.MockTransport(handler)
     )
-    assert await client.send("s1", "hello", {"lang": "en"}) == PAYLOAD
-    assert seen["path"] == "/webhooks/rest/webhook"
-    assert b'"sender":"s1"' in seen["body"].replace(b" ", b"")
-    assert b'"metadata":{"lang":"en"}' in seen["body"].replace(b" ", b"")
+    assert await client.reply("s1", "/end_practice", {"lang": "en"}, key="reply:7") == PAYLOAD
+    assert seen["path"] == "/webhooks/counterpart/webhook"
+    assert json.loads(seen["body"]) == {
+        "sender": "s1",
+        "key": "reply:7",
+        "metadata": {"lang": "en"},
+        "text": "/end_practice",
+    }
+    assert await client.command("s1", "end", {}, key="end") == PAYLOAD
+    assert json.loads(seen["body"]) == {
+        "sender": "s1",
+        "key": "end",
+        "metadata": {},
+        "command": "end",
+    }
+    with pytest.raises(ValueError):
+        await client.command("s1", "restart", {}, key="x")
     await client.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -117,6 +118,37 @@ def test_a_silent_trainee_gets_a_nudge_from_the_customer(client: TestClient) -> 
             "angry_zh_test"
         ).__class__.silence_timeout_seconds = 60.0
     assert nudge["customer"] == "喂？还在吗？"
+
+
+def test_a_reconnect_counts_the_silence_from_the_customers_last_line(client: TestClient) -> None:
+    """Before: every (re)connect waited the whole timeout again, so a trainee who reconnected
+    (or met a restarted gateway) after 59 s of silence got the nudge only after 119 s."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from bot_gateway.db.models import Turn
+
+    _sign_in(client)
+    opening = client.post("/api/sessions", json={"persona_id": "angry_zh_test"}).json()
+    service = client.app.state.conversations
+
+    async def silent_for_59_5_seconds() -> None:
+        async with service.sessionmaker.begin() as db:
+            await db.execute(
+                update(Turn)
+                .where(Turn.session_id == opening["session_id"])
+                .values(at=datetime.now(UTC) - timedelta(seconds=59.5))
+            )
+
+    client.portal.call(silent_for_59_5_seconds)
+    connected = time.monotonic()
+    with client.websocket_connect(f"/ws/sessions/{opening['session_id']}") as socket:
+        assert socket.receive_json() == {"type": "typing"}
+        nudge = socket.receive_json()
+    assert time.monotonic() - connected < 10  # about 0.5 s, not another 60 s
+    assert nudge["customer"] == "喂？还在吗？"
+    assert service.rasa.sent[-1][2]["silence_seconds"] >= 59.5
 
 
 def test_another_trainee_cannot_open_my_session(client: TestClient) -> None:

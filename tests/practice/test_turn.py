@@ -171,3 +171,32 @@ def test_the_tracker_events_rebuild_the_transcript_the_turns_built(angry_en: Per
     assert [e.get("rating") for e in rebuilt if e["role"] == "trainee"] == transcripts.ratings(
         result.transcript
     )
+
+
+def test_a_reply_starting_with_a_slash_is_a_reply_and_commands_are_known_by_intent(
+    angry_en: Persona,
+):
+    """Typed text reaches Rasa as text (it may start with "/"); the session's own messages are
+    known by their intent, not by their text."""
+    result = turn.start(angry_en, seed=3)
+    start = {"intent": {"name": "start_practice", "confidence": 1.0}}
+    events = [
+        {"event": "user", "text": "/start_practice", "parse_data": start},
+        {"event": "bot", "data": {"custom": turn.payload(result)}},
+    ]
+    result = turn.play_turn(
+        angry_en,
+        result.state,
+        Reply("/ /empathy"),
+        analyzer=Recorder("perfunctory"),
+        transcript=result.transcript,
+    )
+    typed = {"intent": {"name": "perfunctory", "confidence": 0.6}}
+    events.append({"event": "user", "text": "/ /empathy", "parse_data": typed})
+    body = turn.payload(result, analysis=result.analysis, rating=result.rating)
+    events.append({"event": "bot", "data": {"custom": body}})
+    rebuilt = transcripts.from_tracker_events(events)
+    assert [(e["role"], e["text"]) for e in rebuilt] == [
+        (e["role"], e["text"]) for e in result.transcript
+    ]
+    assert ("trainee", "/ /empathy") in [(e["role"], e["text"]) for e in rebuilt]

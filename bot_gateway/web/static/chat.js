@@ -20,6 +20,7 @@ const TEXT = {
       customer_unavailable: "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送。",
       ended: "这次练习已经结束。", assessment: "考核模式在结束前不给提示。", unknown_cohort: "邀请码不正确，请向培训师确认。",
       unknown_session: "找不到这次练习，请重新开始。", signed_out: "请先登录。",
+      busy: "上一条回复还在等顾客回应；这条没有保存，请稍后再发一次。", bad_request: "这条消息无法识别，请重新输入。",
     },
     kinds: { pre_sales: "售前", after_sales: "售后" },
   },
@@ -41,6 +42,7 @@ const TEXT = {
       customer_unavailable: "The simulated customer is not reachable right now. Your reply is saved and will be delivered when it is back.",
       ended: "This practice session has ended.", assessment: "Assessment mode shows no hints until the end.", unknown_cohort: "That invite code is not valid; check it with your trainer.",
       unknown_session: "This practice session cannot be found; start a new one.", signed_out: "Please sign in.",
+      busy: "The previous reply is still waiting for the customer; this one was not saved, send it again in a moment.", bad_request: "That message could not be read; type it again.",
     },
     kinds: { pre_sales: "pre-sales", after_sales: "after-sales" },
   },
@@ -177,6 +179,8 @@ function onServerMessage(message) {
   if (message.type === "turn") {
     document.querySelectorAll(".msg.pending").forEach((el) => el.classList.remove("pending"));
     if (state.pendingText !== null) { $("reply").value = ""; state.pendingText = null; }
+    // answers to replies that waited out an outage come first, in the order they were typed
+    for (const line of message.earlier || []) addMessage("customer", line);
     if (message.customer) addMessage("customer", message.customer);
     if (message.hint) addMessage("hint", `💡 ${message.hint}`);
     if (message.ended) finish(message);

@@ -182,6 +182,40 @@ class FakeService:
     fail: dict[str, Exception] = field(default_factory=dict)
     persona_timeout: float | None = 60.0  # the personas' silence timeout, in seconds
     end_after_replies: int | None = None
+    client_keys: list[str | None] = field(default_factory=list)
+    #: the webhook inbox: update id → [payload, handled]
+    inbox: dict[int, list[Any]] = field(default_factory=dict)
+    #: session id → seconds the trainee has been silent (sessions waiting for the trainee)
+    silent_for: dict[str, float] = field(default_factory=dict)
+
+    async def record_update(self, update_id: int, payload: dict[str, Any]) -> bool:
+        self._maybe_fail("record_update")
+        if update_id in self.inbox:
+            return False
+        self.inbox[update_id] = [payload, False]
+        return True
+
+    async def update_handled(self, update_id: int) -> None:
+        self.inbox[update_id][1] = True
+
+    async def pending_updates(self, limit: int = 500) -> list[dict[str, Any]]:
+        return [payload for _, (payload, done) in sorted(self.inbox.items()) if not done]
+
+    async def waiting_sessions(self, channel: str) -> list[tuple[str, int, str]]:
+        externals = {tid: ext for (ch, ext), tid in self.externals.items() if ch == channel}
+        return [
+            (s.id, s.trainee_id, externals[s.trainee_id])
+            for s in self.sessions.values()
+            if s.status == "active" and s.trainee_id in externals
+        ]
+
+    async def silence_due(
+        self, session_id: str, *, trainee_id: int | None
+    ) -> tuple[float, float] | None:
+        self._active(session_id)
+        if session_id not in self.silent_for or self.persona_timeout is None:
+            return None
+        return self.persona_timeout, self.silent_for[session_id]
 
     def _maybe_fail(self, name: str) -> None:
         if name in self.fail:
@@ -269,8 +303,16 @@ class FakeService:
             raise ConversationError("ended", "This practice session has ended.")
         return session
 
-    async def reply(self, session_id: str, text: str | None, *, trainee_id: int | None) -> TurnView:
+    async def reply(
+        self,
+        session_id: str,
+        text: str | None,
+        *,
+        trainee_id: int | None,
+        client_key: str | None = None,
+    ) -> TurnView:
         self.calls.append(("reply", (session_id, text)))
+        self.client_keys.append(client_key)
         cleaned = clean_reply(text)
         session = self._active(session_id)
         session.pending = cleaned

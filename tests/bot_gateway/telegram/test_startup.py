@@ -140,3 +140,72 @@ async def test_a_refused_command_menu_does_not_stop_the_bot(session: RecordingSe
         assert len(session.named("setMyCommands")) == 1  # gave up after the first refusal
     finally:
         await asyncio.wait_for(stop(), 5)
+
+
+WEBHOOK_SETTINGS = {
+    "telegram_bot_token": TOKEN,
+    "telegram_webhook_url": "https://counterpart.example/telegram/webhook",
+    "telegram_webhook_secret": "s3cret-token",
+}
+SECRET = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+
+
+async def test_an_update_recorded_before_a_restart_is_handled_at_the_next_start(
+    session: RecordingSession,
+) -> None:
+    """Before: the webhook answered Telegram at once and the update lived only in a task."""
+    service = FakeService()
+    service.inbox[41] = [_help_update(41), False]  # recorded, never handled: the gateway died
+    stop = await telegram.start_telegram(
+        FastAPI(), Settings(_env_file=None, **WEBHOOK_SETTINGS), service
+    )
+    try:
+        await _until(lambda: bool(session.named("sendMessage")))
+        assert "/practice" in session.texts()[0]
+        await _until(lambda: service.inbox[41][1])
+    finally:
+        await stop()
+
+
+async def test_the_webhook_answers_only_once_the_update_is_recorded(
+    session: RecordingSession,
+) -> None:
+    service = FakeService()
+    app = FastAPI()
+    stop = await telegram.start_telegram(app, Settings(_env_file=None, **WEBHOOK_SETTINGS), service)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gw") as client:
+            service.fail["record_update"] = RuntimeError("database is down")
+            refused = await client.post("/telegram/webhook", json=_help_update(5), headers=SECRET)
+            assert refused.status_code == 503  # Telegram sends it again later
+            del service.fail["record_update"]
+            for _ in range(2):  # Telegram's retry, then a duplicate delivery
+                accepted = await client.post(
+                    "/telegram/webhook", json=_help_update(5), headers=SECRET
+                )
+                assert accepted.status_code == 200
+        await _until(lambda: service.inbox.get(5, [None, False])[1])
+        await asyncio.sleep(0.2)
+        assert len(session.named("sendMessage")) == 1  # handled once
+    finally:
+        await stop()
+
+
+async def test_silence_timers_are_rearmed_from_the_database_at_start(
+    session: RecordingSession,
+) -> None:
+    """Before: timers lived only in memory; a restart left silent trainees waiting forever."""
+    service = FakeService()
+    trainee = await service.register("telegram", str(USER_ID), "Lin", interface_lang="en")
+    view = await service.start(trainee, "angry_en_refund")
+    service.persona_timeout = 60.0
+    service.silent_for[view.session_id] = 59.7  # silent since before the restart
+    settings = Settings(_env_file=None, telegram_bot_token=TOKEN)
+    stop = await telegram.start_telegram(FastAPI(), settings, service)
+    try:
+        await _until(lambda: any(name == "silence" for name, _ in service.calls), timeout=3)
+        assert ("silence", (view.session_id, 60.0)) in service.calls
+        await _until(lambda: "Are you still there?" in " ".join(session.texts()))
+    finally:
+        await asyncio.wait_for(stop(), 5)
