@@ -2,13 +2,20 @@
 
 Passwords are hashed with Argon2id (argon2-cffi); API tokens are random and only their
 SHA-256 is stored, so a leaked database gives neither passwords nor usable tokens.
+
+Hashing is deliberately slow (tens of milliseconds and 64 MiB each), so sign-ins hash in a small
+thread pool of their own, never on the event loop that serves every trainee's turn, and
+:class:`LoginThrottle` locks an account or a client out for a while after repeated failures.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,9 +38,99 @@ _hasher = PasswordHasher()
 # Verifying an unknown user's password still costs one hash, so names cannot be probed by timing.
 _DUMMY_HASH = _hasher.hash("counterpart-no-such-user")
 
+#: at most this many password hashes run at once (argon2-cffi releases the GIL while hashing)
+HASH_THREADS = 2
+#: sign-ins waiting for a hash beyond this are refused as "busy" rather than queued
+HASH_QUEUE_LIMIT = 32
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
+_hash_waiting = 0
+
+#: failures an account (or a client, over every account it tries) may make before locks start
+ACCOUNT_FREE_FAILURES = 5
+CLIENT_FREE_FAILURES = 20
+#: the first lock; each further failure after a lock doubles it, up to the maximum
+LOCK_BASE_SECONDS = 30.0
+LOCK_MAX_SECONDS = 15 * 60.0
+#: strikes are forgotten after this long without a failure
+FORGET_SECONDS = 60 * 60.0
+
 
 class AuthError(Exception):
     """A user or token request that cannot be carried out (unknown role, cohort, user …)."""
+
+
+class HashingBusy(Exception):
+    """Too many sign-ins are already waiting for a password hash; try again in a moment."""
+
+
+@dataclass
+class _Strikes:
+    failures: int = 0
+    locked_until: float = 0.0
+    last_failure: float = 0.0
+
+
+class LoginThrottle:
+    """Failed staff sign-ins per account name and per client address, in this process.
+
+    An account may fail ACCOUNT_FREE_FAILURES times and a client CLIENT_FREE_FAILURES times
+    (summed over every name it tries); each failure beyond that locks it for LOCK_BASE_SECONDS,
+    doubling with every further failure up to LOCK_MAX_SECONDS. A locked sign-in is refused
+    before any hashing. A successful sign-in clears the account's strikes (not the client's,
+    so one valid account does not reset guessing at others); strikes are forgotten after
+    FORGET_SECONDS without a failure. Unknown names are counted like real ones, so a lock tells
+    nothing about which names exist. Held in memory: the gateway runs as one process.
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_entries: int = 10_000):
+        self._clock = clock
+        self._max_entries = max_entries
+        self._accounts: dict[str, _Strikes] = {}
+        self._clients: dict[str, _Strikes] = {}
+
+    @staticmethod
+    def _account_key(name: str) -> str:
+        return name.strip().casefold()
+
+    def retry_after(self, name: str, client: str) -> float:
+        """Seconds until this name may be tried from this client again (0: now)."""
+        now = self._clock()
+        waits = [
+            strikes.locked_until - now
+            for strikes in (
+                self._accounts.get(self._account_key(name)),
+                self._clients.get(client),
+            )
+            if strikes is not None
+        ]
+        return max([0.0, *waits])
+
+    def failed(self, name: str, client: str) -> None:
+        now = self._clock()
+        for table, key, free in (
+            (self._accounts, self._account_key(name), ACCOUNT_FREE_FAILURES),
+            (self._clients, client, CLIENT_FREE_FAILURES),
+        ):
+            strikes = table.get(key)
+            if strikes is None or now - strikes.last_failure > FORGET_SECONDS:
+                strikes = table[key] = _Strikes()
+            strikes.failures += 1
+            strikes.last_failure = now
+            beyond = strikes.failures - free
+            if beyond >= 0:
+                lock = min(LOCK_BASE_SECONDS * 2**beyond, LOCK_MAX_SECONDS)
+                strikes.locked_until = now + lock
+            self._prune(table, now)
+
+    def succeeded(self, name: str, client: str) -> None:
+        self._accounts.pop(self._account_key(name), None)
+
+    def _prune(self, table: dict[str, _Strikes], now: float) -> None:
+        if len(table) <= self._max_entries:
+            return
+        for key, strikes in list(table.items()):
+            if strikes.locked_until <= now and now - strikes.last_failure > LOCK_MAX_SECONDS:
+                del table[key]
 
 
 @dataclass(frozen=True)
@@ -109,15 +206,27 @@ async def find_cohort(db: AsyncSession, code: str) -> Cohort:
     return cohort
 
 
+async def _off_loop(work: Callable[..., object], *args: object) -> object:
+    """Run a password hash in the bounded hashing pool; HashingBusy when too many wait."""
+    global _hash_waiting
+    if _hash_waiting >= HASH_QUEUE_LIMIT:
+        raise HashingBusy
+    _hash_waiting += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_hash_pool, work, *args)
+    finally:
+        _hash_waiting -= 1
+
+
 async def authenticate(db: AsyncSession, name: str, password: str) -> Principal | None:
     user = await _load(db, name=name)
     if user is None or not user.active:
-        verify_password(_DUMMY_HASH, password)
+        await _off_loop(verify_password, _DUMMY_HASH, password)
         return None
-    if not verify_password(user.password_hash, password):
+    if not await _off_loop(verify_password, user.password_hash, password):
         return None
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = str(await _off_loop(hash_password, password))
     return _principal(user)
 
 

@@ -192,20 +192,50 @@ async def login_page(request: Request, lang: Lang) -> HTMLResponse:
     return _page(request, "login.html", lang, None, error=False)
 
 
+def login_throttle(request: Request) -> auth.LoginThrottle:
+    """One throttle per app (the gateway is one process), made on first use."""
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = auth.LoginThrottle()
+    return state.login_throttle
+
+
+def _refused(request: Request, lang: str, status: int, seconds: float) -> Response:
+    """429 with Retry-After and a message saying how long to wait, in the page's language."""
+    wait = max(1, round(seconds))
+    minutes = -(-wait // 60)
+    text = TEXT[lang]["login_locked" if status == 429 else "login_busy"]
+    message = text.format(seconds=wait, minutes=minutes)
+    response = _page(request, "login.html", lang, None, error=True, error_text=message)
+    response.status_code = status
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @router.post("/staff/login")
 async def login(
     request: Request,
     db: Sessions,
     lang: Lang,
-    name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    async with db.begin() as session:
-        who = await auth.authenticate(session, name.strip(), password)
+    throttle = login_throttle(request)
+    client = request.client.host if request.client else "unknown"
+    name = name.strip()
+    if (wait := throttle.retry_after(name, client)) > 0:
+        return _refused(request, lang, 429, wait)
+    try:
+        async with db.begin() as session:
+            who = await auth.authenticate(session, name, password)
+    except auth.HashingBusy:
+        return _refused(request, lang, 503, 5)
     if who is None:
+        throttle.failed(name, client)
         response = _page(request, "login.html", lang, None, error=True)
         response.status_code = 401
         return response
+    throttle.succeeded(name, client)
     request.session[STAFF_KEY] = who.user_id
     target = "/staff/sessions" if who.supervises else "/personas"
     return RedirectResponse(target, status_code=303)
