@@ -173,17 +173,95 @@ def user_add(
     typer.echo(f"user {name} ({role}) created, id {user_id}")
 
 
+def _fail(exc: Exception) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg="red", err=True)
+    return typer.Exit(1)
+
+
+@user_app.command("disable")
+def user_disable(name: str) -> None:
+    """Disable NAME: no more sign-ins, every current sign-in ends, every API token is revoked."""
+    from bot_gateway.auth import AuthError, set_active
+
+    try:
+        revoked = _with_db(lambda db: set_active(db, name, False))
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"user {name} disabled; sign-ins ended; {revoked} token(s) revoked")
+
+
+@user_app.command("enable")
+def user_enable(name: str) -> None:
+    """Let NAME sign in again (revoked tokens stay revoked: make new ones)."""
+    from bot_gateway.auth import AuthError, set_active
+
+    try:
+        _with_db(lambda db: set_active(db, name, True))
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"user {name} enabled")
+
+
 @token_app.command("create")
-def token_create(user: str, label: str = typer.Option("", help="what the token is for")) -> None:
+def token_create(
+    user: str,
+    label: str = typer.Option("", help="what the token is for"),
+    days: int = typer.Option(90, help="days until the token expires (1-366)"),
+) -> None:
     """Print a new API token for USER (shown once; only its hash is stored)."""
     from bot_gateway.auth import AuthError, create_token
 
     try:
-        token = _with_db(lambda db: create_token(db, user, label))
+        token = _with_db(lambda db: create_token(db, user, label, days=days))
     except AuthError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from exc
+        raise _fail(exc) from exc
     typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(user: Annotated[str | None, typer.Argument(help="only this user's")] = None) -> None:
+    """List API tokens: id, user, label, created, expires, last used, revoked."""
+    from bot_gateway.auth import list_tokens
+
+    def day(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    rows = _with_db(lambda db: list_tokens(db, user))
+    if not rows:
+        typer.echo("no tokens")
+        return
+    for t in rows:
+        state = f"revoked {day(t.revoked_at)}" if t.revoked_at else f"expires {day(t.expires_at)}"
+        typer.echo(
+            f"{t.id:>5}  {t.user:<16} {t.label or '-':<16} created {day(t.created_at)}  "
+            f"{state}  last used {day(t.last_used_at)}"
+        )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[
+        str | None, typer.Argument(help="the token itself, or its id from `token list`")
+    ] = None,
+    user: str | None = typer.Option(None, "--user", help="revoke every token of this user"),
+) -> None:
+    """Revoke one API token, or all of a user's with --user; it stops working at once."""
+    from bot_gateway.auth import AuthError, revoke_tokens
+
+    if (token is None) == (user is None):
+        typer.secho("error: give a token (or its id), or --user NAME", fg="red", err=True)
+        raise typer.Exit(2)
+    if token is not None and token.isdigit():
+        work = lambda db: revoke_tokens(db, token_id=int(token))  # noqa: E731
+    elif token is not None:
+        work = lambda db: revoke_tokens(db, token=token.strip())  # noqa: E731
+    else:
+        work = lambda db: revoke_tokens(db, user_name=user)  # noqa: E731
+    try:
+        revoked = _with_db(work)
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{revoked} token(s) revoked")
 
 
 @app.command("export")

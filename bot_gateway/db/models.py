@@ -119,6 +119,9 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16))  # trainee | trainer | supervisor | admin
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # every staff cookie carries the version it was signed in under; signing out, disabling the
+    # user or changing the password bumps it, so copies of older cookies stop working
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     cohorts: Mapped[list[Cohort]] = relationship(secondary="supervisor_cohorts")
 
@@ -146,6 +149,9 @@ class ApiToken(Timestamped, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(80), default="")
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # tokens made before expiry existed have none and keep working until revoked
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 
