@@ -9,8 +9,24 @@ from typing import Annotated
 
 import typer
 
-from bot_gateway.config import StackSettings, get_settings
+from bot_gateway.config import Settings, StackSettings
+from bot_gateway.config import get_settings as _get_settings
 from bot_gateway.log import configure_logging
+
+
+def get_settings() -> Settings:
+    """The settings, or a clear message and exit 1 when they are refused (e.g. a weak key)."""
+    from pydantic import ValidationError
+
+    try:
+        return _get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.secho(f"error: {where + ': ' if where else ''}{message}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+
 
 app = typer.Typer(help="Counterpart: simulated customers for customer-service training.")
 db_app = typer.Typer(help="Gateway database migrations.")
@@ -23,6 +39,7 @@ def run() -> None:
     from bot_gateway.db import migrate
     from bot_gateway.runner import LocalStack, StackError
 
+    get_settings()  # refuse bad settings before starting anything
     stack_settings = StackSettings()
     stack = LocalStack(stack_settings)
     typer.echo("==> migrating the gateway database")
