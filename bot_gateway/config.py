@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # other sites allowed to post to the gateway and open its WebSocket (comma-separated
+    # origins, e.g. https://training.example.com when the proxy does not pass the Host on)
+    trusted_origins: str = ""
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_server: str | None = None
@@ -76,6 +79,10 @@ class Settings(BaseSettings):
     def _empty_means_unset(cls, value: object) -> object:
         # docker-compose and .env files pass unset optional variables as empty strings
         return None if value == "" else value
+
+    @property
+    def trusted_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.trusted_origins.split(",") if o.strip()]
 
     @field_validator("persona_library_dir", "persona_types_dir")
     @classmethod
