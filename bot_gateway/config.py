@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'counterpart.db'}"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 15.0
+    # Rasa's --auth-token: the gateway sends it as ?token= (docker-compose and `counterpart run`
+    # start Rasa with it when it is set)
+    rasa_auth_token: SecretStr | None = None
 
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -69,6 +72,7 @@ class Settings(BaseSettings):
     persona_types_dir: Path = PROJECT_ROOT / "personas" / "types"
 
     @field_validator(
+        "rasa_auth_token",
         "telegram_bot_token",
         "telegram_api_server",
         "telegram_webhook_url",

@@ -32,7 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        token = settings.rasa_auth_token
+        rasa = RasaClient(
+            settings.rasa_url,
+            timeout=settings.rasa_timeout_seconds,
+            auth_token=token.get_secret_value() if token else None,
+        )
         app.state.rasa = rasa
         library = PersonaLibrary(
             settings.persona_library_dir, types_root=settings.persona_types_dir

@@ -45,7 +45,8 @@ def test_the_placeholder_key_is_fine_on_loopback_outside_production(host: str) -
 
 
 @pytest.mark.parametrize(
-    "weak", ["a-real-secret", "short-but-not-placeholder", "a" * 40, "abababababababababababababababab"]
+    "weak",
+    ["a-real-secret", "short-but-not-placeholder", "a" * 40, "abababababababababababababababab"],
 )
 def test_production_refuses_weak_keys(weak: str) -> None:
     with pytest.raises(ValidationError, match="SECRET_KEY"):

@@ -111,8 +111,6 @@ def test_a_websocket_opened_from_another_site_is_refused(client: TestClient) -> 
         with client.websocket_connect(f"/ws/sessions/{session_id}", headers={"origin": EVIL}):
             pass
     assert refused.value.code == 4403
-    with client.websocket_connect(
-        f"/ws/sessions/{session_id}", headers={"origin": SAME}
-    ) as socket:
+    with client.websocket_connect(f"/ws/sessions/{session_id}", headers={"origin": SAME}) as socket:
         socket.send_json({"type": "nonsense"})
         assert socket.receive_json()["code"] == "bad_message"
