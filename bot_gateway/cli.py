@@ -89,6 +89,7 @@ def serve() -> None:
         port=settings.web_port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
 
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # addresses whose X-Forwarded-For/-Proto are believed (the TLS proxy's); "*" for any
+    forwarded_allow_ips: str = "127.0.0.1"
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     # other sites allowed to post to the gateway and open its WebSocket (comma-separated
     # origins, e.g. https://training.example.com when the proxy does not pass the Host on)
