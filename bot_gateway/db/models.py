@@ -6,7 +6,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -67,6 +78,9 @@ class PracticeSession(Timestamped, Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    # the cohort the trainee was in when practising: a trainee who moves cohorts leaves their
+    # earlier sessions with the old cohort (and its supervisors); set on insert, see below
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
     persona_id: Mapped[str] = mapped_column(String(80))
     persona_type: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(2))
@@ -83,6 +97,16 @@ class PracticeSession(Timestamped, Base):
     turns: Mapped[list[Turn]] = relationship(
         back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"
     )
+
+
+@event.listens_for(PracticeSession, "before_insert")
+def _practised_in_trainees_cohort(_mapper: Any, connection: Any, target: PracticeSession) -> None:
+    """A new session belongs to the cohort its trainee is in at that moment (whichever channel
+    or tool creates it)."""
+    if target.cohort_id is None and target.trainee_id is not None:
+        target.cohort_id = connection.scalar(
+            select(Trainee.cohort_id).where(Trainee.id == target.trainee_id)
+        )
 
 
 class Turn(Timestamped, Base):
