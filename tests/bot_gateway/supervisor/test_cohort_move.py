@@ -50,16 +50,12 @@ def _wang_session_ids(url: str) -> set[str]:
 def _move_wang_to_b_and_practise(client: TestClient) -> str:
     service = client.app.state.conversations
     trainee_id = client.portal.call(service.find_trainee, "web", "w1")
-    client.portal.call(
-        lambda: service.register("web", "w1", "王芳", cohort_code="COHORT-B")
-    )
+    client.portal.call(lambda: service.register("web", "w1", "王芳", cohort_code="COHORT-B"))
     view = client.portal.call(service.start, trainee_id, "angry_zh_test")
     return view.session_id
 
 
-def test_sessions_keep_the_cohort_they_were_practised_in(
-    client: TestClient, world: World
-) -> None:
+def test_sessions_keep_the_cohort_they_were_practised_in(client: TestClient, world: World) -> None:
     before = _wang_sessions(world.database_url)
     assert set(before.values()) == {world.cohort_a}
     new = _move_wang_to_b_and_practise(client)
