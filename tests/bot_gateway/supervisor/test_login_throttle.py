@@ -153,3 +153,23 @@ def test_the_lock_backs_off_and_a_success_clears_the_account() -> None:
     now[0] += auth.FORGET_SECONDS + 1
     throttle.failed("bob", "10.0.0.3")
     assert throttle.retry_after("bob", "10.0.0.3") == 0
+
+
+def test_sign_ins_beyond_the_hashing_queue_are_refused_as_busy(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auth, "HASH_QUEUE_LIMIT", 0)
+    busy = client.post(
+        "/staff/login?lang=en", data={"name": "sue", "password": PASSWORD}, follow_redirects=False
+    )
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert "Too many sign-ins at once" in busy.text
+    zh = client.post(
+        "/staff/login?lang=zh", data={"name": "sue", "password": PASSWORD}, follow_redirects=False
+    )
+    assert zh.status_code == 503 and "现在登录的人太多" in zh.text
+    # a busy refusal is not a failed password: it does not count towards a lock
+    monkeypatch.setattr(auth, "HASH_QUEUE_LIMIT", 32)
+    for _ in range(auth.ACCOUNT_FREE_FAILURES - 1):
+        assert _login(client, "sue", "wrong-password").status_code == 401
+    sign_in(client, "sue")
