@@ -31,6 +31,7 @@ from bot_gateway.labels import catalogue_labels
 from bot_gateway.supervisor import queries
 from bot_gateway.supervisor.charts import progress_chart_png, weakest_chart_png
 from bot_gateway.supervisor.i18n import LANGS, TEXT
+from bot_gateway.web.trainee_access import web_trainee
 from scoring.rubric import FIVE_STEPS, load_catalogue
 
 router = APIRouter()
@@ -426,7 +427,7 @@ async def token_export(
 async def persona_library(request: Request, db: Sessions, lang: Lang) -> Response:
     """For trainees signed in to the web chat and for signed-in staff."""
     who = await signed_in_staff(request, db)
-    if who is None and not isinstance(request.session.get("trainee_id"), int):
+    if who is None and await web_trainee(request.session, db) is None:
         return RedirectResponse("/staff/login", status_code=303)
     library = request.app.state.conversations.library
     personas = []
