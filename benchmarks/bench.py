@@ -135,13 +135,16 @@ async def drive(base_url: str, personas: list[dict[str, Any]], concurrency: int,
     }
 
 
-async def nlu_baseline(rasa_url: str, concurrency: int, requests: int) -> dict[str, float]:
+async def nlu_baseline(
+    rasa_url: str, concurrency: int, requests: int, token: str | None = None
+) -> dict[str, float]:
     texts = itertools.cycle(REPLIES["zh"] + REPLIES["en"])
     queue: asyncio.Queue[str] = asyncio.Queue()
     for _ in range(requests):
         queue.put_nowait(next(texts))
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=rasa_url, timeout=60) as client:
+    params = {"token": token} if token else None  # Rasa runs with --auth-token
+    async with httpx.AsyncClient(base_url=rasa_url, timeout=60, params=params) as client:
 
         async def worker() -> None:
             while not queue.empty():
@@ -259,7 +262,9 @@ async def end_to_end(args: argparse.Namespace, stack: LocalStack) -> dict[str, A
                 for name in before
             }
     print(f"  NLU baseline: /model/parse at {top} concurrent …", flush=True)
-    results["nlu_baseline"] = await nlu_baseline(rasa_url, top, args.baseline_requests)
+    results["nlu_baseline"] = await nlu_baseline(
+        rasa_url, top, args.baseline_requests, stack.rasa_auth_token()
+    )
     results["throughput_ratio"] = round(
         results["concurrency"][str(top)]["turns_per_s"] / results["nlu_baseline"]["turns_per_s"], 3
     )

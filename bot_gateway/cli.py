@@ -9,8 +9,24 @@ from typing import Annotated
 
 import typer
 
-from bot_gateway.config import StackSettings, get_settings
+from bot_gateway.config import Settings, StackSettings
+from bot_gateway.config import get_settings as _get_settings
 from bot_gateway.log import configure_logging
+
+
+def get_settings() -> Settings:
+    """The settings, or a clear message and exit 1 when they are refused (e.g. a weak key)."""
+    from pydantic import ValidationError
+
+    try:
+        return _get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.secho(f"error: {where + ': ' if where else ''}{message}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+
 
 app = typer.Typer(help="Counterpart: simulated customers for customer-service training.")
 db_app = typer.Typer(help="Gateway database migrations.")
@@ -23,6 +39,7 @@ def run() -> None:
     from bot_gateway.db import migrate
     from bot_gateway.runner import LocalStack, StackError
 
+    get_settings()  # refuse bad settings before starting anything
     stack_settings = StackSettings()
     stack = LocalStack(stack_settings)
     typer.echo("==> migrating the gateway database")
@@ -72,6 +89,7 @@ def serve() -> None:
         port=settings.web_port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 
@@ -173,17 +191,95 @@ def user_add(
     typer.echo(f"user {name} ({role}) created, id {user_id}")
 
 
+def _fail(exc: Exception) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg="red", err=True)
+    return typer.Exit(1)
+
+
+@user_app.command("disable")
+def user_disable(name: str) -> None:
+    """Disable NAME: no more sign-ins, every current sign-in ends, every API token is revoked."""
+    from bot_gateway.auth import AuthError, set_active
+
+    try:
+        revoked = _with_db(lambda db: set_active(db, name, False))
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"user {name} disabled; sign-ins ended; {revoked} token(s) revoked")
+
+
+@user_app.command("enable")
+def user_enable(name: str) -> None:
+    """Let NAME sign in again (revoked tokens stay revoked: make new ones)."""
+    from bot_gateway.auth import AuthError, set_active
+
+    try:
+        _with_db(lambda db: set_active(db, name, True))
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"user {name} enabled")
+
+
 @token_app.command("create")
-def token_create(user: str, label: str = typer.Option("", help="what the token is for")) -> None:
+def token_create(
+    user: str,
+    label: str = typer.Option("", help="what the token is for"),
+    days: int = typer.Option(90, help="days until the token expires (1-366)"),
+) -> None:
     """Print a new API token for USER (shown once; only its hash is stored)."""
     from bot_gateway.auth import AuthError, create_token
 
     try:
-        token = _with_db(lambda db: create_token(db, user, label))
+        token = _with_db(lambda db: create_token(db, user, label, days=days))
     except AuthError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(1) from exc
+        raise _fail(exc) from exc
     typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(user: Annotated[str | None, typer.Argument(help="only this user's")] = None) -> None:
+    """List API tokens: id, user, label, created, expires, last used, revoked."""
+    from bot_gateway.auth import list_tokens
+
+    def day(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    rows = _with_db(lambda db: list_tokens(db, user))
+    if not rows:
+        typer.echo("no tokens")
+        return
+    for t in rows:
+        state = f"revoked {day(t.revoked_at)}" if t.revoked_at else f"expires {day(t.expires_at)}"
+        typer.echo(
+            f"{t.id:>5}  {t.user:<16} {t.label or '-':<16} created {day(t.created_at)}  "
+            f"{state}  last used {day(t.last_used_at)}"
+        )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[
+        str | None, typer.Argument(help="the token itself, or its id from `token list`")
+    ] = None,
+    user: str | None = typer.Option(None, "--user", help="revoke every token of this user"),
+) -> None:
+    """Revoke one API token, or all of a user's with --user; it stops working at once."""
+    from bot_gateway.auth import AuthError, revoke_tokens
+
+    if (token is None) == (user is None):
+        typer.secho("error: give a token (or its id), or --user NAME", fg="red", err=True)
+        raise typer.Exit(2)
+    if token is not None and token.isdigit():
+        work = lambda db: revoke_tokens(db, token_id=int(token))  # noqa: E731
+    elif token is not None:
+        work = lambda db: revoke_tokens(db, token=token.strip())  # noqa: E731
+    else:
+        work = lambda db: revoke_tokens(db, user_name=user)  # noqa: E731
+    try:
+        revoked = _with_db(work)
+    except AuthError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"{revoked} token(s) revoked")
 
 
 @app.command("export")

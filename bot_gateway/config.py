@@ -7,6 +7,7 @@ action server in rasa_project/.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-not-secret"
+PLACEHOLDER_SECRETS = frozenset({"", DEV_SECRET, "change-me"})
+#: a production SECRET_KEY needs this many characters, with at least MIN_KEY_DISTINCT different
+MIN_KEY_LENGTH = 32
+MIN_KEY_DISTINCT = 10
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def is_loopback(host: str) -> bool:
+    """True when listening on `host` reaches this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[] ")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve to anything
 
 
 def _from_project(value: Path) -> Path:
@@ -34,10 +50,18 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'counterpart.db'}"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 15.0
+    # Rasa's --auth-token: the gateway sends it as ?token= (docker-compose and `counterpart run`
+    # start Rasa with it when it is set)
+    rasa_auth_token: SecretStr | None = None
 
     web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # addresses whose X-Forwarded-For/-Proto are believed (the TLS proxy's); "*" for any
+    forwarded_allow_ips: str = "127.0.0.1"
     secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # other sites allowed to post to the gateway and open its WebSocket (comma-separated
+    # origins, e.g. https://training.example.com when the proxy does not pass the Host on)
+    trusted_origins: str = ""
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_server: str | None = None
@@ -50,6 +74,7 @@ class Settings(BaseSettings):
     persona_types_dir: Path = PROJECT_ROOT / "personas" / "types"
 
     @field_validator(
+        "rasa_auth_token",
         "telegram_bot_token",
         "telegram_api_server",
         "telegram_webhook_url",
@@ -61,6 +86,10 @@ class Settings(BaseSettings):
         # docker-compose and .env files pass unset optional variables as empty strings
         return None if value == "" else value
 
+    @property
+    def trusted_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.trusted_origins.split(",") if o.strip()]
+
     @field_validator("persona_library_dir", "persona_types_dir")
     @classmethod
     def _relative_to_project(cls, value: Path) -> Path:
@@ -68,9 +97,23 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
+        # The placeholder is public (it is in this file): anyone could sign a staff cookie with
+        # it, so it only serves a gateway nobody else can reach.
+        key = self.secret_key.get_secret_value()
+        if key in PLACEHOLDER_SECRETS and not is_loopback(self.web_host):
+            raise ValueError(
+                f"SECRET_KEY is the public placeholder but the gateway listens on "
+                f"{self.web_host}, beyond this machine: set SECRET_KEY (e.g. {MAKE_A_KEY}) "
+                f"or WEB_HOST=127.0.0.1"
+            )
         if self.environment == "production":
-            if self.secret_key.get_secret_value() in {"", DEV_SECRET, "change-me"}:
+            if key in PLACEHOLDER_SECRETS:
                 raise ValueError("SECRET_KEY must be set to a real secret in production")
+            if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_DISTINCT:
+                raise ValueError(
+                    f"SECRET_KEY is too weak for production: use at least {MIN_KEY_LENGTH} "
+                    f"random characters, e.g. {MAKE_A_KEY}"
+                )
             if self.telegram_webhook_url and not self.telegram_webhook_secret:
                 raise ValueError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
         return self

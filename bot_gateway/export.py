@@ -118,10 +118,11 @@ def filtered_sessions(scope: Principal, filters: ExportFilters) -> Select:
     query = (
         select(PracticeSession, Trainee, Cohort)
         .join(Trainee, PracticeSession.trainee_id == Trainee.id)
-        .outerjoin(Cohort, Trainee.cohort_id == Cohort.id)
+        # h3-access: the cohort a session was practised in, not the trainee's current one
+        .outerjoin(Cohort, PracticeSession.cohort_id == Cohort.id)
     )
     if not scope.sees_everything:
-        query = query.where(Trainee.cohort_id.in_(sorted(scope.cohort_ids) or [-1]))
+        query = query.where(PracticeSession.cohort_id.in_(sorted(scope.cohort_ids) or [-1]))
     if filters.since:
         query = query.where(PracticeSession.started_at >= _day_start(filters.since))
     if filters.until:

@@ -25,7 +25,14 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, *, timeout: float = 15.0, connect_retries: int = 2) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 15.0,
+        connect_retries: int = 2,
+        auth_token: str | None = None,  # h3-access: Rasa's --auth-token, sent as ?token=
+    ) -> None:
         # Connection failures are retried here; a request that may have reached Rasa is sent again
         # by the conversation service with the same key, which Rasa answers from its tracker.
         transport = httpx.AsyncHTTPTransport(retries=connect_retries)
@@ -34,6 +41,7 @@ class RasaClient:
             timeout=httpx.Timeout(timeout, connect=3.0),
             transport=transport,
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            params={"token": auth_token} if auth_token else None,  # h3-access
         )
 
     async def aclose(self) -> None:

@@ -7,6 +7,7 @@ in-memory lock store, logs under var/log. The integration tests use it too, on f
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -88,9 +89,17 @@ class LocalStack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }
 
+    def rasa_auth_token(self) -> str | None:
+        token = self.app_settings.rasa_auth_token
+        return token.get_secret_value() if token else None
+
     def _services(self) -> list[Service]:
         s = self.settings
         rasa = str(s.rasa_env_dir / "bin" / "rasa")
+        token = self.rasa_auth_token()
+        # Rasa's HTTP API (model, trackers) answers only with ?token= when RASA_AUTH_TOKEN is set
+        rasa_auth = ["--auth-token", token] if token else []
+        status_query = f"?token={token}" if token else ""
         base_env = {**os.environ, **self.shared_env(), **self.rasa_env()}
         gateway_env = {
             **os.environ,
@@ -99,6 +108,7 @@ class LocalStack:
             "RASA_URL": f"http://127.0.0.1:{s.rasa_port}",
             "WEB_HOST": s.web_host,
             "WEB_PORT": str(s.web_port),
+            **({"RASA_AUTH_TOKEN": token} if token else {}),
             **self.gateway_env,
         }
         return [
@@ -135,10 +145,11 @@ class LocalStack:
                     "endpoints.yml",
                     "--credentials",
                     "credentials.yml",
+                    *rasa_auth,
                 ],
                 RASA_DIR,
                 base_env,
-                f"http://127.0.0.1:{s.rasa_port}/status",
+                f"http://127.0.0.1:{s.rasa_port}/status{status_query}",
                 lambda r: r.status_code == 200 and bool(r.json().get("model_file")),
             ),
             Service(
@@ -251,13 +262,14 @@ def isolated_stack(
 
     No .env file is read; the model is COUNTERPART_MODEL's or the project's trained one, the
     persona library `persona_library_dir` (default: PERSONA_LIBRARY_DIR's or the project's).
+    Rasa gets a fresh --auth-token, which the gateway sends (`LocalStack.rasa_auth_token()`).
     """
     from bot_gateway.db import migrate
 
     database_url = f"sqlite+aiosqlite:///{state_dir / 'gateway.db'}"
     migrate.upgrade(database_url)
     library = {"persona_library_dir": persona_library_dir} if persona_library_dir else {}
-    app_settings = Settings(_env_file=None, **library)
+    app_settings = Settings(_env_file=None, rasa_auth_token=secrets.token_urlsafe(24), **library)
     settings = StackSettings(
         _env_file=None,
         rasa_port=free_port(),

@@ -16,6 +16,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -77,6 +79,9 @@ class PracticeSession(Timestamped, Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    # the cohort the trainee was in when practising: a trainee who moves cohorts leaves their
+    # earlier sessions with the old cohort (and its supervisors); set on insert, see below
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
     persona_id: Mapped[str] = mapped_column(String(80))
     persona_type: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(2))
@@ -97,6 +102,16 @@ class PracticeSession(Timestamped, Base):
     turns: Mapped[list[Turn]] = relationship(
         back_populates="session", order_by="Turn.index", cascade="all, delete-orphan"
     )
+
+
+@event.listens_for(PracticeSession, "before_insert")
+def _practised_in_trainees_cohort(_mapper: Any, connection: Any, target: PracticeSession) -> None:
+    """A new session belongs to the cohort its trainee is in at that moment (whichever channel
+    or tool creates it)."""
+    if target.cohort_id is None and target.trainee_id is not None:
+        target.cohort_id = connection.scalar(
+            select(Trainee.cohort_id).where(Trainee.id == target.trainee_id)
+        )
 
 
 class Turn(Timestamped, Base):
@@ -152,6 +167,9 @@ class User(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(16))  # trainee | trainer | supervisor | admin
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # every staff cookie carries the version it was signed in under; signing out, disabling the
+    # user or changing the password bumps it, so copies of older cookies stop working
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     cohorts: Mapped[list[Cohort]] = relationship(secondary="supervisor_cohorts")
 
@@ -179,6 +197,9 @@ class ApiToken(Timestamped, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(80), default="")
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # tokens made before expiry existed have none and keep working until revoked
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
 

@@ -1,4 +1,11 @@
-"""What the dashboard reads and writes, always within the cohorts a principal may see."""
+"""What the dashboard reads and writes, always within the cohorts a principal may see.
+
+A session belongs to the cohort it was practised in (``PracticeSession.cohort_id``), not to the
+trainee's current cohort: when a trainee moves, the old cohort's supervisors keep the sessions
+practised there and the new cohort's supervisors see the sessions from the move on. A trainee is
+listed under their current cohort; their page is open to a supervisor who sees that cohort or
+any of their sessions, and shows only the sessions that supervisor may see.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot_gateway.auth import Principal
@@ -51,6 +58,13 @@ def _scoped(query, principal: Principal):
     return query.where(Trainee.cohort_id.in_(sorted(principal.cohort_ids) or [-1]))
 
 
+def _visible_sessions(principal: Principal):
+    """The condition on PracticeSession for sessions practised in the principal's cohorts."""
+    if principal.sees_everything:
+        return PracticeSession.id.is_not(None)
+    return PracticeSession.cohort_id.in_(sorted(principal.cohort_ids) or [-1])
+
+
 async def cohorts(db: AsyncSession, principal: Principal) -> list[tuple[Cohort, int, int]]:
     """Visible cohorts with their number of trainees and sessions."""
     query = select(Cohort).order_by(Cohort.name)
@@ -64,8 +78,7 @@ async def cohorts(db: AsyncSession, principal: Principal) -> list[tuple[Cohort, 
         sessions = await db.scalar(
             select(func.count())
             .select_from(PracticeSession)
-            .join(Trainee)
-            .where(Trainee.cohort_id == cohort.id)
+            .where(PracticeSession.cohort_id == cohort.id)
         )
         out.append((cohort, trainees or 0, sessions or 0))
     return out
@@ -77,7 +90,10 @@ async def trainees(
     query = _scoped(
         select(Trainee, Cohort, func.count(PracticeSession.id))
         .outerjoin(Cohort, Trainee.cohort_id == Cohort.id)
-        .outerjoin(PracticeSession, PracticeSession.trainee_id == Trainee.id)
+        .outerjoin(
+            PracticeSession,
+            and_(PracticeSession.trainee_id == Trainee.id, _visible_sessions(principal)),
+        )
         .group_by(Trainee.id, Cohort.id)
         .order_by(Trainee.display_name),
         principal,
@@ -113,11 +129,11 @@ async def session_page(db: AsyncSession, principal: Principal, session_id: str) 
         await db.execute(
             select(PracticeSession, Trainee, Cohort)
             .join(Trainee, PracticeSession.trainee_id == Trainee.id)
-            .outerjoin(Cohort, Trainee.cohort_id == Cohort.id)
+            .outerjoin(Cohort, PracticeSession.cohort_id == Cohort.id)
             .where(PracticeSession.id == session_id)
         )
     ).first()
-    if row is None or not principal.may_see_cohort(row[1].cohort_id):
+    if row is None or not principal.may_see_cohort(row[0].cohort_id):
         raise NotVisible(session_id)
     practice, trainee, cohort = row
     turns = list(
@@ -144,9 +160,8 @@ async def add_override(
     """Store a supervisor's score of one reply; returns the session id. The AI rating stays."""
     row = (
         await db.execute(
-            select(Turn, Trainee.cohort_id)
+            select(Turn, PracticeSession.cohort_id)
             .join(PracticeSession, Turn.session_id == PracticeSession.id)
-            .join(Trainee, PracticeSession.trainee_id == Trainee.id)
             .where(Turn.id == turn_id)
         )
     ).first()
@@ -167,7 +182,16 @@ async def add_override(
 
 async def trainee(db: AsyncSession, principal: Principal, trainee_id: int) -> Trainee:
     found = await db.get(Trainee, trainee_id)
-    if found is None or not principal.may_see_cohort(found.cohort_id):
+    if found is None:
+        raise NotVisible(str(trainee_id))
+    if principal.may_see_cohort(found.cohort_id):
+        return found
+    practised_here = await db.scalar(
+        select(PracticeSession.id)
+        .where(PracticeSession.trainee_id == trainee_id, _visible_sessions(principal))
+        .limit(1)
+    )
+    if practised_here is None:
         raise NotVisible(str(trainee_id))
     return found
 
@@ -179,7 +203,11 @@ async def progress(
     await trainee(db, principal, trainee_id)
     rows = await db.execute(
         select(PracticeSession.started_at, PracticeSession.scorecard)
-        .where(PracticeSession.trainee_id == trainee_id, PracticeSession.scorecard.is_not(None))
+        .where(
+            PracticeSession.trainee_id == trainee_id,
+            PracticeSession.scorecard.is_not(None),
+            _visible_sessions(principal),
+        )
         .order_by(PracticeSession.started_at)
     )
     return [
@@ -194,9 +222,9 @@ async def cohort_means(db: AsyncSession, principal: Principal, cohort_id: int) -
     if not principal.may_see_cohort(cohort_id) or await db.get(Cohort, cohort_id) is None:
         raise NotVisible(str(cohort_id))
     cards = await db.scalars(
-        select(PracticeSession.scorecard)
-        .join(Trainee)
-        .where(Trainee.cohort_id == cohort_id, PracticeSession.scorecard.is_not(None))
+        select(PracticeSession.scorecard).where(
+            PracticeSession.cohort_id == cohort_id, PracticeSession.scorecard.is_not(None)
+        )
     )
     totals: dict[str, list[float]] = {d: [] for d in DIMENSIONS}
     for card in cards.all():

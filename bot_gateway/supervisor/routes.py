@@ -2,7 +2,10 @@
 
 Staff sign in at /staff/login; the signed session cookie of the web chat carries their id
 under its own key (``staff_user_id``), so a trainee's chat sign-in and a staff sign-in never
-stand for each other. Scripts export from /api/export with ``Authorization: Bearer <token>``.
+stand for each other, with the user's session version (``staff_session_version``): signing out
+or disabling the user bumps the version in the database, so a copy of an older cookie no longer
+signs anyone in. Scripts export from /api/export with ``Authorization: Bearer <token>``
+(tokens expire and can be revoked: ``counterpart token revoke``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from bot_gateway.labels import catalogue_labels
 from bot_gateway.supervisor import queries
 from bot_gateway.supervisor.charts import progress_chart_png, weakest_chart_png
 from bot_gateway.supervisor.i18n import LANGS, TEXT
+from bot_gateway.web.trainee_access import web_trainee
 from scoring.rubric import FIVE_STEPS, load_catalogue
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 STAFF_KEY = "staff_user_id"
+VERSION_KEY = "staff_session_version"
 LANG_KEY = "staff_lang"
 BEARER = {"WWW-Authenticate": "Bearer"}
 
@@ -55,12 +60,18 @@ def ui_lang(request: Request, lang: str | None = None) -> str:
 Lang = Annotated[str, Depends(ui_lang)]
 
 
-async def staff(request: Request, db: Sessions) -> Principal:
+async def signed_in_staff(request: Request, db: async_sessionmaker) -> Principal | None:
+    """The staff member of this cookie, if it is still valid (current session version)."""
     user_id = request.session.get(STAFF_KEY)
-    found = None
-    if isinstance(user_id, int):
-        async with db.begin() as session:
-            found = await auth.principal(session, user_id)
+    version = request.session.get(VERSION_KEY)
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        return None
+    async with db.begin() as session:
+        return await auth.principal(session, user_id, session_version=version)
+
+
+async def staff(request: Request, db: Sessions) -> Principal:
+    found = await signed_in_staff(request, db)
     if found is None:
         raise HTTPException(303, headers={"Location": "/staff/login"})
     return found
@@ -81,8 +92,11 @@ async def token_holder(request: Request, db: Sessions) -> Principal:
         raise HTTPException(
             401, detail="an API token is needed", headers={"WWW-Authenticate": "Bearer"}
         )
-    async with db.begin() as session:
-        found = await auth.principal_for_token(session, token.strip())
+    try:
+        async with db.begin() as session:
+            found = await auth.principal_for_token(session, token.strip())
+    except auth.TokenRefused as exc:
+        raise HTTPException(401, detail=str(exc), headers=BEARER) from exc
     if found is None:
         raise HTTPException(401, detail="unknown token", headers=BEARER)
     if not found.supervises:
@@ -192,28 +206,65 @@ async def login_page(request: Request, lang: Lang) -> HTMLResponse:
     return _page(request, "login.html", lang, None, error=False)
 
 
+def login_throttle(request: Request) -> auth.LoginThrottle:
+    """One throttle per app (the gateway is one process), made on first use."""
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = auth.LoginThrottle()
+    return state.login_throttle
+
+
+def _refused(request: Request, lang: str, status: int, seconds: float) -> Response:
+    """429 with Retry-After and a message saying how long to wait, in the page's language."""
+    wait = max(1, round(seconds))
+    minutes = -(-wait // 60)
+    text = TEXT[lang]["login_locked" if status == 429 else "login_busy"]
+    message = text.format(seconds=wait, minutes=minutes)
+    response = _page(request, "login.html", lang, None, error=True, error_text=message)
+    response.status_code = status
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @router.post("/staff/login")
 async def login(
     request: Request,
     db: Sessions,
     lang: Lang,
-    name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    async with db.begin() as session:
-        who = await auth.authenticate(session, name.strip(), password)
+    throttle = login_throttle(request)
+    client = request.client.host if request.client else "unknown"
+    name = name.strip()
+    if (wait := throttle.retry_after(name, client)) > 0:
+        return _refused(request, lang, 429, wait)
+    try:
+        async with db.begin() as session:
+            who = await auth.authenticate(session, name, password)
+    except auth.HashingBusy:
+        return _refused(request, lang, 503, 5)
     if who is None:
+        throttle.failed(name, client)
         response = _page(request, "login.html", lang, None, error=True)
         response.status_code = 401
         return response
+    throttle.succeeded(name, client)
     request.session[STAFF_KEY] = who.user_id
+    request.session[VERSION_KEY] = who.session_version
     target = "/staff/sessions" if who.supervises else "/personas"
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/staff/logout")
-async def logout(request: Request) -> RedirectResponse:
+async def logout(request: Request, db: Sessions) -> RedirectResponse:
+    """Ends this sign-in and every other of the same account (copies of the cookie included)."""
+    who = await signed_in_staff(request, db)
+    if who is not None:
+        async with db.begin() as session:
+            await auth.end_sign_ins(session, who.user_id)
     request.session.pop(STAFF_KEY, None)
+    request.session.pop(VERSION_KEY, None)
     return RedirectResponse("/staff/login", status_code=303)
 
 
@@ -375,12 +426,8 @@ async def token_export(
 @router.get("/personas", response_class=HTMLResponse)
 async def persona_library(request: Request, db: Sessions, lang: Lang) -> Response:
     """For trainees signed in to the web chat and for signed-in staff."""
-    who = None
-    user_id = request.session.get(STAFF_KEY)
-    if isinstance(user_id, int):
-        async with db() as session:
-            who = await auth.principal(session, user_id)
-    if who is None and not isinstance(request.session.get("trainee_id"), int):
+    who = await signed_in_staff(request, db)
+    if who is None and await web_trainee(request.session, db) is None:
         return RedirectResponse("/staff/login", status_code=303)
     library = request.app.state.conversations.library
     personas = []

@@ -18,6 +18,7 @@ from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from bot_gateway.supervisor import queries as supervisor_queries
 from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
+from bot_gateway.web.origin import OriginCheck
 from personas import PersonaLibrary
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -31,7 +32,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        rasa = RasaClient(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        token = settings.rasa_auth_token
+        rasa = RasaClient(
+            settings.rasa_url,
+            timeout=settings.rasa_timeout_seconds,
+            auth_token=token.get_secret_value() if token else None,
+        )
         app.state.rasa = rasa
         library = PersonaLibrary(
             settings.persona_library_dir, types_root=settings.persona_types_dir
@@ -61,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    # outermost: a cross-site request is refused before the session cookie is even read
+    app.add_middleware(OriginCheck, trusted_origins=settings.trusted_origin_list)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(routes.router)
     app.include_router(supervisor_routes.router)

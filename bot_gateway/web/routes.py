@@ -36,6 +36,7 @@ from bot_gateway.conversation import (
 )
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
+from bot_gateway.web.trainee_access import end_web_sign_in, web_trainee
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -54,9 +55,10 @@ def conversations(request: Request) -> ConversationService:
 Conversations = Annotated[ConversationService, Depends(conversations)]
 
 
-def signed_in(request: Request) -> int:
-    trainee_id = request.session.get("trainee_id")
-    if not isinstance(trainee_id, int):
+async def signed_in(request: Request) -> int:
+    # h3-access: checked against the database, so a cookie copied before sign-out is dead
+    trainee_id = await web_trainee(request.session, conversations(request).sessionmaker)
+    if trainee_id is None:
         raise HTTPException(401, detail="Please sign in first.")
     return trainee_id
 
@@ -109,7 +111,8 @@ async def sign_in(body: SignInRequest, request: Request, service: Conversations)
 
 
 @router.post("/api/signout")
-async def sign_out(request: Request) -> dict[str, bool]:
+async def sign_out(request: Request, service: Conversations) -> dict[str, bool]:
+    await end_web_sign_in(request.session, service.sessionmaker)  # h3-access
     request.session.clear()
     return {"signed_out": True}
 
@@ -321,7 +324,8 @@ class ChatSocket:
 
 @router.websocket("/ws/sessions/{session_id}")
 async def chat_socket(socket: WebSocket, session_id: str) -> None:
-    trainee_id = socket.session.get("trainee_id")
+    # h3-access: the same database check as signed_in
+    trainee_id = await web_trainee(socket.session, socket.app.state.conversations.sessionmaker)
     await socket.accept()
     if not isinstance(trainee_id, int):
         await socket.send_json({"type": "error", "code": "signed_out", "message": "Sign in."})

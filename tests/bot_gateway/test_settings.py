@@ -26,12 +26,59 @@ def test_production_refuses_placeholder_secrets(secret: str) -> None:
         Settings(_env_file=None, environment="production", secret_key=secret)
 
 
+STRONG_KEY = "kT3v9Qx_2mL8pR4wZ7yB1nC6dF0hJ5sG"
+
+
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "gateway.example.com"])
+def test_the_placeholder_key_is_refused_beyond_loopback(environment: str, host: str) -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(_env_file=None, environment=environment, web_host=host)
+    # a real key is fine there (production: a strong one)
+    assert Settings(_env_file=None, environment=environment, web_host=host, secret_key=STRONG_KEY)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_the_placeholder_key_is_fine_on_loopback_outside_production(host: str) -> None:
+    settings = Settings(_env_file=None, web_host=host)
+    assert settings.secret_key.get_secret_value() == "dev-only-not-secret"
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["a-real-secret", "short-but-not-placeholder", "a" * 40, "abababababababababababababababab"],
+)
+def test_production_refuses_weak_keys(weak: str) -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(_env_file=None, environment="production", secret_key=weak)
+
+
+def test_serve_refuses_to_start_on_all_interfaces_with_the_placeholder_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot_gateway import cli
+    from bot_gateway.config import get_settings
+
+    monkeypatch.setenv("WEB_HOST", "0.0.0.0")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("the gateway started"))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli.app, ["serve"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "SECRET_KEY" in result.output and "0.0.0.0" in result.output
+
+
 def test_production_webhook_needs_its_secret_token() -> None:
     with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_SECRET"):
         Settings(
             _env_file=None,
             environment="production",
-            secret_key="a-real-secret-of-some-length",
+            secret_key=STRONG_KEY,
             telegram_webhook_url="https://bot.example.com/telegram",
         )
 

@@ -1,2 +1,0 @@
--- The Rasa tracker store gets its own database next to the gateway's.
-CREATE DATABASE rasa;
