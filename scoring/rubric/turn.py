@@ -13,11 +13,22 @@ from functools import cached_property
 from typing import Final
 
 from practice.contracts import RatingContext, ScenarioContext
-from practice.vocabulary import CALMING_MOVES, LANGUAGES, SOLUTION_MOVES, UNDERSTANDING_MOVES
+from practice.vocabulary import (
+    CALMING_MOVES,
+    LANGUAGES,
+    NEGATIVE_MOVES,
+    SOLUTION_MOVES,
+    UNDERSTANDING_MOVES,
+)
 from scoring.rubric.catalogue import Catalogue, load_catalogue, normalize_persona_type
 
 #: moves below this confidence are treated as absent
 MIN_CONFIDENCE: Final[float] = 0.3
+#: a reply rated at least this empathic (analysis scores.empathy) names the customer's feeling
+#: even when no empathy move was read
+EMPATHY_SCORE_MIN: Final[float] = 0.6
+#: the red lines among the negative moves (a filler is empty, not abusive)
+RED_LINE_MOVES: Final = NEGATIVE_MOVES - {"perfunctory"}
 
 #: cue ids from move analysis (scoring/cues) that also count as one of our text signals
 _CUE_SIGNALS: Final[dict[str, frozenset[str]]] = {
@@ -53,6 +64,8 @@ class Turn:
     heard_by_persona: bool = False
     #: what the conversation is about, for the tip (no rule reads it)
     scenario: ScenarioContext | None = None
+    #: the analysis's per-reply empathy rating (0-1), when there is one
+    empathy_score: float | None = None
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -68,6 +81,29 @@ class Turn:
         return any(move in self.moves for move in moves)
 
     # derived context ------------------------------------------------------------------
+    @cached_property
+    def curt(self) -> bool:
+        """The whole reply is a bare retort ("What?", "要什么？")."""
+        return self.signal("curt_reply")
+
+    @cached_property
+    def made_up_pressure(self) -> bool:
+        """Invented urgency or claims to push the customer (a deceive move, or the wording)."""
+        return self.has("deceive") or self.signal("false_urgency")
+
+    @cached_property
+    def crosses_red_line(self) -> bool:
+        """Blaming, arguing, rudeness, stonewalling, made-up pressure or a bare retort: such a
+        reply earns no credit, whatever else it does (seeds 001, 003)."""
+        return bool(self.moves & RED_LINE_MOVES) or self.curt or self.made_up_pressure
+
+    @cached_property
+    def empathic(self) -> bool:
+        """The reply names or validates the customer's feeling."""
+        return self.has("empathy") or (
+            self.empathy_score is not None and self.empathy_score >= EMPATHY_SCORE_MIN
+        )
+
     @cached_property
     def solution_before(self) -> bool:
         return any(moves & SOLUTION_MOVES for moves in self.history_moves)
@@ -189,6 +225,7 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         turn_index=context.turn_index,
         reply_seconds=_number(context.reply_seconds),
         politeness=_number(scores.get("politeness")) if isinstance(scores, Mapping) else None,
+        empathy_score=_number(scores.get("empathy")) if isinstance(scores, Mapping) else None,
         entities=frozenset(
             str(entity.get("entity"))
             for entity in _items(analysis.get("entities"))
