@@ -116,6 +116,8 @@ class _Reply:
     text: str
     analysis: Mapping[str, Any]
     rating: Mapping[str, Any]
+    #: what the customer had just said
+    customer_text: str = ""
 
     def fired(self, effect: str | None = None) -> list[str]:
         return [
@@ -212,6 +214,7 @@ def _rate_turns(
                 text=text,
                 analysis=analysis if isinstance(analysis, Mapping) else {},
                 rating=rating,
+                customer_text=customer_text,
             )
         )
         last_at = at or last_at
@@ -230,11 +233,33 @@ def _shorten(text: str, lang: str) -> str:
     return text if len(words) <= limit else " ".join(words[:limit]) + " …"
 
 
+def _trivial(clause: str, lang: str) -> bool:
+    """A courtesy or filler clause ("Thanks.", "好的。") that says nothing a quote could show."""
+    if lang == "zh":
+        return len(re.sub(r"\W", "", clause)) < 6
+    return len(clause.split()) < 4
+
+
+def _overlap(clause: str, other: str, lang: str) -> int:
+    if lang == "zh":
+        return len(
+            set(re.findall(r"[\u4e00-\u9fff]{2}", clause))
+            & set(re.findall(r"[\u4e00-\u9fff]{2}", other))
+        ) + len(set(re.findall(r"\w*\d\w*", clause)) & set(re.findall(r"\w*\d\w*", other)))
+    words = {w for w in re.findall(r"[a-z0-9']+", clause.lower()) if len(w) > 3 or w.isdigit()}
+    return len(words & set(re.findall(r"[a-z0-9']+", other.lower())))
+
+
 def quote_of(
-    text: str, lang: str, analysis: Mapping[str, Any] | None = None, moves: Iterable[str] = ()
+    text: str,
+    lang: str,
+    analysis: Mapping[str, Any] | None = None,
+    moves: Iterable[str] = (),
+    customer_text: str = "",
 ) -> str:
-    """A short quote of a reply: the sentence that carries one of ``moves`` (found through the
-    analysis's cue matches), else the reply's first sentence; shortened to QUOTE_MAX."""
+    """A short quote of a reply, the sentence that shows ``moves``: the one a cue matched in,
+    else (questions) the question, (paraphrase) the one closest to what the customer said,
+    else the first sentence that says something; shortened to QUOTE_MAX."""
     clauses = [c.strip() for c in _CLAUSE_END.split(text.strip()) if c and c.strip()]
     if not clauses:
         return ""
@@ -247,14 +272,19 @@ def quote_of(
         chosen = next((c for c in clauses if match and match in c.lower()), None)
         if chosen:
             break
-    return _shorten(chosen or clauses[0], lang)
+    telling = [c for c in clauses if not _trivial(c, lang)] or clauses
+    if chosen is None and wanted & {"open_question", "closed_question", "confirm"}:
+        chosen = next((c for c in reversed(telling) if c.rstrip().endswith(("?", "？"))), None)
+    if chosen is None and "paraphrase" in wanted and customer_text:
+        chosen = max(telling, key=lambda c: _overlap(c, customer_text, lang))
+    return _shorten(chosen or telling[0], lang)
 
 
 def _evidence(reply: _Reply, guideline_id: str, lang: str) -> dict[str, Any]:
     moves = _GUIDELINE_MOVES.get(guideline_id, frozenset())
     return {
         "turn": reply.number,
-        "quote": quote_of(reply.text, lang, reply.analysis, moves),
+        "quote": quote_of(reply.text, lang, reply.analysis, moves, reply.customer_text),
         "guideline": guideline_id,
     }
 
@@ -358,7 +388,7 @@ def _session_rules(
             (
                 "session.closed_loop",
                 1.0 if covered["follow_up"] else -1.0,
-                [dict(step_evidence["follow_up"])] if covered["follow_up"] else [],
+                [dict(step_evidence["follow_up"])] if "follow_up" in step_evidence else [],
             )
         )
     if upset:
@@ -393,13 +423,18 @@ def _red_lines(replies: Sequence[_Reply], lang: str) -> tuple[list[dict[str, Any
         ]
         if not capped:
             continue
-        worst = min(capped, key=lambda g: (g.cap, -g.weight))
+        worst = min(capped, key=lambda g: (g.cap or 0, -g.weight))
         crossed.append({**_evidence(reply, worst.id, lang), "cap": worst.cap})
     if not crossed:
         return crossed, None
-    step = catalogue.scorecard.red_line_step if catalogue.scorecard else 10
-    cap = min(item["cap"] for item in crossed) - step * (len(crossed) - 1)
-    return crossed, max(0, cap)
+    step = catalogue.scorecard.red_line_step if catalogue.scorecard else 15
+    cap = max(0, min(item["cap"] for item in crossed) - step * (len(crossed) - 1))
+    template = (catalogue.scorecard.red_line if catalogue.scorecard else {}).get(lang, "")
+    for item in crossed:
+        why = catalogue.guidelines[item["guideline"]].why
+        what = f"{evidence_text([item], lang)} — {why.get(lang, why.get('en', ''))}"
+        item["text"] = template.format(what=what, cap=cap) if template else what
+    return crossed, cap
 
 
 def overall_of(
@@ -411,7 +446,8 @@ def overall_of(
 ) -> tuple[int, dict[str, Any]]:
     """The overall score and its parts (the formula is in guidelines.yml `scorecard.help` and
     the README): DIMENSION_SHARE × the mean of the dimensions that count + STEP_SHARE × 100 ×
-    the share of the five steps shown + the outcome's points, held under the red-line cap. A
+    the share of the five steps shown, times (1 + the outcome's points / 100), held under the
+    red-line cap. A
     dimension not observed counts 0 when it is required (REQUIRED_DIMENSIONS; empathy too when
     the customer was upset) and is left out otherwise."""
     required = REQUIRED_DIMENSIONS | (REQUIRED_WHEN_UPSET if upset else frozenset())
@@ -423,7 +459,10 @@ def overall_of(
     dimension_mean = _mean(counted)
     step_share = sum(bool(covered.get(s)) for s in FIVE_STEPS) / len(FIVE_STEPS)
     outcome_points = OUTCOME_POINTS.get(outcome, 0)
-    raw = DIMENSION_SHARE * dimension_mean + STEP_SHARE * 100 * step_share + outcome_points
+    base = DIMENSION_SHARE * dimension_mean + STEP_SHARE * 100 * step_share
+    # the outcome moves the score in proportion: at most its points (at 100), and a conversation
+    # that showed nothing cannot sink below nothing, so the worst ones stay in order
+    raw = base * (1 + outcome_points / 100)
     overall = _clamp(raw if cap is None else min(raw, cap))
     parts = {
         "dimension_mean": round(dimension_mean, 1),
@@ -510,7 +549,11 @@ def score_session(
         "dimension_evidence": dimension_evidence,
         "five_steps": covered,
         "five_steps_order_ok": order_ok,
-        "step_evidence": {step: step_evidence[step] for step in FIVE_STEPS if covered[step]},
+        "step_evidence": {
+            step: step_evidence[step]
+            for step in FIVE_STEPS
+            if covered[step] and step in step_evidence
+        },
         "red_lines": red_lines,
         "overall_parts": parts,
         "outcome": outcome,

@@ -72,7 +72,7 @@ def _solve_before_understanding(t: Turn) -> float:
 @rule("steps.solve_concrete")
 def _solve_concrete(t: Turn) -> float:
     # a pre-sales recommendation is the remedy of a shopping conversation
-    return yes(t.has("offer_solution", "recommend") and not _premature(t))
+    return yes(t.solution_now and not _premature(t))
 
 
 @rule("steps.follow_up")
@@ -257,7 +257,8 @@ def _apologise_once(t: Turn) -> float:
 @rule("emotion.repeated_apology")
 def _repeated_apology(t: Turn) -> float:
     earlier = sum(1 for moves in t.history_moves if "apology" in moves)
-    if not t.has("apology") or earlier == 0 or t.moves & ACTION_MOVES:
+    # "sorry again for the trouble" said while thanking and closing is courtesy, not a loop
+    if not t.has("apology") or earlier == 0 or t.moves & ACTION_MOVES or t.has("thanks_closing"):
         return 0.0
     return 1.0 if earlier == 1 else 1.5
 

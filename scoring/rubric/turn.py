@@ -66,6 +66,8 @@ class Turn:
     scenario: ScenarioContext | None = None
     #: the analysis's per-reply empathy rating (0-1), when there is one
     empathy_score: float | None = None
+    #: the five steps each earlier reply showed (its rating's ``steps``), oldest first
+    history_steps: tuple[frozenset[str], ...] = ()
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -106,11 +108,16 @@ class Turn:
 
     @cached_property
     def solution_before(self) -> bool:
-        return any(moves & SOLUTION_MOVES for moves in self.history_moves)
+        return any(moves & SOLUTION_MOVES for moves in self.history_moves) or any(
+            "solve" in steps for steps in self.history_steps
+        )
 
-    @property
+    @cached_property
     def solution_now(self) -> bool:
-        return bool(self.moves & SOLUTION_MOVES)
+        """A remedy proposed, a product recommended, or a remedy reported as arranged."""
+        return bool(self.moves & SOLUTION_MOVES) or (
+            self.signal("remedy_arranged") and not self.moves & NEGATIVE_MOVES
+        )
 
     @cached_property
     def understood_before(self) -> bool:
@@ -233,6 +240,11 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         ),
         history_moves=tuple(
             _moves_of(item) for item in context.history if isinstance(item, Mapping)
+        ),
+        history_steps=tuple(
+            frozenset(str(step) for step in _items(item.get("steps")))
+            for item in context.history
+            if isinstance(item, Mapping)
         ),
         anger_before=_number(state.get("anger")) if isinstance(state, Mapping) else None,
         cues=frozenset(
