@@ -391,13 +391,14 @@ def _session_rules(
                 [dict(step_evidence["follow_up"])] if "follow_up" in step_evidence else [],
             )
         )
-    if upset:
-        caring = [r for r in replies if set(_EMPATHY_RULES) & set(r.fired())]
-        if len(caring) >= 2:
-            evidence = [_evidence(r, "emotion.empathise", lang) for r in caring[:MAX_EVIDENCE]]
-            results.append(("session.empathy_frequency", 1.0, evidence))
-        elif not caring:
-            results.append(("session.empathy_frequency", -1.0, []))
+    # empathy kept up through the conversation (seed 004: about three times a call) counts in
+    # any conversation; none at all costs only where the customer was upset
+    caring = [r for r in replies if set(_EMPATHY_RULES) & set(r.fired())]
+    if len(caring) >= 2:
+        evidence = [_evidence(r, "emotion.empathise", lang) for r in caring[:MAX_EVIDENCE]]
+        results.append(("session.empathy_frequency", 1.0 if len(caring) == 2 else 1.5, evidence))
+    elif upset and not caring:
+        results.append(("session.empathy_frequency", -1.0, []))
     if outcome in OUTCOME_POINTS and outcome is not None:
         results.append(("session.outcome", OUTCOME_POINTS[outcome] / 8, []))
     return results
