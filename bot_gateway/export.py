@@ -55,6 +55,63 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "supervisor_reply_mean",
     "overrides",
 )
+
+
+# ---- scorecard evidence (issue 15, kept apart from the rest of the export) -----------------
+# The replies behind a scorecard's credits: for each dimension, each ticked step and the
+# strengths, "reply number: “quote”" (the n-th trainee reply), and the red lines crossed with
+# the cap they put on the overall score. Empty for scorecards made before rubric 2.0.0.
+
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "rubric_version",
+    "not_observed",
+    "red_line_cap",
+    "red_lines",
+    *(f"evidence_{d}" for d in DIMENSIONS),
+    *(f"evidence_step_{s}" for s in FIVE_STEPS),
+    "strengths",
+    "strength_evidence",
+)
+
+
+def _cited(items: object) -> str | None:
+    """Evidence items as "3: “quote”; 5: “quote”" (None when there are none)."""
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        return None
+    cited = [
+        f"{item.get('turn')}: “{item.get('quote', '')}”"
+        for item in items
+        if isinstance(item, dict) and item.get("turn") is not None
+    ]
+    return "; ".join(cited) or None
+
+
+def scorecard_evidence_columns(practice: PracticeSession) -> dict[str, Any]:
+    """The EVIDENCE_COLUMNS of one session, from its stored scorecard."""
+    card = practice.scorecard if isinstance(practice.scorecard, dict) else {}
+    dimension_evidence = card.get("dimension_evidence") or {}
+    step_evidence = card.get("step_evidence") or {}
+    strengths = [s for s in card.get("strengths") or [] if isinstance(s, dict)]
+    red_lines = [r for r in card.get("red_lines") or [] if isinstance(r, dict)]
+    return {
+        "rubric_version": practice.rubric_version,
+        "not_observed": " ".join(card.get("not_observed") or []) or None,
+        "red_line_cap": (card.get("overall_parts") or {}).get("cap"),
+        "red_lines": "; ".join(f"{r.get('guideline')} @ {_cited(r)}" for r in red_lines) or None,
+        **{f"evidence_{d}": _cited(dimension_evidence.get(d)) for d in DIMENSIONS},
+        **{f"evidence_step_{s}": _cited(step_evidence.get(s)) for s in FIVE_STEPS},
+        "strengths": " ".join(str(s.get("guideline")) for s in strengths) or None,
+        "strength_evidence": " | ".join(
+            f"{s.get('guideline')} @ {_cited(s.get('evidence'))}" for s in strengths
+        )
+        or None,
+    }
+
+
+SESSION_COLUMNS += EVIDENCE_COLUMNS
+
 TURN_COLUMNS: tuple[str, ...] = (
     "session",
     "trainee",
@@ -211,6 +268,7 @@ def _session_row(
         "ai_reply_mean": _mean(ai_scores),
         "supervisor_reply_mean": _mean(with_overrides) if overridden else None,
         "overrides": overridden,
+        **scorecard_evidence_columns(practice),
     }
 
 

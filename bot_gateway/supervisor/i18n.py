@@ -48,6 +48,14 @@ TEXT: dict[str, dict[str, str]] = {
         "mood": "顾客情绪",
         "dimensions": "各维度得分",
         "five_steps": "五步法",
+        # scorecard evidence (issue 15)
+        "rubric_version": "评分标准版本",
+        "strengths": "做得好的",
+        "improvements": "需要改进的",
+        "red_lines": "越过的红线",
+        "how_scored": "总分怎么算",
+        "overall_parts": "维度均分 {dimension_mean} · 五步 {steps}% · 结果 {outcome:+d}",
+        "capped_at": "红线上限 {cap}",
         "progress": "进步曲线",
         "weakest": "班级最弱的技能",
         "trainees": "学员",
@@ -105,6 +113,16 @@ TEXT: dict[str, dict[str, str]] = {
         "mood": "Customer mood",
         "dimensions": "Dimensions",
         "five_steps": "Five steps",
+        # scorecard evidence (issue 15)
+        "rubric_version": "Rubric version",
+        "strengths": "Strengths",
+        "improvements": "To improve",
+        "red_lines": "Red lines crossed",
+        "how_scored": "How the overall score is made",
+        "overall_parts": (
+            "dimension mean {dimension_mean} · five steps {steps}% · outcome {outcome:+d}"
+        ),
+        "capped_at": "red-line cap {cap}",
         "progress": "Progress over time",
         "weakest": "Cohort's weakest skills",
         "trainees": "Trainees",

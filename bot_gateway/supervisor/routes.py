@@ -326,6 +326,8 @@ async def session_view(
         statements=statements,
         five_steps=FIVE_STEPS,
         scorecard=page.practice.scorecard or {},
+        # how the scorecard words "not observed" and its help (the rubric's catalogue)
+        scorecard_texts=catalogue.scorecard,
     )
 
 

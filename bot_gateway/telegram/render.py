@@ -59,8 +59,11 @@ def scorecard_text(scorecard: Mapping[str, Any] | None, lang: str, outcome: str 
     dimensions = scorecard.get("dimensions") or {}
     if dimensions:
         lines += ["", t("dimensions", lang)]
+        # a dimension with no evidence in the conversation is "not observed" (issue 15)
+        not_observed = catalogue_not_observed(lang)
         lines += [
-            f"• {label('dimension', name, lang)}: {_score(value)}"
+            f"• {label('dimension', name, lang)}: "
+            f"{_score(value) if value is not None else not_observed}"
             for name, value in dimensions.items()
         ]
 
@@ -94,8 +97,18 @@ def _entry_texts(entries: object) -> list[str]:
     for entry in entries:
         text = entry.get("text") if isinstance(entry, Mapping) else entry
         if text:
-            texts.append(str(text))
+            # the reply that earned a strength or shows a lapse (issue 15)
+            cited = entry.get("evidence_text") if isinstance(entry, Mapping) else None
+            texts.append(f"{text}\n  ↳ {cited}" if cited else str(text))
     return texts
+
+
+def catalogue_not_observed(lang: str) -> str:
+    """How the rubric's catalogue says "not observed" in this language."""
+    from scoring.rubric import load_catalogue
+
+    texts = load_catalogue().scorecard
+    return (texts.not_observed.get(lang) if texts else None) or "—"
 
 
 def history_text(sessions: Sequence[SessionSummary], names: Mapping[str, str], lang: str) -> str:

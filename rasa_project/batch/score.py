@@ -5,8 +5,11 @@ Input, one JSON object a line:
      "turns": [{"role": "customer" | "trainee", "text", "at": "ISO-8601 time"}],
      "outcome": optional}
 Output, one line per input line, same order:
-    {"id", "overall", "dimensions", "five_steps", "five_steps_order_ok", "outcome", "tips",
+    {"id", "overall", "dimensions", "not_observed", "dimension_evidence", "five_steps",
+     "five_steps_order_ok", "step_evidence", "red_lines", "overall_parts", "outcome", "tips",
      "strengths", "improvements", "rubric_version"}
+(a dimension nobody observed is null; every credit names its evidence: {"turn": the n-th
+trainee reply, "quote": …}; see scoring/scorecard.py)
 or {"id", "error"} for a line that cannot be scored; the run goes on. The exit status is
 non-zero only when the input cannot be read at all.
 
@@ -39,8 +42,13 @@ def cue_analyzer(text: str, lang: str, context: str) -> Analysis:
 OUTPUT_KEYS = (
     "overall",
     "dimensions",
+    "not_observed",
+    "dimension_evidence",
     "five_steps",
     "five_steps_order_ok",
+    "step_evidence",
+    "red_lines",
+    "overall_parts",
     "outcome",
     "tips",
     "strengths",

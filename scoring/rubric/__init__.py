@@ -10,7 +10,7 @@ one concrete tip from tips/tips.yml. Pure and deterministic: no clock, no random
     turn.py           the facts a reply is rated on: Turn, build_turn
     rules.py          the rule registry (RULES) and the general rules
     persona_rules.py  the persona-type rules
-    rating.py         rate, rate_turn, steps_of and the choice of tip
+    rating.py         rate, rate_turn, steps_of, steps_shown and the choice of tip
 
 Importing the package registers every rule.
 """
@@ -27,11 +27,12 @@ from scoring.rubric.catalogue import (
     load_catalogue,
     normalize_persona_type,
 )
-from scoring.rubric.rating import rate, rate_turn, steps_of
+from scoring.rubric.rating import BASE_SCORE, rate, rate_turn, steps_of, steps_shown
 from scoring.rubric.rules import RULES, Rule
 from scoring.rubric.turn import Turn, build_turn
 
 __all__ = [
+    "BASE_SCORE",
     "DIMENSIONS",
     "FIVE_STEPS",
     "PERSONA_TYPES",
@@ -48,4 +49,5 @@ __all__ = [
     "rate",
     "rate_turn",
     "steps_of",
+    "steps_shown",
 ]

@@ -21,7 +21,9 @@ import yaml
 from practice.contracts import ScenarioContext
 from practice.vocabulary import LANGUAGES
 
-RUBRIC_VERSION: Final[str] = "1.0.0"
+#: bumped whenever a change to the rubric changes scores (stored sessions are re-scored by
+#: `make rescore`); 2.0.0: evidence for every credit, "not observed", red-line caps (issue 15)
+RUBRIC_VERSION: Final[str] = "2.0.0"
 
 DIMENSIONS: Final[tuple[str, ...]] = (
     "listening",
@@ -75,6 +77,21 @@ class Guideline:
     persona_types: tuple[str, ...]
     statement: Mapping[str, str]
     why: Mapping[str, str]
+    #: every five-step stage a firing of this guideline evidences (``step`` is the first)
+    steps: tuple[str, ...] = ()
+    #: red lines only: the highest overall score a conversation that crossed it can get
+    cap: int | None = None
+
+
+@dataclass(frozen=True)
+class ScorecardTexts:
+    """How a scorecard words its evidence, "not observed", red lines and its help (zh, en)."""
+
+    red_line_step: int
+    evidence: Mapping[str, str]
+    not_observed: Mapping[str, str]
+    red_line: Mapping[str, str]
+    help: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ class Catalogue:
     tips: Mapping[str, Mapping[str, tuple[TipText, ...]]]
     #: language -> remedy kind -> how a tip names it (tips/remedies.yml)
     remedy_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    scorecard: ScorecardTexts | None = None
 
     def tip(
         self,
@@ -194,13 +212,20 @@ def _effect(value: object, guideline_id: str) -> Effect:
 def _guideline(entry: Mapping[str, Any]) -> Guideline:
     guideline_id = str(entry["id"])
     step = entry.get("step")
+    steps = tuple(str(s) for s in (step if isinstance(step, list) else [step] if step else []))
+    cap = entry.get("cap")
+    effect = _effect(entry["effect"], guideline_id)
+    if cap is not None and effect != "-":
+        raise ValueError(f"guideline {guideline_id}: only a red line ('-') has a cap")
     return Guideline(
         id=guideline_id,
         dimension=str(entry["dimension"]),
-        effect=_effect(entry["effect"], guideline_id),
+        effect=effect,
         weight=int(entry["weight"]),
         scope=str(entry.get("scope", "turn")),
-        step=None if step is None else str(step),
+        step=steps[0] if steps else None,
+        steps=steps,
+        cap=None if cap is None else int(cap),
         seed=str(entry["seed"]),
         looks_at=tuple(entry.get("looks_at", ())),
         persona_types=tuple(entry.get("persona_types", ())),
@@ -282,7 +307,14 @@ def load_catalogue(
             signals[name] = dict.fromkeys(LANGUAGES, pattern)
         else:
             signals[name] = {lang: _compile(spec.get(lang, ())) for lang in LANGUAGES}
+    texts = raw.get("scorecard") or {}
+    scorecard = ScorecardTexts(
+        red_line_step=int(texts.get("red_line_step", 10)),
+        **{key: dict(texts.get(key) or {}) for key in ("evidence", "not_observed", "red_line")},
+        help=dict(texts.get("help") or {}),
+    )
     return Catalogue(
+        scorecard=scorecard,
         guidelines=guidelines,
         dimension_names=dict(raw.get("dimensions", {})),
         signals=signals,

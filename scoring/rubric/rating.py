@@ -16,9 +16,17 @@ BASE_SCORE: Final[int] = 60
 
 
 def steps_of(moves: Iterable[str]) -> list[str]:
-    """The five-step stages a reply with these moves evidences."""
+    """The five-step stages a reply with these moves could show (what it aims at; the rating's
+    ``steps`` are what it really showed: see steps_shown)."""
     present = set(moves)
     return [step for step in FIVE_STEPS if present & STEP_MOVES[step]]
+
+
+def steps_shown(fired: Iterable[Guideline]) -> list[str]:
+    """The five-step stages a reply really showed: those of the guidelines that fired on it
+    (a curt "what do you want?" fires none, so it is neither listening nor understanding)."""
+    shown = {step for guideline in fired for step in guideline.steps}
+    return [step for step in FIVE_STEPS if step in shown]
 
 
 def _points(fired: tuple[Guideline, float]) -> float:
@@ -62,6 +70,9 @@ def rate(turn: Turn) -> Rating:
         strength = fn(turn)
         if strength:
             fired.append((catalogue.guidelines[guideline_id], strength))
+    if turn.crosses_red_line:
+        # a reply that crosses a red line earns nothing for what else it does (seeds 001, 003)
+        fired = [(g, s) for g, s in fired if g.effect == "-"]
 
     dimensions = dict.fromkeys(DIMENSIONS, float(BASE_SCORE))
     engaged: set[str] = set()
@@ -92,7 +103,7 @@ def rate(turn: Turn) -> Rating:
         "rubric_version": RUBRIC_VERSION,
         # kept so later turns (history) and the scorecard need not re-analyse
         "moves": sorted(turn.moves),
-        "steps": steps_of(turn.moves),
+        "steps": [] if turn.crosses_red_line else steps_shown(g for g, _ in fired),
         "engaged": sorted(engaged),
     }
 

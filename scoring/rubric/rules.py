@@ -71,7 +71,8 @@ def _solve_before_understanding(t: Turn) -> float:
 
 @rule("steps.solve_concrete")
 def _solve_concrete(t: Turn) -> float:
-    return yes(t.has("offer_solution") and not _premature(t))
+    # a pre-sales recommendation is the remedy of a shopping conversation
+    return yes(t.solution_now and not _premature(t))
 
 
 @rule("steps.follow_up")
@@ -91,12 +92,12 @@ def _paraphrase_facts(t: Turn) -> float:
 
 @rule("listening.paraphrase_feelings")
 def _paraphrase_feelings(t: Turn) -> float:
-    return yes(t.has("empathy") and not t.upset)
+    return yes(t.empathic and not t.upset)
 
 
 @rule("emotion.empathise")
 def _empathise(t: Turn) -> float:
-    return yes(t.has("empathy") and t.upset)
+    return yes(t.empathic and t.upset)
 
 
 @rule("listening.ignored_customer")
@@ -140,6 +141,11 @@ def _no_dismiss(t: Turn) -> float:
     return yes(t.has("dismiss"))
 
 
+@rule("listening.curt_reply")
+def _curt_reply(t: Turn) -> float:
+    return yes(t.curt)
+
+
 @rule("emotion.stay_calm")
 def _stay_calm(t: Turn) -> float:
     return yes(t.has("rude"))
@@ -147,7 +153,13 @@ def _stay_calm(t: Turn) -> float:
 
 @rule("emotion.overpromise")
 def _overpromise(t: Turn) -> float:
-    return yes(t.has("deceive") or t.signal("absolute_promise"))
+    # made-up urgency and false claims are a red line of their own (emotion.made_up_pressure)
+    return yes(t.signal("absolute_promise") and not t.made_up_pressure)
+
+
+@rule("emotion.made_up_pressure")
+def _made_up_pressure(t: Turn) -> float:
+    return yes(t.made_up_pressure)
 
 
 @rule("questioning.open_question")
@@ -245,7 +257,8 @@ def _apologise_once(t: Turn) -> float:
 @rule("emotion.repeated_apology")
 def _repeated_apology(t: Turn) -> float:
     earlier = sum(1 for moves in t.history_moves if "apology" in moves)
-    if not t.has("apology") or earlier == 0 or t.moves & ACTION_MOVES:
+    # "sorry again for the trouble" said while thanking and closing is courtesy, not a loop
+    if not t.has("apology") or earlier == 0 or t.moves & ACTION_MOVES or t.has("thanks_closing"):
         return 0.0
     return 1.0 if earlier == 1 else 1.5
 

@@ -13,11 +13,22 @@ from functools import cached_property
 from typing import Final
 
 from practice.contracts import RatingContext, ScenarioContext
-from practice.vocabulary import CALMING_MOVES, LANGUAGES, SOLUTION_MOVES, UNDERSTANDING_MOVES
+from practice.vocabulary import (
+    CALMING_MOVES,
+    LANGUAGES,
+    NEGATIVE_MOVES,
+    SOLUTION_MOVES,
+    UNDERSTANDING_MOVES,
+)
 from scoring.rubric.catalogue import Catalogue, load_catalogue, normalize_persona_type
 
 #: moves below this confidence are treated as absent
 MIN_CONFIDENCE: Final[float] = 0.3
+#: a reply rated at least this empathic (analysis scores.empathy) names the customer's feeling
+#: even when no empathy move was read
+EMPATHY_SCORE_MIN: Final[float] = 0.6
+#: the red lines among the negative moves (a filler is empty, not abusive)
+RED_LINE_MOVES: Final = NEGATIVE_MOVES - {"perfunctory"}
 
 #: cue ids from move analysis (scoring/cues) that also count as one of our text signals
 _CUE_SIGNALS: Final[dict[str, frozenset[str]]] = {
@@ -53,6 +64,10 @@ class Turn:
     heard_by_persona: bool = False
     #: what the conversation is about, for the tip (no rule reads it)
     scenario: ScenarioContext | None = None
+    #: the analysis's per-reply empathy rating (0-1), when there is one
+    empathy_score: float | None = None
+    #: the five steps each earlier reply showed (its rating's ``steps``), oldest first
+    history_steps: tuple[frozenset[str], ...] = ()
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -69,12 +84,40 @@ class Turn:
 
     # derived context ------------------------------------------------------------------
     @cached_property
-    def solution_before(self) -> bool:
-        return any(moves & SOLUTION_MOVES for moves in self.history_moves)
+    def curt(self) -> bool:
+        """The whole reply is a bare retort ("What?", "要什么？")."""
+        return self.signal("curt_reply")
 
-    @property
+    @cached_property
+    def made_up_pressure(self) -> bool:
+        """Invented urgency or claims to push the customer (a deceive move, or the wording)."""
+        return self.has("deceive") or self.signal("false_urgency")
+
+    @cached_property
+    def crosses_red_line(self) -> bool:
+        """Blaming, arguing, rudeness, stonewalling, made-up pressure or a bare retort: such a
+        reply earns no credit, whatever else it does (seeds 001, 003)."""
+        return bool(self.moves & RED_LINE_MOVES) or self.curt or self.made_up_pressure
+
+    @cached_property
+    def empathic(self) -> bool:
+        """The reply names or validates the customer's feeling."""
+        return self.has("empathy") or (
+            self.empathy_score is not None and self.empathy_score >= EMPATHY_SCORE_MIN
+        )
+
+    @cached_property
+    def solution_before(self) -> bool:
+        return any(moves & SOLUTION_MOVES for moves in self.history_moves) or any(
+            "solve" in steps for steps in self.history_steps
+        )
+
+    @cached_property
     def solution_now(self) -> bool:
-        return bool(self.moves & SOLUTION_MOVES)
+        """A remedy proposed, a product recommended, or a remedy reported as arranged."""
+        return bool(self.moves & SOLUTION_MOVES) or (
+            self.signal("remedy_arranged") and not self.moves & NEGATIVE_MOVES
+        )
 
     @cached_property
     def understood_before(self) -> bool:
@@ -189,6 +232,7 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         turn_index=context.turn_index,
         reply_seconds=_number(context.reply_seconds),
         politeness=_number(scores.get("politeness")) if isinstance(scores, Mapping) else None,
+        empathy_score=_number(scores.get("empathy")) if isinstance(scores, Mapping) else None,
         entities=frozenset(
             str(entity.get("entity"))
             for entity in _items(analysis.get("entities"))
@@ -196,6 +240,11 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         ),
         history_moves=tuple(
             _moves_of(item) for item in context.history if isinstance(item, Mapping)
+        ),
+        history_steps=tuple(
+            frozenset(str(step) for step in _items(item.get("steps")))
+            for item in context.history
+            if isinstance(item, Mapping)
         ),
         anger_before=_number(state.get("anger")) if isinstance(state, Mapping) else None,
         cues=frozenset(

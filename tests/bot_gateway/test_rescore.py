@@ -83,6 +83,12 @@ async def test_outdated_sessions_are_rerated_with_the_current_rubric(database_ur
     assert 0 <= practice.overall_score <= 100 and practice.overall_score != 1
     assert practice.scorecard["mood"][:3] == [0.8, 0.6, 0.4]
     assert all(r.rating["rubric_version"] == RUBRIC_VERSION for r in replies)
+    # the re-rated scorecard carries the evidence of rubric 2 (issue 15): the paraphrase of
+    # reply 2 confirmed, and the empathy of reply 1 is cited
+    card = practice.scorecard
+    assert card["step_evidence"]["confirm"]["turn"] == 2
+    assert card["step_evidence"]["confirm"]["quote"].startswith("我确认一下")
+    assert any(e["turn"] == 1 for e in card["dimension_evidence"]["empathy"])
 
 
 async def test_rescoring_is_deterministic_and_skips_current_sessions(database_url: str) -> None:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from scoring.rubric import DIMENSIONS, RUBRIC_VERSION, load_catalogue
-from scoring.scorecard import score_session
+from scoring.scorecard import evidence_problems, overall_of, quote_of, score_session
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -72,7 +72,12 @@ def test_a_model_conversation_beats_a_hostile_one():
     bad = score_session(HOSTILE, lang="en", persona_type="angry", outcome="escalated")
     assert good["overall"] >= 80
     assert bad["overall"] <= 30
-    assert all(good["dimensions"][d] >= bad["dimensions"][d] for d in DIMENSIONS)
+    for dim in DIMENSIONS:
+        if bad["dimensions"][dim] is not None:
+            assert (
+                good["dimensions"][dim] is not None
+                and good["dimensions"][dim] >= bad["dimensions"][dim]
+            ), dim
 
 
 def test_five_steps_coverage_and_order():
@@ -228,3 +233,136 @@ def test_odd_transcripts_do_not_crash(transcript):
     card = score_session(transcript, lang="xx", analyzer=nothing)
     assert 0 <= card["overall"] <= 100
     assert len(card["improvements"]) == 3
+
+
+# ---- issue 15: evidence for every credit, "not observed", red lines ----------------------
+
+CURT = [
+    said("Hi, which of these two phones has the better camera?"),
+    replied("What do you want?", "open_question"),
+    said("I asked which phone has the better camera."),
+    replied("Just buy the Pixel, everyone buys it. Stop asking.", "rude", "recommend"),
+    said("But what's the difference?"),
+    replied("It's the last one and the price doubles tomorrow.", "deceive", "recommend"),
+    said("Can you explain the battery?"),
+    replied("I don't have time. Buy it or don't.", "rude"),
+]
+
+CONTENT_FREE = [
+    said("My parcel didn't arrive."),
+    replied("ok", "perfunctory"),
+    said("Can you check where it is?"),
+    replied("hm", "perfunctory"),
+]
+
+
+def test_every_credit_names_the_reply_that_earned_it():
+    card = score_session(MODEL, lang="en", persona_type="angry", outcome="resolved")
+    assert evidence_problems(card) == []
+    texts = [t["text"] for t in MODEL if t["role"] == "trainee"]
+    for strength in card["strengths"]:
+        for item in strength["evidence"]:
+            assert item["quote"].rstrip(" …") in texts[item["turn"] - 1]
+        assert strength["evidence_text"].startswith("Reply ")
+    for step, ticked in card["five_steps"].items():
+        assert ticked and card["step_evidence"][step]["turn"] >= 1
+    # the paraphrase earned the confirm step, the remedy the solve step, and they say so
+    assert card["step_evidence"]["confirm"]["turn"] == 2
+    assert card["step_evidence"]["solve"]["turn"] == 3
+    assert card["step_evidence"]["solve"]["quote"].startswith("I'll send a new one today")
+    for dim, value in card["dimensions"].items():
+        assert value is None or card["dimension_evidence"][dim], dim
+    # no timestamps: how fast the trainee replied was not observed, so it is not scored
+    assert card["dimensions"]["responsiveness"] is None
+    assert card["not_observed"] == ["responsiveness"]
+
+
+def test_a_curt_abusive_agent_ticks_no_step_and_earns_no_strength():
+    card = score_session(CURT, lang="en", persona_type="male_shopper", outcome="walked_away")
+    assert not any(card["five_steps"].values())
+    assert card["strengths"] == []
+    assert card["overall"] <= 30
+    # the curt question is neither listening nor questioning: nothing credits it
+    first = card["turns"][0]
+    assert first["steps"] == [] and all(r["effect"] == "-" for r in first["rules"])
+    assert "listening.curt_reply" in {r["id"] for r in first["rules"]}
+    assert card["dimensions"]["questioning"] is None
+    assert evidence_problems(card) == []
+
+
+def test_red_lines_cap_the_score_and_the_tips_name_the_reply():
+    card = score_session(CURT, lang="en", persona_type="male_shopper")
+    crossed = [(item["turn"], item["guideline"]) for item in card["red_lines"]]
+    assert crossed == [
+        (1, "listening.curt_reply"),
+        (2, "emotion.stay_calm"),
+        (3, "emotion.made_up_pressure"),
+        (4, "emotion.stay_calm"),
+    ]
+    # the lowest cap (35), 15 lower for each of the three further replies
+    assert card["overall_parts"]["cap"] == 0 and card["overall"] == 0
+    assert card["tips"][0]["text"].startswith("Reply 2: “Just buy the Pixel")
+    assert all(tip["evidence"] for tip in card["tips"])
+
+
+def test_one_red_line_caps_an_otherwise_model_conversation():
+    blaming = [*MODEL[:-1], replied("You should have read the manual though.", "blame_customer")]
+    card = score_session(blaming, lang="en", persona_type="angry", outcome="resolved")
+    assert card["overall_parts"]["cap"] == 40
+    assert card["overall"] == 40
+    assert [item["turn"] for item in card["red_lines"]] == [4]
+
+
+def test_not_observed_is_none_and_counts_as_not_done():
+    card = score_session(CONTENT_FREE, lang="en")
+    assert card["dimensions"]["confirmation"] is None
+    assert "confirmation" in card["not_observed"]
+    assert card["dimension_evidence"].get("confirmation") is None
+    assert card["overall"] <= 20
+    # required dimensions not observed count 0; language and responsiveness are left out
+    dims = dict.fromkeys(DIMENSIONS, None) | {"listening": 80}
+    covered = dict.fromkeys(("listen", "understand", "confirm", "solve", "follow_up"), False)
+    overall, parts = overall_of(dims, covered, None, None, upset=False)
+    assert parts["dimension_mean"] == 16.0  # 80 over listening + the four other required ones
+    assert overall == round(0.7 * 16.0)
+    _, upset_parts = overall_of(dims, covered, None, None, upset=True)
+    assert upset_parts["dimension_mean"] == round(80 / 6, 1)  # empathy counts when upset
+
+
+def test_the_outcome_moves_the_score_in_proportion_and_a_cap_holds_it():
+    dims = dict.fromkeys(DIMENSIONS, 80)
+    covered = dict.fromkeys(("listen", "understand", "confirm", "solve", "follow_up"), True)
+    resolved, _ = overall_of(dims, covered, "resolved", None, upset=False)
+    walked, _ = overall_of(dims, covered, "walked_away", None, upset=False)
+    capped, _ = overall_of(dims, covered, "resolved", 40, upset=False)
+    assert (resolved, walked, capped) == (round(86 * 1.06), round(86 * 0.9), 40)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "moves", "customer", "expected"),
+    [
+        (
+            "Thanks. So you sent it back on Monday, right?",
+            "en",
+            ["paraphrase"],
+            "I sent it back on Monday",
+            "So you sent it back on Monday, right?",
+        ),
+        ("好的。请问您的订单号是多少？", "zh", ["closed_question"], "", "请问您的订单号是多少？"),
+        (
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三",
+            "zh",
+            [],
+            "",
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十…",
+        ),
+    ],
+)
+def test_a_quote_shows_the_sentence_that_earned_the_credit(text, lang, moves, customer, expected):
+    assert quote_of(text, lang, None, moves, customer) == expected
+
+
+def test_the_scorecard_help_documents_the_overall_formula():
+    help_text = load_catalogue().scorecard.help
+    assert "0.7" in help_text["en"] and "0.3" in help_text["en"] and "cap" in help_text["en"]
+    assert "0.7" in help_text["zh"] and "红线" in help_text["zh"]

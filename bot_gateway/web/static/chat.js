@@ -14,7 +14,7 @@ const TEXT = {
     improve: "可以改进的", again: "再练一次", history: "记录", back: "返回",
     typing: "顾客正在输入…", reconnecting: "连接中断，正在重连…", toggle: "EN",
     hello: (n) => `你好，${n}`, overall: "总分", outcome: "结果", noHistory: "还没有练习记录。",
-    failed: "出错了", open: "进行中", notFinished: "未完成",
+    failed: "出错了", open: "进行中", notFinished: "未完成", notObserved: "未观察到",
     errors: {
       empty: "回复是空的，请输入内容。", too_long: "回复太长了，请精简到 2000 字以内。",
       customer_unavailable: "模拟顾客暂时连接不上。你的回复已保存，恢复后会自动发送。",
@@ -36,7 +36,7 @@ const TEXT = {
     typing: "The customer is typing…", reconnecting: "Connection lost, reconnecting…",
     toggle: "中文", hello: (n) => `Hello, ${n}`, overall: "Overall", outcome: "Outcome",
     noHistory: "No practice sessions yet.", failed: "Something went wrong", open: "in progress",
-    notFinished: "Not finished",
+    notFinished: "Not finished", notObserved: "not observed",
     errors: {
       empty: "The reply is empty.", too_long: "The reply is too long; keep it under 2000 characters.",
       customer_unavailable: "The simulated customer is not reachable right now. Your reply is saved and will be delivered when it is back.",
@@ -251,10 +251,11 @@ function showScorecard(sessionId, card, outcome) {
     const bar = document.createElement("span");
     bar.className = "bar";
     const fill = document.createElement("i");
-    fill.style.width = `${Math.max(0, Math.min(100, value))}%`;
+    fill.style.width = `${Math.max(0, Math.min(100, value ?? 0))}%`;
     bar.appendChild(fill);
     const number = document.createElement("b");
-    number.textContent = Math.round(value);
+    // a dimension with no evidence in the conversation is not observed, not a score (issue 15)
+    number.textContent = value === null || value === undefined ? t().notObserved : Math.round(value);
     item.append(caption, bar, number);
     return item;
   }));
@@ -268,6 +269,12 @@ function showScorecard(sessionId, card, outcome) {
   const list = (id, items) => $(id).replaceChildren(...(items || []).map((entry) => {
     const item = document.createElement("li");
     item.textContent = typeof entry === "string" ? entry : entry.text;
+    if (entry && entry.evidence_text) {  // the reply that earned it (issue 15)
+      const cited = document.createElement("small");
+      cited.className = "evidence";
+      cited.textContent = entry.evidence_text;
+      item.append(document.createElement("br"), cited);
+    }
     return item;
   }));
   list("strengths", card.strengths);

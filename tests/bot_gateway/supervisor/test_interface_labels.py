@@ -71,7 +71,7 @@ def test_the_web_chat_telegram_and_dashboard_show_the_catalogues_dimension_name(
     # dashboard: the session page uses the full form
     sign_in(client, "sue")
     page = client.get(f"/staff/sessions/{world.session_a}?lang=zh").text
-    assert f"<li>{full}: " in page
+    assert f'<li data-dimension="{DIMENSION}">{full}: ' in page
     assert labels.label("steps", "listen", "zh") in page
     assert labels.label("persona_types", "angry", "zh") in page
     assert labels.label("outcomes", "resolved", "zh") in page
