@@ -35,7 +35,7 @@ SCORES_FILE = Path(__file__).parent / "cues" / "scores.yml"
 DIMENSIONS = ("empathy", "politeness")
 
 #: where one sentence ends and the next starts (for the features that open a sentence)
-_SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|(?<=[。！？；])\s*")
+_SENTENCE_END = re.compile(r"(?<=[!?;。！？；\n])\s*|(?<=\.)\s+")
 #: an apostrophe inside a word of a pattern ("don't"), which informal writing may leave out
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 #: curly apostrophes and quotes read as straight ones
@@ -176,9 +176,7 @@ def _strength(hits: list[float], repeat: float) -> float:
     return total
 
 
-def reply_scores(
-    text: str, lang: str, moves: Iterable[Mapping[str, Any]] = ()
-) -> dict[str, float]:
+def reply_scores(text: str, lang: str, moves: Iterable[Mapping[str, Any]] = ()) -> dict[str, float]:
     """Empathy and politeness of one (cleaned) reply, each 0..1 to three decimals.
 
     ``moves`` are the analysis's move readings (``{"move", "confidence"}``)."""
