@@ -2,9 +2,11 @@
 
 `reply_scores(text, lang, moves)` is what `scoring.analysis` reports as ``scores``
 (../shared/moves.md: 0 = none/worst, 1 = best). A score is a weighted sum of features,
-clamped to 0..1:
+brought into 0..1 by a monotone curve:
 
-    score = base + sum(feature weight * strength) + sum(move weight * confidence share)
+    total = sum(feature weight * strength) + sum(move weight * confidence share)
+    score = base + (1 - base) * (1 - exp(-above * total))     when total >= 0
+            base * exp(below * total)                        when total < 0
 
 The features are kinds of wording raters react to (gratitude, indirect requests, a
 challenging "why…?", naming the other person's feelings, care, hope, dismissal …); the
@@ -23,6 +25,7 @@ tests/scoring/test_reply_scores.py) and measured on independent raters' data by
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -65,6 +68,11 @@ class Lexicon:
 @dataclass(frozen=True)
 class Weights:
     base: float
+    #: how fast the score approaches 1 above the base / 0 below it (a monotone curve that puts
+    #: the team's labelled levels where the rubric reads them; it changes no ranking, and a
+    #: stronger reply always scores a little higher instead of stopping at 1)
+    above: float
+    below: float
     #: feature name -> (weight, repeat)
     features: Mapping[str, tuple[float, float]]
     moves: Mapping[str, float]
@@ -120,6 +128,8 @@ def load_model(path: Path = SCORES_FILE) -> ScoreModel:
     dimensions = {
         dim: Weights(
             base=float(raw[dim]["base"]),
+            above=float(raw[dim]["curve"]["above"]),
+            below=float(raw[dim]["curve"]["below"]),
             features={
                 name: (float(spec["weight"]), float(spec.get("repeat", 0.5)))
                 for name, spec in (raw[dim].get("features") or {}).items()
@@ -176,6 +186,13 @@ def _strength(hits: list[float], repeat: float) -> float:
     return total
 
 
+def _curve(total: float, weights: Weights) -> float:
+    """The base moved by the weighted sum, approaching 1 (or 0) without reaching it."""
+    if total >= 0:
+        return weights.base + (1.0 - weights.base) * (1.0 - math.exp(-weights.above * total))
+    return weights.base * math.exp(weights.below * total)
+
+
 def reply_scores(text: str, lang: str, moves: Iterable[Mapping[str, Any]] = ()) -> dict[str, float]:
     """Empathy and politeness of one (cleaned) reply, each 0..1 to three decimals.
 
@@ -186,7 +203,7 @@ def reply_scores(text: str, lang: str, moves: Iterable[Mapping[str, Any]] = ()) 
     out = {}
     for dim in DIMENSIONS:
         weights = model.dimensions[dim]
-        value = weights.base
+        value = 0.0
         for name, hits in matches.items():
             if name in weights.features:
                 weight, repeat = weights.features[name]
@@ -194,5 +211,5 @@ def reply_scores(text: str, lang: str, moves: Iterable[Mapping[str, Any]] = ()) 
         for item in moves:
             share = min(1.0, float(item["confidence"]) / model.move_full_confidence)
             value += weights.moves.get(str(item["move"]), 0.0) * share
-        out[dim] = round(min(1.0, max(0.0, value)), 3)
+        out[dim] = round(_curve(value, weights), 3)
     return out
