@@ -55,6 +55,8 @@ class Feature:
     start: bool
     #: a match right after a negation ("not sorry", 不希望) does not count
     negatable: bool
+    #: read in the reply as written (capitals count); the others read it in lower case
+    case_sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,14 @@ class ScoreModel:
     intensifier_window: int
 
 
-def _alternation(
-    patterns: Iterable[str], case_sensitive: bool, apostrophe_optional: bool
-) -> re.Pattern[str] | None:
-    if apostrophe_optional:
-        patterns = [_INNER_APOSTROPHE.sub("'?", p) for p in patterns]
+def _alternation(patterns: list[str], apostrophe_optional: bool) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    if apostrophe_optional:
+        patterns = [_INNER_APOSTROPHE.sub("'?", p) for p in patterns]
+    # case-insensitive features are matched against the lower-cased reply: no IGNORECASE
+    # flag, which makes every pattern slower
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def _lexicon(lang: str, raw: Mapping[str, Any], known: set[str]) -> Lexicon:
@@ -107,16 +108,16 @@ def _lexicon(lang: str, raw: Mapping[str, Any], known: set[str]) -> Lexicon:
         raise ValueError(f"scores.yml lexicon {lang}: features without weights {sorted(unknown)}")
     features = []
     for name, patterns in raw["features"].items():
-        pattern = _alternation(
-            patterns or [], name in case_sensitive, bool(raw.get("apostrophe_optional"))
-        )
+        pattern = _alternation(list(patterns or []), bool(raw.get("apostrophe_optional")))
         if pattern is not None:
-            features.append(Feature(name, pattern, name in start, name in negatable))
+            features.append(
+                Feature(name, pattern, name in start, name in negatable, name in case_sensitive)
+            )
     return Lexicon(
         lang=lang,
         features=tuple(features),
-        intensifier=re.compile(raw["intensifier"], re.IGNORECASE),
-        negation=re.compile(raw["negation"], re.IGNORECASE),
+        intensifier=re.compile(raw["intensifier"]),
+        negation=re.compile(raw["negation"]),
     )
 
 
@@ -156,15 +157,17 @@ def feature_matches(text: str, lang: str) -> dict[str, list[float]]:
     """Feature name -> the weight of each match (1, or `intensified` after an intensifier)."""
     model = load_model()
     lexicon = model.lexicons[lang]
-    text = text.translate(_QUOTES)
+    written = text.translate(_QUOTES)
+    lowered = written.lower()
     window = model.intensifier_window
     sentences: list[str] | None = None
     found: dict[str, list[float]] = {}
     for feature in lexicon.features:
         hits: list[float] = []
+        text = written if feature.case_sensitive else lowered
         if feature.start:
             if sentences is None:
-                sentences = _sentences(text)
+                sentences = _sentences(lowered)
             hits = [1.0 for s in sentences if feature.pattern.match(s)]
         else:
             for m in feature.pattern.finditer(text):

@@ -166,3 +166,11 @@ def test_scores_stay_in_range_and_are_deterministic() -> None:
     first = reply_scores.reply_scores(text, "en", [{"move": "rude", "confidence": 0.99}])
     assert first == reply_scores.reply_scores(text, "en", [{"move": "rude", "confidence": 0.99}])
     assert all(0.0 <= value <= 1.0 for value in first.values())
+
+
+def test_capitals_count_only_for_shouting() -> None:
+    shouted = reply_scores.feature_matches("FIX THIS NOW, I SAID", "en")
+    calm = reply_scores.feature_matches("fix this now, i said", "en")
+    assert "shouting" in shouted and "shouting" not in calm
+    # every other feature reads the reply in lower case
+    assert reply_scores.feature_matches("THANK YOU", "en")["gratitude"] == [1.0]
