@@ -38,6 +38,7 @@ from practice.vocabulary import (
     NEGATIVE_MOVES,
     QUESTION_MOVES,
 )
+from scoring.reply_scores import reply_scores
 
 # --- input checks ------------------------------------------------------------------------
 
@@ -775,19 +776,10 @@ def _entities(text: str, rules: CueRules, nlu: dict[str, Any] | None) -> list[En
 # --- scores ------------------------------------------------------------------------------
 
 
-def _scores(moves: list[MoveReading], ev: Evidence, rules: CueRules) -> dict[str, float]:
-    out = {}
-    for dim in ("empathy", "politeness"):
-        spec = rules.score_weights[dim]
-        value = float(spec["base"])
-        for item in moves:
-            weight = float(spec["moves"].get(item["move"], 0.0))
-            value += weight * min(1.0, item["confidence"] / SCORE_FULL_CONFIDENCE)
-        if dim == "politeness":
-            # score-only cues: politeness markers, jargon, shouting, leading questions
-            value += ev.politeness_delta
-        out[dim] = round(min(1.0, max(0.0, value)), 3)
-    return out
+def _scores(moves: list[MoveReading], text: str, lang: str) -> dict[str, float]:
+    """Empathy and politeness of the reply: features of its wording and its moves
+    (scoring/reply_scores.py, weights in scoring/cues/scores.yml)."""
+    return reply_scores(text, lang, moves)
 
 
 # --- the entry point ---------------------------------------------------------------------
@@ -852,7 +844,7 @@ def _result(
 ) -> Analysis:
     return {
         "moves": moves,
-        "scores": _scores(moves, state.evidence, rules),
+        "scores": _scores(moves, state.text, state.lang),
         "entities": _entities(state.text, rules, nlu),
         "cues": state.evidence.cues,
         "lang": state.lang,

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from batch.eval_ratings import report_ratings
 from batch.moves import nlu_text
 from batch.nlu import RASA_PROJECT, load_nlu
 from practice.vocabulary import MOVE_FAMILIES, MOVES
@@ -368,6 +369,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"    {group:<22} primary {value:.3f}  "
                         f"recall@set {r['recall_by_group'][group]:.3f}"
                     )
+            report_ratings(EVAL_DIR, nlu)  # rated sets: Spearman of scores (batch/eval_ratings.py)
     report = write_report(cv, external, Path(args.model or get_settings().model))
     print(f"report: {report.relative_to(REPO)}")
     return 0
