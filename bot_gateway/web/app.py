@@ -18,6 +18,13 @@ from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from bot_gateway.supervisor import queries as supervisor_queries
 from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
+from bot_gateway.web.limits import (
+    BodySizeLimit,
+    BodyTooLarge,
+    LimitSettings,
+    RateLimited,
+    SignInLimiter,
+)
 from personas import PersonaLibrary
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -25,8 +32,9 @@ WEB_DIR = Path(__file__).resolve().parent
 ERROR_STATUS = {"unknown_persona": 404, "unknown_session": 404, "ended": 409}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, limits: LimitSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    limits = limits or LimitSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,6 +69,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.environment == "production",
     )
+    # outermost: an oversized body or WebSocket message is refused before anything reads it
+    app.add_middleware(
+        BodySizeLimit, max_bytes=limits.max_body_bytes, ws_max_chars=limits.ws_max_message_chars
+    )
+    app.state.limits = limits
+    app.state.signin_limiter = SignInLimiter(limits)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(routes.router)
     app.include_router(supervisor_routes.router)
@@ -70,6 +84,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"error": exc.code, "message": str(exc)}, status_code=ERROR_STATUS.get(exc.code, 400)
         )
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            exc.payload(), status_code=429, headers={"Retry-After": str(exc.retry_after)}
+        )
+
+    @app.exception_handler(BodyTooLarge)
+    async def _body_too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        # raised while FastAPI reads a streamed body that outgrows the limit
+        return JSONResponse(exc.payload(request.headers), status_code=413)
 
     @app.exception_handler(supervisor_queries.NotVisible)
     async def _not_visible(_request: Request, _exc: Exception) -> JSONResponse:

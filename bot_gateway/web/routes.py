@@ -30,6 +30,7 @@ from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import ConversationError, ConversationService, TurnView
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
+from bot_gateway.web import limits
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -85,14 +86,20 @@ async def healthz(request: Request) -> dict[str, Any]:
 
 @router.post("/api/signin")
 async def sign_in(body: SignInRequest, request: Request, service: Conversations) -> dict[str, Any]:
+    # limited per client IP, per invite code and for wrong codes (bot_gateway/web/limits.py)
+    limiter = request.app.state.signin_limiter
+    ip = limits.client_ip(request.client)
+    code = body.cohort_code.strip() or None
+    await limiter.check(ip, code, limits.lang_of(request.headers, body.lang))
     web_id = request.session.get("web_id") or secrets.token_urlsafe(12)
-    trainee_id = await service.register(
-        "web",
-        web_id,
-        body.name.strip(),
-        cohort_code=body.cohort_code.strip() or None,
-        interface_lang=body.lang,
-    )
+    try:
+        trainee_id = await service.register(
+            "web", web_id, body.name.strip(), cohort_code=code, interface_lang=body.lang
+        )
+    except ConversationError as exc:
+        if exc.code == "unknown_cohort":
+            await limiter.failed(ip)
+        raise
     request.session.update(web_id=web_id, trainee_id=trainee_id)
     return asdict(await service.trainee(trainee_id))
 
