@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway.auth import Principal
 from bot_gateway.db.models import Cohort, PracticeSession, RatingOverride, Trainee, Turn, User
+from bot_gateway.ids import cohort_ids
 from scoring.rubric import DIMENSIONS, FIVE_STEPS
 
 FORMATS = {
@@ -140,7 +141,7 @@ def filtered_sessions(scope: Principal, filters: ExportFilters) -> Select:
             PracticeSession.started_at < _day_start(filters.until + timedelta(days=1))
         )
     if filters.cohorts:
-        ids = [int(c) for c in filters.cohorts if c.isdigit()]
+        ids = cohort_ids(filters.cohorts)  # '²'.isdigit() is True, but int('²') fails
         query = query.where(or_(Cohort.invite_code.in_(filters.cohorts), Cohort.id.in_(ids)))
     if filters.trainee_id is not None:
         query = query.where(Trainee.id == filters.trainee_id)

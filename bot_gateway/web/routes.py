@@ -26,6 +26,7 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from bot_gateway import ids
 from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import ConversationError, ConversationService, TurnView
 from bot_gateway.labels import catalogue_labels
@@ -66,7 +67,7 @@ class SignInRequest(BaseModel):
 
 
 class StartRequest(BaseModel):
-    persona_id: str
+    persona_id: ids.PersonaId
     mode: Literal["practice", "assessment"] = "practice"
 
 
@@ -146,14 +147,14 @@ async def start_session(
 
 @router.get("/api/sessions/{session_id}")
 async def session_detail(
-    session_id: str, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(await service.detail(session_id, trainee_id=trainee_id))
 
 
 @router.get("/api/sessions/{session_id}/mood.png")
 async def mood_chart(
-    session_id: str, trainee_id: TraineeId, service: Conversations, lang: str = "en"
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations, lang: str = "en"
 ) -> Response:
     detail = await service.detail(session_id, trainee_id=trainee_id)
     png = await asyncio.to_thread(mood_chart_png, detail.mood, lang)
@@ -162,19 +163,21 @@ async def mood_chart(
 
 @router.post("/api/sessions/{session_id}/replies")
 async def send_reply(
-    session_id: str, body: ReplyRequest, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, body: ReplyRequest, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(await service.reply(session_id, body.text, trainee_id=trainee_id))
 
 
 @router.post("/api/sessions/{session_id}/hint")
-async def hint(session_id: str, trainee_id: TraineeId, service: Conversations) -> dict[str, str]:
+async def hint(
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
+) -> dict[str, str]:
     return {"hint": await service.hint(session_id, trainee_id=trainee_id)}
 
 
 @router.post("/api/sessions/{session_id}/end")
 async def end_session(
-    session_id: str, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(await service.end(session_id, trainee_id=trainee_id))
 
