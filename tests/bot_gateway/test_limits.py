@@ -185,3 +185,15 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("MAX_BODY_BYTES", "2048")
     limits = LimitSettings(_env_file=None)
     assert limits.signin_rate_per_ip == "5/minute" and limits.max_body_bytes == 2048
+
+
+def test_every_limit_setting_is_documented() -> None:
+    from bot_gateway.config import PROJECT_ROOT
+
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    for name in LimitSettings.model_fields:
+        variable = name.upper()
+        assert f"\n{variable}=" in example, f"{variable} is not in .env.example"
+        assert f"`{variable}`" in table, f"{variable} is not in the README's settings table"
