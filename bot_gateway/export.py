@@ -448,6 +448,25 @@ async def xlsx_chunks(
             yield chunk
 
 
+async def ready_chunks(
+    fmt: str, sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    """:func:`chunks`, with an XLSX built whole before this returns: a failure then comes
+    before the response starts (a clear error), never as a download cut short."""
+    stream = chunks(fmt, sessionmaker, scope, filters)
+    if fmt != "xlsx":
+        return stream
+    first = await anext(stream, None)  # the first chunk comes once the workbook is complete
+
+    async def complete() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for chunk in stream:
+            yield chunk
+
+    return complete()
+
+
 def chunks(
     fmt: str, sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
 ) -> AsyncIterator[bytes]:

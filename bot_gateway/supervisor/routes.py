@@ -352,7 +352,7 @@ async def _export(
     _check_cohort_filter(who, filters, await _cohort_codes(db))
     name = export.filename(fmt)
     return StreamingResponse(
-        export.chunks(fmt, db, who, filters),
+        await export.ready_chunks(fmt, db, who, filters),
         media_type=export.FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
