@@ -19,6 +19,7 @@ XLSX instead of breaking the file (the CSV and JSON keep them as they are).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -431,10 +432,17 @@ async def write_xlsx(
         sheets[name] = (sheet, columns)
     # write-only sheets each spool to their own file, so both can be filled page by page; one
     # page is appended at a time, in a worker thread (the database is read between pages)
-    async for page in pages(sessionmaker, scope, filters):
-        for name, rows in (("sessions", page.sessions), ("turns", page.turns)):
-            sheet, columns = sheets[name]
-            await asyncio.to_thread(_append_rows, sheet, columns, rows)
+    try:
+        async for page in pages(sessionmaker, scope, filters):
+            for name, rows in (("sessions", page.sessions), ("turns", page.turns)):
+                sheet, columns = sheets[name]
+                await asyncio.to_thread(_append_rows, sheet, columns, rows)
+    except BaseException:
+        # close the sheets' spool files now, not when the garbage collector finds them
+        with contextlib.suppress(Exception):
+            for sheet, _ in sheets.values():
+                sheet.close()
+        raise
     await asyncio.to_thread(save_workbook, workbook, out)
 
 
