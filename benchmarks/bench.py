@@ -296,7 +296,10 @@ def main() -> int:
     args = parser.parse_args()
 
     state = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
-    stack = isolated_stack(state, gateway_env={"LOG_LEVEL": "WARNING"})
+    # every simulated trainee signs in from 127.0.0.1: lift the per-IP sign-in limit
+    stack = isolated_stack(
+        state, gateway_env={"LOG_LEVEL": "WARNING", "SIGNIN_RATE_PER_IP": "100000/minute"}
+    )
     model = stack.settings.rasa_model
     print(f"==> starting the stack (logs in {state / 'log'})", flush=True)
     try:

@@ -80,16 +80,19 @@ def serve() -> None:
     import uvicorn
 
     from bot_gateway.web.app import create_app
+    from bot_gateway.web.limits import LimitSettings
 
     settings = get_settings()
+    limits = LimitSettings()
     configure_logging(settings.log_level, json=settings.log_json)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, limits),
         host=settings.web_host,
         port=settings.web_port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        ws_max_size=limits.ws_max_frame_bytes,  # larger frames: closed (1009), never read whole
     )
 
 

@@ -4,14 +4,26 @@ The dashboard button, the token-authenticated HTTP endpoint and `counterpart exp
 this module: the same filters, the same cohort scope, the same columns. Sessions are read in
 pages (keyset on start time and id), so a large export never holds the whole table in memory;
 CSV and JSON are produced while they are sent, XLSX is written to a temporary file in
-openpyxl's write-only mode first (a zip archive cannot be streamed before it is complete).
+openpyxl's write-only mode first (a zip archive cannot be streamed before it is complete), in a
+worker thread, so a large export never holds the event loop.
+
+Cells are text typed by trainees and staff, so they are neutralised for spreadsheets: a CSV
+text cell that a spreadsheet would read as a formula (it starts with = + - @, a tab or a
+carriage return, after any spaces; full-width forms too) gets a leading apostrophe, as OWASP
+recommends; an XLSX text cell is always stored as text (never a formula or an error value), with
+Excel's quote prefix when it looks like a formula, so the text is kept exactly. Control
+characters that XML cannot carry are shown as their visible Unicode symbols (U+2400 block) in
+XLSX instead of breaking the file (the CSV and JSON keep them as they are).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import json
+import re
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -23,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway.auth import Principal
 from bot_gateway.db.models import Cohort, PracticeSession, RatingOverride, Trainee, Turn, User
+from bot_gateway.ids import cohort_ids
 from scoring.rubric import DIMENSIONS, FIVE_STEPS
 
 FORMATS = {
@@ -187,7 +200,7 @@ def filtered_sessions(scope: Principal, filters: ExportFilters) -> Select:
             PracticeSession.started_at < _day_start(filters.until + timedelta(days=1))
         )
     if filters.cohorts:
-        ids = [int(c) for c in filters.cohorts if c.isdigit()]
+        ids = cohort_ids(filters.cohorts)  # '²'.isdigit() is True, but int('²') fails
         query = query.where(or_(Cohort.invite_code.in_(filters.cohorts), Cohort.id.in_(ids)))
     if filters.trainee_id is not None:
         query = query.where(Trainee.id == filters.trainee_id)
@@ -350,9 +363,49 @@ async def pages(
 # ---------------------------------------------------------------------------- writers
 
 
+#: First characters with which a spreadsheet starts a formula (or a DDE call) in a text cell.
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+#: Characters XML 1.0 cannot hold (openpyxl or the XML writer refuse them: the file would be
+#: cut short), and carriage returns (XML reads them as line feeds).
+XML_ILLEGAL = re.compile(r"\r\n?|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char[0] == "\r":
+        return "\n"
+    if char in "\ufffe\uffff":
+        return "\ufffd"
+    return chr(0x2400 + ord(char))
+
+
+def looks_like_formula(text: str) -> bool:
+    """Would a spreadsheet read this text cell as a formula?"""
+    if text[:1] in ("\t", "\r"):
+        return True
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV value that no spreadsheet runs: formula-like text gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def xlsx_text(text: str) -> str:
+    """Text that XLSX can hold: each control character XML refuses becomes its visible symbol
+    (U+0000-U+001F -> U+2400-U+241F), the noncharacters U+FFFE/U+FFFF the replacement character,
+    a carriage return (with its line feed) one line feed; tab and line feed stay."""
+    return XML_ILLEGAL.sub(_visible, text)
+
+
 def _csv_line(values: list[Any]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(["" if v is None else v for v in values])
+    csv.writer(buffer).writerow([csv_cell(v) for v in values])
     return buffer.getvalue()
 
 
@@ -386,10 +439,35 @@ async def json_chunks(
 WIDTHS = {"text": 60, "session": 38, "rules": 40, "moves": 30, "supervisor_comment": 40}
 
 
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A write-only cell: text always as text (never a formula or an error value), with the
+    quote prefix when it looks like a formula; other values as they are."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    text = xlsx_text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl makes "=..." a formula and "#N/A" an error otherwise
+    if looks_like_formula(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def save_workbook(workbook: Any, out: BinaryIO) -> None:
+    workbook.save(out)
+
+
+def _append_rows(sheet: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, row[c]) for c in columns])
+
+
 async def write_xlsx(
     sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters, out: BinaryIO
 ) -> None:
-    """Two sheets, sessions and turns: bold frozen header row, widths fitted to the columns."""
+    """Two sheets, sessions and turns: bold frozen header row, widths fitted to the columns.
+    Rows are appended and the archive zipped in a worker thread, page by page."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -411,13 +489,20 @@ async def write_xlsx(
             header.append(cell)
         sheet.append(header)
         sheets[name] = (sheet, columns)
-    # write-only sheets each spool to their own file, so both can be filled page by page
-    async for page in pages(sessionmaker, scope, filters):
-        for name, rows in (("sessions", page.sessions), ("turns", page.turns)):
-            sheet, columns = sheets[name]
-            for row in rows:
-                sheet.append([row[c] for c in columns])
-    workbook.save(out)
+    # write-only sheets each spool to their own file, so both can be filled page by page; one
+    # page is appended at a time, in a worker thread (the database is read between pages)
+    try:
+        async for page in pages(sessionmaker, scope, filters):
+            for name, rows in (("sessions", page.sessions), ("turns", page.turns)):
+                sheet, columns = sheets[name]
+                await asyncio.to_thread(_append_rows, sheet, columns, rows)
+    except BaseException:
+        # close the sheets' spool files now, not when the garbage collector finds them
+        with contextlib.suppress(Exception):
+            for sheet, _ in sheets.values():
+                sheet.close()
+        raise
+    await asyncio.to_thread(save_workbook, workbook, out)
 
 
 async def xlsx_chunks(
@@ -428,6 +513,25 @@ async def xlsx_chunks(
         spool.seek(0)
         for chunk in iter(lambda: spool.read(64 * 1024), b""):
             yield chunk
+
+
+async def ready_chunks(
+    fmt: str, sessionmaker: async_sessionmaker, scope: Principal, filters: ExportFilters
+) -> AsyncIterator[bytes]:
+    """:func:`chunks`, with an XLSX built whole before this returns: a failure then comes
+    before the response starts (a clear error), never as a download cut short."""
+    stream = chunks(fmt, sessionmaker, scope, filters)
+    if fmt != "xlsx":
+        return stream
+    first = await anext(stream, None)  # the first chunk comes once the workbook is complete
+
+    async def complete() -> AsyncIterator[bytes]:
+        if first is not None:
+            yield first
+        async for chunk in stream:
+            yield chunk
+
+    return complete()
 
 
 def chunks(

@@ -3,9 +3,12 @@
 A trainer's edit is picked up on the next ``get``/``list``/``errors`` call (the file's mtime and
 size are compared), with no restart or retraining. An invalid file is reported in ``errors``
 (file, line, message) and left out; the other personas keep working. A valid persona may still
-carry ``warnings`` (something in it can never happen). A persona still holding the placeholder
-text of ``counterpart persona new`` is a draft: ``drafts()`` lists it for trainers, while
-``list()``, ``get()`` and ``in`` - what trainees pick from and start - leave it out.
+carry ``warnings`` (something in it can never happen). A hostile file (a recursive alias, an
+alias bomb, deep nesting, an oversized file: see ``personas.loader``) is reported the same way,
+as is anything unexpected while one file is checked: one bad file only ever takes out itself
+(and a bad type file its personas). A persona still holding the placeholder text of
+``counterpart persona new`` is a draft: ``drafts()`` lists it for trainers, while ``list()``,
+``get()`` and ``in`` - what trainees pick from and start - leave it out.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import builtins
 import copy
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from personas import checks as v
+from personas.loader import DEFAULT_LIMITS, Limits, load_file
 from personas.model import CORE_REACTIONS, Persona
 
 SUFFIXES = (".yml", ".yaml")
@@ -61,6 +65,23 @@ class _Entry:
     errors: list[v.ValidationError]
 
 
+@dataclass
+class _Checked:
+    """What checking one persona file found."""
+
+    errors: list[v.ValidationError]
+    warnings: list[v.ValidationWarning] = field(default_factory=list)
+    persona: Persona | None = None
+    draft: v.Draft | None = None
+
+
+def _unexpected(path: Path, exc: BaseException) -> v.ValidationError:
+    """An error no check foresaw, reported against its file instead of failing the library."""
+    return v.ValidationError(
+        str(path), 1, f"this file could not be checked ({type(exc).__name__}: {exc})"
+    )
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     st = path.stat()
     return st.st_mtime_ns, st.st_size
@@ -83,10 +104,12 @@ class PersonaLibrary:
         *,
         types_root: str | os.PathLike[str] | None = None,
         topics: str | os.PathLike[str] | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.root = Path(root) if root is not None else v.DEFAULT_LIBRARY
         self.types_root = Path(types_root) if types_root is not None else v.DEFAULT_TYPES
         self.topics_path = Path(topics) if topics is not None else v.TOPICS_PATH
+        self.limits = limits
         self._lock = threading.RLock()
         self._files: dict[Path, _Entry] = {}
         self._types: dict[Path, _Entry] = {}
@@ -172,7 +195,10 @@ class PersonaLibrary:
                 old = cache.get(entry)
                 if old is not None and old.stamp == stamp:
                     continue
-                data, node, errors = v.load_yaml(entry)
+                try:
+                    data, node, errors = load_file(entry, self.limits)
+                except Exception as exc:  # one bad file only takes out itself
+                    data, node, errors = None, None, [_unexpected(entry, exc)]
                 cache[entry] = _Entry(stamp, data, node, errors)
                 changed = True
         for gone in set(cache) - present:
@@ -197,35 +223,47 @@ class PersonaLibrary:
     def _load_types(self, errors: builtins.list[v.ValidationError]) -> dict[str, dict[str, Any]]:
         types: dict[str, dict[str, Any]] = {}
         for path, entry in sorted(self._types.items()):
-            errors.extend(entry.errors)
-            data = entry.data
-            if entry.errors and data is None:
+            try:
+                found = self._load_type(path, entry)
+            except Exception as exc:  # one bad file only takes out itself
+                errors.append(_unexpected(path, exc))
                 continue
-            if not isinstance(data, dict):
-                errors.append(v.ValidationError(str(path), 1, "a type file must be a mapping"))
-                continue
-            schema_problems = v.schema_errors(data, entry.node, str(path), definition="typeFile")
-            if schema_problems:
-                errors.extend(schema_problems)
-                continue
-            problems = []
-            if data.get("type") != path.stem:
-                problems.append((["type"], f"type '{data.get('type')}' must equal '{path.stem}'"))
-            if not isinstance(data.get("behaviour", {}), dict):
-                problems.append((["behaviour"], "behaviour must be a mapping"))
-            if not isinstance(data.get("lines", {}), dict):
-                problems.append((["lines"], "lines must be a mapping of language -> reactions"))
-            if problems:
-                errors.extend(
-                    v.ValidationError(str(path), v.line_of(entry.node, p), m) for p, m in problems
-                )
-                continue
-            line_problems = v.type_errors(data, entry.node, str(path))
-            if line_problems:
-                errors.extend(line_problems)
-                continue
-            types[path.stem] = data
+            errors.extend(found[0])
+            if found[1] is not None:
+                types[path.stem] = found[1]
         return types
+
+    @staticmethod
+    def _load_type(
+        path: Path, entry: _Entry
+    ) -> tuple[builtins.list[v.ValidationError], dict[str, Any] | None]:
+        """One type file's errors, and its data when it is valid."""
+        errors = list(entry.errors)
+        data = entry.data
+        if entry.errors and data is None:
+            return errors, None
+        if not isinstance(data, dict):
+            errors.append(v.ValidationError(str(path), 1, "a type file must be a mapping"))
+            return errors, None
+        schema_problems = v.schema_errors(data, entry.node, str(path), definition="typeFile")
+        if schema_problems:
+            return errors + schema_problems, None
+        problems = []
+        if data.get("type") != path.stem:
+            problems.append((["type"], f"type '{data.get('type')}' must equal '{path.stem}'"))
+        if not isinstance(data.get("behaviour", {}), dict):
+            problems.append((["behaviour"], "behaviour must be a mapping"))
+        if not isinstance(data.get("lines", {}), dict):
+            problems.append((["lines"], "lines must be a mapping of language -> reactions"))
+        if problems:
+            errors.extend(
+                v.ValidationError(str(path), v.line_of(entry.node, p), m) for p, m in problems
+            )
+            return errors, None
+        line_problems = v.type_errors(data, entry.node, str(path))
+        if line_problems:
+            return errors + line_problems, None
+        return errors, data
 
     def _rebuild(self) -> None:
         errors: list[v.ValidationError] = []
@@ -234,87 +272,106 @@ class PersonaLibrary:
         topics = v.load_topics(self.topics_path)
         types = self._load_types(errors)
         base = types.pop(v.BASE_TYPE, {"behaviour": {}, "lines": {}})
+        broken_types = {
+            Path(e.file).stem: e.file for e in errors if Path(e.file).parent == self.types_root
+        }
         personas: dict[str, Persona] = {}
         owners: dict[str, str] = {}
         for path, entry in sorted(self._files.items()):
-            file = str(path)
-            file_errors = list(entry.errors)
-            data = entry.data
-            if data is None and file_errors:
-                errors.extend(file_errors)
+            try:
+                checked = self._check_persona(
+                    path, entry, types, base, broken_types, owners, topics
+                )
+            except Exception as exc:  # one bad file only takes out itself
+                errors.append(_unexpected(path, exc))
                 continue
-            if not isinstance(data, dict):
-                errors.append(v.ValidationError(file, 1, "a persona file must be a mapping"))
-                continue
-            file_errors.extend(v.schema_errors(data, entry.node, file))
-            type_data = types.get(str(data.get("type")))
-            merged_lines = None
-            extra: tuple[str, ...] = ()
-            if type_data is not None and isinstance(data.get("lines", {}), dict):
-                merged_lines = self._merged_lines(base, type_data, data)
-                extra = tuple(type_data.get("extra_reactions") or ())
-            file_errors.extend(
-                v.semantic_errors(
-                    data,
-                    entry.node,
-                    file,
-                    stem=path.stem,
-                    known_types=types,
-                    merged_lines=merged_lines,
-                    required_reactions=CORE_REACTIONS + extra,
-                    broken_types={
-                        Path(e.file).stem: e.file
-                        for e in errors
-                        if Path(e.file).parent == self.types_root
-                    },
-                )
-            )
-            behaviour = self._behaviour(base, type_data or {}, data)
-            missing = [".".join(k) for k in REQUIRED_BEHAVIOUR if not _has(behaviour, k)]
-            if missing:
-                file_errors.append(
-                    v.ValidationError(
-                        file,
-                        v.line_of(entry.node, ["type"]),
-                        f"behaviour incomplete after merging personas/types/{v.BASE_TYPE}.yml, "
-                        f"the type file and this file: missing {', '.join(missing)}",
-                    )
-                )
-            pid = data.get("id")
-            if isinstance(pid, str) and pid in owners:
-                file_errors.append(
-                    v.ValidationError(
-                        file,
-                        v.line_of(entry.node, ["id"]),
-                        f"duplicate id '{pid}' (also in {owners[pid]})",
-                    )
-                )
-            if file_errors:
-                errors.extend(file_errors)
+            errors.extend(checked.errors)
+            warnings.extend(checked.warnings)
+            if checked.persona is None:
                 continue
             valid_id = path.stem  # semantic_errors: a file without errors has id == file stem
-            owners[valid_id] = file
-            extra_reactions = tuple(r for r in extra if r not in CORE_REACTIONS)
-            warnings.extend(
-                v.persona_warnings(
-                    data,
-                    entry.node,
-                    file,
-                    merged_lines=merged_lines or {},
-                    required_reactions=CORE_REACTIONS + extra_reactions,
-                    topics=topics,
-                )
-            )
-            persona = self._build(path, data, behaviour, type_data or {}, merged_lines or {})
-            draft = v.draft_of(entry.node, file)
-            if draft is not None:
-                drafts[valid_id] = draft
-                persona = replace(persona, draft=True)
-            personas[valid_id] = persona
+            owners[valid_id] = str(path)
+            if checked.draft is not None:
+                drafts[valid_id] = checked.draft
+            personas[valid_id] = checked.persona
         self._personas = personas
         self._errors = errors
         self._warnings = warnings
         self._drafts = drafts
+
+    def _check_persona(
+        self,
+        path: Path,
+        entry: _Entry,
+        types: dict[str, dict[str, Any]],
+        base: dict[str, Any],
+        broken_types: dict[str, str],
+        owners: dict[str, str],
+        topics: frozenset[str] | None,
+    ) -> _Checked:
+        """One persona file: its errors, or its warnings and the persona built from it."""
+        file = str(path)
+        file_errors = list(entry.errors)
+        data = entry.data
+        if data is None and file_errors:
+            return _Checked(file_errors)
+        if not isinstance(data, dict):
+            return _Checked([v.ValidationError(file, 1, "a persona file must be a mapping")])
+        file_errors.extend(v.schema_errors(data, entry.node, file))
+        type_data = types.get(str(data.get("type")))
+        merged_lines = None
+        extra: tuple[str, ...] = ()
+        if type_data is not None and isinstance(data.get("lines", {}), dict):
+            merged_lines = self._merged_lines(base, type_data, data)
+            extra = tuple(type_data.get("extra_reactions") or ())
+        file_errors.extend(
+            v.semantic_errors(
+                data,
+                entry.node,
+                file,
+                stem=path.stem,
+                known_types=types,
+                merged_lines=merged_lines,
+                required_reactions=CORE_REACTIONS + extra,
+                broken_types=broken_types,
+            )
+        )
+        behaviour = self._behaviour(base, type_data or {}, data)
+        missing = [".".join(k) for k in REQUIRED_BEHAVIOUR if not _has(behaviour, k)]
+        if missing:
+            file_errors.append(
+                v.ValidationError(
+                    file,
+                    v.line_of(entry.node, ["type"]),
+                    f"behaviour incomplete after merging personas/types/{v.BASE_TYPE}.yml, "
+                    f"the type file and this file: missing {', '.join(missing)}",
+                )
+            )
+        pid = data.get("id")
+        if isinstance(pid, str) and pid in owners:
+            file_errors.append(
+                v.ValidationError(
+                    file,
+                    v.line_of(entry.node, ["id"]),
+                    f"duplicate id '{pid}' (also in {owners[pid]})",
+                )
+            )
+        if file_errors:
+            return _Checked(file_errors)
+        extra_reactions = tuple(r for r in extra if r not in CORE_REACTIONS)
+        warnings = v.persona_warnings(
+            data,
+            entry.node,
+            file,
+            merged_lines=merged_lines or {},
+            required_reactions=CORE_REACTIONS + extra_reactions,
+            topics=topics,
+        )
+        persona = self._build(path, data, behaviour, type_data or {}, merged_lines or {})
+        draft = v.draft_of(entry.node, file)
+        if draft is not None:
+            persona = replace(persona, draft=True)
+        return _Checked([], list(warnings), persona, draft)
 
     @staticmethod
     def _merged_lines(

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot_gateway import auth, export
+from bot_gateway import auth, export, ids
 from bot_gateway.auth import Principal
 from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import mood_of
@@ -107,8 +107,8 @@ async def token_holder(request: Request, db: Sessions) -> Principal:
 def filters_of(
     since: date | None = None,
     until: date | None = None,
-    cohort: Annotated[list[str] | None, Query()] = None,
-    trainee_id: Annotated[str | None, Query()] = None,
+    cohort: list[str] | None = None,
+    trainee_id: int | None = None,
     persona_type: str | None = None,
     language: str | None = None,
     mode: str | None = None,
@@ -119,7 +119,7 @@ def filters_of(
         since=since,
         until=until,
         cohorts=tuple(c for c in cohort or () if c),
-        trainee_id=int(trainee_id) if trainee_id and trainee_id.isdigit() else None,
+        trainee_id=trainee_id,
         persona_type=persona_type or None,
         language=language or None,
         mode=mode or None,
@@ -140,8 +140,8 @@ def _since_until(since: str | None = None, until: str | None = None) -> dict[str
 
 def filters_dep(
     request: Request,
-    cohort: Annotated[list[str] | None, Query()] = None,
-    trainee_id: str | None = None,
+    cohort: ids.CohortFilter = None,
+    trainee_id: ids.QueryId = None,
     persona_type: str | None = None,
     language: str | None = None,
     mode: str | None = None,
@@ -311,7 +311,7 @@ async def cohorts_page(request: Request, who: Supervisor, db: Sessions, lang: La
 
 @router.get("/staff/sessions/{session_id}", response_class=HTMLResponse)
 async def session_view(
-    request: Request, session_id: str, who: Supervisor, db: Sessions, lang: Lang
+    request: Request, session_id: ids.SessionId, who: Supervisor, db: Sessions, lang: Lang
 ) -> HTMLResponse:
     async with db() as session:
         page = await queries.session_page(session, who, session_id)
@@ -333,7 +333,7 @@ async def session_view(
 
 @router.post("/staff/turns/{turn_id}/override")
 async def override_rating(
-    turn_id: int,
+    turn_id: ids.PathId,
     who: Supervisor,
     db: Sessions,
     overall: Annotated[int, Form(ge=0, le=100)],
@@ -348,7 +348,9 @@ async def override_rating(
 
 
 @router.get("/staff/sessions/{session_id}/mood.png")
-async def session_mood(session_id: str, who: Supervisor, db: Sessions, lang: Lang) -> Response:
+async def session_mood(
+    session_id: ids.SessionId, who: Supervisor, db: Sessions, lang: Lang
+) -> Response:
     async with db() as session:
         page = await queries.session_page(session, who, session_id)
     mood = [mood_of(t.state) for t in page.turns if t.role == "customer"]
@@ -358,7 +360,7 @@ async def session_mood(session_id: str, who: Supervisor, db: Sessions, lang: Lan
 
 @router.get("/staff/trainees/{trainee_id}", response_class=HTMLResponse)
 async def trainee_page(
-    request: Request, trainee_id: int, who: Supervisor, db: Sessions, lang: Lang
+    request: Request, trainee_id: ids.PathId, who: Supervisor, db: Sessions, lang: Lang
 ) -> HTMLResponse:
     async with db() as session:
         person = await queries.trainee(session, who, trainee_id)
@@ -367,7 +369,9 @@ async def trainee_page(
 
 
 @router.get("/staff/trainees/{trainee_id}/progress.png")
-async def trainee_progress(trainee_id: int, who: Supervisor, db: Sessions, lang: Lang) -> Response:
+async def trainee_progress(
+    trainee_id: ids.PathId, who: Supervisor, db: Sessions, lang: Lang
+) -> Response:
     async with db() as session:
         points = await queries.progress(session, who, trainee_id)
     names = catalogue_labels().names("dimensions", lang)
@@ -376,7 +380,9 @@ async def trainee_progress(trainee_id: int, who: Supervisor, db: Sessions, lang:
 
 
 @router.get("/staff/cohorts/{cohort_id}/weakest.png")
-async def cohort_weakest(cohort_id: int, who: Supervisor, db: Sessions, lang: Lang) -> Response:
+async def cohort_weakest(
+    cohort_id: ids.PathId, who: Supervisor, db: Sessions, lang: Lang
+) -> Response:
     async with db() as session:
         try:
             means = await queries.cohort_means(session, who, cohort_id)
@@ -399,7 +405,7 @@ async def _export(
     _check_cohort_filter(who, filters, await _cohort_codes(db))
     name = export.filename(fmt)
     return StreamingResponse(
-        export.chunks(fmt, db, who, filters),
+        await export.ready_chunks(fmt, db, who, filters),
         media_type=export.FORMATS[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -18,6 +20,13 @@ from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from bot_gateway.supervisor import queries as supervisor_queries
 from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
+from bot_gateway.web.limits import (
+    BodySizeLimit,
+    BodyTooLarge,
+    LimitSettings,
+    RateLimited,
+    SignInLimiter,
+)
 from bot_gateway.web.origin import OriginCheck
 from personas import PersonaLibrary
 
@@ -26,8 +35,9 @@ WEB_DIR = Path(__file__).resolve().parent
 ERROR_STATUS = {"unknown_persona": 404, "unknown_session": 404, "ended": 409}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, limits: LimitSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    limits = limits or LimitSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,8 +77,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.environment == "production",
     )
-    # outermost: a cross-site request is refused before the session cookie is even read
+    # a cross-site request is refused before the session cookie is even read
     app.add_middleware(OriginCheck, trusted_origins=settings.trusted_origin_list)
+    # outermost (added last): an oversized body or WebSocket message is refused before anything
+    # reads it
+    app.add_middleware(
+        BodySizeLimit, max_bytes=limits.max_body_bytes, ws_max_chars=limits.ws_max_message_chars
+    )
+    app.state.limits = limits
+    app.state.signin_limiter = SignInLimiter(limits)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(routes.router)
     app.include_router(supervisor_routes.router)
@@ -78,6 +95,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"error": exc.code, "message": str(exc)}, status_code=ERROR_STATUS.get(exc.code, 400)
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422, without echoing the offending input back (it may be huge)
+        errors = [{k: v for k, v in e.items() if k not in ("input", "url")} for e in exc.errors()]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(_request: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            exc.payload(), status_code=429, headers={"Retry-After": str(exc.retry_after)}
+        )
+
+    @app.exception_handler(BodyTooLarge)
+    async def _body_too_large(request: Request, exc: BodyTooLarge) -> JSONResponse:
+        # raised while FastAPI reads a streamed body that outgrows the limit
+        return JSONResponse(exc.payload(request.headers), status_code=413)
 
     @app.exception_handler(supervisor_queries.NotVisible)
     async def _not_visible(_request: Request, _exc: Exception) -> JSONResponse:

@@ -27,6 +27,7 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from bot_gateway import ids
 from bot_gateway.charts import mood_chart_png
 from bot_gateway.conversation import (
     MAX_REPLY_CHARS,
@@ -36,6 +37,7 @@ from bot_gateway.conversation import (
 )
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
+from bot_gateway.web import limits
 from bot_gateway.web.trainee_access import end_web_sign_in, web_trainee
 
 log = structlog.get_logger(__name__)
@@ -73,7 +75,7 @@ class SignInRequest(BaseModel):
 
 
 class StartRequest(BaseModel):
-    persona_id: str
+    persona_id: ids.PersonaId
     mode: Literal["practice", "assessment"] = "practice"
 
 
@@ -98,14 +100,20 @@ async def healthz(request: Request) -> dict[str, Any]:
 
 @router.post("/api/signin")
 async def sign_in(body: SignInRequest, request: Request, service: Conversations) -> dict[str, Any]:
+    # limited per client IP, per invite code and for wrong codes (bot_gateway/web/limits.py)
+    limiter = request.app.state.signin_limiter
+    ip = limits.client_ip(request.client)
+    code = body.cohort_code.strip() or None
+    await limiter.check(ip, code, limits.lang_of(request.headers, body.lang))
     web_id = request.session.get("web_id") or secrets.token_urlsafe(12)
-    trainee_id = await service.register(
-        "web",
-        web_id,
-        body.name.strip(),
-        cohort_code=body.cohort_code.strip() or None,
-        interface_lang=body.lang,
-    )
+    try:
+        trainee_id = await service.register(
+            "web", web_id, body.name.strip(), cohort_code=code, interface_lang=body.lang
+        )
+    except ConversationError as exc:
+        if exc.code == "unknown_cohort":
+            await limiter.failed(ip)
+        raise
     request.session.update(web_id=web_id, trainee_id=trainee_id)
     return asdict(await service.trainee(trainee_id))
 
@@ -153,14 +161,14 @@ async def start_session(
 
 @router.get("/api/sessions/{session_id}")
 async def session_detail(
-    session_id: str, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(await service.detail(session_id, trainee_id=trainee_id))
 
 
 @router.get("/api/sessions/{session_id}/mood.png")
 async def mood_chart(
-    session_id: str, trainee_id: TraineeId, service: Conversations, lang: str = "en"
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations, lang: str = "en"
 ) -> Response:
     detail = await service.detail(session_id, trainee_id=trainee_id)
     png = await asyncio.to_thread(mood_chart_png, detail.mood, lang)
@@ -176,7 +184,7 @@ async def mood_chart(
     },
 )
 async def send_reply(
-    session_id: str, request: Request, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, request: Request, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(
         await service.reply(session_id, await _reply_text(request), trainee_id=trainee_id)
@@ -202,13 +210,15 @@ async def _reply_text(request: Request) -> str:
 
 
 @router.post("/api/sessions/{session_id}/hint")
-async def hint(session_id: str, trainee_id: TraineeId, service: Conversations) -> dict[str, str]:
+async def hint(
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
+) -> dict[str, str]:
     return {"hint": await service.hint(session_id, trainee_id=trainee_id)}
 
 
 @router.post("/api/sessions/{session_id}/end")
 async def end_session(
-    session_id: str, trainee_id: TraineeId, service: Conversations
+    session_id: ids.SessionId, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
     return asdict(await service.end(session_id, trainee_id=trainee_id))
 
