@@ -1,8 +1,8 @@
 """revocable access: users.session_version, api_tokens.expires_at and revoked_at;
 practice_sessions.cohort_id (the cohort a session was practised in)
 
-Revision ID: 0005_access
-Revises: 0004
+Revision ID: 0006_access
+Revises: 0005_turn_lease
 Create Date: 2026-11-30 08:00:00.000000
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_access"
-down_revision = "0004"
+revision = "0006_access"
+down_revision = "0005_turn_lease"
 branch_labels = None
 depends_on = None
 
