@@ -148,7 +148,8 @@ class LocalStack:
                     *rasa_auth,
                 ],
                 RASA_DIR,
-                base_env,
+                # the gateway's channel checks the same token (Rasa leaves channel webhooks open)
+                {**base_env, **({"RASA_AUTH_TOKEN": token} if token else {})},
                 f"http://127.0.0.1:{s.rasa_port}/status{status_query}",
                 lambda r: r.status_code == 200 and bool(r.json().get("model_file")),
             ),

@@ -35,11 +35,14 @@ class RasaSettings(BaseSettings):
     #: the trained Rasa model the batch tools load (COUNTERPART_MODEL; RASA_MODEL, its older
     #: name, is still read)
     model: Path = Field(DEFAULT_MODEL, env=["COUNTERPART_MODEL", "RASA_MODEL"])
+    #: the token Rasa's HTTP API requires (RASA_AUTH_TOKEN, also given as --auth-token); Rasa
+    #: does not check it on channel webhooks, so the gateway's channel checks it itself
+    rasa_auth_token: str | None = Field(None, env="RASA_AUTH_TOKEN")
 
     class Config:
         case_sensitive = False
 
-    @validator("persona_library_dir", "persona_types_dir", "model", pre=True)
+    @validator("persona_library_dir", "persona_types_dir", "model", "rasa_auth_token", pre=True)
     def _unset_when_empty(cls, value: object, field) -> object:
         # docker-compose and .env files pass unset variables as empty strings
         return field.default if value in ("", None) else value

@@ -24,6 +24,7 @@ the REST channel returns them (``[{"recipient_id", "text"?, "custom"?}]``).
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -36,6 +37,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from rasa_settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,14 @@ MAX_KEY_CHARS = 200
 
 class BadRequest(ValueError):
     pass
+
+
+def token_ok(given: str | None, expected: str | None) -> bool:
+    """Rasa checks --auth-token on its HTTP API but not on channel webhooks: this channel takes
+    commands, so it requires the same token (as ``?token=``) whenever one is configured."""
+    if not expected:
+        return True
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def command_parse(command: str) -> dict[str, Any]:
@@ -172,6 +183,11 @@ class CounterpartInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not token_ok(request.args.get("token"), get_settings().rasa_auth_token):
+                return response.json(
+                    {"error": "unauthorized", "message": "a valid ?token= is required"},
+                    status=401,
+                )
             try:
                 sender, key, metadata, text, command = read_request(request.json)
             except BadRequest as exc:

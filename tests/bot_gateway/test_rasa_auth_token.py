@@ -62,12 +62,12 @@ async def test_the_client_sends_the_token_on_every_request(rasa_http: str) -> No
     client = RasaClient(rasa_http, auth_token=_FakeRasaHTTP.token)
     try:
         assert await client.is_ready()
-        assert (await client.send("s1", "hello", {}))["customer"] == "hi"
+        assert (await client.reply("s1", "hello", {}, key="reply:1"))["customer"] == "hi"
     finally:
         await client.aclose()
     assert _FakeRasaHTTP.seen == [
         ("/status", _FakeRasaHTTP.token),
-        ("/webhooks/rest/webhook", _FakeRasaHTTP.token),
+        ("/webhooks/counterpart/webhook", _FakeRasaHTTP.token),
     ]
 
 

@@ -120,3 +120,14 @@ def test_an_answered_key_is_replayed_and_an_unanswered_one_is_not() -> None:
     assert answered(tracker, "reply:2") is None  # played again
     assert answered(tracker, "reply:9") is None
     assert answered(tracker, "reply:3")[0]["custom"]["customer"] == "Fine."
+
+
+def test_the_channel_requires_the_rasa_token_when_one_is_set() -> None:
+    """Rasa's --auth-token guards its HTTP API, not channel webhooks: the channel checks it."""
+    from channels.counterpart import token_ok
+
+    assert token_ok(None, None) and token_ok("anything", "")
+    assert token_ok("s3cret-token", "s3cret-token")
+    assert not token_ok(None, "s3cret-token")
+    assert not token_ok("", "s3cret-token")
+    assert not token_ok("s3cret-tokeX", "s3cret-token")
