@@ -96,6 +96,13 @@ _CONTENT_MASS = 3.0
 # a word the lines of several facts share counts this much, one asking for another fact this much.
 _CONTENT_SHARED = 0.3
 _CONTENT_CUED = 0.4
+# A Chinese two-character feature of a cue whose characters the text has, but not side by side
+# ("时间要求" / "时间有什么要求", "谁用" / "用的是谁"), counts this much of the feature.
+_GAPPED = 0.5
+# "Who drives it?" and "Do you drive in town?" share all but the asking word: a cue that asks who
+# or why counts this much of its score when the text does not ask it.
+_KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
+_KEY_MISSING = 0.75
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -284,10 +291,14 @@ _SHORTHAND = {
     "probs": "problem",
 }
 _EN_WORD = re.compile(r"[a-z0-9]+")
-# "What is it for?", "what do you need it for": asks for a purpose (not "what are you looking for").
+# "What is it for?", "what do you need it for", "wat u using it for mate?", "is there something you
+# need it for?": asks for a purpose (not "what are you looking for").
+_FOR_END = r"\bfor(?:\s+(?:sir|madam|then|exactly|mainly|mostly|please|again|really))*\s*(?:[?.!]|$)"
 _WHAT_FOR = re.compile(
     r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
-    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*\bfor\s*(?:[?.!]|$)"
+    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
+    r"\b(?:need|needs|needed|want|wanted|use|using|get|getting|buy|buying)\s+(?:it|this|one|them|"
+    r"these|that)\s+" + _FOR_END
 )
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
@@ -583,6 +594,8 @@ class _Index:
         self.cue_owner = [c.owner for c in self.cues]
         self.cue_total = [c.total for c in self.cues]
         self.cue_ceiling = [c.ceiling for c in self.cues]
+        # the cues that ask "who" or "why": without that word in the text they ask something else
+        self.cue_key = [frozenset(c.weights) & _KEY_ASKING for c in self.cues]
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -613,8 +626,23 @@ class _Index:
                     explained[owner] = explained.get(owner, 0.0) + w
         best: dict[str, float] = {}
         owners, totals, ceilings = self.cue_owner, self.cue_total, self.cue_ceiling
+        text_keys = {f for f, _ in found} & _KEY_ASKING
+        present = {f for f, _ in found}
+        chars = [f for f in present if len(f) == 1] + [f for f in unknown if len(f) == 1]
+        for a in chars:
+            for b in chars:
+                # a two-character feature of a cue whose characters are both in the text, apart
+                # (a word put between them, the order turned round): counts in part
+                pair = a + b
+                if a == b or pair in present or pair not in self.cue_ids:
+                    continue
+                w = self._weight(pair) * _GAPPED
+                for idx in self.cue_ids[pair]:
+                    matched[idx] = get(idx, 0.0) + w
         for idx, got in matched.items():
             score = min(1.0, got / totals[idx]) * ceilings[idx]
+            if self.cue_key[idx] and not self.cue_key[idx] & text_keys:
+                score *= _KEY_MISSING
             owner = owners[idx]
             if score > best.get(owner, 0.0):
                 best[owner] = score
@@ -671,11 +699,19 @@ def _readings(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
 
 
+# Characters too common to anchor a same-sound typo: 离不 is not a slip for 里不 (哪里不对).
+_SOUND_COMMON = frozenset("不没有无在是里个一什么")
+
+
 def _sound_keys(bigram: str) -> list[str]:
     """Keys under which a two-character word meets its same-sound typos that keep one of its
-    characters: 单号 and 但号 share the key "dan|号"."""
+    characters: 单号 and 但号 share the key "dan|号" (not when the kept character is one of the
+    commonest, which pairs with almost anything)."""
     a, b = bigram[0], bigram[1]
-    return [f"{r}|{b}" for r in _readings(a)] + [f"{a}|{r}" for r in _readings(b)]
+    keys = [] if b in _SOUND_COMMON else [f"{r}|{b}" for r in _readings(a)]
+    if a not in _SOUND_COMMON:
+        keys += [f"{a}|{r}" for r in _readings(b)]
+    return keys
 
 
 _DOUBLED = re.compile(r"(.)\1+")
@@ -889,7 +925,7 @@ _NEED_CUE = re.compile(
     r"riding on|depend[a-z]*|rely|relying|stake|behind)(?![a-z])|"
     r"为什么|为何|为了|为啥|干嘛这么|怎么这么|什么\S{0,4}事|啥事|离不开|靠它|指望|"
     r"什么(?:安排|场合|日子|活动|计划|打算)|活动|场合|目的|原因|缘故|着急|急着|急用|要紧|"
-    r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁|哪位|为谁"
+    r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁|哪位|为谁|有没有[^，。？?,\s]{1,12}的人"
 )
 # ... unless it names a fault: "为什么会坏？", "Why did it stop?" ask about the problem.
 _FAULT_WORD = re.compile(
