@@ -658,6 +658,11 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             turn.hear("question", answer="held_back", fact=fact["id"])
             return "guarded"
         return _reveal(turn, fact, "asked")
+    if not general and not _open_ended(turn) and listening.near_facts(turn.text, persona):
+        # about something of theirs, but not plainly which (two facts fit about as well, or one
+        # only nearly): asking what is meant beats telling a fact it may not be about
+        turn.hear("question", answer="held_back", why="unclear")
+        return "guarded"
     if (
         general
         or _open_ended(turn)

@@ -52,6 +52,7 @@ from personas.offers import read_offer
 __all__ = [
     "MATCH_MIN",
     "MENTION_MIN",
+    "NEAR_MIN",
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
@@ -60,6 +61,7 @@ __all__ = [
     "load_topics",
     "match_facts",
     "mentions",
+    "near_facts",
     "normalise",
 ]
 
@@ -67,6 +69,8 @@ TOPICS_PATH = Path(__file__).with_name("topics.yml")
 
 #: A fact whose score is below this is not what the text asks about.
 MATCH_MIN = 0.45
+#: A question no fact matches, but one scoring at least this, seems to be about that fact.
+NEAR_MIN = 0.35
 #: A told fact whose score is below this is not restated by the text.
 MENTION_MIN = 0.5
 
@@ -102,7 +106,7 @@ _GAPPED = 0.5
 # "Who drives it?" and "Do you drive in town?" share all but the asking word: a cue that asks who
 # or why counts this much of its score when the text does not ask it.
 _KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
-_KEY_MISSING = 0.75
+_KEY_MISSING = 0.6
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -922,7 +926,8 @@ _NEED_TOPICS = frozenset({"reason", "occasion", "recipient", "deadline"})
 _NEED_CUE = re.compile(
     r"(?<![a-z])(?:why|how come|purpose|reason|who|whom|whose|anyone|anybody|someone|somebody|"
     r"occasion|event|celebrat[a-z]*|coming up|special|urgent[a-z]*|hurry|rush|matters?|important|"
-    r"riding on|depend[a-z]*|rely|relying|stake|behind)(?![a-z])|"
+    r"riding on|depend[a-z]*|rely|relying|stake|behind|deadline|by when|how soon)(?![a-z])|"
+    r"(?<![a-z])by\s*[?.!]*\s*$|最晚|最迟|期限|"
     r"为什么|为何|为了|为啥|干嘛这么|怎么这么|什么\S{0,4}事|啥事|离不开|靠它|指望|"
     r"什么(?:安排|场合|日子|活动|计划|打算)|活动|场合|目的|原因|缘故|着急|急着|急用|要紧|"
     r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁|哪位|为谁|有没有[^，。？?,\s]{1,12}的人"
@@ -932,6 +937,9 @@ _FAULT_WORD = re.compile(
     r"坏|故障|断网|停机|报错|毛病|(?<![a-z])(?:broke|broken|stop|stopped|stops|fault|faulty|error|"
     r"crash|crashed|wrong|fail|failed|fails)(?![a-z])"
 )
+# How far under MATCH_MIN a need-type fact may score and still be what a question about a need
+# ("What got you thinking about solar?") asks for.
+_NEED_SLACK = 0.1
 # How far below the best fact a need-type fact may score and still be taken for what a question
 # about a need asks.
 _NEED_GAP = 0.25
@@ -1005,7 +1013,15 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     if not facts:
         return []
     facts.sort(key=lambda m: -m.score)
-    need = [m for m in facts if m.fact_id in index.need_ids]
+    # a need-type fact a little under MATCH_MIN still counts for a question about a need
+    need = sorted(
+        (
+            FactMatch(fid, round(best[fid], 3))
+            for fid in index.need_ids
+            if best.get(fid, 0.0) >= MATCH_MIN - _NEED_SLACK
+        ),
+        key=lambda m: -m.score,
+    )
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP
@@ -1025,6 +1041,28 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     if _GENERAL.search(normalise(text)) and facts[0].score < _GENERAL_SURE:
         return []  # "anything else I should know?": nothing in particular, unless plainly named
     return facts
+
+
+def near_facts(text: str, persona: Persona) -> list[FactMatch]:
+    """The facts a question seems to be about without plainly asking for one: two fit about as
+    well, or the best fits a little under MATCH_MIN. [] when match_facts places the question,
+    when it invites more in general, when it is about a topic this scenario does not cover, or
+    when no fact comes near. Such a question gets the customer asking what is meant or holding
+    back, rather than telling a fact it may not be about or saying "don't know"."""
+    part = _asked_part(text)
+    if _GENERAL.search(normalise(part)) or _match(part, persona):
+        return []
+    best = _index(persona).scores(part)
+    facts = sorted(
+        ((score, owner) for owner, score in best.items() if not owner.startswith("topic:")),
+        reverse=True,
+    )
+    if not facts or facts[0][0] < NEAR_MIN:
+        return []
+    off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
+    if off >= MATCH_MIN and off > facts[0][0]:
+        return []  # about something the scenario does not cover
+    return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
 
 
 def invites_more(text: str) -> bool:
