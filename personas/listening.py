@@ -911,7 +911,8 @@ _ZH_PURPOSE = re.compile(
 _GENERAL = re.compile(
     r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
     r"\bmore about (?:it|that|this)\b|\belse (?:i|we) should\b|\bis there more\b|"
-    r"还有(?:什么|别的|其他|啥|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
+    r"还有(?:(?:什么|别的|其他|啥)(?=[^，,。？?！!]{0,2}(?:想|要|需要|可以|能|情况|问题|事|补充|说|问|告诉|"
+    r"吗|呢|[，,。？?！!]|$))|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
 )
 _GENERAL_SURE = 0.9
 
