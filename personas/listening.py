@@ -56,6 +56,7 @@ __all__ = [
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
+    "colliding_about",
     "contradicts",
     "fact_cues",
     "load_topics",
@@ -907,6 +908,15 @@ _ZH_PURPOSE = re.compile(
 )
 
 
+# A closing clause that only says when the thing happened ("Did anyone use it just before it went
+# wrong?", "Was it like that when it arrived?"): the question is what comes before it.
+_EN_WHEN_CLAUSE = re.compile(
+    r"(?<=\w)\s*,?\s+(?:just |right |shortly |soon )?(?:before|after|since|until|when|while)\s+"
+    r"(?:it|that|this|the \w+)\s+(?:went|stopped|broke|happened|started|arrived|was|were|came|"
+    r"turned|failed|died|began|got)\b[^?.!,;]*(?=[?.!]*\s*$)"
+)
+
+
 # A question that invites the customer to go on ("Anything else?", "还有什么想说的吗？").
 _GENERAL = re.compile(
     r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
@@ -992,7 +1002,13 @@ def _asked_part(text: str) -> str:
         return text
     out = []
     for part in parts:
-        stripped = _ZH_PURPOSE.sub("", part) if _is_zh(part) else _EN_PURPOSE.sub("", part.lower())
+        if _is_zh(part):
+            stripped = _ZH_PURPOSE.sub("", part)
+        else:
+            stripped = _EN_PURPOSE.sub("", part.lower())
+            trimmed = _EN_WHEN_CLAUSE.sub("", stripped)
+            if len(_EN_WORD.findall(trimmed)) >= 3:
+                stripped = trimmed
         out.append(stripped if len(stripped) >= 4 else part)
     return " ".join(out)
 
@@ -1064,6 +1080,55 @@ def near_facts(text: str, persona: Persona) -> list[FactMatch]:
     if off >= MATCH_MIN and off > facts[0][0]:
         return []  # about something the scenario does not cover
     return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
+
+
+def colliding_about(
+    facts: Iterable[Mapping[str, Any]], product: str
+) -> list[tuple[int, int, str | None]]:
+    """The trainer's ``about`` phrases too generic to tell their fact from the others, as (fact
+    index, phrase index, the other fact's id): every word of the phrase that carries content also
+    asks for that other fact (its own ``about`` phrases or id use it), so a question in those
+    words may draw out either; the other fact is None when the phrase has no such word at all
+    (question words, filler and the product's own name only: "what is it", "什么情况")."""
+    load_topics()  # the synonyms fold words the way matching does
+    facts = list(facts)
+    neutral = {f for f in _features(normalise(product)) if len(f) > 1 or not _CJK.match(f)}
+
+    def content(phrase: str) -> set[str]:
+        return {f for f in _features(normalise(phrase)) if f not in _WEAK and f not in neutral}
+
+    def strong(phrase: str) -> set[str]:
+        """Content words, and the asking words that set a question apart (who, why)."""
+        feats = set(_features(normalise(phrase)))
+        return {f for f in content(phrase) if _strong(f)} | (feats & _KEY_ASKING)
+
+    abouts = [[str(a) for a in f.get("about") or () if isinstance(a, str)] for f in facts]
+    cues = []
+    for fact, phrases in zip(facts, abouts, strict=True):
+        words = " ".join(w for w in str(fact.get("id", "")).split("_") if w not in _ID_WORD_STOP)
+        cues.append([strong(p) for p in [words, *phrases]])
+    out: list[tuple[int, int, str | None]] = []
+    for i, phrases in enumerate(abouts):
+        for j, phrase in enumerate(phrases):
+            if not content(phrase):
+                out.append((i, j, None))
+                continue
+            own = strong(phrase)
+            if not own - _KEY_ASKING:
+                continue  # single Chinese characters: too little to collide on
+            # another fact's phrase says all this one says (and asks no who or why it does not)
+            other = next(
+                (
+                    k
+                    for k in range(len(facts))
+                    if k != i
+                    and any(own <= cue and not (cue & _KEY_ASKING) - own for cue in cues[k])
+                ),
+                None,
+            )
+            if other is not None:
+                out.append((i, j, str(facts[other].get("id"))))
+    return out
 
 
 def invites_more(text: str) -> bool:
