@@ -50,12 +50,14 @@ from personas.model import Persona
 from personas.offers import read_offer
 
 __all__ = [
+    "BOTH_MIN",
     "MATCH_MIN",
     "MENTION_MIN",
     "NEAR_MIN",
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
+    "asks_several",
     "colliding_about",
     "contradicts",
     "fact_cues",
@@ -298,7 +300,9 @@ _SHORTHAND = {
 _EN_WORD = re.compile(r"[a-z0-9]+")
 # "What is it for?", "what do you need it for", "wat u using it for mate?", "is there something you
 # need it for?": asks for a purpose (not "what are you looking for").
-_FOR_END = r"\bfor(?:\s+(?:sir|madam|then|exactly|mainly|mostly|please|again|really))*\s*(?:[?.!]|$)"
+_FOR_END = (
+    r"\bfor(?:\s+(?:sir|madam|then|exactly|mainly|mostly|please|again|really))*\s*(?:[?.!]|$)"
+)
 _WHAT_FOR = re.compile(
     r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
     r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
@@ -1129,6 +1133,23 @@ def colliding_about(
             if other is not None:
                 out.append((i, j, str(facts[other].get("id"))))
     return out
+
+
+# Two questions in one ("What size and what price?", "预算和用途是什么？").
+_JOINED = re.compile(r"\b(?:and|also|plus|as well as)\b|[和跟及、]|以及|还有|另外")
+#: Facts that each fit at least this well, in a reply that joins two questions, are both asked.
+BOTH_MIN = 0.85
+
+
+def asks_several(text: str, persona: Persona) -> list[str]:
+    """The facts a reply asks for at once ("What size and what price are you thinking of?"):
+    two or more fit well (BOTH_MIN) and the reply joins its questions; in the order the trainer
+    listed the facts. [] otherwise (match_facts has it, or the question is merely ambiguous)."""
+    near = near_facts(text, persona)
+    both = {m.fact_id for m in near if m.score >= BOTH_MIN}
+    if len(both) < 2 or not _JOINED.search(normalise(_asked_part(text))):
+        return []
+    return [str(f.get("id")) for f in persona.facts if str(f.get("id")) in both]
 
 
 def invites_more(text: str) -> bool:
