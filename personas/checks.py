@@ -28,6 +28,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from personas.listening import colliding_about
 from personas.model import MIN_OPENINGS, MIN_VARIANTS
 from practice.vocabulary import MOVES
 
@@ -552,6 +553,7 @@ def persona_warnings(
 
     # -- facts a trainee can ask about
     phrase_owner: dict[str, str] = {}
+    same: set[str] = set()  # phrases two facts both use (reported once, as such)
     for i, fact in enumerate(facts):
         fid = str(fact.get("id"))
         about = [a for a in fact.get("about") or [] if isinstance(a, str)]
@@ -576,11 +578,33 @@ def persona_warnings(
         for j, phrase in enumerate(about):
             key = _phrase_key(phrase)
             if key and phrase_owner.setdefault(key, fid) != fid:
+                same.add(key)
                 warn(
                     ["scenario", "facts", i, "about", j],
                     f"fact '{fid}': about phrase '{phrase}' also asks for fact "
                     f"'{phrase_owner[key]}'; a question with it may draw out either",
                 )
+
+    # -- about phrases too generic to tell their fact from another
+    product = str(_mapping(data.get("scenario")).get("product") or "")
+    for i, j, other in colliding_about(facts, product):
+        fid, phrase = str(facts[i].get("id")), facts[i]["about"][j]
+        if _phrase_key(phrase) in same:
+            continue
+        if other is None:
+            warn(
+                ["scenario", "facts", i, "about", j],
+                f"fact '{fid}': about phrase '{phrase}' has no word of its own (only question "
+                "words, filler or the product's name), so it cannot tell this fact from another; "
+                "say what the question is about",
+            )
+        else:
+            warn(
+                ["scenario", "facts", i, "about", j],
+                f"fact '{fid}': about phrase '{phrase}' is too generic: each of its words also "
+                f"asks for fact '{other}', so a question in these words may draw out either; say "
+                f"what sets '{fid}' apart",
+            )
 
     # -- every reaction has something to say whatever the state
     available = set(SCENARIO_PLACEHOLDERS) | fact_ids | ({"need", "why_not"} if need else set())

@@ -648,16 +648,18 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     general = listening.invites_more(turn.text)
     asked = [] if general else turn.asked
     if asked:
-        fact = _fact(persona, asked[0].fact_id)
-        if fact["id"] in told:
-            turn.slots["value"] = str(fact.get("value", ""))
-            turn.entries = list(fact.get("again") or [])
-            turn.hear("question", answer="already_told", fact=fact["id"])
-            return "already_told"
-        if not _gate(persona, state, fact):
-            turn.hear("question", answer="held_back", fact=fact["id"])
-            return "guarded"
-        return _reveal(turn, fact, "asked")
+        return _answer_fact(turn, _fact(persona, asked[0].fact_id))
+    several = [] if general else listening.asks_several(turn.text, persona)
+    if several:
+        # two questions in one ("What size and what price?"): the first untold one is answered
+        return _answer_fact(
+            turn, _fact(persona, next((f for f in several if f not in told), several[0]))
+        )
+    if not general and not _open_ended(turn) and listening.near_facts(turn.text, persona):
+        # about something of theirs, but not plainly which (two facts fit about as well, or one
+        # only nearly): asking what is meant beats telling a fact it may not be about
+        turn.hear("question", answer="held_back", why="unclear")
+        return "guarded"
     if (
         general
         or _open_ended(turn)
@@ -680,6 +682,20 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     # a specific question about something this scenario does not cover
     turn.hear("question", answer="unknown")
     return "dont_know"
+
+
+def _answer_fact(turn: _Turn, fact: dict[str, Any]) -> str:
+    """A question about this fact: told again when it is out, held back while the customer is
+    not open enough for it, told otherwise."""
+    if fact["id"] in turn.state["facts_revealed"]:
+        turn.slots["value"] = str(fact.get("value", ""))
+        turn.entries = list(fact.get("again") or [])
+        turn.hear("question", answer="already_told", fact=fact["id"])
+        return "already_told"
+    if not _gate(turn.persona, turn.state, fact):
+        turn.hear("question", answer="held_back", fact=fact["id"])
+        return "guarded"
+    return _reveal(turn, fact, "asked")
 
 
 def _answer_by_kind(turn: _Turn) -> str | None:

@@ -50,16 +50,21 @@ from personas.model import Persona
 from personas.offers import read_offer
 
 __all__ = [
+    "BOTH_MIN",
     "MATCH_MIN",
     "MENTION_MIN",
+    "NEAR_MIN",
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
+    "asks_several",
+    "colliding_about",
     "contradicts",
     "fact_cues",
     "load_topics",
     "match_facts",
     "mentions",
+    "near_facts",
     "normalise",
 ]
 
@@ -67,6 +72,8 @@ TOPICS_PATH = Path(__file__).with_name("topics.yml")
 
 #: A fact whose score is below this is not what the text asks about.
 MATCH_MIN = 0.45
+#: A question no fact matches, but one scoring at least this, seems to be about that fact.
+NEAR_MIN = 0.35
 #: A told fact whose score is below this is not restated by the text.
 MENTION_MIN = 0.5
 
@@ -96,6 +103,13 @@ _CONTENT_MASS = 3.0
 # a word the lines of several facts share counts this much, one asking for another fact this much.
 _CONTENT_SHARED = 0.3
 _CONTENT_CUED = 0.4
+# A Chinese two-character feature of a cue whose characters the text has, but not side by side
+# ("时间要求" / "时间有什么要求", "谁用" / "用的是谁"), counts this much of the feature.
+_GAPPED = 0.5
+# "Who drives it?" and "Do you drive in town?" share all but the asking word: a cue that asks who
+# or why counts this much of its score when the text does not ask it.
+_KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
+_KEY_MISSING = 0.6
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -284,10 +298,16 @@ _SHORTHAND = {
     "probs": "problem",
 }
 _EN_WORD = re.compile(r"[a-z0-9]+")
-# "What is it for?", "what do you need it for": asks for a purpose (not "what are you looking for").
+# "What is it for?", "what do you need it for", "wat u using it for mate?", "is there something you
+# need it for?": asks for a purpose (not "what are you looking for").
+_FOR_END = (
+    r"\bfor(?:\s+(?:sir|madam|then|exactly|mainly|mostly|please|again|really))*\s*(?:[?.!]|$)"
+)
 _WHAT_FOR = re.compile(
     r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
-    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*\bfor\s*(?:[?.!]|$)"
+    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
+    r"\b(?:need|needs|needed|want|wanted|use|using|get|getting|buy|buying)\s+(?:it|this|one|them|"
+    r"these|that)\s+" + _FOR_END
 )
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
@@ -583,6 +603,8 @@ class _Index:
         self.cue_owner = [c.owner for c in self.cues]
         self.cue_total = [c.total for c in self.cues]
         self.cue_ceiling = [c.ceiling for c in self.cues]
+        # the cues that ask "who" or "why": without that word in the text they ask something else
+        self.cue_key = [frozenset(c.weights) & _KEY_ASKING for c in self.cues]
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -613,8 +635,23 @@ class _Index:
                     explained[owner] = explained.get(owner, 0.0) + w
         best: dict[str, float] = {}
         owners, totals, ceilings = self.cue_owner, self.cue_total, self.cue_ceiling
+        text_keys = {f for f, _ in found} & _KEY_ASKING
+        present = {f for f, _ in found}
+        chars = [f for f in present if len(f) == 1] + [f for f in unknown if len(f) == 1]
+        for a in chars:
+            for b in chars:
+                # a two-character feature of a cue whose characters are both in the text, apart
+                # (a word put between them, the order turned round): counts in part
+                pair = a + b
+                if a == b or pair in present or pair not in self.cue_ids:
+                    continue
+                w = self._weight(pair) * _GAPPED
+                for idx in self.cue_ids[pair]:
+                    matched[idx] = get(idx, 0.0) + w
         for idx, got in matched.items():
             score = min(1.0, got / totals[idx]) * ceilings[idx]
+            if self.cue_key[idx] and not self.cue_key[idx] & text_keys:
+                score *= _KEY_MISSING
             owner = owners[idx]
             if score > best.get(owner, 0.0):
                 best[owner] = score
@@ -671,11 +708,19 @@ def _readings(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
 
 
+# Characters too common to anchor a same-sound typo: 离不 is not a slip for 里不 (哪里不对).
+_SOUND_COMMON = frozenset("不没有无在是里个一什么")
+
+
 def _sound_keys(bigram: str) -> list[str]:
     """Keys under which a two-character word meets its same-sound typos that keep one of its
-    characters: 单号 and 但号 share the key "dan|号"."""
+    characters: 单号 and 但号 share the key "dan|号" (not when the kept character is one of the
+    commonest, which pairs with almost anything)."""
     a, b = bigram[0], bigram[1]
-    return [f"{r}|{b}" for r in _readings(a)] + [f"{a}|{r}" for r in _readings(b)]
+    keys = [] if b in _SOUND_COMMON else [f"{r}|{b}" for r in _readings(a)]
+    if a not in _SOUND_COMMON:
+        keys += [f"{a}|{r}" for r in _readings(b)]
+    return keys
 
 
 _DOUBLED = re.compile(r"(.)\1+")
@@ -836,7 +881,7 @@ _EN_OFFER = re.compile(
 _EN_INFO_VERB = re.compile(r"\b(?:tell|share|explain|describe|let me know|walk me|say more)\b")
 _ZH_QUESTION = re.compile(
     r"[吗嘛么呢]\s*[。.！!~～]*\s*$|什么|啥|哪|几[个天次号点岁年月位种款台口]|多少|多久|多大|多长|多远|"
-    r"多重|怎么|怎样|如何|为什么|为何|谁|是否|有没有|是不是|能不能|可不可以|会不会|要不要|对不对|"
+    r"多重|怎么|怎样|如何|为什么|为何|谁(?![都也])|是否|有没有|是不是|能不能|可不可以|会不会|要不要|对不对|"
     r"好不好|行不行|够不够|准不准|有无|还是"
 )
 _ZH_REQUEST = re.compile(
@@ -867,11 +912,21 @@ _ZH_PURPOSE = re.compile(
 )
 
 
+# A closing clause that only says when the thing happened ("Did anyone use it just before it went
+# wrong?", "Was it like that when it arrived?"): the question is what comes before it.
+_EN_WHEN_CLAUSE = re.compile(
+    r"(?<=\w)\s*,?\s+(?:just |right |shortly |soon )?(?:before|after|since|until|when|while)\s+"
+    r"(?:it|that|this|the \w+)\s+(?:went|stopped|broke|happened|started|arrived|was|were|came|"
+    r"turned|failed|died|began|got)\b[^?.!,;]*(?=[?.!]*\s*$)"
+)
+
+
 # A question that invites the customer to go on ("Anything else?", "还有什么想说的吗？").
 _GENERAL = re.compile(
     r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
     r"\bmore about (?:it|that|this)\b|\belse (?:i|we) should\b|\bis there more\b|"
-    r"还有(?:什么|别的|其他|啥|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
+    r"还有(?:(?:什么|别的|其他|啥)(?=[^，,。？?！!]{0,2}(?:想|要|需要|可以|能|情况|问题|事|补充|说|问|告诉|"
+    r"吗|呢|[，,。？?！!]|$))|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
 )
 _GENERAL_SURE = 0.9
 
@@ -886,16 +941,20 @@ _NEED_TOPICS = frozenset({"reason", "occasion", "recipient", "deadline"})
 _NEED_CUE = re.compile(
     r"(?<![a-z])(?:why|how come|purpose|reason|who|whom|whose|anyone|anybody|someone|somebody|"
     r"occasion|event|celebrat[a-z]*|coming up|special|urgent[a-z]*|hurry|rush|matters?|important|"
-    r"riding on|depend[a-z]*|rely|relying|stake|behind)(?![a-z])|"
+    r"riding on|depend[a-z]*|rely|relying|stake|behind|deadline|by when|how soon)(?![a-z])|"
+    r"(?<![a-z])by\s*[?.!]*\s*$|最晚|最迟|期限|"
     r"为什么|为何|为了|为啥|干嘛这么|怎么这么|什么\S{0,4}事|啥事|离不开|靠它|指望|"
     r"什么(?:安排|场合|日子|活动|计划|打算)|活动|场合|目的|原因|缘故|着急|急着|急用|要紧|"
-    r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁|哪位|为谁"
+    r"给(?:谁|[^，。？?,\s]{1,6}?)(?:用|买|开|戴|喝|吃|穿|准备)|谁(?![都也])|哪位|为谁|有没有[^，。？?,\s]{1,12}的人"
 )
 # ... unless it names a fault: "为什么会坏？", "Why did it stop?" ask about the problem.
 _FAULT_WORD = re.compile(
     r"坏|故障|断网|停机|报错|毛病|(?<![a-z])(?:broke|broken|stop|stopped|stops|fault|faulty|error|"
     r"crash|crashed|wrong|fail|failed|fails)(?![a-z])"
 )
+# How far under MATCH_MIN a need-type fact may score and still be what a question about a need
+# ("What got you thinking about solar?") asks for.
+_NEED_SLACK = 0.1
 # How far below the best fact a need-type fact may score and still be taken for what a question
 # about a need asks.
 _NEED_GAP = 0.25
@@ -947,7 +1006,13 @@ def _asked_part(text: str) -> str:
         return text
     out = []
     for part in parts:
-        stripped = _ZH_PURPOSE.sub("", part) if _is_zh(part) else _EN_PURPOSE.sub("", part.lower())
+        if _is_zh(part):
+            stripped = _ZH_PURPOSE.sub("", part)
+        else:
+            stripped = _EN_PURPOSE.sub("", part.lower())
+            trimmed = _EN_WHEN_CLAUSE.sub("", stripped)
+            if len(_EN_WORD.findall(trimmed)) >= 3:
+                stripped = trimmed
         out.append(stripped if len(stripped) >= 4 else part)
     return " ".join(out)
 
@@ -969,7 +1034,15 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     if not facts:
         return []
     facts.sort(key=lambda m: -m.score)
-    need = [m for m in facts if m.fact_id in index.need_ids]
+    # a need-type fact a little under MATCH_MIN still counts for a question about a need
+    need = sorted(
+        (
+            FactMatch(fid, round(best[fid], 3))
+            for fid in index.need_ids
+            if best.get(fid, 0.0) >= MATCH_MIN - _NEED_SLACK
+        ),
+        key=lambda m: -m.score,
+    )
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP
@@ -989,6 +1062,94 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     if _GENERAL.search(normalise(text)) and facts[0].score < _GENERAL_SURE:
         return []  # "anything else I should know?": nothing in particular, unless plainly named
     return facts
+
+
+def near_facts(text: str, persona: Persona) -> list[FactMatch]:
+    """The facts a question seems to be about without plainly asking for one: two fit about as
+    well, or the best fits a little under MATCH_MIN. [] when match_facts places the question,
+    when it invites more in general, when it is about a topic this scenario does not cover, or
+    when no fact comes near. Such a question gets the customer asking what is meant or holding
+    back, rather than telling a fact it may not be about or saying "don't know"."""
+    part = _asked_part(text)
+    if _GENERAL.search(normalise(part)) or _match(part, persona):
+        return []
+    best = _index(persona).scores(part)
+    facts = sorted(
+        ((score, owner) for owner, score in best.items() if not owner.startswith("topic:")),
+        reverse=True,
+    )
+    if not facts or facts[0][0] < NEAR_MIN:
+        return []
+    off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
+    if off >= MATCH_MIN and off > facts[0][0]:
+        return []  # about something the scenario does not cover
+    return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
+
+
+def colliding_about(
+    facts: Iterable[Mapping[str, Any]], product: str
+) -> list[tuple[int, int, str | None]]:
+    """The trainer's ``about`` phrases too generic to tell their fact from the others, as (fact
+    index, phrase index, the other fact's id): every word of the phrase that carries content also
+    asks for that other fact (its own ``about`` phrases or id use it), so a question in those
+    words may draw out either; the other fact is None when the phrase has no such word at all
+    (question words, filler and the product's own name only: "what is it", "什么情况")."""
+    load_topics()  # the synonyms fold words the way matching does
+    facts = list(facts)
+    neutral = {f for f in _features(normalise(product)) if len(f) > 1 or not _CJK.match(f)}
+
+    def content(phrase: str) -> set[str]:
+        return {f for f in _features(normalise(phrase)) if f not in _WEAK and f not in neutral}
+
+    def strong(phrase: str) -> set[str]:
+        """Content words, and the asking words that set a question apart (who, why)."""
+        feats = set(_features(normalise(phrase)))
+        return {f for f in content(phrase) if _strong(f)} | (feats & _KEY_ASKING)
+
+    abouts = [[str(a) for a in f.get("about") or () if isinstance(a, str)] for f in facts]
+    cues = []
+    for fact, phrases in zip(facts, abouts, strict=True):
+        words = " ".join(w for w in str(fact.get("id", "")).split("_") if w not in _ID_WORD_STOP)
+        cues.append([strong(p) for p in [words, *phrases]])
+    out: list[tuple[int, int, str | None]] = []
+    for i, phrases in enumerate(abouts):
+        for j, phrase in enumerate(phrases):
+            if not content(phrase):
+                out.append((i, j, None))
+                continue
+            own = strong(phrase)
+            if not own - _KEY_ASKING:
+                continue  # single Chinese characters: too little to collide on
+            # another fact's phrase says all this one says (and asks no who or why it does not)
+            other = next(
+                (
+                    k
+                    for k in range(len(facts))
+                    if k != i
+                    and any(own <= cue and not (cue & _KEY_ASKING) - own for cue in cues[k])
+                ),
+                None,
+            )
+            if other is not None:
+                out.append((i, j, str(facts[other].get("id"))))
+    return out
+
+
+# Two questions in one ("What size and what price?", "预算和用途是什么？").
+_JOINED = re.compile(r"\b(?:and|also|plus|as well as)\b|[和跟及、]|以及|还有|另外")
+#: Facts that each fit at least this well, in a reply that joins two questions, are both asked.
+BOTH_MIN = 0.85
+
+
+def asks_several(text: str, persona: Persona) -> list[str]:
+    """The facts a reply asks for at once ("What size and what price are you thinking of?"):
+    two or more fit well (BOTH_MIN) and the reply joins its questions; in the order the trainer
+    listed the facts. [] otherwise (match_facts has it, or the question is merely ambiguous)."""
+    near = near_facts(text, persona)
+    both = {m.fact_id for m in near if m.score >= BOTH_MIN}
+    if len(both) < 2 or not _JOINED.search(normalise(_asked_part(text))):
+        return []
+    return [str(f.get("id")) for f in persona.facts if str(f.get("id")) in both]
 
 
 def invites_more(text: str) -> bool:

@@ -39,13 +39,13 @@ TEMPLATE: dict[str, dict[str, Any]] = {
             },
             "pre_sales": {
                 "id": "usage",
-                "about": ["买来做什么用", "平时怎么用", "主要用途"],
+                "about": ["买来做什么用", "用在什么场景", "主要用途"],
                 "value": "用几个字说清顾客买来做什么",
             },
         },
         "fact_lines": ["这是顾客说出这个事实的第一种说法。", "这是第二种说法。"],
         "again": "我刚才已经说过了：{value}。",
-        "hidden_about": ["为什么这么着急", "还有什么需要我知道的吗"],
+        "hidden_about": ["为什么这么着急", "最近有什么重要的安排吗"],
         "hidden_value": "顾客信任你之后才会说的真实原因",
         "hidden_lines": ["这是顾客说出真实原因的第一种说法。", "这是第二种说法。"],
         "need": "顾客真正需要的，用顾客自己的话说",
@@ -78,7 +78,7 @@ TEMPLATE: dict[str, dict[str, Any]] = {
             },
             "pre_sales": {
                 "id": "usage",
-                "about": ["what will you use it for", "how will you use it", "main use"],
+                "about": ["what will you use it for", "what kind of jobs will it do", "main use"],
                 "value": "what the customer wants it for, in a few words",
             },
         },
@@ -87,7 +87,7 @@ TEMPLATE: dict[str, dict[str, Any]] = {
             "A second way the customer tells it.",
         ],
         "again": "I told you already: {value}.",
-        "hidden_about": ["why is it so urgent", "anything else I should know"],
+        "hidden_about": ["why is it so urgent", "is anything important coming up"],
         "hidden_value": "the real reason, told only once the customer trusts you",
         "hidden_lines": [
             "The first way the customer tells the real reason.",

@@ -18,10 +18,14 @@ from personas.listening import (
     MATCH_MIN,
     FactMatch,
     asks_for_information,
+    asks_several,
+    colliding_about,
     contradicts,
     fact_cues,
+    invites_more,
     match_facts,
     mentions,
+    near_facts,
     normalise,
 )
 
@@ -32,21 +36,23 @@ PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The tuning set's measured figures (95.4 % right fact, 0.0 % wrong fact, 100 % of off-scenario
-# and of open questions matching no fact); the floors keep them from sliding.
-RIGHT_FLOOR = 0.945
-WRONG_CEILING = 0.005
+# The tuning set's measured figures (96.1 % right fact, 0.5 % wrong fact of 406 probes, 99 % of
+# off-scenario and 100 % of open questions matching no fact); the floors keep them from sliding.
+# The two wrong ones are one kind, not solved yet: a question about what the course needs
+# ("Which programs will you need for your course?") is taken for the course itself.
+RIGHT_FLOOR = 0.955
+WRONG_CEILING = 0.006
 NO_MATCH_FLOOR = 0.97
 
 HELDOUT: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
-# The held-out set's figures when last measured (79.2 % right, 3.3 % wrong, 93.8 % of off-scenario
+# The held-out set's figures when last measured (92.5 % right, 1.25 % wrong, 98 % of off-scenario
 # and 100 % of open questions matching no fact): floors just under them, so a change that helps
 # the tuning set at the held-out set's expense shows.
-HELDOUT_RIGHT_FLOOR = 0.78
-HELDOUT_WRONG_CEILING = 0.035
-HELDOUT_NO_MATCH_FLOOR = 0.92
+HELDOUT_RIGHT_FLOOR = 0.91
+HELDOUT_WRONG_CEILING = 0.015
+HELDOUT_NO_MATCH_FLOOR = 0.95
 
 
 def _top(matches: list[FactMatch]) -> str | None:
@@ -179,6 +185,105 @@ def test_questions_about_a_reason_event_or_person_ask_for_the_need(
     library: PersonaLibrary, persona_id: str, question: str, fact_id: str
 ) -> None:
     assert _top(match_facts(question, library.get(persona_id))) == fact_id
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact_id"),
+    [
+        # hidden needs asked indirectly: a deadline ("need it by?"), an event coming up, what
+        # set it off, the hurry, what someone cares about; a cue that asks "why" needs a why
+        ("angry_en_vacuum_broken", "Is there a date you need a working vacuum by?", "hidden_need"),
+        ("angry_en_vacuum_broken", "anything coming up at home you need it for?", "hidden_need"),
+        ("angry_en_vacuum_broken", "how come u need it so fast?", "hidden_need"),
+        (
+            "doubtful_en_solar_quote",
+            "What got you thinking about solar at this point?",
+            "hidden_need",
+        ),
+        ("angry_zh_broadband_outage", "您对网络恢复的时间上有要求吗？", "hidden_need"),
+        ("doubtful_zh_water_purifier", "您为什么最近开始关心水质了？", "hidden_need"),
+        ("arrogant_zh_car_testdrive", "这辆车以后谁开得最多？", "hidden_need"),
+        # ... and the same words without the asking word ask for the concrete fact
+        ("arrogant_zh_car_testdrive", "您平时开车主要是在市区吗？", "use"),
+        # idioms and paraphrases that share no word with the fact
+        ("female_en_sofa", "Any four-legged friends at home?", "hidden_need"),
+        ("female_en_sofa", "How hard-wearing does it have to be?", "hidden_need"),
+        ("male_zh_laptop", "您主要拿这台电脑干些什么？", "use"),
+        ("male_en_cordless_drill", "wat u using it for mate?", "use"),
+        ("silent_zh_phone_for_father", "家里其他人也会用这部手机吗？", "user"),
+        # Chinese words a word apart or turned round ("谁用" / "用…的是谁")
+        ("silent_zh_phone_for_father", "用这部手机的是谁？", "user"),
+        # a closing clause that says when it happened is not the question
+        (
+            "talkative_en_tv_setup",
+            "Did anyone else use the TV just before it went wrong?",
+            "by_the_way",
+        ),
+        # a same-sound typo is not anchored on a character as common as 不 (离不开 is not 哪里不)
+        ("angry_zh_broadband_outage", "这两天有什么事情是离不开网络的？", "hidden_need"),
+    ],
+)
+def test_needs_asked_indirectly_or_in_other_words_find_the_fact(
+    library: PersonaLibrary, persona_id: str, question: str, fact_id: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact_id
+
+
+def test_a_question_near_a_fact_but_not_plainly_about_one(library: PersonaLibrary) -> None:
+    solar = library.get("doubtful_en_solar_quote")
+    # two facts fit about as well: near both, matched by neither
+    question = "How do you feel about the house?"
+    assert match_facts(question, solar) == []
+    assert {m.fact_id for m in near_facts(question, solar)} >= {"concern", "house"}
+    # a plain question is matched, not near; one about what the scenario lacks is neither
+    assert near_facts("Which way does your roof face?", solar) == []
+    assert near_facts("Do you have a loyalty card with us?", solar) == []
+    assert near_facts("Is there anything else I should know?", solar) == []
+
+
+def test_two_questions_in_one_ask_for_both_in_the_trainers_order(library: PersonaLibrary) -> None:
+    sofa = library.get("female_en_sofa")
+    assert asks_several("What size and what price are you thinking of?", sofa) == [
+        "room",
+        "budget",
+    ]
+    assert (
+        asks_several("How do you feel about the house?", library.get("doubtful_en_solar_quote"))
+        == []
+    )
+    laptop = library.get("male_zh_laptop")
+    assert asks_several("您的预算和用途是什么？", laptop) == ["use", "budget"]
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("还有什么想补充的吗？", True),
+        ("还有其他情况吗？", True),
+        ("还有什么我没问到的？", True),
+        ("Is there anything else you'd like me to know?", True),
+        # "what else do you particularly value" asks about something in particular
+        ("您还有什么特别看重的地方？", False),
+        ("What do you need it for?", False),
+    ],
+)
+def test_invites_more_only_when_it_asks_for_more_in_general(text: str, general: bool) -> None:
+    assert invites_more(text) is general
+
+
+def test_colliding_about_finds_phrases_that_cannot_tell_their_fact_apart() -> None:
+    facts = [
+        {"id": "use", "about": ["what will you drill", "what material are the walls"]},
+        {"id": "budget", "about": ["how much do you want to spend", "price range"]},
+        {"id": "payer", "about": ["who is paying for it", "how much can you spend"]},
+    ]
+    found = {(i, j): other for i, j, other in colliding_about(facts, "cordless drills")}
+    # only question words and the product's own word
+    assert found[(0, 0)] is None
+    # every content word also asks for another fact ("spend" / "pay" fold together) ...
+    assert found[(1, 0)] == "payer" and found[(2, 1)] == "budget"
+    # ... unless the other fact's phrase asks "who" and this one does not: it asks something else
+    assert (2, 0) not in found and (0, 1) not in found and (1, 1) not in found
 
 
 @pytest.mark.parametrize(

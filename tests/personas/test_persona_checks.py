@@ -27,7 +27,7 @@ scenario:
   facts:
     - id: use
       value: drilling concrete
-      about: ["what will you drill", "what is it for"]
+      about: ["what material will you drill into", "what is it for"]
       lines:
         - "Concrete walls, for shelves."
         - "Concrete. Shelves."
@@ -207,8 +207,11 @@ def test_type_files_may_name_any_fact_but_no_unknown_placeholder(tmp_path):
 # ----------------------------------------------------------------------------- warnings
 
 
+USE_ABOUT = '      about: ["what material will you drill into", "what is it for"]\n'
+
+
 def test_a_fact_nobody_can_ask_about(tmp_path, topics):
-    text = persona("sam", ('      about: ["what will you drill", "what is it for"]\n', ""))
+    text = persona("sam", (USE_ABOUT, ""))
     lib, path = load(tmp_path, text, topics=topics)
     [warning] = warnings_of(lib, path)
     assert warning.startswith(
@@ -312,7 +315,7 @@ def test_lines_that_can_never_be_said(tmp_path, topics):
 
 
 def test_only_errors_fail_the_check(tmp_path, topics):
-    text = persona("sam", ('      about: ["what will you drill", "what is it for"]\n', ""))
+    text = persona("sam", (USE_ABOUT, ""))
     _, path = load(tmp_path, text, topics=topics)
     report = check_paths([path])
     assert report.errors == []

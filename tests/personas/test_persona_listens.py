@@ -87,6 +87,24 @@ def test_a_question_the_scenario_does_not_cover_gets_an_in_character_dont_know(l
     assert r["state"]["facts_revealed"] == []
 
 
+def test_a_question_two_facts_fit_about_as_well_gets_asked_back_not_the_wrong_fact(library):
+    persona = library.get("doubtful_en_solar_quote")
+    state = calm(persona)
+    r = react(persona, state, "How do you feel about the house?", "open_question")
+    assert r["reaction"] == "guarded"
+    assert r["state"]["heard"] == {"kind": "question", "answer": "held_back", "why": "unclear"}
+    assert r["state"]["facts_revealed"] == []
+
+
+def test_two_questions_in_one_draw_out_the_first_untold(library):
+    persona = library.get(SOFA)
+    question = "What size and what price are you thinking of?"
+    r = react(persona, calm(persona), question, "open_question")
+    assert r["state"]["heard"]["fact"] == "room" and r["reaction"] == "reveal"
+    r = react(persona, calm(persona, told=("room",)), question, "open_question")
+    assert r["state"]["heard"]["fact"] == "budget" and r["reaction"] == "reveal"
+
+
 def test_an_accepted_offer_is_answered_in_the_trainees_terms(library):
     persona = library.get(VACUUM)
     state = calm(persona, told=("problem", "order_number"))

@@ -17,9 +17,14 @@ from batch import listen_check
 from batch.nlu import nlu_analyzer
 from batch.simulate import cue_analyzer
 
-#: floors where the goal is not reached yet (the goal is in listen_check)
-PROBE_FLOOR = {"probes": listen_check.FACT_PROBE_GOAL, "probes_heldout": 0.80}
-OTHER_FACT_CEILING = {"probes": 0.02, "probes_heldout": 0.06}
+#: the goal (in listen_check) on both probe sets; another fact drawn out stays under these
+#: ceilings, just above what is measured (0.3 % of the tuning probes, 1.7 % of the held-out ones)
+#: while the goal of never is not reached
+PROBE_FLOOR = {
+    "probes": listen_check.FACT_PROBE_GOAL,
+    "probes_heldout": listen_check.FACT_PROBE_GOAL,
+}
+OTHER_FACT_CEILING = {"probes": 0.01, "probes_heldout": 0.025}
 
 
 @pytest.fixture(scope="module")
