@@ -68,13 +68,24 @@ def _endpoint_variables() -> set[str]:
     return set(re.findall(r"\$\{(\w+)\}", text))
 
 
+def _rasa_settings_variables() -> set[str]:
+    """The variables the rasa env's processes read through rasa_project/rasa_settings.py."""
+    from rasa_project.rasa_settings import RasaSettings
+
+    names: set[str] = set()
+    for field in RasaSettings.__fields__.values():
+        env = field.field_info.extra.get("env") or field.name
+        names.update(e.upper() for e in ([env] if isinstance(env, str) else env))
+    return names
+
+
 @pytest.mark.parametrize("service", ["gateway", "migrate", "rasa", "action-server", "postgres"])
 def test_every_variable_compose_sets_is_read_by_the_service(service: str) -> None:
     readers = {
         "gateway": {name.upper() for name in Settings.model_fields},
         "migrate": {name.upper() for name in Settings.model_fields},
-        "rasa": _endpoint_variables(),
-        "action-server": _endpoint_variables(),
+        "rasa": _endpoint_variables() | _rasa_settings_variables(),
+        "action-server": _endpoint_variables() | _rasa_settings_variables(),
         "postgres": IMAGE_VARIABLES["postgres"],
     }[service]
     environment = _resolved_config()["services"][service].get("environment") or {}
