@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from prometheus_client import Counter, Gauge, Histogram, make_asgi_app
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 ACTIVE_WINDOW_SECONDS = 15 * 60
 
@@ -112,5 +112,10 @@ def count_database_errors() -> None:
 
 def mount(app: Any) -> None:
     """Serve the metrics at /metrics on the gateway's own port; count database errors."""
+    from starlette.responses import Response
+
+    async def exposition(_request: Any) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     count_database_errors()
-    app.mount("/metrics", make_asgi_app())
+    app.add_route("/metrics", exposition, include_in_schema=False)
