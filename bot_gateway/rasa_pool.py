@@ -116,7 +116,15 @@ class RasaPool:
                 last = exc
                 continue
             self._down_until[index] = 0.0
-            metrics.observe_turn(sender, kind, time.perf_counter() - started, "ok")
+            elapsed = time.perf_counter() - started
+            metrics.observe_turn(sender, kind, elapsed, "ok")
+            log.info(
+                "gateway.turn",
+                session=sender,
+                kind=kind,
+                server=self.urls[index],
+                ms=round(elapsed * 1000, 1),
+            )
             if attempt:
                 metrics.TURNS.labels(metrics.PROCESS, kind, "failover").inc()
             return payload
