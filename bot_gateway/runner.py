@@ -338,10 +338,47 @@ class ScratchDatabases:
         self._admin(*(f'CREATE DATABASE "{name}"' for name in self.names.values()))
         migrate.upgrade(self.gateway_url)
 
+    async def _fetch(self, url: str, query: str) -> list[tuple[str, str]]:
+        import asyncpg
+
+        connection = await asyncpg.connect(url)
+        try:
+            return [tuple(row) for row in await connection.fetch(query)]
+        finally:
+            await connection.close()
+
+    def replies(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The trainees' replies stored per session: in the gateway's turns (answered ones) and
+        in Rasa's tracker store (user events that are not commands like /start_practice)."""
+        import asyncio
+
+        async def both() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+            gateway = await self._fetch(
+                f"{self.server}/{self.names['gateway']}",
+                "SELECT session_id, text FROM turns WHERE role = 'trainee' AND status = 'done'"
+                ' ORDER BY session_id, "index"',
+            )
+            tracker = await self._fetch(
+                self.tracker_url,
+                "SELECT sender_id, data::json->>'text' FROM events WHERE type_name = 'user'"
+                " AND coalesce(data::json->>'text', '') NOT LIKE '/%' ORDER BY sender_id, id",
+            )
+            return gateway, tracker
+
+        gateway, tracker = asyncio.run(both())
+        return _group(gateway), _group(tracker)
+
     def drop(self) -> None:
         self._admin(
             *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.names.values())
         )
+
+
+def _group(rows: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, text in rows:
+        grouped.setdefault(key, []).append(text)
+    return grouped
 
 
 def _with_port(service: Service, name: str, port: int, env: dict[str, str]) -> Service:
