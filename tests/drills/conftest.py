@@ -8,13 +8,16 @@ session id, a fresh UUID, so runs cannot collide). `make test-drills` runs them.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -98,20 +101,101 @@ def postgres() -> Iterator[PrivatePostgres]:
     server.destroy()
 
 
+class FlakyTelegram:
+    """A stub Bot API server on loopback in front of the emulator: it passes every call through,
+    except the next ones that `fail()` names, which it answers with 429 or a 5xx as Telegram
+    does (JSON error bodies, retry_after for 429)."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.failures: list[tuple[str, int]] = []
+        self.served: list[tuple[str, int]] = []
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                method = self.path.rsplit("/", 1)[-1]
+                status = stub._injected(method)
+                if status:
+                    error: dict[str, object] = {"ok": False, "error_code": status}
+                    if status == 429:
+                        error["description"] = "Too Many Requests: retry after 1"
+                        error["parameters"] = {"retry_after": 1}
+                    else:
+                        error["description"] = "Bad Gateway"
+                    self._answer(status, json.dumps(error).encode(), "application/json")
+                    return
+                headers = {"Content-Type": self.headers.get("Content-Type", "")}
+                response = httpx.post(
+                    stub.upstream + self.path, content=body, headers=headers, timeout=60
+                )
+                self._answer(
+                    response.status_code,
+                    response.content,
+                    response.headers.get("content-type", "application/json"),
+                )
+
+            do_GET = do_POST
+
+            def _answer(self, status: int, content: bytes, content_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def fail(self, method: str, *statuses: int) -> None:
+        with self.lock:
+            self.failures += [(method, status) for status in statuses]
+
+    def _injected(self, method: str) -> int | None:
+        with self.lock:
+            for index, (name, status) in enumerate(self.failures):
+                if name == method:
+                    del self.failures[index]
+                    self.served.append((method, status))
+                    return status
+        return None
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def flaky_telegram(telegram_api: str | None) -> Iterator[FlakyTelegram]:  # noqa: F811
+    assert telegram_api, "node_modules/telegram-test-api is missing: run `make setup` (npm ci)"
+    stub = FlakyTelegram(telegram_api)
+    yield stub
+    stub.close()
+
+
 @pytest.fixture(scope="session")
 def topo(
     tmp_path_factory: pytest.TempPathFactory,
     postgres: PrivatePostgres,
-    telegram_api: str | None,  # noqa: F811
+    flaky_telegram: FlakyTelegram,
 ) -> Iterator[Topology]:
-    assert telegram_api, "node_modules/telegram-test-api is missing: run `make setup` (npm ci)"
     state = tmp_path_factory.mktemp("drills")
     local = topology(
         state,
         admin_url=postgres.admin_url,
         gateway_env={
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-            "TELEGRAM_API_SERVER": telegram_api,
+            # the bot talks to the emulator through the stub, which can answer 429 or 5xx
+            "TELEGRAM_API_SERVER": flaky_telegram.url,
             "TELEGRAM_WEBHOOK_URL": "",
         },
     )

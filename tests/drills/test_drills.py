@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot_gateway.runner import Topology
-from tests.drills.conftest import Deadline, PrivatePostgres
+from tests.drills.conftest import Deadline, FlakyTelegram, PrivatePostgres
 from tests.integration.test_telegram import TelegramTrainee, text_of
 
 LINES = [
@@ -162,16 +162,7 @@ def test_a_gateway_restart_mid_session_continues_where_the_web_trainee_was(
 def test_a_gateway_restart_mid_session_continues_where_the_telegram_trainee_was(
     topo: Topology, telegram_api: str, bounded: Deadline
 ) -> None:
-    chat = TelegramTrainee(telegram_api, user_id=910_000 + int(time.time()) % 80_000)
-    chat.command("/start")
-    chat.wait_for_text("Hi Mei Chen!")
-    mark = len(chat.received)
-    chat.command("/practice")
-    picker = chat.wait_for(lambda e: bool(e["message"].get("reply_markup")), "with buttons")
-    personas = httpx.get(f"http://127.0.0.1:{topo.settings.web_port}/api/personas?lang=en").json()
-    mark = len(chat.received)
-    chat.press(picker, f"mod:{personas[0]['id']}:practice")
-    chat.wait_for(lambda e: customer_line(e), "with the opening line", since=mark)
+    chat = telegram_practice(topo, telegram_api, 910_000)
     mark = len(chat.received)
     chat.say(TELEGRAM_LINES[0])
     chat.wait_for(lambda e: customer_line(e), "answering the first reply", since=mark)
@@ -189,6 +180,40 @@ def test_a_gateway_restart_mid_session_continues_where_the_telegram_trainee_was(
     assert len(sessions) == 1, "one Telegram session"
     assert gateway[sessions[0]] == TELEGRAM_LINES, "it holds both replies, once each"
     assert tracker[sessions[0]] == TELEGRAM_LINES
+    chat.http.close()
+
+
+def telegram_practice(topo: Topology, api: str, base_id: int) -> TelegramTrainee:
+    """A Telegram trainee who has started a practice session (the opening line arrived)."""
+    chat = TelegramTrainee(api, user_id=base_id + int(time.time() * 10) % 80_000)
+    chat.command("/start")
+    chat.wait_for_text("Hi Mei Chen!")
+    chat.command("/practice")
+    picker = chat.wait_for(lambda e: bool(e["message"].get("reply_markup")), "with buttons")
+    personas = httpx.get(f"http://127.0.0.1:{topo.settings.web_port}/api/personas?lang=en").json()
+    mark = len(chat.received)
+    chat.press(picker, f"mod:{personas[0]['id']}:practice")
+    chat.wait_for(lambda e: customer_line(e), "with the opening line", since=mark)
+    return chat
+
+
+def test_telegram_429_and_5xx_are_retried_and_the_trainee_gets_the_line_once(
+    topo: Topology, telegram_api: str, flaky_telegram: FlakyTelegram, bounded: Deadline
+) -> None:
+    chat = telegram_practice(topo, telegram_api, 930_000)
+    flaky_telegram.fail("sendMessage", 429, 502, 503)
+    mark = len(chat.received)
+    chat.say(TELEGRAM_LINES[0])
+    answer = chat.wait_for(lambda e: customer_line(e), "after 429, 502 and 503", since=mark)
+    bounded.check("Telegram backoff")
+    assert flaky_telegram.served == [("sendMessage", 429), ("sendMessage", 502),
+                                     ("sendMessage", 503)]  # fmt: skip
+    time.sleep(2.0)  # anything sent twice would have arrived by now
+    chat.new_messages()
+    lines = [text_of(e) for e in chat.received[mark:] if customer_line(e)]
+    assert lines == [text_of(answer)], "the customer's line arrives exactly once"
+    log = topo.service("gateway").log_path.read_text(errors="replace")
+    assert log.count("telegram.backoff") >= 3
     chat.http.close()
 
 
