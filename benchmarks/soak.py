@@ -39,7 +39,7 @@ import websockets
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))  # run as a script from the project folder
 
-from benchmarks.bench import REPLIES, percentile  # noqa: E402
+from benchmarks.bench import REPLIES, cpu_seconds, percentile  # noqa: E402
 from bot_gateway.runner import Topology, free_port, topology  # noqa: E402
 from tests.integration.conftest import TELEGRAM_EMULATOR, TELEGRAM_TOKEN  # noqa: E402
 
@@ -288,6 +288,10 @@ def rss_mb(pid: int) -> float:
     return round(total_kb / 1024, 1)
 
 
+def cpu(stack: Topology) -> dict[str, float]:
+    return {s.name: cpu_seconds(s.process.pid) for s in stack.services if s.process}
+
+
 def memory(stack: Topology) -> dict[str, float]:
     return {s.name: rss_mb(s.process.pid) for s in stack.services if s.process}
 
@@ -412,10 +416,12 @@ def main() -> int:
     try:
         stack.start(progress=print, timeout=300)
         memory_start = memory(stack)
+        cpu_start = cpu(stack)
         began = time.monotonic()
         run = asyncio.run(soak(args, stack, api))
         elapsed = time.monotonic() - began
         memory_end = memory(stack)
+        cpu_end = cpu(stack)
         stored_gateway_by, stored_tracker_by = stack.databases.replies()
     finally:
         stack.stop()
@@ -447,6 +453,11 @@ def main() -> int:
         "client_p95_ms": run["client_p95_ms"],
         "client_p95_ms_web": run["client_p95_ms_web"],
         "client_p95_ms_telegram": run["client_p95_ms_telegram"],
+        "cpu_ms_per_turn": {
+            name: round((cpu_end[name] - cpu_start[name]) * 1000 / max(1, stats.answered), 1)
+            for name in cpu_start
+        },
+        "load_average_1min_end": round(os.getloadavg()[0], 2),
         "memory_mb_start": memory_start,
         "memory_mb_end": memory_end,
         "memory_growth_mb": growth,
