@@ -6,7 +6,10 @@ A training centre's bot sends bursts (a whole cohort practising at once) and Tel
 stored, but never shown). This aiogram request middleware waits as told (429) or backs off
 exponentially (5xx, network errors) and sends the call again, a bounded number of times.
 
-getUpdates is left alone: the polling loop has its own backoff.
+A 429 is retried for every call but getUpdates (the polling loop has its own backoff). A 5xx or
+a network error is retried only for the calls that carry the conversation (RETRIED_ON_5XX):
+the typing indicator and the mood chart are best effort with their own fallbacks, and the
+start-up calls (command menu, webhook) have their own retry loops.
 """
 
 from __future__ import annotations
@@ -25,10 +28,20 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetUpdates,
+    Response,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 
 log = structlog.get_logger(__name__)
+
+RETRIED_ON_5XX = (SendMessage, EditMessageText, EditMessageReplyMarkup, AnswerCallbackQuery)
 
 #: the longest wait Telegram's retry_after is obeyed for; longer means give up (the call fails)
 MAX_RETRY_AFTER_SECONDS = 60.0
@@ -58,7 +71,7 @@ class TelegramBackoff(BaseRequestMiddleware):
                 wait = float(exc.retry_after)
                 error = "429"
             except (TelegramServerError, RestartingTelegram, TelegramNetworkError) as exc:
-                if attempt == self.attempts:
+                if attempt == self.attempts or not isinstance(method, RETRIED_ON_5XX):
                     raise
                 wait, delay = delay, min(delay * 2, self.max_delay)
                 error = type(exc).__name__
