@@ -357,8 +357,19 @@ async def capacity_human_pace(args: argparse.Namespace, stack: LocalStack) -> di
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.gather(*(t.inner.close() for t in trainees), return_exceptions=True)
+    first = steps[0]["cpu_ms_per_turn"] if steps else {}
+    stack_ms = sum(ms for name, ms in first.items() if name != "bench client")
     return {
         **best,
+        # what the CPU alone would allow: the stack's CPU ms per turn on every core of the
+        # machine at 70 % busy (queueing keeps p95 low only below that), one turn per trainee
+        # every `think` s; the measured figure above is lower when the machine is shared
+        "cpu_bound_estimate_trainees": int(
+            0.7 * (os.cpu_count() or 1) * 1000 / stack_ms * args.think
+        )
+        if stack_ms
+        else None,
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "mean_think_s": args.think,
         "p95_limit_ms": 1000,
         "cpu_ms_per_turn": next(
@@ -388,6 +399,11 @@ def print_table(results: dict[str, Any]) -> None:
         )
         shares = ", ".join(f"{k} {v}" for k, v in cap["cpu_ms_per_turn"].items())
         print(f"  CPU ms per turn at that step: {shares}")
+        print(
+            f"  CPU-bound estimate (70 % of {os.cpu_count()} cores): "
+            f"{cap['cpu_bound_estimate_trainees']} trainees; "
+            f"machine load average {cap['load_average_1min']}"
+        )
     if "moves_batch" in results:
         print(f"make moves: {results['moves_batch']['replies_per_s']} replies/s")
     if "scoring" in results:
