@@ -75,7 +75,10 @@ async def web_trainee(
 ) -> None:
     rng = random.Random(args.seed * 100_003 + n)
     await asyncio.sleep(rng.uniform(0, args.max_think))  # trainees arrive over the first minute
-    async with httpx.AsyncClient(base_url=base, timeout=ANSWER_TIMEOUT) as http:
+    # a new connection per call, as a browser after minutes of typing: a kept-alive connection
+    # that the server closes after 5 idle seconds made some calls fail with ReadError
+    limits = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, timeout=ANSWER_TIMEOUT, limits=limits) as http:
         (await http.post("/api/signin", json={"name": f"soak web {n}"})).raise_for_status()
         round_ = 0
         while time.monotonic() < deadline:
@@ -91,7 +94,11 @@ async def web_trainee(
             replies = REPLIES[persona["language"]]
             cookie = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
             url = base.replace("http", "ws", 1) + f"/ws/sessions/{session_id}"
-            async with websockets.connect(url, additional_headers={"Cookie": cookie}) as socket:
+            # no client pings (a browser sends none), the server's pings are answered
+            headers = {"Cookie": cookie}
+            async with websockets.connect(
+                url, additional_headers=headers, ping_interval=None
+            ) as socket:
                 for turn in range(10_000):
                     await asyncio.sleep(pause(rng, args.min_think, args.max_think))
                     if time.monotonic() >= deadline:
@@ -174,12 +181,14 @@ class TelegramChat:
         return response.json()["result"]
 
     async def wait(self, matches: Any, timeout: float = ANSWER_TIMEOUT) -> dict[str, Any] | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """Poll the emulator: every 0.2 s for 2 s, then every 0.5 s (50 trainees polling at
+        10 Hz through a slow turn swamped the emulator and the soak's own event loop)."""
+        began = time.monotonic()
+        while time.monotonic() < began + timeout:
             for entry in await self.new():
                 if matches(entry):
                     return entry
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.2 if time.monotonic() - began < 2 else 0.5)
         return None
 
 
@@ -203,7 +212,8 @@ async def telegram_trainee(
     rng = random.Random(args.seed * 200_003 + n)
     await asyncio.sleep(rng.uniform(0, args.max_think))
     english = [p for p in personas if p["language"] == "en"]
-    async with httpx.AsyncClient(base_url=api, timeout=30) as http:
+    limits = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=api, timeout=30, limits=limits) as http:
         chat = TelegramChat(http, 800_000 + n)
         await chat.command("/start")
         if await chat.wait(lambda e: "Hi " in text_of(e)) is None:
