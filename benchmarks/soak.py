@@ -56,6 +56,7 @@ class Stats:
         self.latencies: dict[str, list[float]] = {"web": [], "telegram": []}
         self.errors: list[str] = []
         self.sessions = 0
+        self.refused_after_end = 0
 
 
 def pause(rng: random.Random, low: float, high: float) -> float:
@@ -247,6 +248,12 @@ async def telegram_trainee(
                 if answer is None:
                     stats.errors.append(f"telegram {n}: no answer")
                     return
+                if text_of(answer).startswith("No practice is running"):
+                    # the customer had ended the conversation (its scorecard was still on the
+                    # way): the bot says so, and this reply is not a turn of any session
+                    stats.sent -= 1
+                    stats.refused_after_end += 1
+                    break
                 if "can't answer right now" in text_of(answer):
                     stats.errors.append(f"telegram {n}: {text_of(answer)[:80]}")
                     continue
@@ -451,6 +458,7 @@ def main() -> int:
         "sessions": stats.sessions,
         "sent": stats.sent,
         "answered": stats.answered,
+        "telegram_replies_after_the_end": stats.refused_after_end,
         "stored_gateway": stored_gateway,
         "stored_tracker": stored_tracker,
         "errors": errors,
