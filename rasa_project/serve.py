@@ -57,44 +57,6 @@ def install() -> None:
     action.RemoteAction._validate_action_result = validate_action_result
 
     _sqlite_wal()
-    _reuse_connections()
-
-
-def _reuse_connections() -> None:
-    """One aiohttp session per endpoint and event loop, so calls keep their connections alive.
-
-    Rasa's EndpointConfig opens a new ClientSession, and so a new TCP connection, for every call
-    to the action server; profiling the topology under load showed ~6% of the Rasa server's CPU
-    in connection set-up alone. Idle connections are closed after 2 s, before the action
-    server's keep-alive (5 s) would close them under a request.
-    """
-    import asyncio
-    import contextlib
-
-    import aiohttp
-    from rasa.utils import endpoints
-
-    sessions: dict[tuple[int, int], aiohttp.ClientSession] = {}
-    open_session = endpoints.EndpointConfig.session
-
-    @contextlib.asynccontextmanager
-    async def shared(self: endpoints.EndpointConfig) -> Any:
-        key = (id(self), id(asyncio.get_running_loop()))
-        session = sessions.get(key)
-        if session is None or session.closed:
-            fresh = open_session(self)
-            connector = aiohttp.TCPConnector(keepalive_timeout=2.0)
-            session = aiohttp.ClientSession(
-                headers=fresh.headers,
-                auth=fresh.auth,
-                timeout=fresh.timeout,
-                connector=connector,
-            )
-            await fresh.close()
-            sessions[key] = session
-        yield session
-
-    endpoints.EndpointConfig.session = shared  # type: ignore[method-assign,assignment]
 
 
 def _sqlite_wal() -> None:
