@@ -95,7 +95,6 @@ class LocalStack:
 
     def _services(self) -> list[Service]:
         s = self.settings
-        rasa = str(s.rasa_env_dir / "bin" / "rasa")
         token = self.rasa_auth_token()
         # Rasa's HTTP API (model, trackers) answers only with ?token= when RASA_AUTH_TOKEN is set
         rasa_auth = ["--auth-token", token] if token else []
@@ -115,7 +114,9 @@ class LocalStack:
             Service(
                 "action-server",
                 [
-                    rasa,
+                    # serve.py is Rasa's own CLI, plus metrics when COUNTERPART_METRICS_PORT is set
+                    str(s.rasa_env_dir / "bin" / "python"),
+                    "serve.py",
                     "run",
                     "actions",
                     "--actions",
@@ -223,6 +224,13 @@ class LocalStack:
             if pending:
                 time.sleep(0.5)
 
+    def kill_service(self, name: str) -> None:
+        """Kill one process at once (SIGKILL), as a crash would (the failure drills)."""
+        service = self.service(name)
+        if service.process is not None and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGKILL)
+            service.process.wait()
+
     def stop(self, timeout: float = 15.0) -> None:
         self._terminate(list(reversed(self.services)), timeout)
 
@@ -284,3 +292,274 @@ def isolated_stack(
         app_settings=app_settings,
         gateway_env={"DATABASE_URL": database_url, **(gateway_env or {})},
     )
+
+
+# ------------------------------------------------------------------ the production topology
+
+#: the PostgreSQL and Redis that docker-compose runs as services; locally (and in CI) they run
+#: on this machine: one admin URL (trust auth) to create each run's own databases
+POSTGRES_ADMIN_URL = os.environ.get(
+    "COUNTERPART_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_HOST = os.environ.get("COUNTERPART_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("COUNTERPART_REDIS_PORT", "6379"))
+
+
+class ScratchDatabases:
+    """PostgreSQL databases of one run, uniquely named (the server is shared), dropped after.
+
+    `gateway` is the gateway's database (asyncpg URL, migrated), `tracker` Rasa's tracker store
+    (psycopg2 URL; Rasa creates its table on start).
+    """
+
+    def __init__(self, admin_url: str = POSTGRES_ADMIN_URL, prefix: str = "counterpart") -> None:
+        import secrets
+
+        self.admin_url = admin_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        suffix = secrets.token_hex(4)
+        self.names = {"gateway": f"{prefix}_gw_{suffix}", "tracker": f"{prefix}_rasa_{suffix}"}
+        self.server = self.admin_url.rsplit("/", 1)[0]
+
+    @property
+    def gateway_url(self) -> str:
+        return self.server.replace("postgresql://", "postgresql+asyncpg://", 1) + (
+            f"/{self.names['gateway']}"
+        )
+
+    @property
+    def tracker_url(self) -> str:
+        return f"{self.server}/{self.names['tracker']}"
+
+    def _admin(self, *statements: str) -> None:
+        import asyncio
+
+        import asyncpg
+
+        async def run() -> None:
+            connection = await asyncpg.connect(self.admin_url)
+            try:
+                for statement in statements:
+                    await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        asyncio.run(run())
+
+    def create(self) -> None:
+        from bot_gateway.db import migrate
+
+        self._admin(*(f'CREATE DATABASE "{name}"' for name in self.names.values()))
+        migrate.upgrade(self.gateway_url)
+
+    async def _fetch(self, url: str, query: str) -> list[tuple[str, str]]:
+        import asyncpg
+
+        connection = await asyncpg.connect(url)
+        try:
+            return [tuple(row) for row in await connection.fetch(query)]
+        finally:
+            await connection.close()
+
+    def replies(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The trainees' replies stored per session: in the gateway's turns (answered ones) and
+        in Rasa's tracker store (user events that are not commands like /start_practice)."""
+        import asyncio
+
+        async def both() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+            gateway = await self._fetch(
+                f"{self.server}/{self.names['gateway']}",
+                "SELECT session_id, text FROM turns WHERE role = 'trainee' AND status = 'done'"
+                ' ORDER BY session_id, "index"',
+            )
+            tracker = await self._fetch(
+                self.tracker_url,
+                "SELECT sender_id, data::json->>'text' FROM events WHERE type_name = 'user'"
+                " AND coalesce(data::json->>'text', '') NOT LIKE '/%' ORDER BY sender_id, id",
+            )
+            return gateway, tracker
+
+        gateway, tracker = asyncio.run(both())
+        return _group(gateway), _group(tracker)
+
+    def drop(self) -> None:
+        self._admin(
+            *(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.names.values())
+        )
+
+
+def _group(rows: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, text in rows:
+        grouped.setdefault(key, []).append(text)
+    return grouped
+
+
+def _with_port(service: Service, name: str, port: int, env: dict[str, str]) -> Service:
+    """A replica of `service` on another port (same command, flags and environment otherwise)."""
+    command = list(service.command)
+    command[command.index("--port") + 1] = str(port)
+    _host, _, path = service.ready_url.partition("//")[2].partition("/")
+    return Service(
+        name,
+        command,
+        service.cwd,
+        {**service.env, **env},
+        f"http://127.0.0.1:{port}/{path}",
+        service.ready,
+    )
+
+
+class Topology(LocalStack):
+    """The production layout as local processes: what docker-compose.yml describes.
+
+    The gateway on PostgreSQL; `rasa_replicas` Rasa servers sharing one PostgreSQL tracker store
+    and a Redis lock store; `action_replicas` action servers (Rasa server n calls action server
+    n mod count); the gateway spreads conversations over the Rasa servers (RASA_URL lists them
+    all, bot_gateway/rasa_pool.py). Each process exports Prometheus metrics: the gateway at
+    /metrics on its own port, the others on `metrics_ports` (also at /metrics).
+    """
+
+    def __init__(
+        self,
+        settings: StackSettings,
+        *,
+        databases: ScratchDatabases,
+        rasa_ports: list[int],
+        action_ports: list[int],
+        metrics_ports: dict[str, int] | None = None,
+        redis_host: str = REDIS_HOST,
+        redis_port: int = REDIS_PORT,
+        app_settings: Settings | None = None,
+        gateway_env: dict[str, str] | None = None,
+    ) -> None:
+        self.databases = databases
+        self.rasa_ports = rasa_ports
+        self.action_ports = action_ports
+        self.redis = (redis_host, redis_port)
+        self.metrics_ports = metrics_ports or {}
+        rasa_urls = ",".join(f"http://127.0.0.1:{port}" for port in rasa_ports)
+        super().__init__(
+            settings,
+            app_settings=app_settings,
+            gateway_env={
+                **(gateway_env or {}),
+                "DATABASE_URL": databases.gateway_url,
+                "RASA_URL": rasa_urls,
+            },
+        )
+
+    def _services(self) -> list[Service]:
+        base = {service.name: service for service in super()._services()}
+        services = []
+        for n, port in enumerate(self.action_ports, 1):
+            name = f"action-server-{n}"
+            services.append(_with_port(base["action-server"], name, port, self._metrics(name)))
+        for n, port in enumerate(self.rasa_ports, 1):
+            name = f"rasa-{n}"
+            action_port = self.action_ports[(n - 1) % len(self.action_ports)]
+            env = {
+                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+                "TRACKER_DB_DIALECT": "postgresql",
+                "TRACKER_DB_URL": self.databases.tracker_url,
+                "LOCK_STORE_TYPE": "redis",
+                "LOCK_STORE_HOST": self.redis[0],
+                "LOCK_STORE_PORT": str(self.redis[1]),
+                **self._metrics(name),
+            }
+            services.append(_with_port(base["rasa"], name, port, env))
+        services.append(base["gateway"])
+        return services
+
+    def _metrics(self, name: str) -> dict[str, str]:
+        port = self.metrics_ports.get(name)
+        return {"COUNTERPART_METRICS_PORT": str(port)} if port else {}
+
+    def metrics_urls(self) -> dict[str, str]:
+        """Each process's Prometheus endpoint."""
+        urls = {
+            name: f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()
+        }
+        urls["gateway"] = f"http://127.0.0.1:{self.settings.web_port}/metrics"
+        return urls
+
+
+def topology(
+    state_dir: Path,
+    *,
+    rasa_replicas: int = 2,
+    action_replicas: int = 2,
+    gateway_env: dict[str, str] | None = None,
+    admin_url: str = POSTGRES_ADMIN_URL,
+    web_port: int | None = None,
+) -> Topology:
+    """A Topology on free ports with its own new PostgreSQL databases (call .databases.drop()
+    after .stop()). Used by `make topology`, the topology tests, the drills and `make soak`."""
+    databases = ScratchDatabases(admin_url)
+    databases.create()
+    settings = StackSettings(
+        _env_file=None,
+        web_port=web_port or free_port(),
+        log_dir=state_dir / "log",
+        state_dir=state_dir,
+    )
+    names = [f"action-server-{n}" for n in range(1, action_replicas + 1)] + [
+        f"rasa-{n}" for n in range(1, rasa_replicas + 1)
+    ]
+    return Topology(
+        settings,
+        databases=databases,
+        rasa_ports=[free_port() for _ in range(rasa_replicas)],
+        action_ports=[free_port() for _ in range(action_replicas)],
+        metrics_ports={name: free_port() for name in names},
+        app_settings=Settings(_env_file=None),
+        gateway_env={"ENVIRONMENT": "test", "TELEGRAM_BOT_TOKEN": "", **(gateway_env or {})},
+    )
+
+
+def main() -> int:
+    """`make topology`: run the production topology locally until Ctrl-C; drop its databases."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--rasa", type=int, default=2, help="Rasa servers")
+    parser.add_argument("--actions", type=int, default=2, help="action servers")
+    parser.add_argument("--port", type=int, default=8080, help="the gateway's web port")
+    args = parser.parse_args()
+    state = Path(tempfile.mkdtemp(prefix="counterpart-topology-"))
+    stack = topology(
+        state, rasa_replicas=args.rasa, action_replicas=args.actions, web_port=args.port
+    )
+    stopping = False
+
+    def _stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    print(f"==> databases {', '.join(stack.databases.names.values())}; logs in {state / 'log'}")
+    try:
+        stack.start(timeout=300)
+        print(f"\nCounterpart topology running: http://127.0.0.1:{args.port}  (Ctrl-C stops)")
+        for name, url in stack.metrics_urls().items():
+            print(f"  metrics {name:<16} {url}")
+        while not stopping:
+            if crashed := stack.exited():
+                print(
+                    "stopped unexpectedly: "
+                    + ", ".join(f"{s.name} ({s.log_path})" for s in crashed)
+                )
+                return 1
+            time.sleep(0.5)
+    except StackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+        stack.databases.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

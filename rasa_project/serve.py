@@ -11,12 +11,22 @@ full fsync on each of the two commits per turn; profiling showed the tracker sav
 of the server's time. WAL with synchronous=NORMAL keeps the file consistent after a crash
 and skips those syncs. PostgreSQL (production) is not touched.
 
-Usage: `python serve.py run --enable-api …` (same arguments as `rasa`).
+With COUNTERPART_METRICS_PORT set, the process also serves Prometheus metrics on that port
+(prometheus-client): turn latency and outcomes of the Rasa server (`Agent.handle_message`) or of
+the action server (`ActionExecutor.run`), and database errors, with the gateway's family names
+(bot_gateway/metrics.py). Each turn also logs one JSON line with the session id (Rasa's sender
+id), so a session can be followed from the gateway's log through Rasa's to the action server's.
+
+Usage: `python serve.py run --enable-api …` or `python serve.py run actions …` (as `rasa`).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import sys
+import time
 from functools import cache
 from typing import Any
 
@@ -64,8 +74,85 @@ def _sqlite_wal() -> None:
             cursor.close()
 
 
+LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 15.0)
+turn_log = logging.getLogger("counterpart.turns")
+
+
+def observe(process: str, port: int | None) -> None:
+    """Metrics on `port` (when given) and one JSON log line per turn with the session id."""
+    from prometheus_client import Counter, Histogram, start_http_server
+
+    seconds = Histogram(
+        "counterpart_turn_seconds",
+        "Time this process spent on one message of a conversation",
+        ["process", "kind"],
+        buckets=LATENCY_BUCKETS,
+    )
+    turns = Counter("counterpart_turns", "Messages by outcome", ["process", "kind", "outcome"])
+    db_errors = Counter("counterpart_db_errors", "Database errors", ["process", "error"])
+
+    def record(session: str, kind: str, began: float, outcome: str, **extra: Any) -> None:
+        elapsed = time.perf_counter() - began
+        turns.labels(process, kind, outcome).inc()
+        if outcome == "ok":
+            seconds.labels(process, kind).observe(elapsed)
+        event = {"event": f"{process}.turn", "session": session, "kind": kind}
+        turn_log.info(
+            json.dumps({**event, "outcome": outcome, "ms": round(elapsed * 1000, 1), **extra})
+        )
+
+    if process == "rasa":
+        from rasa.core.agent import Agent
+
+        handle_message = Agent.handle_message
+
+        async def timed_handle_message(self: Any, message: Any) -> Any:
+            text = message.text or ""
+            kind = text[1:].split("{", 1)[0] if text.startswith("/") else "reply"
+            began = time.perf_counter()
+            try:
+                result = await handle_message(self, message)
+            except Exception:
+                record(message.sender_id, kind, began, "error")
+                raise
+            record(message.sender_id, kind, began, "ok")
+            return result
+
+        Agent.handle_message = timed_handle_message  # type: ignore[method-assign]
+    else:
+        from rasa_sdk.executor import ActionExecutor
+
+        run = ActionExecutor.run
+
+        async def timed_run(self: Any, action_call: dict[str, Any]) -> Any:
+            kind = str(action_call.get("next_action"))
+            began = time.perf_counter()
+            try:
+                result = await run(self, action_call)
+            except Exception:
+                record(str(action_call.get("sender_id")), kind, began, "error")
+                raise
+            record(str(action_call.get("sender_id")), kind, began, "ok")
+            return result
+
+        ActionExecutor.run = timed_run  # type: ignore[method-assign]
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "handle_error")
+    def _db_error(context: Any) -> None:
+        db_errors.labels(process, type(context.original_exception).__name__).inc()
+
+    logging.getLogger("counterpart.turns").setLevel(logging.INFO)
+    if port:
+        start_http_server(port, addr="127.0.0.1")
+
+
 if __name__ == "__main__":
     install()
+    metrics_port = os.environ.get("COUNTERPART_METRICS_PORT")
+    observe("action-server" if "actions" in sys.argv[1:3] else "rasa", int(metrics_port or 0))
     from rasa.__main__ import main
 
     sys.argv[0] = "rasa"

@@ -24,6 +24,7 @@ from bot_gateway.conversation import ConversationService
 from bot_gateway.telegram import commands, conversation, errors, nontext, practice, start
 from bot_gateway.telegram.middlewares import TraineeMiddleware
 from bot_gateway.telegram.silence import SilenceWatch
+from bot_gateway.telegram_backoff import TelegramBackoff  # h8-scale
 
 
 class EmptyPollPacing(BaseRequestMiddleware):
@@ -63,6 +64,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         )
         session = AiohttpSession(api=api)
     session.middleware(EmptyPollPacing())
+    session.middleware(TelegramBackoff())  # h8-scale: retry 429 and 5xx (issue 17)
     return Bot(
         settings.telegram_bot_token.get_secret_value(),
         session=session,

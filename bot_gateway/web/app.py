@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from bot_gateway import metrics, rasa_pool  # h8-scale: several Rasa servers, /metrics
 from bot_gateway.config import Settings, get_settings
 from bot_gateway.conversation import ConversationError, ConversationService
 from bot_gateway.db.engine import create_engine, create_sessionmaker
-from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.rasa_client import RasaUnavailable
 from bot_gateway.supervisor import queries as supervisor_queries
 from bot_gateway.supervisor import routes as supervisor_routes
 from bot_gateway.web import routes
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, limits: LimitSettings | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         token = settings.rasa_auth_token
-        rasa = RasaClient(
+        rasa = rasa_pool.connect(
             settings.rasa_url,
             timeout=settings.rasa_timeout_seconds,
             auth_token=token.get_secret_value() if token else None,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, limits: LimitSettings | None = 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.include_router(routes.router)
     app.include_router(supervisor_routes.router)
+    metrics.mount(app)  # h8-scale: Prometheus metrics at /metrics
 
     @app.exception_handler(ConversationError)
     async def _conversation_error(_request: Request, exc: ConversationError) -> JSONResponse:

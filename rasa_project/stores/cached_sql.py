@@ -45,7 +45,13 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._cache_size = int(cache_size)
-        if self.engine.dialect.name == "sqlite" and isinstance(self.engine.pool, NullPool):
+        if self.engine.dialect.name != "sqlite":
+            # a connection left from before a database restart is found dead when it is checked
+            # out, not on the turn's first query: the turn goes on with a new connection
+            self.engine.dispose()
+            self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif isinstance(self.engine.pool, NullPool):
             # SQLAlchemy 1.4 opens a new SQLite connection per query by default; one per thread
             # is as safe (the server runs its stores on the event loop's thread) and cheaper
             self.engine = sa.create_engine(self.engine.url, poolclass=SingletonThreadPool)

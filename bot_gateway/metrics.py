@@ -1,0 +1,116 @@
+"""Prometheus metrics of the gateway (prometheus-client), served at /metrics.
+
+The turn path is measured where every channel's turn goes through: the Rasa pool
+(bot_gateway/rasa_pool.py) times each message to Rasa and counts its outcome, so the web chat
+and Telegram are both covered without touching the conversation service. Database errors are
+counted by a SQLAlchemy event on every engine of the process. Active sessions are the
+conversations that had a turn in the last ACTIVE_WINDOW_SECONDS.
+
+The Rasa server and the action server export the same family names (``counterpart_*``) on
+their own ports (rasa_project/serve.py), labelled by ``process``, so one dashboard reads all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+ACTIVE_WINDOW_SECONDS = 15 * 60
+
+#: turn latency buckets, seconds: the service level is p95 < 1 s at human pace
+LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0, 15.0)
+
+TURN_SECONDS = Histogram(
+    "counterpart_turn_seconds",
+    "Time from the gateway sending a message to Rasa until the customer's reply came back",
+    ["process", "kind"],
+    buckets=LATENCY_BUCKETS,
+)
+TURNS = Counter(
+    "counterpart_turns",
+    "Messages to Rasa by outcome (ok, unavailable, failover)",
+    ["process", "kind", "outcome"],
+)
+RASA_ERRORS = Counter(
+    "counterpart_rasa_errors",
+    "Failed requests to a Rasa server, by server and kind of failure",
+    ["process", "server", "error"],
+)
+DB_ERRORS = Counter(
+    "counterpart_db_errors",
+    "Database errors seen by SQLAlchemy in this process",
+    ["process", "error"],
+)
+ACTIVE_SESSIONS = Gauge(
+    "counterpart_active_sessions",
+    f"Conversations with a turn in the last {ACTIVE_WINDOW_SECONDS // 60} minutes",
+    ["process"],
+)
+
+PROCESS = "gateway"
+
+
+class ActiveSessions:
+    """Last turn time per conversation; the gauge counts those inside the window."""
+
+    def __init__(self, window: float = ACTIVE_WINDOW_SECONDS) -> None:
+        self.window = window
+        self._seen: dict[str, float] = {}
+
+    def touch(self, session_id: str) -> None:
+        self._seen[session_id] = time.monotonic()
+        if len(self._seen) % 1024 == 0:
+            self.count()  # prune now and then, not on every turn
+
+    def count(self) -> int:
+        horizon = time.monotonic() - self.window
+        for key in [k for k, at in self._seen.items() if at < horizon]:
+            del self._seen[key]
+        return len(self._seen)
+
+
+ACTIVE = ActiveSessions()
+ACTIVE_SESSIONS.labels(PROCESS).set_function(ACTIVE.count)
+
+
+def observe_turn(session_id: str, kind: str, seconds: float, outcome: str) -> None:
+    TURNS.labels(PROCESS, kind, outcome).inc()
+    if outcome == "ok":
+        TURN_SECONDS.labels(PROCESS, kind).observe(seconds)
+        ACTIVE.touch(session_id)
+
+
+def rasa_error(server: str, error: str) -> None:
+    RASA_ERRORS.labels(PROCESS, server, error).inc()
+
+
+_db_events_installed = False
+
+
+def count_database_errors() -> None:
+    """Count every error SQLAlchemy raises from a database call, in every engine (once)."""
+    global _db_events_installed
+    if _db_events_installed:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def _handle_error(context: Any) -> None:
+        original = context.original_exception
+        DB_ERRORS.labels(PROCESS, type(original).__name__).inc()
+
+    event.listen(Engine, "handle_error", _handle_error)
+    _db_events_installed = True
+
+
+def mount(app: Any) -> None:
+    """Serve the metrics at /metrics on the gateway's own port; count database errors."""
+    from starlette.responses import Response
+
+    async def exposition(_request: Any) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    count_database_errors()
+    app.add_route("/metrics", exposition, include_in_schema=False)
