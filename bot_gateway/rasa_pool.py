@@ -67,7 +67,7 @@ def error_kind(exc: BaseException) -> str:
 
 
 class RasaPool:
-    """reply/command/parse/is_ready/aclose over one or more Rasa servers (see the module docstring)."""
+    """reply/command/parse/is_ready/aclose over one or more Rasa servers (module docstring)."""
 
     def __init__(
         self,
