@@ -185,6 +185,9 @@ class CueRules:
     time_frame: re.Pattern[str]
     #: the customer asks for something to be found or suggested ("I'm looking for a hotel")
     option_requests: re.Pattern[str] | None = None
+    #: a bare "sorry" opening a reply, and the words that make it an apology for a fault
+    courtesy_sorry: re.Pattern[str] | None = None
+    not_courtesy: re.Pattern[str] | None = None
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
@@ -244,6 +247,16 @@ def load_cues(lang: str) -> CueRules:
         option_requests=(
             re.compile("|".join(f"(?:{p})" for p in raw["option_requests"]), re.IGNORECASE)
             if raw.get("option_requests")
+            else None
+        ),
+        courtesy_sorry=(
+            re.compile(raw["courtesy_sorry"]["opening"], re.IGNORECASE)
+            if raw.get("courtesy_sorry")
+            else None
+        ),
+        not_courtesy=(
+            re.compile(raw["courtesy_sorry"]["not_courtesy"], re.IGNORECASE)
+            if raw.get("courtesy_sorry")
             else None
         ),
         score_weights=_score_weights(),
@@ -330,6 +343,8 @@ class Evidence:
     customer_asked: bool = False
     #: ... asked for something to be found or suggested ("Any other hotels?", "帮我找个餐馆")
     customer_wants_options: bool = False
+    #: the reply opens with a bare "sorry" that apologises for no fault ("Sorry, it's not.")
+    courtesy_sorry: bool = False
 
     def cue(
         self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0
@@ -488,6 +503,11 @@ def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
         if m := _group_match(group, text):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
             ev.politeness_delta += group.politeness
+    ev.courtesy_sorry = bool(
+        rules.courtesy_sorry
+        and rules.courtesy_sorry.search(text)
+        and not (rules.not_courtesy and rules.not_courtesy.search(text))
+    )
 
 
 def _nlu_moves(nlu: dict[str, Any], ev: Evidence) -> None:
@@ -774,6 +794,30 @@ def checked_proposal_is_offer_first(state: AnalysisState) -> None:
         combined[move] = min(combined[move], max(proposals) - RANK_BELOW_MARGIN)
 
 
+def courtesy_sorry_before_an_answer(state: AnalysisState) -> None:
+    """A bare "sorry" before answering the customer's question is courtesy; the answer leads.
+
+    "Is it furnished?" - "Sorry, it's not."; "周边有餐馆吗？" - "抱歉，周边没有餐馆。" The
+    customer hears an answer (often a "no"), not an apology for a fault. When the customer
+    asked, the reply opens with a bare sorry (the cue file's courtesy_sorry, with no word of a
+    fault such as the wait or a mistake) and the apology is the only other thing found besides
+    information or the question's words, the information takes the apology's confidence and
+    the apology ends RANK_BELOW_MARGIN below it (still reported: it was said).
+    """
+    ev, combined = state.evidence, state.combined
+    if not (ev.customer_asked and ev.courtesy_sorry) or "apology" not in combined:
+        return
+    others = {m for m, c in combined.items() if c >= MOVE_MIN} - {"apology", "inform", "paraphrase"}
+    if others or ev.asks:
+        return
+    apology = combined["apology"]
+    combined["inform"] = max(combined.get("inform", 0.0), apology)
+    if ev.overlap_only:
+        combined.pop("paraphrase", None)
+    combined["apology"] = apology - RANK_BELOW_MARGIN
+    ev.position.setdefault("inform", ev.position.get("apology", 0))
+
+
 def fall_back_when_nothing_found(state: AnalysisState) -> None:
     """A reply where no move reaches MOVE_MIN still does something.
 
@@ -819,6 +863,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
+    courtesy_sorry_before_an_answer,
     fall_back_when_nothing_found,
 )
 

@@ -25,6 +25,7 @@ from scoring.analysis import (
     checked_proposal_is_offer_first,
     checked_restatement_is_paraphrase_first,
     combine_cue_and_classifier,
+    courtesy_sorry_before_an_answer,
     drop_classifier_filler_in_long_reply,
     drop_doubtful_classifier_negatives,
     fall_back_when_nothing_found,
@@ -587,3 +588,57 @@ def test_service_phrasings_read_by_kind(lang: str, text: str, context: str, prim
 def test_questions_that_only_look_like_offers_stay_questions(lang: str, text: str) -> None:
     moves = [m["move"] for m in analyze(text, lang)["moves"]]
     assert moves and moves[0] in {"open_question", "closed_question", "confirm"}, moves
+
+
+@pytest.mark.parametrize(
+    ("flags", "combined", "expected"),
+    [
+        # the customer asked; "Sorry, it's not.": the answer first, the apology still reported
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9},
+            {"inform": 0.9, "apology": 0.9 - BELOW},
+        ),
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9, "inform": 0.6},
+            {"inform": 0.9, "apology": 0.9 - BELOW},
+        ),
+        # an apology for a fault, no question before it, or other moves in the reply: as is
+        (
+            {"customer_asked": True, "courtesy_sorry": False},
+            {"apology": 0.9, "inform": 0.6},
+            {"apology": 0.9, "inform": 0.6},
+        ),
+        (
+            {"courtesy_sorry": True},
+            {"apology": 0.9, "inform": 0.6},
+            {"apology": 0.9, "inform": 0.6},
+        ),
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9, "offer_solution": 0.8},
+            {"apology": 0.9, "offer_solution": 0.8},
+        ),
+    ],
+)
+def test_a_courtesy_sorry_before_an_answer_lets_the_answer_lead(
+    flags: dict[str, Any], combined: dict[str, float], expected: dict[str, float]
+) -> None:
+    s = state(combined=combined, **flags)
+    courtesy_sorry_before_an_answer(s)
+    assert rounded(s.combined) == rounded(expected)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "context", "primary"),
+    [
+        ("en", "Sorry, it isn't furnished.", "Is the flat furnished?", "inform"),
+        ("zh", "抱歉，这家店周边没有停车场。", "这家店附近有停车场吗？", "inform"),
+        # an apology for the trouble stays an apology
+        ("en", "Sorry for the wait, it isn't furnished.", "Is the flat furnished?", "apology"),
+        ("zh", "抱歉让您久等了，周边没有停车场。", "附近有停车场吗？", "apology"),
+    ],
+)
+def test_courtesy_sorry_end_to_end(lang: str, text: str, context: str, primary: str) -> None:
+    assert analyze(text, lang, context)["moves"][0]["move"] == primary
