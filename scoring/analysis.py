@@ -343,6 +343,8 @@ class Evidence:
     customer_asked: bool = False
     #: ... asked for something to be found or suggested ("Any other hotels?", "帮我找个餐馆")
     customer_wants_options: bool = False
+    #: the reply names what was found for a customer who asked for it (an offer)
+    found_option: bool = False
     #: the reply opens with a bare "sorry" that apologises for no fault ("Sorry, it's not.")
     courtesy_sorry: bool = False
 
@@ -757,26 +759,31 @@ def found_option_answers_a_request(state: AnalysisState) -> None:
     be found or suggested (the cue file's option_requests), a reply read as information that
     asks for no fact puts an offer forward: offer_solution, as sure as the information and
     RANK_BELOW_MARGIN above it (the information stays, second). Not when the reply already
-    proposes or recommends something, and not for apologies, refusals and negative readings.
+    proposes or recommends something at least as surely, and not for apologies, refusals and
+    negative readings.
     """
     ev, combined = state.evidence, state.combined
-    if not ev.customer_wants_options or ev.asks and ev.confirm_clauses < ev.question_clauses:
+    if not ev.customer_wants_options or (ev.asks and ev.confirm_clauses < ev.question_clauses):
         return
     inform = combined.get("inform", 0.0)
-    if inform < MOVE_MIN or any(m in combined for m in ("offer_solution", "recommend")):
+    if inform < MOVE_MIN or any(
+        combined.get(m, 0.0) >= inform for m in ("offer_solution", "recommend")
+    ):
         return
     best = max(combined.items(), key=lambda kv: kv[1])[0]
     if best != "inform" and best not in QUESTION_MOVES:
         return
     combined["offer_solution"] = min(MOVE_MAX, inform + RANK_BELOW_MARGIN)
     ev.position.setdefault("offer_solution", ev.position.get("inform", 0))
+    ev.found_option = True
 
 
 def checked_proposal_is_offer_first(state: AnalysisState) -> None:
     """A proposal followed by a check ("There's a 9 am bus for $38. Does that work for you?",
     "A和B都不错，你觉得呢？") offers first and checks second.
 
-    When the cues found a proposal (an offer, options, a recommendation) and every clause that
+    When the cues found a proposal (an offer, options, a recommendation, or an option found for
+    the customer's request: found_option_answers_a_request) and every clause that
     asks only checks agreement (confirm forms), the question moves end RANK_BELOW_MARGIN below
     the proposal: the customer is asked about what was proposed, not for a fact.
     """
@@ -786,7 +793,8 @@ def checked_proposal_is_offer_first(state: AnalysisState) -> None:
     proposals = [
         combined[m]
         for m in ("offer_solution", "recommend")
-        if m in ev.cue_moves and combined.get(m, 0.0) >= MOVE_MIN
+        if (m in ev.cue_moves or (m == "offer_solution" and ev.found_option))
+        and combined.get(m, 0.0) >= MOVE_MIN
     ]
     if not proposals:
         return

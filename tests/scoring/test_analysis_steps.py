@@ -16,7 +16,6 @@ from scoring.analysis import (
     NO_WORDS_PENALTY,
     RANK_BELOW_MARGIN,
     STATEMENT_CONFIDENCE,
-    MOVE_MAX,
     AnalysisState,
     Evidence,
     analyze,
@@ -491,8 +490,14 @@ def test_an_answer_to_a_question_reads_as_information_end_to_end() -> None:
         ({}, {"inform": 0.6}, None),
         ({"customer_wants_options": True}, {"empathy": 0.6}, None),
         ({"customer_wants_options": True}, {"apology": 0.9, "inform": 0.6}, None),
-        # already proposing: unchanged
-        ({"customer_wants_options": True}, {"inform": 0.6, "recommend": 0.5}, None),
+        # already proposing as surely: unchanged
+        ({"customer_wants_options": True}, {"inform": 0.6, "recommend": 0.6}, None),
+        # a weaker proposal reading (the classifier's) is lifted to lead the information
+        (
+            {"customer_wants_options": True},
+            {"inform": 0.6, "offer_solution": 0.4},
+            0.6 + BELOW,
+        ),
     ],
 )
 def test_a_found_option_answers_a_request(
@@ -501,8 +506,10 @@ def test_a_found_option_answers_a_request(
     s = state(combined=combined, **flags)
     found_option_answers_a_request(s)
     assert s.combined.get("offer_solution") == (None if offer is None else pytest.approx(offer))
-    assert {m: c for m, c in s.combined.items() if m != "offer_solution"} == combined
-    assert MOVE_MAX >= s.combined.get("offer_solution", 0.0)
+    assert {m: c for m, c in s.combined.items() if m != "offer_solution"} == {
+        m: c for m, c in combined.items() if m != "offer_solution"
+    }
+    assert s.evidence.found_option is (offer is not None)
 
 
 @pytest.mark.parametrize(
@@ -528,6 +535,13 @@ def test_a_found_option_answers_a_request(
             {},
             {"offer_solution": 0.8, "confirm": 0.9},
             {"offer_solution": 0.8, "confirm": 0.9},
+        ),
+        # ... unless it is an option found for the customer's request
+        (
+            {"question_clauses": 1, "confirm_clauses": 1, "found_option": True},
+            {},
+            {"offer_solution": 0.8, "confirm": 0.9},
+            {"offer_solution": 0.8, "confirm": 0.8 - BELOW},
         ),
     ],
 )
