@@ -577,8 +577,8 @@ def test_a_checked_proposal_is_an_offer_first(
         ("en", "You're very welcome!", "Thanks a lot.", "thanks_closing"),
         ("en", "My pleasure.", "Cheers for that.", "thanks_closing"),
         # confirmations that restate details
-        ("en", "Just to confirm: two nights from Friday, a double room?", "", "confirm"),
-        ("en", "Please confirm: a repair visit on May 3rd at 10 am.", "", "confirm"),
+        ("en", "Just to confirm: two nights from Friday, a double room?", "", "paraphrase"),
+        ("en", "Please confirm: a repair visit on May 3rd at 10 am.", "", "paraphrase"),
         # plain answers with figures
         ("en", "It's $72 a night, breakfast included.", "How much is the room?", "inform"),
         ("en", "We're open from 9 am to 6 pm on weekdays.", "When are you open?", "inform"),
