@@ -481,7 +481,8 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
         )
         ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", confidence)
     if overlap >= rules.overlap_min:
-        ev.overlap_only = not marker
+        # a restating cue group ("Please confirm: …") is a frame as much as a marker is
+        ev.overlap_only = not marker and "paraphrase" not in ev.cue_moves
         confidence = min(
             OVERLAP_CONFIDENCE_MAX, OVERLAP_CONFIDENCE_BASE + OVERLAP_CONFIDENCE_SLOPE * overlap
         )
