@@ -656,3 +656,24 @@ def test_a_courtesy_sorry_before_an_answer_lets_the_answer_lead(
 )
 def test_courtesy_sorry_end_to_end(lang: str, text: str, context: str, primary: str) -> None:
     assert analyze(text, lang, context)["moves"][0]["move"] == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # blunt without insults: saying the customer is wrong, a flat refusal
+        ("你这样说就不对了", "negative"),
+        ("您这么理解可就错了。", "negative"),
+        ("那不行。", "negative"),
+        ("想都别想", "negative"),
+        # pushing the fault away is no apology
+        ("这可不是我们的问题", "negative"),
+        # an apology owning our fault stays one
+        ("非常抱歉，是我们的问题", "apology"),
+    ],
+)
+def test_blunt_chinese_replies_read_by_kind(text: str, family: str) -> None:
+    from practice.vocabulary import MOVE_FAMILIES
+
+    moves = analyze(text, "zh")["moves"]
+    assert moves and MOVE_FAMILIES[moves[0]["move"]] == family, moves
