@@ -34,6 +34,7 @@ from practice.vocabulary import (
     KIND_MOVES,
     LANGUAGES,
     MAX_REPLY_CHARS,
+    MOVE_FAMILIES,
     MOVES,
     NEGATIVE_MOVES,
     QUESTION_MOVES,
@@ -183,6 +184,11 @@ class CueRules:
     remedies: tuple[tuple[str, re.Pattern[str]], ...]
     order_number: re.Pattern[str]
     time_frame: re.Pattern[str]
+    #: the customer asks for something to be found or suggested ("I'm looking for a hotel")
+    option_requests: re.Pattern[str] | None = None
+    #: a bare "sorry" opening a reply, and the words that make it an apology for a fault
+    courtesy_sorry: re.Pattern[str] | None = None
+    not_courtesy: re.Pattern[str] | None = None
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
@@ -239,6 +245,21 @@ def load_cues(lang: str) -> CueRules:
         remedies=tuple((name, re.compile(p, re.IGNORECASE)) for name, p in ents["remedy"].items()),
         order_number=re.compile(ents["order_number"], re.IGNORECASE),
         time_frame=re.compile(ents["time_frame"], re.IGNORECASE),
+        option_requests=(
+            re.compile("|".join(f"(?:{p})" for p in raw["option_requests"]), re.IGNORECASE)
+            if raw.get("option_requests")
+            else None
+        ),
+        courtesy_sorry=(
+            re.compile(raw["courtesy_sorry"]["opening"], re.IGNORECASE)
+            if raw.get("courtesy_sorry")
+            else None
+        ),
+        not_courtesy=(
+            re.compile(raw["courtesy_sorry"]["not_courtesy"], re.IGNORECASE)
+            if raw.get("courtesy_sorry")
+            else None
+        ),
         score_weights=_score_weights(),
     )
 
@@ -317,6 +338,16 @@ class Evidence:
     restating_question: bool = False
     #: the only sign of a paraphrase is that the reply repeats the customer's words
     overlap_only: bool = False
+    #: how many asking clauses only check agreement ("Does that work for you?", "你觉得呢？")
+    confirm_clauses: int = 0
+    #: the customer's previous message asked something ("Which station does it arrive at?")
+    customer_asked: bool = False
+    #: ... asked for something to be found or suggested ("Any other hotels?", "帮我找个餐馆")
+    customer_wants_options: bool = False
+    #: the reply names what was found for a customer who asked for it (an offer)
+    found_option: bool = False
+    #: the reply opens with a bare "sorry" that apologises for no fault ("Sorry, it's not.")
+    courtesy_sorry: bool = False
 
     def cue(
         self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0
@@ -339,17 +370,22 @@ def _split_clauses(text: str) -> list[tuple[int, str]]:
     return clauses
 
 
+def _is_question(clause: str, rules: CueRules) -> bool:
+    return clause.endswith("?") or (
+        bool(rules.question_starts.search(clause))
+        and not (rules.not_question and rules.not_question.search(clause))
+    )
+
+
 def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
-    suggestion = next((g for g in rules.groups if g.move == "offer_solution"), None)
+    # every cue group of the solution family: remedies, offers asked as questions, options
+    suggestions = [g for g in rules.groups if g.move and MOVE_FAMILIES[g.move] == "solution"]
     for pos, clause in _split_clauses(text):
-        is_question = clause.endswith("?") or (
-            bool(rules.question_starts.search(clause))
-            and not (rules.not_question and rules.not_question.search(clause))
-        )
-        if not is_question:
+        if not _is_question(clause, rules):
             continue
-        if suggestion and _first(suggestion.patterns, clause):
-            # "have you tried restarting it?" proposes a remedy; it asks for no fact
+        if any(_group_match(g, clause) for g in suggestions):
+            # "have you tried restarting it?", "how about the blue one?", "shall I book it?"
+            # propose something; they ask for no fact
             ev.suggestion_question = True
             continue
         ev.asks = True
@@ -360,6 +396,7 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
             ev.restating_question = True
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", QUESTION_FORM_CONFIDENCE)
+            ev.confirm_clauses += 1
             # "…, is that right?" after a statement: the tag checks what came before it
             ev.tag_confirm = ev.tag_confirm or (
                 pos > 0 and len(m.group(0)) >= len(clause) - TAG_CONFIRM_SLACK
@@ -428,6 +465,10 @@ def _content_units(text: str, rules: CueRules) -> set[str]:
 
 def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> None:
     marker = _first(rules.paraphrase_markers, text)
+    ev.customer_asked = any(_is_question(c, rules) for _, c in _split_clauses(context))
+    ev.customer_wants_options = bool(
+        context and rules.option_requests and rules.option_requests.search(context)
+    )
     overlap = 0.0
     if context:
         ctx_units = _content_units(context, rules)
@@ -441,7 +482,8 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
         )
         ev.cue("paraphrase_marker", marker.group(0), marker.start(), "paraphrase", confidence)
     if overlap >= rules.overlap_min:
-        ev.overlap_only = not marker
+        # a restating cue group ("Please confirm: …") is a frame as much as a marker is
+        ev.overlap_only = not marker and "paraphrase" not in ev.cue_moves
         confidence = min(
             OVERLAP_CONFIDENCE_MAX, OVERLAP_CONFIDENCE_BASE + OVERLAP_CONFIDENCE_SLOPE * overlap
         )
@@ -465,6 +507,11 @@ def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
         if m := _group_match(group, text):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
             ev.politeness_delta += group.politeness
+    ev.courtesy_sorry = bool(
+        rules.courtesy_sorry
+        and rules.courtesy_sorry.search(text)
+        and not (rules.not_courtesy and rules.not_courtesy.search(text))
+    )
 
 
 def _nlu_moves(nlu: dict[str, Any], ev: Evidence) -> None:
@@ -583,6 +630,20 @@ def drop_classifier_filler_in_long_reply(state: AnalysisState) -> None:
         del ev.nlu_moves["perfunctory"]
 
 
+def answer_echoing_the_question_is_no_paraphrase(state: AnalysisState) -> None:
+    """An answer that repeats the words of the customer's question restates nothing.
+
+    "Which station does it arrive at?" - "It arrives at Union Station."; "周边有哪些餐馆？" -
+    "周边的餐馆有…". An answer names what was asked about, so it shares the question's words.
+    When the customer's previous message asked something, the reply asks nothing back and the
+    only sign of a paraphrase is that overlap (no restating frame such as "so you…"), the
+    overlap's paraphrase vote is dropped. The classifier's own paraphrase reading stays.
+    """
+    ev = state.evidence
+    if ev.customer_asked and ev.overlap_only and not ev.asks:
+        ev.cue_moves.pop("paraphrase", None)
+
+
 def combine_cue_and_classifier(state: AnalysisState) -> None:
     """One confidence per move: cue and classifier evidence combine as independent votes.
 
@@ -692,6 +753,81 @@ def suggestion_question_is_an_offer(state: AnalysisState) -> None:
         combined[move] = min(combined[move], combined["offer_solution"] - RANK_BELOW_MARGIN)
 
 
+def found_option_answers_a_request(state: AnalysisState) -> None:
+    """Naming what was found for a customer who asked for it is a proposal.
+
+    "I need a hotel in Phoenix." - "The Aloft is a 3-star near the airport."; "帮我找个安静的
+    咖啡馆" - "…这家环境就很安静". When the customer's previous message asked for something to
+    be found or suggested (the cue file's option_requests), a reply read as information that
+    asks for no fact puts an offer forward: offer_solution, as sure as the information and
+    RANK_BELOW_MARGIN above it (the information stays, second). Not when the reply already
+    proposes or recommends something at least as surely, and not for apologies, refusals and
+    negative readings.
+    """
+    ev, combined = state.evidence, state.combined
+    if not ev.customer_wants_options or (ev.asks and ev.confirm_clauses < ev.question_clauses):
+        return
+    inform = combined.get("inform", 0.0)
+    if inform < MOVE_MIN or any(
+        combined.get(m, 0.0) >= inform for m in ("offer_solution", "recommend")
+    ):
+        return
+    best = max(combined.items(), key=lambda kv: kv[1])[0]
+    if best != "inform" and best not in QUESTION_MOVES:
+        return
+    combined["offer_solution"] = min(MOVE_MAX, inform + RANK_BELOW_MARGIN)
+    ev.position.setdefault("offer_solution", ev.position.get("inform", 0))
+    ev.found_option = True
+
+
+def checked_proposal_is_offer_first(state: AnalysisState) -> None:
+    """A proposal followed by a check ("There's a 9 am bus for $38. Does that work for you?",
+    "A和B都不错，你觉得呢？") offers first and checks second.
+
+    When the cues found a proposal (an offer, options, a recommendation, or an option found for
+    the customer's request: found_option_answers_a_request) and every clause that
+    asks only checks agreement (confirm forms), the question moves end RANK_BELOW_MARGIN below
+    the proposal: the customer is asked about what was proposed, not for a fact.
+    """
+    ev, combined = state.evidence, state.combined
+    if not ev.confirm_clauses or ev.confirm_clauses < ev.question_clauses:
+        return
+    proposals = [
+        combined[m]
+        for m in ("offer_solution", "recommend")
+        if (m in ev.cue_moves or (m == "offer_solution" and ev.found_option))
+        and combined.get(m, 0.0) >= MOVE_MIN
+    ]
+    if not proposals:
+        return
+    for move in QUESTION_MOVES & combined.keys():
+        combined[move] = min(combined[move], max(proposals) - RANK_BELOW_MARGIN)
+
+
+def courtesy_sorry_before_an_answer(state: AnalysisState) -> None:
+    """A bare "sorry" before answering the customer's question is courtesy; the answer leads.
+
+    "Is it furnished?" - "Sorry, it's not."; "周边有餐馆吗？" - "抱歉，周边没有餐馆。" The
+    customer hears an answer (often a "no"), not an apology for a fault. When the customer
+    asked, the reply opens with a bare sorry (the cue file's courtesy_sorry, with no word of a
+    fault such as the wait or a mistake) and the apology is the only other thing found besides
+    information or the question's words, the information takes the apology's confidence and
+    the apology ends RANK_BELOW_MARGIN below it (still reported: it was said).
+    """
+    ev, combined = state.evidence, state.combined
+    if not (ev.customer_asked and ev.courtesy_sorry) or "apology" not in combined:
+        return
+    others = {m for m, c in combined.items() if c >= MOVE_MIN} - {"apology", "inform", "paraphrase"}
+    if others or ev.asks:
+        return
+    apology = combined["apology"]
+    combined["inform"] = max(combined.get("inform", 0.0), apology)
+    if ev.overlap_only:
+        combined.pop("paraphrase", None)
+    combined["apology"] = apology - RANK_BELOW_MARGIN
+    ev.position.setdefault("inform", ev.position.get("apology", 0))
+
+
 def fall_back_when_nothing_found(state: AnalysisState) -> None:
     """A reply where no move reaches MOVE_MIN still does something.
 
@@ -727,6 +863,7 @@ def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
 ADJUSTMENTS: tuple[Adjustment, ...] = (
     drop_doubtful_classifier_negatives,
     drop_classifier_filler_in_long_reply,
+    answer_echoing_the_question_is_no_paraphrase,
     combine_cue_and_classifier,
     cap_classifier_only_filler,
     weigh_default_question,
@@ -734,6 +871,9 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     one_reading_per_question,
     overlap_alone_is_secondary_paraphrase,
     suggestion_question_is_an_offer,
+    found_option_answers_a_request,
+    checked_proposal_is_offer_first,
+    courtesy_sorry_before_an_answer,
     fall_back_when_nothing_found,
 )
 

@@ -39,7 +39,22 @@ from rasa_settings import get_settings
 from scoring.analysis import analyze
 
 REPO = RASA_PROJECT.parent
-EVAL_DIR = REPO.parent / "shared" / "eval" / "dev"
+
+
+def _eval_dir() -> Path:
+    """The external dev sets: $COUNTERPART_EVAL_DIR, else the first ``shared/eval/dev`` beside
+    the clone or a folder above it (a clone at ``<team>/main`` and a worktree at
+    ``<team>/wt/<name>`` both find ``<team>/shared``)."""
+    if env := os.environ.get("COUNTERPART_EVAL_DIR"):
+        return Path(env)
+    for parent in REPO.parents:
+        candidate = parent / "shared" / "eval" / "dev"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "eval" / "dev"
+
+
+EVAL_DIR = _eval_dir()
 REPORT_DIR = REPO / "reports" / "moves"
 NLU_DIR = RASA_PROJECT / "data" / "nlu"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -241,7 +256,23 @@ def evaluate_external(path: Path, nlu: Any) -> dict[str, Any]:
         "primary_by_group": primary_groups,
         "recall_by_group": recall_groups,
         "confusion": Counter(("+".join(r["gold"]), r["predicted"]) for r in rows),
+        "costly_confusions": costly_confusions(rows),
     }
+
+
+def costly_confusions(
+    rows: list[dict[str, Any]], top: int = 6
+) -> list[tuple[str, str, int, float]]:
+    """The misreadings that cost the macro primary accuracy most: (gold group, predicted
+    family, replies, macro points lost), worst first. A miss in a small group costs more
+    than one in a big group, as the macro average counts every group alike."""
+    sizes = Counter("+".join(r["gold"]) for r in rows)
+    misses = Counter(("+".join(r["gold"]), r["predicted"]) for r in rows if not r["primary_hit"])
+    costs = [
+        (group, predicted, n, n / sizes[group] / len(sizes))
+        for (group, predicted), n in misses.items()
+    ]
+    return sorted(costs, key=lambda c: (-c[3], c[0], c[1]))[:top]
 
 
 # --- report --------------------------------------------------------------------------------
@@ -309,6 +340,15 @@ def write_report(cv: dict[str, Any] | None, external: dict[str, Any], model: Pat
         ]
         for group, value in r["primary_by_group"].items():
             md.append(f"| {group} | {value:.3f} | {r['recall_by_group'][group]:.3f} |")
+        md += [
+            "",
+            "Confusions that cost most (macro points lost):",
+            "",
+            "| gold group | read as | replies | points |",
+            "|---|---|---|---|",
+        ]
+        for group, predicted, n, cost in r["costly_confusions"]:
+            md.append(f"| {group} | {predicted} | {n} | {100 * cost:.1f} |")
         png = f"{name}.png"
         confusion_png(r["confusion"], name, REPORT_DIR / png)
         md += ["", f"![{name}]({png})", ""]
@@ -369,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"    {group:<22} primary {value:.3f}  "
                         f"recall@set {r['recall_by_group'][group]:.3f}"
                     )
+                print("    costliest confusions (gold -> read as: replies, macro points lost):")
+                for group, predicted, n, cost in r["costly_confusions"]:
+                    print(f"      {group} -> {predicted}: {n}, {100 * cost:.1f}")
             report_ratings(EVAL_DIR, nlu)  # rated sets: Spearman of scores (batch/eval_ratings.py)
     report = write_report(cv, external, Path(args.model or get_settings().model))
     print(f"report: {report.relative_to(REPO)}")

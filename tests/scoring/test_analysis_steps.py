@@ -18,12 +18,17 @@ from scoring.analysis import (
     STATEMENT_CONFIDENCE,
     AnalysisState,
     Evidence,
+    analyze,
+    answer_echoing_the_question_is_no_paraphrase,
     cap_classifier_only_filler,
+    checked_proposal_is_offer_first,
     checked_restatement_is_paraphrase_first,
     combine_cue_and_classifier,
+    courtesy_sorry_before_an_answer,
     drop_classifier_filler_in_long_reply,
     drop_doubtful_classifier_negatives,
     fall_back_when_nothing_found,
+    found_option_answers_a_request,
     no_words_is_perfunctory,
     one_reading_per_question,
     overlap_alone_is_secondary_paraphrase,
@@ -389,6 +394,11 @@ def test_the_adjustments_run_in_a_fixed_order() -> None:
     combine = names.index("combine_cue_and_classifier")
     assert names.index("drop_doubtful_classifier_negatives") < combine
     assert names.index("drop_classifier_filler_in_long_reply") < combine
+    assert names.index("answer_echoing_the_question_is_no_paraphrase") < combine
+    # an offer found for a request is checked after it is made
+    assert names.index("found_option_answers_a_request") < names.index(
+        "checked_proposal_is_offer_first"
+    )
     assert names[-1] == "fall_back_when_nothing_found"
     assert all(step.__doc__ for step in ADJUSTMENTS)
 
@@ -416,3 +426,254 @@ def test_reported_moves_are_the_confident_ones_best_first() -> None:
 def test_reported_moves_break_a_full_tie_by_the_vocabulary_order() -> None:
     s = state(combined={"reassurance": 0.9, "apology": 0.9, "empathy": 0.9})
     assert [m["move"] for m in reported_moves(s)] == ["empathy", "apology", "reassurance"]
+
+
+# --- issue 14: service agents' replies ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "kept"),
+    [
+        # the customer asked, the reply answers in the question's words: no paraphrase vote
+        ({"customer_asked": True, "overlap_only": True}, False),
+        # a restating frame ("so you...") was found: the overlap backs it
+        ({"customer_asked": True, "overlap_only": False}, True),
+        # the reply asks back ("Union Station, you said?"): a restatement checked
+        ({"customer_asked": True, "overlap_only": True, "asks": True}, True),
+        # the customer told something: repeating it restates it
+        ({"customer_asked": False, "overlap_only": True}, True),
+    ],
+)
+def test_an_answer_echoing_the_question_is_no_paraphrase(flags: dict[str, Any], kept: bool) -> None:
+    s = state(cue={"paraphrase": 0.7, "inform": 0.6}, nlu={"paraphrase": 0.5}, **flags)
+    answer_echoing_the_question_is_no_paraphrase(s)
+    assert ("paraphrase" in s.evidence.cue_moves) is kept
+    # the classifier's reading and the other cues stay
+    assert s.evidence.nlu_moves == {"paraphrase": 0.5}
+    assert s.evidence.cue_moves["inform"] == 0.6
+
+
+def test_an_answer_to_a_question_reads_as_information_end_to_end() -> None:
+    answer = analyze(
+        "It arrives at Union Station at 6 pm.", "en", "Which station does it arrive at?"
+    )
+    assert answer["moves"][0]["move"] == "inform"
+    told = analyze(
+        "Your parcel never arrived at the station.", "en", "My parcel never arrived at the station."
+    )
+    assert "paraphrase" in [m["move"] for m in told["moves"]]
+
+
+@pytest.mark.parametrize(
+    ("flags", "combined", "offer"),
+    [
+        # information answering a request for options: an offer, just above it
+        ({"customer_wants_options": True}, {"inform": 0.6}, 0.6 + BELOW),
+        # ... also when the only question checks it ("Does that work for you?")
+        (
+            {
+                "customer_wants_options": True,
+                "asks": True,
+                "question_clauses": 1,
+                "confirm_clauses": 1,
+            },
+            {"inform": 0.6, "confirm": 0.8},
+            0.6 + BELOW,
+        ),
+        # the reply asks for a fact: no offer
+        (
+            {"customer_wants_options": True, "asks": True, "question_clauses": 1},
+            {"inform": 0.6, "closed_question": 0.8},
+            None,
+        ),
+        # no request for options, or nothing informative, or an apology first: no offer
+        ({}, {"inform": 0.6}, None),
+        ({"customer_wants_options": True}, {"empathy": 0.6}, None),
+        ({"customer_wants_options": True}, {"apology": 0.9, "inform": 0.6}, None),
+        # already proposing as surely: unchanged
+        ({"customer_wants_options": True}, {"inform": 0.6, "recommend": 0.6}, None),
+        # a weaker proposal reading (the classifier's) is lifted to lead the information
+        (
+            {"customer_wants_options": True},
+            {"inform": 0.6, "offer_solution": 0.4},
+            0.6 + BELOW,
+        ),
+    ],
+)
+def test_a_found_option_answers_a_request(
+    flags: dict[str, Any], combined: dict[str, float], offer: float | None
+) -> None:
+    s = state(combined=combined, **flags)
+    found_option_answers_a_request(s)
+    assert s.combined.get("offer_solution") == (None if offer is None else pytest.approx(offer))
+    assert {m: c for m, c in s.combined.items() if m != "offer_solution"} == {
+        m: c for m, c in combined.items() if m != "offer_solution"
+    }
+    assert s.evidence.found_option is (offer is not None)
+
+
+@pytest.mark.parametrize(
+    ("flags", "cue", "combined", "expected"),
+    [
+        # a proposal and a check on it: the proposal first
+        (
+            {"question_clauses": 1, "confirm_clauses": 1},
+            {"offer_solution": 0.8},
+            {"offer_solution": 0.8, "confirm": 0.9},
+            {"offer_solution": 0.8, "confirm": 0.8 - BELOW},
+        ),
+        # another clause asks for a fact: the questions stand
+        (
+            {"question_clauses": 2, "confirm_clauses": 1},
+            {"recommend": 0.8},
+            {"recommend": 0.8, "confirm": 0.9, "closed_question": 0.85},
+            {"recommend": 0.8, "confirm": 0.9, "closed_question": 0.85},
+        ),
+        # the proposal is the classifier's alone: unchanged
+        (
+            {"question_clauses": 1, "confirm_clauses": 1},
+            {},
+            {"offer_solution": 0.8, "confirm": 0.9},
+            {"offer_solution": 0.8, "confirm": 0.9},
+        ),
+        # ... unless it is an option found for the customer's request
+        (
+            {"question_clauses": 1, "confirm_clauses": 1, "found_option": True},
+            {},
+            {"offer_solution": 0.8, "confirm": 0.9},
+            {"offer_solution": 0.8, "confirm": 0.8 - BELOW},
+        ),
+    ],
+)
+def test_a_checked_proposal_is_an_offer_first(
+    flags: dict[str, Any],
+    cue: dict[str, float],
+    combined: dict[str, float],
+    expected: dict[str, float],
+) -> None:
+    s = state(cue=cue, combined=combined, **flags)
+    checked_proposal_is_offer_first(s)
+    assert rounded(s.combined) == rounded(expected)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "context", "primary"),
+    [
+        # offers asked as questions, in several trades
+        ("en", "How about the navy one in a size 10?", "", "offer_solution"),
+        ("en", "What about the 2-year contract at 25 a month?", "", "offer_solution"),
+        ("en", "Would you like me to book the technician for Thursday?", "", "offer_solution"),
+        ("en", "Shall I reserve the grey sofa for you until Saturday?", "", "offer_solution"),
+        ("zh", "要不要我帮您预约周六上午的体检？", "", "offer_solution"),
+        ("zh", "您看这款保湿面霜怎么样？", "", "offer_solution"),
+        # options laid out
+        ("en", "Here are three plans that fit: Basic, Plus or Family.", "", "offer_solution"),
+        ("zh", "这两款沙发都符合您的要求，您可以从中挑一个。", "", "offer_solution"),
+        # a proposal checked
+        ("zh", "A套餐和B套餐都挺划算的，你觉得呢？", "", "offer_solution"),
+        # replies to thanks
+        ("zh", "不用谢～", "谢谢你啊", "thanks_closing"),
+        ("zh", "这是我们应该做的。", "太感谢了", "thanks_closing"),
+        ("en", "You're very welcome!", "Thanks a lot.", "thanks_closing"),
+        ("en", "My pleasure.", "Cheers for that.", "thanks_closing"),
+        # confirmations that restate details
+        ("en", "Just to confirm: two nights from Friday, a double room?", "", "paraphrase"),
+        ("en", "Please confirm: a repair visit on May 3rd at 10 am.", "", "paraphrase"),
+        # plain answers with figures
+        ("en", "It's $72 a night, breakfast included.", "How much is the room?", "inform"),
+        ("en", "We're open from 9 am to 6 pm on weekdays.", "When are you open?", "inform"),
+    ],
+)
+def test_service_phrasings_read_by_kind(lang: str, text: str, context: str, primary: str) -> None:
+    moves = [m["move"] for m in analyze(text, lang, context)["moves"]]
+    assert moves and moves[0] == primary, moves
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # the same words that ask rather than offer stay questions
+        ("en", "What about the delivery is worrying you?"),
+        ("en", "How about you, how was your weekend?"),
+        ("en", "Would you like to tell me more about it?"),
+        ("zh", "请问您的订单号是多少？"),
+    ],
+)
+def test_questions_that_only_look_like_offers_stay_questions(lang: str, text: str) -> None:
+    moves = [m["move"] for m in analyze(text, lang)["moves"]]
+    assert moves and moves[0] in {"open_question", "closed_question", "confirm"}, moves
+
+
+@pytest.mark.parametrize(
+    ("flags", "combined", "expected"),
+    [
+        # the customer asked; "Sorry, it's not.": the answer first, the apology still reported
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9},
+            {"inform": 0.9, "apology": 0.9 - BELOW},
+        ),
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9, "inform": 0.6},
+            {"inform": 0.9, "apology": 0.9 - BELOW},
+        ),
+        # an apology for a fault, no question before it, or other moves in the reply: as is
+        (
+            {"customer_asked": True, "courtesy_sorry": False},
+            {"apology": 0.9, "inform": 0.6},
+            {"apology": 0.9, "inform": 0.6},
+        ),
+        (
+            {"courtesy_sorry": True},
+            {"apology": 0.9, "inform": 0.6},
+            {"apology": 0.9, "inform": 0.6},
+        ),
+        (
+            {"customer_asked": True, "courtesy_sorry": True},
+            {"apology": 0.9, "offer_solution": 0.8},
+            {"apology": 0.9, "offer_solution": 0.8},
+        ),
+    ],
+)
+def test_a_courtesy_sorry_before_an_answer_lets_the_answer_lead(
+    flags: dict[str, Any], combined: dict[str, float], expected: dict[str, float]
+) -> None:
+    s = state(combined=combined, **flags)
+    courtesy_sorry_before_an_answer(s)
+    assert rounded(s.combined) == rounded(expected)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "context", "primary"),
+    [
+        ("en", "Sorry, it isn't furnished.", "Is the flat furnished?", "inform"),
+        ("zh", "抱歉，这家店周边没有停车场。", "这家店附近有停车场吗？", "inform"),
+        # an apology for the trouble stays an apology
+        ("en", "Sorry for the wait, it isn't furnished.", "Is the flat furnished?", "apology"),
+        ("zh", "抱歉让您久等了，周边没有停车场。", "附近有停车场吗？", "apology"),
+    ],
+)
+def test_courtesy_sorry_end_to_end(lang: str, text: str, context: str, primary: str) -> None:
+    assert analyze(text, lang, context)["moves"][0]["move"] == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # blunt without insults: saying the customer is wrong, a flat refusal
+        ("你这样说就不对了", "negative"),
+        ("您这么理解可就错了。", "negative"),
+        ("那不行。", "negative"),
+        ("想都别想", "negative"),
+        # pushing the fault away is no apology
+        ("这可不是我们的问题", "negative"),
+        # an apology owning our fault stays one
+        ("非常抱歉，是我们的问题", "apology"),
+    ],
+)
+def test_blunt_chinese_replies_read_by_kind(text: str, family: str) -> None:
+    from practice.vocabulary import MOVE_FAMILIES
+
+    moves = analyze(text, "zh")["moves"]
+    assert moves and MOVE_FAMILIES[moves[0]["move"]] == family, moves

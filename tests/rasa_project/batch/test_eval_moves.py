@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from batch.eval_moves import _has_move_gold, evaluate_external, f1_scores
+from batch.eval_moves import _has_move_gold, costly_confusions, evaluate_external, f1_scores
 
 
 def test_external_metrics_are_macro_over_gold_groups_and_count_unfair_negatives(
@@ -49,3 +49,20 @@ def test_only_dev_sets_with_move_gold_are_evaluated(tmp_path: Path):
     ratings.write_text(json.dumps({"text": "sorry", "empathy": 2}) + "\n", encoding="utf-8")
     assert _has_move_gold(moves)
     assert not _has_move_gold(ratings)
+
+
+def test_costliest_confusions_weigh_misses_by_their_group_size() -> None:
+    def row(gold: list[str], predicted: str) -> dict:
+        return {"gold": gold, "predicted": predicted, "primary_hit": predicted in gold}
+
+    rows = (
+        [row(["inform"], "paraphrase")] * 2
+        + [row(["inform"], "inform")] * 8
+        + [row(["closing"], "inform")]
+        + [row(["closing"], "closing")]
+    )
+    # two groups: one miss of two closings costs 1/2/2, two misses of ten informs 2/10/2
+    assert costly_confusions(rows) == [
+        ("closing", "inform", 1, pytest.approx(0.25)),
+        ("inform", "paraphrase", 2, pytest.approx(0.1)),
+    ]
