@@ -102,23 +102,30 @@ def observe(process: str, port: int | None) -> None:
         )
 
     if process == "rasa":
-        from rasa.core.agent import Agent
+        # every message of a conversation comes through the gateway's channel
+        from channels import counterpart
 
-        handle_message = Agent.handle_message
+        handle = counterpart.handle
 
-        async def timed_handle_message(self: Any, message: Any) -> Any:
-            text = message.text or ""
-            kind = text[1:].split("{", 1)[0] if text.startswith("/") else "reply"
+        async def timed_handle(
+            agent: Any,
+            sender: str,
+            key: str,
+            metadata: dict[str, Any],
+            text: str | None,
+            command: str | None,
+        ) -> Any:
+            kind = command or "reply"
             began = time.perf_counter()
             try:
-                result = await handle_message(self, message)
+                result = await handle(agent, sender, key, metadata, text, command)
             except Exception:
-                record(message.sender_id, kind, began, "error")
+                record(sender, kind, began, "error")
                 raise
-            record(message.sender_id, kind, began, "ok")
+            record(sender, kind, began, "ok")
             return result
 
-        Agent.handle_message = timed_handle_message  # type: ignore[method-assign]
+        counterpart.handle = timed_handle  # type: ignore[assignment]
     else:
         from rasa_sdk.executor import ActionExecutor
 

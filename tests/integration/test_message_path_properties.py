@@ -43,7 +43,11 @@ def chat(gateway_url: str) -> Iterator[Chat]:
 
 
 def users(stack: Any, session_id: str) -> list[dict[str, Any]]:
-    tracker = httpx.get(f"{rasa_url(stack)}/conversations/{session_id}/tracker", timeout=30)
+    tracker = httpx.get(
+        f"{rasa_url(stack)}/conversations/{session_id}/tracker",
+        params={"token": stack.rasa_auth_token()},
+        timeout=30,
+    )
     return [e for e in tracker.json()["events"] if e["event"] == "user"]
 
 

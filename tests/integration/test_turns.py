@@ -45,13 +45,21 @@ def rasa_url(stack: Any) -> str:
 
 
 def tracker_users(stack: Any, session_id: str) -> list[dict[str, Any]]:
-    tracker = httpx.get(f"{rasa_url(stack)}/conversations/{session_id}/tracker", timeout=30)
+    tracker = httpx.get(
+        f"{rasa_url(stack)}/conversations/{session_id}/tracker",
+        params={"token": stack.rasa_auth_token()},
+        timeout=30,
+    )
     assert tracker.status_code == 200, tracker.text
     return [e for e in tracker.json()["events"] if e["event"] == "user"]
 
 
 def tracker_payloads(stack: Any, session_id: str) -> list[dict[str, Any]]:
-    tracker = httpx.get(f"{rasa_url(stack)}/conversations/{session_id}/tracker", timeout=30)
+    tracker = httpx.get(
+        f"{rasa_url(stack)}/conversations/{session_id}/tracker",
+        params={"token": stack.rasa_auth_token()},
+        timeout=30,
+    )
     return [
         e["data"]["custom"]
         for e in tracker.json()["events"]
@@ -100,7 +108,11 @@ def start(client: httpx.Client, mode: str = "practice") -> str:
 
 def actions_after_typed_text(stack: Any, session_id: str) -> list[tuple[str, str]]:
     """(typed text, the first action Rasa ran for it) of every trainee message."""
-    tracker = httpx.get(f"{rasa_url(stack)}/conversations/{session_id}/tracker", timeout=30)
+    tracker = httpx.get(
+        f"{rasa_url(stack)}/conversations/{session_id}/tracker",
+        params={"token": stack.rasa_auth_token()},
+        timeout=30,
+    )
     found: list[tuple[str, str]] = []
     text: str | None = None
     for event in tracker.json()["events"]:
@@ -228,7 +240,7 @@ class LosingRasa(RasaClient):
 async def in_process(stack: Any) -> AsyncIterator[ConversationService]:
     """A conversation service in this process on the stack's database and real Rasa."""
     engine = create_engine(stack.database_url)
-    rasa = LosingRasa(rasa_url(stack), timeout=90)
+    rasa = LosingRasa(rasa_url(stack), timeout=90, auth_token=stack.rasa_auth_token())
     settings = stack.app_settings
     library = PersonaLibrary(settings.persona_library_dir, types_root=settings.persona_types_dir)
     try:
