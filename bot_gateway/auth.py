@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot_gateway.db.models import ApiToken, Cohort, User
+from bot_gateway.ids import MAX_ID
 
 ROLES = ("trainee", "trainer", "supervisor", "admin")
 #: roles that may open the dashboard, override ratings and export
@@ -208,7 +209,7 @@ async def create_user(
 async def find_cohort(db: AsyncSession, code: str) -> Cohort:
     """A cohort by invite code, or by id when the code is a number."""
     query = select(Cohort).where(Cohort.invite_code == code)
-    if code.isdigit():
+    if code.isascii() and code.isdigit() and int(code) <= MAX_ID:  # '²'.isdigit() is True
         query = select(Cohort).where((Cohort.invite_code == code) | (Cohort.id == int(code)))
     cohort = await db.scalar(query)
     if cohort is None:

@@ -300,7 +300,7 @@ class ChatSocket:
             data = (frame.get("bytes") or b"").decode("utf-8", errors="replace")
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             return None
 
     async def _step(self, step: Any) -> bool:

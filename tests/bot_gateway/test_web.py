@@ -166,3 +166,24 @@ def test_persona_filters(client: TestClient) -> None:
         "angry_zh_test"
     ]
     assert client.get("/api/personas?lang=en").json() == []
+
+
+def test_a_deeply_nested_frame_is_answered_and_the_socket_stays_open(client: TestClient) -> None:
+    """Nesting deeper than the JSON parser goes (well under the size limit) raised RecursionError
+    and closed the trainee's socket; it is an unknown message like any other that is not JSON."""
+    _sign_in(client)
+    opening = client.post("/api/sessions", json={"persona_id": "angry_zh_test"}).json()
+    with client.websocket_connect(f"/ws/sessions/{opening['session_id']}") as socket:
+        socket.send_text("[" * 5000)
+        assert socket.receive_json()["code"] == "bad_message"
+        socket.send_json({"type": "reply", "text": "能说说发生了什么吗？"})
+        assert socket.receive_json() == {"type": "typing"}
+        assert socket.receive_json()["customer"] == "customer line 2"
+
+
+def test_an_invite_code_of_other_digits_is_an_unknown_cohort(client: TestClient) -> None:
+    """'²'.isdigit() is True but int('²') fails: such codes were a 500, now an unknown cohort."""
+    for code in ("²", "٣", "99999999999999999999"):
+        response = client.post("/api/signin", json={"name": "Li Lei", "cohort_code": code})
+        assert response.status_code == 400, code
+        assert response.json()["error"] == "unknown_cohort"
