@@ -87,6 +87,8 @@ KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("zh", "这个价格只有今天，过了今天就恢复原价再也没有了"),
             ("zh", "仓库就剩最后一台了，现在不下单就被别人抢走了"),
             ("zh", "这批卖完就停产了，错过就买不到了"),
+            ("en", "Honestly, if you wait until tomorrow it'll be sold out."),
+            ("zh", "今天不订，明天这个房型肯定就没了"),
         ],
     ),
     "paraphrase": (
@@ -98,6 +100,9 @@ KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("zh", "也就是说，您是买来给孩子上网课用的"),
             ("zh", "您的意思是洗衣机周一开始漏水"),
             ("zh", "所以您是想要一款适合油皮的粉底"),
+            ("en", "So it's for a cooking class."),
+            ("en", "So it's the blue one you ordered last week."),
+            ("zh", "所以是给爸爸买的剃须刀"),
         ],
     ),
     "follow_up": (
@@ -109,6 +114,9 @@ KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("zh", "我周四上午十点再给您打电话，确认一下网络恢复没有"),
             ("zh", "明天下午我再联系您，看看师傅修得怎么样"),
             ("zh", "退款到账后我会再回访您一次"),
+            ("en", "I'll phone you Wednesday at 4 to make sure the card works."),
+            ("en", "I'll text you at 9 tomorrow to check the parcel arrived."),
+            ("zh", "后天上午十点我再打给您，确认一下热水器装好没有"),
         ],
     ),
     "empathy": (
@@ -120,6 +128,9 @@ KINDS: dict[str, tuple[str, list[tuple[str, str]]]] = {
             ("zh", "您的心情我非常能理解"),
             ("zh", "您这么用心挑礼物，我很能体会"),
             ("zh", "遇到这种事换谁都会着急的"),
+            ("en", "I totally get how worrying that is."),
+            ("zh", "您的无奈我特别理解"),
+            ("zh", "这份心意我真的很理解"),
         ],
     ),
 }
