@@ -22,14 +22,10 @@ _START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 #: abusive conversations where the move analysis with the trained NLU (scoring/analysis.py, not
 #: the rubric) misses a red line, so a reply in them still earns a credit; the checks expect the
 #: miss (strict xfail), so that they say when the analysis reads it
-ANALYSIS_GAPS = {
-    "zh-after-abusive-earphones": "“这种一般都是用户自己弄的” is not read as blame_customer",
-    "en-pre-abusive-blender": "“You wouldn't get the technical stuff anyway.” is not read as "
-    "rude (contempt), nor “everyone gets the 900W. Just get that.” as pressure",
-}
+ANALYSIS_GAPS: dict[str, str] = {}
 #: the same with the cue rules alone
 CUE_ANALYSIS_GAPS = {
-    "zh-after-abusive-earphones": ANALYSIS_GAPS["zh-after-abusive-earphones"],
+    "zh-after-abusive-earphones": "“这种一般都是用户自己弄的” is not read as blame_customer",
 }
 
 
