@@ -122,28 +122,6 @@ class _DuplicateKeyFinder:
                 self.walk(item)
 
 
-def load_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[ValidationError]]:
-    """Parse a YAML file keeping node marks; syntax errors come back as ValidationErrors."""
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, None, [ValidationError(file, 0, f"cannot read file: {exc}")]
-    try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        return None, None, [ValidationError(file, line, f"YAML syntax error: {problem}")]
-    except yaml.YAMLError as exc:
-        return None, None, [ValidationError(file, 0, f"YAML error: {exc}")]
-    finder = _DuplicateKeyFinder(file)
-    finder.walk(node)
-    return data, node, finder.errors
-
-
 def _node_at(
     node: yaml.Node | None, path: list[Any]
 ) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
