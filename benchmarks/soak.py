@@ -26,7 +26,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,8 +39,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))  # run as a script from the project folder
 
 from benchmarks.bench import REPLIES, cpu_seconds, percentile  # noqa: E402
-from bot_gateway.runner import Topology, free_port, topology  # noqa: E402
-from tests.integration.conftest import TELEGRAM_EMULATOR, TELEGRAM_TOKEN  # noqa: E402
+from bot_gateway.runner import Topology, topology  # noqa: E402
+from tests.integration.telegram_emulator import TELEGRAM_TOKEN, start_emulator  # noqa: E402
 
 #: a process may grow by this much between the start and the end of a soak (MB of resident
 #: memory): Rasa's tracker cache keeps up to 500 conversations, the gateway its sessions
@@ -264,29 +263,6 @@ async def telegram_trainee(
 
 
 # ---------------------------------------------------------------------------------- the run
-
-
-def start_emulator(log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            ["node", "-e", TELEGRAM_EMULATOR],
-            cwd=PROJECT,
-            env={**os.environ, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/bot{TELEGRAM_TOKEN}/getMe", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"telegram-test-api did not start: {log_path.read_text()}")
 
 
 def rss_mb(pid: int) -> float:

@@ -24,7 +24,8 @@ import httpx
 import pytest
 
 from bot_gateway.runner import Topology, free_port, topology
-from tests.integration.conftest import TELEGRAM_TOKEN, running, telegram_api  # noqa: F401
+from tests.integration.conftest import running, telegram_api  # noqa: F401
+from tests.integration.telegram_emulator import TELEGRAM_TOKEN
 
 DRILL_SECONDS = 240  # each drill is bounded (pytest-timeout is not used: see bounded())
 

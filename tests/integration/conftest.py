@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from bot_gateway.config import PROJECT_ROOT
-from bot_gateway.runner import LocalStack, free_port, isolated_stack
+from bot_gateway.runner import LocalStack, isolated_stack
+from tests.integration.telegram_emulator import (
+    TELEGRAM_TOKEN,
+    EmulatorError,
+    emulator_installed,
+    start_emulator,
+    stop_emulator,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,69 +25,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
-TELEGRAM_TOKEN = "123456:counterpart-e2e-token"
-# telegram-test-api 4.2 leaves out two fields the Bot API always sends and aiogram requires:
-# getMe's is_bot and callback_query.chat_instance. The emulator is patched for them here.
-TELEGRAM_EMULATOR = """
-const getMe = require('telegram-test-api/lib/routes/bot/getMe');
-const { handle } = require('telegram-test-api/lib/routes/bot/utils');
-getMe.getMe = (app) => handle(app, '/bot:token/getMe', (_req, res) => res.sendResult({
-  ok: true,
-  result: {id: 666, is_bot: true, first_name: 'Counterpart test bot', username: 'TestNameBot'},
-}));
-const TelegramServer = require('telegram-test-api');
-const formatUpdate = TelegramServer.formatUpdate;
-TelegramServer.formatUpdate = (update) => {
-  const formatted = formatUpdate(update);
-  if (formatted.callback_query) {
-    formatted.callback_query.chat_instance = String(update.callbackQuery.from.id);
-  }
-  return formatted;
-};
-const server = new TelegramServer({
-  host: '127.0.0.1', port: Number(process.env.PORT), storeTimeout: 3600,
-});
-server.start().then(() => console.log('telegram-test-api on ' + server.config.apiURL));
-const stop = () => server.stop().then(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-"""
-
-
 @pytest.fixture(scope="session")
 def telegram_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
     """The telegram-test-api emulator from node_modules (None when `npm ci` has not run)."""
-    if not (PROJECT_ROOT / "node_modules" / "telegram-test-api").is_dir():
+    if not emulator_installed():
         yield None
         return
-    port = free_port()
     log_path = tmp_path_factory.mktemp("telegram") / "telegram-test-api.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            ["node", "-e", TELEGRAM_EMULATOR],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/bot{TELEGRAM_TOKEN}/getMe", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"telegram-test-api did not start: {log_path.read_text()}")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        process, url = start_emulator(log_path)
+    except EmulatorError as exc:
+        pytest.fail(str(exc))
+    yield url
+    stop_emulator(process)
 
 
 @pytest.fixture(scope="session")

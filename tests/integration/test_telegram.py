@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.db.models import Cohort, PracticeSession, Trainee
-from tests.integration.conftest import TELEGRAM_TOKEN
+from tests.integration.telegram_emulator import TELEGRAM_TOKEN
 
 WAIT_SECONDS = 90  # a turn goes through NLU and the action server on a busy 2-core machine
 REPLIES = [
