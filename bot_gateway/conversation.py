@@ -17,19 +17,22 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot_gateway import metrics
 from bot_gateway.db.models import Cohort, PracticeSession, TelegramUpdate, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
+from bot_gateway.db.transactions import Transactions
 from bot_gateway.rasa_client import RasaClient, RasaUnavailable
 from personas import PersonaLibrary, UnknownPersonaError
 from personas.mood import mood_0_1
@@ -143,8 +146,15 @@ class ConversationService:
         self.rasa = rasa
         self.sessionmaker = sessionmaker
         self.library = library
-        # longer than any one step (a few Rasa calls, each bounded by its timeout)
+        # longer than one Rasa call (bounded by its timeout); renewed while a step runs
         self.lease_seconds = lease_seconds
+        # the turn path's transactions (db/transactions.py)
+        self.db = Transactions(sessionmaker.kw["bind"])
+        self._locks: dict[str, _LocalLock] = {}
+
+    async def aclose(self) -> None:
+        """Let go of the turn path's database thread and connection (SQLite)."""
+        await asyncio.to_thread(self.db.close)
 
     # ------------------------------------------------------------------ trainees
 
@@ -311,31 +321,16 @@ class ConversationService:
         cleaned = clean_reply(text)
         if client_key is not None:
             client_key = client_key[:64]
-        async with self._turn(session_id):
-            async with self.sessionmaker.begin() as db:
-                practice = await self._active(db, session_id, trainee_id)
-                waiting = [t for t in practice.turns if t.status == "pending"]
-                seen = next(
-                    (t for t in practice.turns if client_key and t.client_key == client_key), None
-                )
-                if seen is None:
-                    turn = Turn(
-                        session_id=session_id,
-                        index=_next_index(practice.turns),
-                        role="trainee",
-                        text=cleaned,
-                        at=_now(),
-                        status="pending",
-                        reply_seconds=_seconds_since_customer(practice.turns),
-                        client_key=client_key,
-                    )
-                    db.add(turn)
-                    await db.flush()
-                    waiting.append(turn)
-                jobs = [self._job(practice, t) for t in waiting]
-            if seen is not None and seen.status != "pending":
-                return await self._answered_view(session_id, seen.id)
-            return await self._deliver_all(session_id, jobs)
+        started = time.perf_counter()
+        # one transaction: claim the turn, read what the reply needs, store it as pending
+        async with self._turn(
+            session_id, trainee_id, _store_reply, cleaned, client_key, _now()
+        ) as lease:
+            jobs, seen = lease.prepared
+            metrics.observe_stage("before_rasa", time.perf_counter() - started)
+            if seen is not None:
+                return await self._answered_view(session_id, seen)
+            return await self._deliver_all(session_id, jobs, lease)
 
     async def _answered_view(self, session_id: str, turn_id: int) -> TurnView:
         """The stored answer to a reply that was already answered (a message sent twice)."""
@@ -356,25 +351,22 @@ class ConversationService:
 
     async def retry(self, session_id: str, *, trainee_id: int | None) -> TurnView | None:
         """Send the replies still waiting for the customer (after an outage), if any."""
-        async with self._turn(session_id):
-            async with self.sessionmaker() as db:
-                practice = await self._active(db, session_id, trainee_id)
-                jobs = [self._job(practice, t) for t in practice.turns if t.status == "pending"]
-            return await self._deliver_all(session_id, jobs) if jobs else None
+        async with self._turn(session_id, trainee_id, _pending_jobs) as lease:
+            jobs = lease.prepared
+            return await self._deliver_all(session_id, jobs, lease) if jobs else None
 
     async def silence(self, session_id: str, seconds: float, *, trainee_id: int | None) -> TurnView:
         """The trainee has not answered for `seconds`: the customer nudges, or leaves."""
-        async with self._turn(session_id):
-            async with self.sessionmaker() as db:
-                practice = await self._active(db, session_id, trainee_id)
-                meta = self._meta(practice, silence_seconds=round(seconds, 1))
-                # one nudge per quiet stretch: the key is the position in the conversation
-                key = f"silence:{_next_index(practice.turns)}"
+        async with self._turn(session_id, trainee_id, _silence_context) as lease:
+            context, next_index = lease.prepared
+            meta = context.meta(silence_seconds=round(seconds, 1))
+            # one nudge per quiet stretch: the key is the position in the conversation
+            key = f"silence:{next_index}"
             payload = await self.rasa.command(session_id, "silence", meta, key=key)
             if payload.get("error") == "ended":
-                return await self._recover_end(session_id, practice.mode, meta)
-            await self._store_reaction(session_id, None, payload)
-            return self._view(session_id, practice.mode, payload)
+                return await self._recover_end(session_id, context.mode, meta, lease)
+            await self._store_reaction(session_id, None, payload, lease)
+            return self._view(session_id, context.mode, payload)
 
     async def silence_due(
         self, session_id: str, *, trainee_id: int | None
@@ -425,11 +417,9 @@ class ConversationService:
     async def end(self, session_id: str, *, trainee_id: int | None) -> TurnView:
         """End the session with its scorecard. Sent again after a lost answer, Rasa replays the
         same scorecard (key "end"), so it can never be lost."""
-        async with self._turn(session_id):
-            async with self.sessionmaker() as db:
-                practice = await self._active(db, session_id, trainee_id)
-                meta = self._meta(practice)
-            return await self._recover_end(session_id, practice.mode, meta)
+        async with self._turn(session_id, trainee_id, _context_only) as lease:
+            context: _Context = lease.prepared
+            return await self._recover_end(session_id, context.mode, context.meta(), lease)
 
     # ------------------------------------------------------------------ Telegram webhook inbox
 
@@ -496,56 +486,76 @@ class ConversationService:
     # ------------------------------------------------------------------ internals
 
     @asynccontextmanager
-    async def _turn(self, session_id: str) -> AsyncIterator[None]:
+    async def _turn(
+        self,
+        session_id: str,
+        trainee_id: int | None,
+        prepare: Callable[..., Any],
+        *args: Any,
+    ) -> AsyncIterator[_Lease]:
         """Hold the session's turn lease: one step of a session at a time, in every process.
 
         A conditional UPDATE claims the row when nobody holds it (or a holder's lease ran out,
         e.g. its process died); others wait for it. This works alike on SQLite and PostgreSQL.
+        In the claiming transaction the session is checked (it must be the trainee's and
+        active) and `prepare(conn, context, *args)` runs; what it returns is `lease.prepared`.
+        Steps of one session in this process queue on a lock first, so they follow each other
+        at once instead of polling the row. While the step runs (a slow Rasa call, a backlog
+        of replies after an outage), the lease is renewed every third of its length, so a
+        slow step is never taken over while it is still running.
         """
-        owner = uuid.uuid4().hex
-        give_up = time.monotonic() + self.lease_seconds + 5.0
-        delay = 0.02
-        while True:
-            now = _now()
-            async with self.sessionmaker.begin() as db:
-                claimed = await db.execute(
-                    update(PracticeSession)
-                    .where(
-                        PracticeSession.id == session_id,
-                        or_(
-                            PracticeSession.turn_owner.is_(None),
-                            PracticeSession.turn_lease_until < now,
-                        ),
-                    )
-                    .values(
-                        turn_owner=owner,
-                        turn_lease_until=now + timedelta(seconds=self.lease_seconds),
-                    )
-                    .execution_options(synchronize_session=False)
+        async with self._in_process(session_id):
+            owner = uuid.uuid4().hex
+            give_up = time.monotonic() + self.lease_seconds + 5.0
+            delay = 0.02
+            while True:
+                prepared = await self.db.run(
+                    _claim, session_id, trainee_id, owner, self.lease_seconds, prepare, args
                 )
-                if claimed.rowcount == 1:
+                if prepared is not _BUSY:
                     break
-                exists = await db.scalar(
-                    select(PracticeSession.id).where(PracticeSession.id == session_id)
-                )
-            if exists is None:
-                raise ConversationError("unknown_session", "No such practice session.")
-            if time.monotonic() > give_up:
-                raise ConversationError(
-                    "busy", "The previous reply is still being answered; send this one again."
-                )
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.25)
+                if time.monotonic() > give_up:
+                    raise ConversationError(
+                        "busy", "The previous reply is still being answered; send this one again."
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.25)
+            lease = _Lease(owner, prepared)
+            keeper = asyncio.create_task(self._keep(session_id, lease))
+            try:
+                yield lease
+            finally:
+                keeper.cancel()
+                if not lease.released:
+                    await self.db.run(_release, session_id, owner)
+
+    @asynccontextmanager
+    async def _in_process(self, session_id: str) -> AsyncIterator[None]:
+        entry = self._locks.get(session_id)
+        if entry is None:
+            entry = self._locks[session_id] = _LocalLock()
+        entry.users += 1
         try:
-            yield
+            async with entry.lock:
+                yield
         finally:
-            async with self.sessionmaker.begin() as db:
-                await db.execute(
-                    update(PracticeSession)
-                    .where(PracticeSession.id == session_id, PracticeSession.turn_owner == owner)
-                    .values(turn_owner=None, turn_lease_until=None)
-                    .execution_options(synchronize_session=False)
-                )
+            entry.users -= 1
+            if not entry.users:
+                del self._locks[session_id]
+
+    async def _keep(self, session_id: str, lease: _Lease) -> None:
+        """Renew a held lease until the step ends (cancelled then)."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                kept = await self.db.run(_renew, session_id, lease.owner, self.lease_seconds)
+            except SQLAlchemyError as exc:
+                log.warning("turn.lease_renewal_failed", session=session_id, error=repr(exc))
+                continue
+            lease.renewals += 1
+            if not kept:
+                log.error("turn.lease_lost", session=session_id)
+                return
 
     async def _active(
         self, db: AsyncSession, session_id: str, trainee_id: int | None, *, transcript: bool = False
@@ -558,15 +568,12 @@ class ConversationService:
             raise ConversationError("ended", "This practice session has ended.")
         return practice
 
-    def _job(self, practice: PracticeSession, turn: Turn) -> _Job:
-        meta = self._meta(practice, reply_seconds=turn.reply_seconds)
-        return _Job(turn.id, turn.text, practice.mode, meta)
-
-    async def _deliver_all(self, session_id: str, jobs: list[_Job]) -> TurnView:
-        """Deliver waiting replies in order; the view of the last, with the earlier answers."""
+    async def _deliver_all(self, session_id: str, jobs: list[_Job], lease: _Lease) -> TurnView:
+        """Deliver waiting replies in order; the view of the last, with the earlier answers.
+        The last answer's transaction also gives the turn back."""
         earlier: list[str] = []
         for job in jobs:
-            view = await self._deliver(session_id, job)
+            view = await self._deliver(session_id, job, lease if job is jobs[-1] else None)
             if view.ended or job is jobs[-1]:
                 view.earlier = earlier
                 return view
@@ -574,82 +581,50 @@ class ConversationService:
                 earlier.append(view.customer)
         raise AssertionError("no reply to deliver")
 
-    async def _deliver(self, session_id: str, job: _Job) -> TurnView:
+    async def _deliver(self, session_id: str, job: _Job, lease: _Lease | None) -> TurnView:
         payload = await self.rasa.reply(session_id, job.text, job.meta, key=f"reply:{job.turn_id}")
         if payload.get("error") == "ended":
             # The session ended in Rasa but its end never reached the database (a lost answer):
             # fetch the scorecard instead of leaving the session to be abandoned without one.
-            return await self._recover_end(session_id, job.mode, job.meta)
-        await self._store_reaction(session_id, job.turn_id, payload)
+            return await self._recover_end(session_id, job.mode, job.meta, lease)
+        await self._store_reaction(session_id, job.turn_id, payload, lease)
         return self._view(session_id, job.mode, payload)
 
-    async def _recover_end(self, session_id: str, mode: str, meta: dict[str, Any]) -> TurnView:
+    async def _recover_end(
+        self, session_id: str, mode: str, meta: dict[str, Any], lease: _Lease | None
+    ) -> TurnView:
         meta = {k: v for k, v in meta.items() if k in ("persona", "lang", "mode")}
         payload = await self.rasa.command(session_id, "end", meta, key="end")
         payload = {**payload, "ended": True}
-        await self._store_reaction(session_id, None, payload)
+        await self._store_reaction(session_id, None, payload, lease)
         return self._view(session_id, mode, payload)
 
-    @staticmethod
-    def _meta(practice: PracticeSession, **extra: Any) -> dict[str, Any]:
-        return {
-            "persona": practice.persona_id,
-            "lang": practice.language,
-            "mode": practice.mode,
-            **extra,
-        }
-
     async def _store_reaction(
-        self, session_id: str, trainee_turn_id: int | None, payload: dict[str, Any]
+        self,
+        session_id: str,
+        trainee_turn_id: int | None,
+        payload: dict[str, Any],
+        lease: _Lease | None,
     ) -> None:
-        """Store the customer's answer once: an answer to a reply that is no longer pending was
-        stored before (a replayed request) and is not stored again."""
+        """Store the customer's answer once, in one transaction that also gives the turn back
+        (`lease`): an answer to a reply that is no longer pending was stored before (a
+        replayed request) and is not stored again."""
         if payload.get("error"):
             raise ConversationError(payload["error"], payload.get("message") or payload["error"])
+        started = time.perf_counter()
+        owner = lease.owner if lease is not None else None
         try:
-            async with self.sessionmaker.begin() as db:
-                answered: Turn | None = None
-                if trainee_turn_id is not None:
-                    answered = await db.get(Turn, trainee_turn_id)
-                    if answered is None or answered.status != "pending":
-                        return
-                    answered.status = "done"
-                    answered.analysis = payload.get("analysis")
-                    answered.moves = (answered.analysis or {}).get("moves")
-                    answered.rating = payload.get("rating")
-                practice = await db.get(PracticeSession, session_id)
-                if practice is None or practice.status != "active":
-                    return
-                if payload.get("customer"):
-                    db.add(
-                        Turn(
-                            session_id=session_id,
-                            index=await _answer_index(db, session_id, answered),
-                            role="customer",
-                            text=payload["customer"],
-                            state=payload.get("state"),
-                        )
-                    )
-                if payload.get("ended"):
-                    scorecard = payload.get("scorecard") or {}
-                    practice.status = "ended"
-                    practice.ended_at = _now()
-                    practice.outcome = payload.get("outcome")
-                    practice.scorecard = scorecard or None
-                    practice.overall_score = scorecard.get("overall")
-                    practice.rubric_version = scorecard.get("rubric_version")
-                    # replies the customer can no longer answer stay, marked as such
-                    await db.execute(
-                        update(Turn)
-                        .where(Turn.session_id == session_id, Turn.status == "pending")
-                        .values(status="unanswered")
-                        .execution_options(synchronize_session=False)
-                    )
+            released = await self.db.run(
+                _store_answer, session_id, trainee_turn_id, payload, owner, _now()
+            )
         except SQLAlchemyError as exc:
             # Rasa answered but the answer could not be stored: the reply stays pending and the
             # next attempt gets the same answer from Rasa (same key), stored then.
             log.error("turn.store_failed", session=session_id, error=repr(exc))
             raise RasaUnavailable("the customer's answer could not be stored") from exc
+        if lease is not None:
+            lease.released = released
+        metrics.observe_stage("after_rasa", time.perf_counter() - started)
 
     @staticmethod
     def _view(session_id: str, mode: str, payload: dict[str, Any]) -> TurnView:
@@ -681,39 +656,261 @@ class _Job:
     meta: dict[str, Any]
 
 
-async def _answer_index(db: AsyncSession, session_id: str, answered: Turn | None) -> int:
+@dataclass
+class _Lease:
+    """A held turn: its owner id, what the claiming transaction prepared, and whether a
+    transaction of the step has given it back already."""
+
+    owner: str
+    prepared: Any
+    released: bool = False
+    renewals: int = 0
+
+
+@dataclass
+class _LocalLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a step needs of its session row (read by the claiming UPDATE itself)."""
+
+    session_id: str
+    persona_id: str
+    language: str
+    mode: str
+
+    def meta(self, **extra: Any) -> dict[str, Any]:
+        return {"persona": self.persona_id, "lang": self.language, "mode": self.mode, **extra}
+
+
+# ---------------------------------------------------------------------- the turn's transactions
+# Plain Core on a sync connection, each run as one transaction by db/transactions.py.
+
+_SESSIONS = PracticeSession.__table__
+_TURNS = Turn.__table__
+_BUSY = object()  # another step holds the session's turn
+
+
+def _claim(
+    conn: Connection,
+    session_id: str,
+    trainee_id: int | None,
+    owner: str,
+    lease_seconds: float,
+    prepare: Callable[..., Any],
+    args: tuple[Any, ...],
+) -> Any:
+    now = _now()
+    row = conn.execute(
+        update(_SESSIONS)
+        .where(
+            _SESSIONS.c.id == session_id,
+            or_(_SESSIONS.c.turn_owner.is_(None), _SESSIONS.c.turn_lease_until < now),
+        )
+        .values(turn_owner=owner, turn_lease_until=now + timedelta(seconds=lease_seconds))
+        .returning(
+            _SESSIONS.c.trainee_id,
+            _SESSIONS.c.status,
+            _SESSIONS.c.persona_id,
+            _SESSIONS.c.language,
+            _SESSIONS.c.mode,
+        )
+    ).first()
+    if row is None:
+        if conn.scalar(select(_SESSIONS.c.id).where(_SESSIONS.c.id == session_id)) is None:
+            raise ConversationError("unknown_session", "No such practice session.")
+        return _BUSY
+    # Another trainee's session is reported as unknown, so ids cannot be probed. Raising here
+    # rolls the claim back with the rest of the transaction.
+    if row.trainee_id != trainee_id or row.status == "starting":
+        raise ConversationError("unknown_session", "No such practice session.")
+    if row.status != "active":
+        raise ConversationError("ended", "This practice session has ended.")
+    return prepare(conn, _Context(session_id, row.persona_id, row.language, row.mode), *args)
+
+
+def _release(conn: Connection, session_id: str, owner: str) -> None:
+    conn.execute(
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == session_id, _SESSIONS.c.turn_owner == owner)
+        .values(turn_owner=None, turn_lease_until=None)
+    )
+
+
+def _renew(conn: Connection, session_id: str, owner: str, lease_seconds: float) -> bool:
+    renewed = conn.execute(
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == session_id, _SESSIONS.c.turn_owner == owner)
+        .values(turn_lease_until=_now() + timedelta(seconds=lease_seconds))
+    )
+    return renewed.rowcount == 1
+
+
+def _turn_rows(conn: Connection, session_id: str) -> list[Any]:
+    """What a step needs of the session's turns (no analyses, ratings or states: decoding
+    those grew with every turn)."""
+    t = _TURNS.c
+    return list(
+        conn.execute(
+            select(t.id, t.index, t.role, t.status, t.text, t.at, t.reply_seconds, t.client_key)
+            .where(t.session_id == session_id)
+            .order_by(t.index)
+        )
+    )
+
+
+def _jobs(context: _Context, turns: list[Any]) -> list[_Job]:
+    return [
+        _Job(t.id, t.text, context.mode, context.meta(reply_seconds=t.reply_seconds))
+        for t in turns
+        if t.status == "pending"
+    ]
+
+
+def _store_reply(
+    conn: Connection,
+    context: _Context,
+    text: str,
+    client_key: str | None,
+    now: datetime,
+) -> tuple[list[_Job], int | None]:
+    """Store a new reply as pending. Returns the replies to deliver (oldest first), or, for
+    a message stored and answered before (`client_key` seen), the id of its turn."""
+    turns = _turn_rows(conn, context.session_id)
+    seen = next((t for t in turns if client_key and t.client_key == client_key), None)
+    if seen is not None:
+        return _jobs(context, turns), (seen.id if seen.status != "pending" else None)
+    last = next((t for t in reversed(turns) if t.role == "customer"), None)
+    reply_seconds = None if last is None else round((now - _aware(last.at)).total_seconds(), 3)
+    index = max((t.index for t in turns), default=-1) + 1
+    turn_id = conn.execute(
+        insert(_TURNS).values(
+            session_id=context.session_id,
+            index=index,
+            role="trainee",
+            text=text,
+            at=now,
+            created_at=now,
+            status="pending",
+            reply_seconds=reply_seconds,
+            client_key=client_key,
+        )
+    ).inserted_primary_key[0]
+    jobs = _jobs(context, turns)
+    jobs.append(_Job(turn_id, text, context.mode, context.meta(reply_seconds=reply_seconds)))
+    return jobs, None
+
+
+def _pending_jobs(conn: Connection, context: _Context) -> list[_Job]:
+    return _jobs(context, _turn_rows(conn, context.session_id))
+
+
+def _silence_context(conn: Connection, context: _Context) -> tuple[_Context, int]:
+    """The session and the position of the next line (a nudge's idempotency key)."""
+    last = conn.scalar(
+        select(func.max(_TURNS.c.index)).where(_TURNS.c.session_id == context.session_id)
+    )
+    return context, (-1 if last is None else last) + 1
+
+
+def _store_answer(
+    conn: Connection,
+    session_id: str,
+    trainee_turn_id: int | None,
+    payload: dict[str, Any],
+    owner: str | None,
+    now: datetime,
+) -> bool:
+    """Store the customer's answer (and mark the reply it answers done); give the turn back
+    when `owner` holds it. Returns whether the turn was given back."""
+    s, t = _SESSIONS.c, _TURNS.c
+    status: str | None = None
+    if owner is not None:
+        status = conn.scalar(
+            update(_SESSIONS)
+            .where(s.id == session_id, s.turn_owner == owner)
+            .values(turn_owner=None, turn_lease_until=None)
+            .returning(s.status)
+        )
+    released = status is not None
+    answered: int | None = None
+    if trainee_turn_id is not None:
+        analysis = payload.get("analysis")
+        answered = conn.scalar(
+            update(_TURNS)
+            .where(t.id == trainee_turn_id, t.status == "pending")
+            .values(
+                status="done",
+                analysis=analysis,
+                moves=(analysis or {}).get("moves"),
+                rating=payload.get("rating"),
+            )
+            .returning(t.index)
+        )
+        if answered is None:  # answered and stored before (a replayed request)
+            return released
+    if status is None:
+        status = conn.scalar(select(s.status).where(s.id == session_id))
+    if status != "active":
+        return released
+    if payload.get("customer"):
+        conn.execute(
+            insert(_TURNS).values(
+                session_id=session_id,
+                index=_answer_index(conn, session_id, answered),
+                role="customer",
+                text=payload["customer"],
+                state=payload.get("state"),
+                at=now,
+                created_at=now,
+                status="done",
+            )
+        )
+    if payload.get("ended"):
+        scorecard = payload.get("scorecard") or {}
+        conn.execute(
+            update(_SESSIONS)
+            .where(s.id == session_id)
+            .values(
+                status="ended",
+                ended_at=now,
+                outcome=payload.get("outcome"),
+                scorecard=scorecard or None,
+                overall_score=scorecard.get("overall"),
+                rubric_version=scorecard.get("rubric_version"),
+            )
+        )
+        # replies the customer can no longer answer stay, marked as such
+        conn.execute(
+            update(_TURNS)
+            .where(t.session_id == session_id, t.status == "pending")
+            .values(status="unanswered")
+        )
+    return released
+
+
+def _answer_index(conn: Connection, session_id: str, answered: int | None) -> int:
     """Where the customer's answer goes: right after the reply it answers, so the stored
     conversation reads in the order the customer heard it even when later replies were stored
     while this one waited out an outage (those move one place down)."""
+    t = _TURNS.c
+    last = conn.scalar(select(func.max(t.index)).where(t.session_id == session_id))
     if answered is None:
-        return await SessionRepository(db).next_turn_index(session_id)
-    after = answered.index
-    later = Turn.session_id == session_id
-    if await db.scalar(select(Turn.id).where(later, Turn.index > after).limit(1)) is None:
-        return after + 1
+        return (-1 if last is None else last) + 1
+    if last is None or last <= answered:
+        return answered + 1
     # two steps, so no intermediate row breaks the unique (session, index) on any database
-    await db.execute(
-        update(Turn)
-        .where(later, Turn.index > after)
-        .values(index=-Turn.index - 1)
-        .execution_options(synchronize_session=False)
-    )
-    await db.execute(
-        update(Turn)
-        .where(later, Turn.index < 0)
-        .values(index=-Turn.index)
-        .execution_options(synchronize_session=False)
-    )
-    return after + 1
+    later = t.session_id == session_id
+    conn.execute(update(_TURNS).where(later, t.index > answered).values(index=-t.index - 1))
+    conn.execute(update(_TURNS).where(later, t.index < 0).values(index=-t.index))
+    return answered + 1
 
 
-def _next_index(turns: list[Turn]) -> int:
-    return max((t.index for t in turns), default=-1) + 1
-
-
-def _seconds_since_customer(turns: list[Turn]) -> float | None:
-    last = next((t for t in reversed(turns) if t.role == "customer"), None)
-    return None if last is None else round((_now() - _aware(last.at)).total_seconds(), 3)
+def _context_only(_conn: Connection, context: _Context) -> _Context:
+    return context
 
 
 def _summary(practice: PracticeSession, turns: int) -> SessionSummary:

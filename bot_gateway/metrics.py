@@ -43,6 +43,18 @@ DB_ERRORS = Counter(
     "Database errors seen by SQLAlchemy in this process",
     ["process", "error"],
 )
+TURN_STAGE_SECONDS = Histogram(
+    "counterpart_turn_stage_seconds",
+    "The gateway's own part of a turn: before_rasa (wait for and claim the session's turn, "
+    "store the reply) and after_rasa (store the answer, give the turn back)",
+    ["process", "stage"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+DB_STATEMENTS = Counter(
+    "counterpart_db_statements",
+    "SQL statements this process sent to its database (all engines)",
+    ["process"],
+)
 ACTIVE_SESSIONS = Gauge(
     "counterpart_active_sessions",
     f"Conversations with a turn in the last {ACTIVE_WINDOW_SECONDS // 60} minutes",
@@ -82,6 +94,10 @@ def observe_turn(session_id: str, kind: str, seconds: float, outcome: str) -> No
         ACTIVE.touch(session_id)
 
 
+def observe_stage(stage: str, seconds: float) -> None:
+    TURN_STAGE_SECONDS.labels(PROCESS, stage).observe(seconds)
+
+
 def rasa_error(server: str, error: str) -> None:
     RASA_ERRORS.labels(PROCESS, server, error).inc()
 
@@ -90,7 +106,8 @@ _db_events_installed = False
 
 
 def count_database_errors() -> None:
-    """Count every error SQLAlchemy raises from a database call, in every engine (once)."""
+    """Count every error SQLAlchemy raises from a database call, and every statement, in
+    every engine (once)."""
     global _db_events_installed
     if _db_events_installed:
         return
@@ -101,7 +118,13 @@ def count_database_errors() -> None:
         original = context.original_exception
         DB_ERRORS.labels(PROCESS, type(original).__name__).inc()
 
+    statements = DB_STATEMENTS.labels(PROCESS)
+
+    def _statement(*_args: Any) -> None:
+        statements.inc()
+
     event.listen(Engine, "handle_error", _handle_error)
+    event.listen(Engine, "before_cursor_execute", _statement)
     _db_events_installed = True
 
 

@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, limits: LimitSettings | None = 
             if stop_telegram is not None:
                 await stop_telegram()
             await rasa.aclose()
+            await service.aclose()
             await engine.dispose()
 
     app = FastAPI(title="Counterpart gateway", lifespan=lifespan)

@@ -131,5 +131,7 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 async def service(database_url: str) -> AsyncIterator[ConversationService]:
     engine = create_engine(database_url)
-    yield ConversationService(FakeRasa(), create_sessionmaker(engine), FakeLibrary())
+    service = ConversationService(FakeRasa(), create_sessionmaker(engine), FakeLibrary())
+    yield service
+    await service.aclose()
     await engine.dispose()

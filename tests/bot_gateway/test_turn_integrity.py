@@ -126,17 +126,14 @@ async def test_a_database_error_after_rasa_answered_is_stored_once_on_retry(
     from sqlalchemy.exc import OperationalError
 
     trainee, session = await _started(service)
-    real = service.sessionmaker
-    begin = type(real).begin
-    calls = {"n": 0}
+    real = service.db.run
 
-    def flaky():  # transactions: claim the turn, store the reply, store the answer (fails)
-        calls["n"] += 1
-        if calls["n"] == 3:
+    async def flaky(fn, *args):  # the transaction that stores the customer's answer fails
+        if fn.__name__ == "_store_answer":
             raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return begin(real)
+        return await real(fn, *args)
 
-    monkeypatch.setattr(service.sessionmaker, "begin", flaky, raising=False)
+    monkeypatch.setattr(service.db, "run", flaky)
     with pytest.raises(RasaUnavailable):
         await service.reply(session, "sorry for the wait", trainee_id=trainee)
     monkeypatch.undo()
