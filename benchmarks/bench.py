@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -286,55 +287,204 @@ class PacedTrainee:
         self.rng = random.Random(number)
         self.round = 0
 
-    async def run(self, mean_think: float, sink: list[tuple[float, float]], errors: list[str]):
+    async def run(self, mean_think: float, report: Any) -> None:
         trainee = self.inner
         try:
             await asyncio.sleep(self.rng.uniform(0, mean_think))  # arrivals spread out
             await trainee.sign_in()
             await trainee.start(self.round)
+            report({"started": self.inner.number})
             while True:
                 await asyncio.sleep(self.rng.uniform(0.5 * mean_think, 1.5 * mean_think))
                 try:
-                    latency, ended = await asyncio.wait_for(trainee.turn(), 60)
+                    # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow the
+                    # cancellation that ends the run, which left the benchmark hanging
+                    async with asyncio.timeout(60):
+                        latency, ended = await trainee.turn()
                 except (TimeoutError, RuntimeError) as exc:
-                    errors.append(repr(exc))
+                    report({"error": repr(exc)})
                     latency, ended = 60_000.0, True
-                sink.append((time.monotonic(), latency))
+                report({"at": time.monotonic(), "ms": round(latency, 2)})
                 if ended:
                     self.round += 1
                     await trainee.start(self.round)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            errors.append(repr(exc))
+            report({"error": repr(exc)})
+
+
+async def load_worker(base_url: str, think: float) -> None:
+    """The load generator, in a process of its own (`bench.py --load-worker URL`): reads the
+    number of trainees to run from stdin (one integer a line; EOF stops), writes one JSON line
+    per turn ({"at": monotonic s, "ms": latency} or {"error": …}) and its own event loop's lag
+    every 0.25 s ({"lag_ms": …}: how late its timers fire, i.e. whether it keeps up)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    out = sys.stdout
+
+    def report(record: dict[str, Any]) -> None:
+        out.write(json.dumps(record) + "\n")
+        out.flush()
+
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        personas = (await client.get("/api/personas")).json()
+    trainees: list[PacedTrainee] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def lag() -> None:
+        while True:
+            began = time.monotonic()
+            await asyncio.sleep(0.25)
+            report({"lag_ms": round((time.monotonic() - began - 0.25) * 1000, 2)})
+
+    tasks.append(asyncio.create_task(lag()))
+    try:
+        while line := await reader.readline():
+            level = int(line)
+            while len(trainees) < level:
+                trainee = PacedTrainee(base_url, personas, len(trainees))
+                trainees.append(trainee)
+                tasks.append(asyncio.create_task(trainee.run(think, report)))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*(t.inner.close() for t in trainees), return_exceptions=True)
+
+
+def gateway_metrics(base_url: str) -> dict[str, float]:
+    """The gateway's turn figures from its /metrics: sums and counts of the Rasa round trip
+    (reply kind) and of its own stages, bucket counts for quantiles, statements sent."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    values: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = sample.labels
+            if family.name == "counterpart_turn_seconds" and labels.get("kind") == "reply":
+                stage = "rasa"
+            elif family.name == "counterpart_turn_stage_seconds":
+                stage = labels.get("stage", "")
+            elif family.name == "counterpart_db_statements" and sample.name.endswith("_total"):
+                values["db_statements"] = sample.value
+                continue
+            else:
+                continue
+            suffix = sample.name.rsplit("_", 1)[-1]
+            if suffix == "bucket":
+                values[f"{stage}:le:{labels['le']}"] = sample.value
+            elif suffix in ("sum", "count"):
+                values[f"{stage}:{suffix}"] = sample.value
+    return values
+
+
+def stage_breakdown(before: dict[str, float], after: dict[str, float]) -> dict[str, Any]:
+    """Mean and p95 (bucket upper bound) of each stage over a window, ms; statements per turn."""
+    result: dict[str, Any] = {}
+    for stage in ("before_rasa", "rasa", "after_rasa"):
+        count = after.get(f"{stage}:count", 0) - before.get(f"{stage}:count", 0)
+        if count <= 0:
+            continue
+        total = after.get(f"{stage}:sum", 0) - before.get(f"{stage}:sum", 0)
+        buckets = sorted(
+            (float(key.rsplit(":", 1)[1]), after[key] - before.get(key, 0))
+            for key in after
+            if key.startswith(f"{stage}:le:")
+        )
+        p95 = next((le for le, n in buckets if n >= 0.95 * count), float("inf"))
+        result[stage] = {"mean_ms": round(total / count * 1000, 1), "p95_ms_at_most": p95 * 1000}
+    turns = after.get("rasa:count", 0) - before.get("rasa:count", 0)
+    if turns > 0 and "db_statements" in after:
+        statements = after["db_statements"] - before.get("db_statements", 0)
+        result["db_statements_per_turn"] = round(statements / turns, 1)
+    return result
+
+
+class LoadGenerator:
+    """The load generator process, seen from the benchmark (see load_worker)."""
+
+    def __init__(self, base_url: str, think: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--load-worker", base_url, "--think", str(think)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
+        self.latencies: list[tuple[float, float]] = []
+        self.lags: list[tuple[float, float]] = []
+        self.errors: list[str] = []
+        self.started = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            record = json.loads(line)
+            if "lag_ms" in record:
+                self.lags.append((time.monotonic(), record["lag_ms"]))
+            elif "error" in record:
+                self.errors.append(record["error"])
+            elif "started" in record:
+                self.started += 1
+            else:
+                self.latencies.append((record["at"], record["ms"]))
+
+    def run(self, trainees: int) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{trainees}\n")
+        self.process.stdin.flush()
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(5)
 
 
 async def capacity_human_pace(args: argparse.Namespace, stack: LocalStack) -> dict[str, Any]:
     base_url = f"http://127.0.0.1:{stack.settings.web_port}"
     async with httpx.AsyncClient(base_url=base_url) as client:
         personas = (await client.get("/api/personas")).json()
-    latencies: list[tuple[float, float]] = []
-    errors: list[str] = []
-    tasks: list[asyncio.Task[None]] = []
-    trainees: list[PacedTrainee] = []
+    # every persona started and answered a few times first (models, caches, connections), so
+    # the first step does not measure the warm-up (make bench's concurrency levels do this
+    # too; --only-capacity would otherwise start cold)
+    print("  warming up …", flush=True)
+    await drive(base_url, personas, 4, 2 * len(personas))
+    load = LoadGenerator(base_url, args.think)
     steps: list[dict[str, Any]] = []
     best: dict[str, Any] = {"trainees": 0, "p95_ms": None}
     try:
         for level in args.capacity_steps:
-            while len(trainees) < level:
-                trainee = PacedTrainee(base_url, personas, len(trainees))
-                trainees.append(trainee)
-                tasks.append(asyncio.create_task(trainee.run(args.think, latencies, errors)))
+            load.run(level)
             print(
                 f"  {level:>4} trainees, a reply every {args.think:.0f} s on average …", flush=True
             )
-            await asyncio.sleep(args.think * 1.5)  # the new ones arrive and settle
+            # the new ones arrive (signed in, first session started), then settle: the window
+            # measures trainees replying, not signing in
+            arrived_by = time.monotonic() + 120
+            while load.started < level and time.monotonic() < arrived_by:  # noqa: ASYNC110
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(args.think)
             window_start = time.monotonic()
             cpu_before = stack_cpu(stack)
-            failed_before = len(errors)
+            cpu_before["load generator"] = cpu_seconds(load.process.pid)
+            metrics_before = gateway_metrics(base_url)
+            failed_before = len(load.errors)
             await asyncio.sleep(args.capacity_window)
             cpu_after = stack_cpu(stack)
-            window = [ms for at, ms in latencies if at >= window_start]
+            cpu_after["load generator"] = cpu_seconds(load.process.pid)
+            metrics_after = gateway_metrics(base_url)
+            window = [ms for at, ms in load.latencies if at >= window_start]
+            lags = [ms for at, ms in load.lags if at >= window_start]
             turns = max(1, len(window))
             row = {
                 "trainees": level,
@@ -342,33 +492,43 @@ async def capacity_human_pace(args: argparse.Namespace, stack: LocalStack) -> di
                 "turns_per_s": round(len(window) / args.capacity_window, 2),
                 "p50_ms": round(statistics.median(window), 1) if window else None,
                 "p95_ms": round(percentile(window, 95), 1) if window else None,
-                "errors": len(errors) - failed_before,
+                "errors": len(load.errors) - failed_before,
                 "cpu_ms_per_turn": {
                     name: round((cpu_after[name] - cpu_before[name]) * 1000 / turns, 1)
                     for name in cpu_before
                 },
+                # the gateway's own view of the same turns (its /metrics)
+                "stages": stage_breakdown(metrics_before, metrics_after),
+                "load_generator_lag_p95_ms": round(percentile(lags, 95), 1) if lags else None,
+                "load_average_1min": round(os.getloadavg()[0], 2),
             }
             steps.append(row)
+            stages = row["stages"]
             print(
                 f"       p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
-                f"{row['turns_per_s']} turns/s, errors {row['errors']}",
+                f"{row['turns_per_s']} turns/s, errors {row['errors']}; gateway CPU "
+                f"{row['cpu_ms_per_turn'].get('gateway')} ms/turn; means: before Rasa "
+                f"{stages.get('before_rasa', {}).get('mean_ms')} ms, Rasa "
+                f"{stages.get('rasa', {}).get('mean_ms')} ms, after Rasa "
+                f"{stages.get('after_rasa', {}).get('mean_ms')} ms; load generator lag p95 "
+                f"{row['load_generator_lag_p95_ms']} ms; load {row['load_average_1min']}",
                 flush=True,
             )
             if row["p95_ms"] is None or row["p95_ms"] >= 1000 or row["errors"]:
                 break
             best = {"trainees": level, "p95_ms": row["p95_ms"]}
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.gather(*(t.inner.close() for t in trainees), return_exceptions=True)
+        load.stop()
     first = steps[0]["cpu_ms_per_turn"] if steps else {}
-    stack_ms = sum(ms for name, ms in first.items() if name != "bench client")
+    stack_ms = sum(
+        ms for name, ms in first.items() if name not in ("bench client", "load generator")
+    )
     return {
         **best,
         # what the CPU alone would allow: the stack's CPU ms per turn on every core of the
         # machine at 70 % busy (queueing keeps p95 low only below that), one turn per trainee
         # every `think` s; the measured figure above is lower when the machine is shared
+        # (the load generator's own CPU is left out: it is not part of a deployment)
         "cpu_bound_estimate_trainees": int(
             0.7 * (os.cpu_count() or 1) * 1000 / stack_ms * args.think
         )
@@ -409,6 +569,22 @@ def print_table(results: dict[str, Any]) -> None:
             f"{cap['cpu_bound_estimate_trainees']} trainees; "
             f"machine load average {cap['load_average_1min']}"
         )
+        print(
+            "  trainees   p95 ms  turns/s  gateway CPU ms/turn  before Rasa / Rasa / after Rasa"
+            " (mean ms)  statements/turn  load generator lag p95 ms"
+        )
+        for step in cap["steps"]:
+            stages = step.get("stages", {})
+            means = " / ".join(
+                str(stages.get(name, {}).get("mean_ms"))
+                for name in ("before_rasa", "rasa", "after_rasa")
+            )
+            print(
+                f"  {step['trainees']:>8} {step['p95_ms']:>8} {step['turns_per_s']:>8} "
+                f"{step['cpu_ms_per_turn'].get('gateway'):>20}  {means:>30}"
+                f"  {stages.get('db_statements_per_turn')!s:>15}"
+                f"  {step.get('load_generator_lag_p95_ms')}"
+            )
     if "moves_batch" in results:
         print(f"make moves: {results['moves_batch']['replies_per_s']} replies/s")
     if "scoring" in results:
@@ -431,7 +607,16 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=8.0, help="mean seconds between replies")
     parser.add_argument("--capacity-window", type=float, default=30.0, help="seconds per step")
     parser.add_argument("--only-capacity", action="store_true")
+    parser.add_argument("--load-worker", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.load_worker:
+        try:
+            import uvloop  # the load generator should cost as little CPU as it can
+
+            uvloop.run(load_worker(args.load_worker, args.think))
+        except ImportError:
+            asyncio.run(load_worker(args.load_worker, args.think))
+        return 0
 
     state = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
     # every simulated trainee signs in from 127.0.0.1: lift the per-IP sign-in limit

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,6 +73,14 @@ class TurnView:
     silence_timeout_seconds: float | None = None
     # the customer's answers to earlier replies delivered in the same step (after an outage)
     earlier: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The fields for a JSON message, as dataclasses.asdict gives them but without its deep
+        copy of the analysis, rating, state and scorecard (encoded right away, never changed)."""
+        return {name: getattr(self, name) for name in _TURN_VIEW_FIELDS}
+
+
+_TURN_VIEW_FIELDS = tuple(f.name for f in fields(TurnView))
 
 
 @dataclass

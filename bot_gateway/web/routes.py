@@ -317,7 +317,7 @@ class ChatSocket:
         if view is None:
             await self.socket.send_json({"type": "idle"})
             return False
-        await self.socket.send_json({"type": "turn", **asdict(view)})
+        await self.socket.send_json({"type": "turn", **view.as_json()})
         return view.ended
 
     async def _hint(self) -> None:

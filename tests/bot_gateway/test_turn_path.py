@@ -134,3 +134,16 @@ async def test_a_slow_turn_keeps_its_lease_so_another_process_waits_for_it(
         ("trainee", "from tab two"),
     ]
     assert all(t.status == "done" for t in turns)
+
+
+async def test_a_turn_message_has_the_fields_asdict_gives_without_copying_them(
+    service: ConversationService,
+) -> None:
+    from dataclasses import asdict
+
+    trainee, session = await _started(service)
+    view = await service.reply(session, "hello", trainee_id=trainee)
+    assert view.analysis and view.rating and view.state
+    message = view.as_json()
+    assert message == asdict(view)
+    assert message["analysis"] is view.analysis  # shared, not deep-copied
