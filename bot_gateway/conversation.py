@@ -331,9 +331,7 @@ class ConversationService:
             client_key = client_key[:64]
         started = time.perf_counter()
         # one transaction: claim the turn, read what the reply needs, store it as pending
-        async with self._turn(
-            session_id, trainee_id, _store_reply, cleaned, client_key, _now()
-        ) as lease:
+        async with self._turn(session_id, trainee_id, _store_reply, cleaned, client_key) as lease:
             jobs, seen = lease.prepared
             metrics.observe_stage("before_rasa", time.perf_counter() - started)
             if seen is not None:
@@ -562,7 +560,8 @@ class ConversationService:
                 continue
             lease.renewals += 1
             if not kept:
-                log.error("turn.lease_lost", session=session_id)
+                if not lease.released:  # (given back by the step's last transaction: done)
+                    log.error("turn.lease_lost", session=session_id)
                 return
 
     async def _active(
@@ -783,10 +782,10 @@ def _store_reply(
     context: _Context,
     text: str,
     client_key: str | None,
-    now: datetime,
 ) -> tuple[list[_Job], int | None]:
     """Store a new reply as pending. Returns the replies to deliver (oldest first), or, for
     a message stored and answered before (`client_key` seen), the id of its turn."""
+    now = _now()  # in the transaction: after the previous step's answer was stored
     turns = _turn_rows(conn, context.session_id)
     seen = next((t for t in turns if client_key and t.client_key == client_key), None)
     if seen is not None:
