@@ -64,3 +64,30 @@ async def test_text_and_commands_travel_in_separate_fields_with_a_key() -> None:
     with pytest.raises(ValueError):
         await client.command("s1", "restart", {}, key="x")
     await client.aclose()
+
+
+def test_httpcore_finds_its_async_library_without_searching_for_a_missing_sniffio() -> None:
+    """httpcore asks for sniffio on every request; when it is not installed, the failed import
+    must not search the import path each time (rasa_client.py), and the answer stays asyncio."""
+    import importlib.util
+    import sys
+
+    from httpcore._synchronization import current_async_library
+
+    import bot_gateway.rasa_client  # noqa: F401  (the module that sets it up)
+
+    looked_up: list[str] = []
+
+    class Recorder:
+        @staticmethod
+        def find_spec(name: str, *_args: object) -> None:
+            looked_up.append(name)
+
+    installed = importlib.util.find_spec("sniffio") is not None
+    sys.meta_path.insert(0, Recorder)  # type: ignore[arg-type]
+    try:
+        assert current_async_library() == "asyncio"
+    finally:
+        sys.meta_path.remove(Recorder)  # type: ignore[arg-type]
+    if not installed:
+        assert "sniffio" not in looked_up
