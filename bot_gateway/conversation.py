@@ -15,6 +15,7 @@ answer instead of a second reaction, and the database stores each answer once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -515,9 +516,7 @@ class ConversationService:
             give_up = time.monotonic() + self.lease_seconds + 5.0
             delay = 0.02
             while True:
-                prepared = await self.db.run(
-                    _claim, session_id, trainee_id, owner, self.lease_seconds, prepare, args
-                )
+                prepared = await self._claim(session_id, trainee_id, owner, prepare, args)
                 if prepared is not _BUSY:
                     break
                 if time.monotonic() > give_up:
@@ -534,6 +533,28 @@ class ConversationService:
                 keeper.cancel()
                 if not lease.released:
                     await self.db.run(_release, session_id, owner)
+
+    async def _claim(
+        self,
+        session_id: str,
+        trainee_id: int | None,
+        owner: str,
+        prepare: Callable[..., Any],
+        args: tuple[Any, ...],
+    ) -> Any:
+        """One claiming transaction. A step cancelled meanwhile (the server shutting down) may
+        still see it commit in the database thread: then the turn is given back before the
+        cancellation goes on, so the session is not locked until the lease runs out."""
+        claim = asyncio.ensure_future(
+            self.db.run(_claim, session_id, trainee_id, owner, self.lease_seconds, prepare, args)
+        )
+        try:
+            return await asyncio.shield(claim)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                if await claim is not _BUSY:
+                    await self.db.run(_release, session_id, owner)
+            raise
 
     @asynccontextmanager
     async def _in_process(self, session_id: str) -> AsyncIterator[None]:

@@ -147,3 +147,42 @@ async def test_a_turn_message_has_the_fields_asdict_gives_without_copying_them(
     message = view.as_json()
     assert message == asdict(view)
     assert message["analysis"] is view.analysis  # shared, not deep-copied
+
+
+async def test_a_step_cancelled_while_its_claim_commits_gives_the_turn_back(
+    service: ConversationService, monkeypatch: Any
+) -> None:
+    """The claiming transaction runs in the database thread and commits even when the step is
+    cancelled meanwhile (the server shutting down): the turn must not stay held for the whole
+    lease (90 s) after that."""
+    import threading
+
+    import pytest
+
+    from bot_gateway import conversation
+    from bot_gateway.db.models import PracticeSession
+
+    trainee, session = await _started(service)
+    entered, go = threading.Event(), threading.Event()
+    store_reply = conversation._store_reply
+
+    def slow_store_reply(*args: Any) -> Any:
+        entered.set()
+        go.wait(10)
+        return store_reply(*args)
+
+    monkeypatch.setattr(conversation, "_store_reply", slow_store_reply)
+    step = asyncio.create_task(service.reply(session, "cut short", trainee_id=trainee))
+    assert await asyncio.to_thread(entered.wait, 10)
+    step.cancel()
+    go.set()
+    with pytest.raises(asyncio.CancelledError):
+        await step
+    # the database thread runs its work in order: once this ran, the claim has committed
+    await service.db.run(lambda _conn: None)
+    async with service.sessionmaker() as db:
+        practice = await db.get(PracticeSession, session)
+        assert practice is not None and practice.turn_owner is None
+    monkeypatch.undo()
+    view = await service.reply(session, "next", trainee_id=trainee)
+    assert view.customer is not None
