@@ -521,7 +521,9 @@ async def capacity_human_pace(args: argparse.Namespace, stack: LocalStack) -> di
         load.stop()
     first = steps[0]["cpu_ms_per_turn"] if steps else {}
     stack_ms = sum(
-        ms for name, ms in first.items() if name not in ("bench client", "load generator")
+        ms
+        for name, ms in first.items()
+        if name not in ("bench client", "load generator", "rasa stub")
     )
     return {
         **best,
@@ -543,6 +545,72 @@ async def capacity_human_pace(args: argparse.Namespace, stack: LocalStack) -> di
         ),
         "steps": steps,
     }
+
+
+def rasa_stub(port: int, delay_ms: float) -> None:
+    """`bench.py --rasa-stub PORT`: a stand-in for Rasa that answers every message after
+    `delay_ms` with a customer's turn of the real payload's shape (analysis, rating, state),
+    ending a conversation after 12 replies, for --stub-rasa: the gateway's own capacity, with
+    Rasa and the action server out of the picture."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    replies: dict[str, int] = {}
+    moves = [{"move": "apology", "confidence": 0.91}, {"move": "open_question", "confidence": 0.7}]
+
+    async def status(_request: Request) -> JSONResponse:
+        return JSONResponse({"model_file": "stub"})
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await request.json()
+        await asyncio.sleep(delay_ms / 1000)
+        sender = body["sender"]
+        count = replies[sender] = replies.get(sender, 0) + (0 if body.get("command") else 1)
+        ended = body.get("command") == "end" or count >= 12
+        turn = {
+            "type": "counterpart.turn",
+            "customer": f"customer line {count}: 我还是不太明白，你们到底什么时候能解决？",
+            "state": {"mood": {"anger": 55.0, "trust": 40.0}, "stage": "venting", "turn": count},
+            "stage": "venting",
+            "ended": ended,
+            "outcome": "resolved" if ended else None,
+            "analysis": {
+                "moves": moves,
+                "scores": {m["move"]: m["confidence"] for m in moves},
+                "entities": [],
+                "cues": ["sorry", "could you tell me"],
+            },
+            "rating": {"overall": 72, "tip": {"text": "Ask one open question.", "id": "g1"}},
+            "scorecard": {"overall": 70, "rubric_version": "stub"} if ended else None,
+        }
+        return JSONResponse([{"text": turn["customer"]}, {"custom": turn}])
+
+    app = Starlette(
+        routes=[
+            Route("/status", status),
+            Route("/webhooks/counterpart/webhook", webhook, methods=["POST"]),
+        ]
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def use_rasa_stub(stack: LocalStack, delay_ms: float) -> None:
+    """Replace the stack's Rasa server and action server by the stub (same port)."""
+    from bot_gateway.runner import Service
+
+    port = stack.settings.rasa_port
+    token = stack.rasa_auth_token()
+    stub = Service(
+        "rasa stub",
+        [sys.executable, __file__, "--rasa-stub", str(port), "--stub-delay-ms", str(delay_ms)],
+        PROJECT_ROOT,
+        {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        f"http://127.0.0.1:{port}/status" + (f"?token={token}" if token else ""),
+    )
+    stack.services = [stub] + [s for s in stack.services if s.name == "gateway"]
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -607,8 +675,21 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=8.0, help="mean seconds between replies")
     parser.add_argument("--capacity-window", type=float, default=30.0, help="seconds per step")
     parser.add_argument("--only-capacity", action="store_true")
+    parser.add_argument(
+        "--stub-rasa",
+        action="store_true",
+        help="capacity of the gateway alone: Rasa and the action server replaced by a stub "
+        "that answers after --stub-delay-ms (implies --only-capacity)",
+    )
+    parser.add_argument("--stub-delay-ms", type=float, default=50.0)
     parser.add_argument("--load-worker", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--rasa-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rasa_stub:
+        rasa_stub(args.rasa_stub, args.stub_delay_ms)
+        return 0
+    if args.stub_rasa:
+        args.only_capacity = True
     if args.load_worker:
         try:
             import uvloop  # the load generator should cost as little CPU as it can
@@ -624,6 +705,8 @@ def main() -> int:
         state, gateway_env={"LOG_LEVEL": "WARNING", "SIGNIN_RATE_PER_IP": "100000/minute"}
     )
     model = stack.settings.rasa_model
+    if args.stub_rasa:
+        use_rasa_stub(stack, args.stub_delay_ms)
     print(f"==> starting the stack (logs in {state / 'log'})", flush=True)
     try:
         stack.start(progress=print, timeout=240)
@@ -634,10 +717,17 @@ def main() -> int:
     finally:
         stack.stop()
     if args.only_capacity:
+        capacity = results["capacity_human_pace"]
+        # the gateway alone (a stub for Rasa) is kept apart from the whole stack's figure
+        key = "capacity_gateway_alone" if args.stub_rasa else "capacity_human_pace"
+        if args.stub_rasa:
+            capacity["rasa_stub_delay_ms"] = args.stub_delay_ms
+            print(f"\n(the gateway alone: a stub for Rasa answers in {args.stub_delay_ms} ms)")
         previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-        results = {**previous, "capacity_human_pace": results["capacity_human_pace"]}
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print_table(results)
+        args.out.write_text(
+            json.dumps({**previous, key: capacity}, indent=2) + "\n", encoding="utf-8"
+        )
+        print_table({"capacity_human_pace": capacity})
         return 0
     print("==> offline move analysis and scoring", flush=True)
     results["moves_batch"] = moves_batch_throughput(model)
