@@ -356,7 +356,7 @@ async def soak(args: argparse.Namespace, stack: Topology, api: str) -> dict[str,
         if isinstance(outcome, BaseException):
             stats.errors.append(f"trainee crashed: {outcome!r}")
     await asyncio.sleep(2)  # the last hints and scorecards
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:  # a loaded gateway may take a while
         after = (await http.get(gateway_metrics)).text
     hist = "counterpart_turn_seconds"
     h_before = histogram(before, hist, process="gateway", kind="reply")
