@@ -388,6 +388,21 @@ class ConversationService:
             return None
         return timeout, max(0.0, (_now() - _aware(last.at)).total_seconds())
 
+    async def opening(
+        self, session_id: str, *, trainee_id: int | None
+    ) -> tuple[str, float | None, tuple[float, float] | None]:
+        """What a chat opening on a session needs, in one transaction: the trainee's interface
+        language, the persona's silence timeout, and silence_due's (timeout, seconds already
+        silent) when the customer spoke last."""
+        lang, persona_id, last = await self.db.run(_opening, session_id, trainee_id)
+        try:
+            timeout: float | None = float(self.library.get(persona_id).silence_timeout_seconds)
+        except UnknownPersonaError:
+            timeout = None
+        if not timeout or last is None or last.role != "customer":
+            return lang, timeout, None
+        return lang, timeout, (timeout, max(0.0, (_now() - _aware(last.at)).total_seconds()))
+
     async def waiting_sessions(self, channel: str) -> list[tuple[str, int, str]]:
         """(session id, trainee id, trainee external id) of every active session of a channel
         (the Telegram silence timers are re-armed from these at start)."""
@@ -935,6 +950,24 @@ def _answer_index(conn: Connection, session_id: str, answered: int | None) -> in
     conn.execute(update(_TURNS).where(later, t.index > answered).values(index=-t.index - 1))
     conn.execute(update(_TURNS).where(later, t.index < 0).values(index=-t.index))
     return answered + 1
+
+
+def _opening(conn: Connection, session_id: str, trainee_id: int | None) -> tuple[str, str, Any]:
+    s, t = _SESSIONS.c, _TURNS.c
+    trainees = Trainee.__table__.c
+    row = conn.execute(
+        select(s.trainee_id, s.status, s.persona_id, trainees.interface_lang)
+        .join_from(_SESSIONS, Trainee.__table__, trainees.id == s.trainee_id)
+        .where(s.id == session_id)
+    ).first()
+    if row is None or row.trainee_id != trainee_id or row.status == "starting":
+        raise ConversationError("unknown_session", "No such practice session.")
+    if row.status != "active":
+        raise ConversationError("ended", "This practice session has ended.")
+    last = conn.execute(
+        select(t.role, t.at).where(t.session_id == session_id).order_by(t.index.desc()).limit(1)
+    ).first()
+    return row.interface_lang, row.persona_id, last
 
 
 def _context_only(_conn: Connection, context: _Context) -> _Context:

@@ -246,14 +246,11 @@ class ChatSocket:
         self.silence_timeout: float | None = None
 
     async def run(self) -> None:
-        trainee = await self.service.trainee(self.trainee_id)
-        self.lang = trainee.interface_lang
-        self.silence_timeout = await self.service.silence_timeout(
-            self.session_id, trainee_id=self.trainee_id
-        )
         # The timer counts from the customer's last line in the database, so a reconnect or a
         # gateway restart neither restarts the wait nor forgets it.
-        due = await self.service.silence_due(self.session_id, trainee_id=self.trainee_id)
+        self.lang, self.silence_timeout, due = await self.service.opening(
+            self.session_id, trainee_id=self.trainee_id
+        )
         silent_for = due[1] if due else 0.0
         wait = max(0.0, due[0] - due[1]) if due else self.silence_timeout
         while True:

@@ -186,3 +186,30 @@ async def test_a_step_cancelled_while_its_claim_commits_gives_the_turn_back(
     monkeypatch.undo()
     view = await service.reply(session, "next", trainee_id=trainee)
     assert view.customer is not None
+
+
+async def test_a_chat_opening_reads_what_the_three_separate_calls_read_in_one_transaction(
+    service: ConversationService,
+) -> None:
+    import pytest
+
+    from bot_gateway.conversation import ConversationError
+    from bot_gateway.rasa_client import RasaUnavailable
+
+    trainee, session = await _started(service)
+    await service.set_interface_lang(trainee, "en")
+    with counting(service) as counter:
+        lang, timeout, due = await service.opening(session, trainee_id=trainee)
+    assert counter.statements == ["SELECT", "SELECT"]
+    assert lang == (await service.trainee(trainee)).interface_lang == "en"
+    assert timeout == await service.silence_timeout(session, trainee_id=trainee) == 60.0
+    expected = await service.silence_due(session, trainee_id=trainee)
+    assert due is not None and expected is not None
+    assert due[0] == expected[0] and abs(due[1] - expected[1]) < 1.0
+    service.rasa.down = True
+    with pytest.raises(RasaUnavailable):
+        await service.reply(session, "waiting", trainee_id=trainee)
+    assert (await service.opening(session, trainee_id=trainee))[2] is None  # trainee spoke last
+    with pytest.raises(ConversationError) as other:
+        await service.opening(session, trainee_id=trainee + 1)
+    assert other.value.code == "unknown_session"
