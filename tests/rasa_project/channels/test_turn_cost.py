@@ -300,3 +300,21 @@ async def test_reused_predictions_are_the_trained_policys_for_every_intent(agent
                 tracker.update_with_events(truth.events, domain)
                 tracker.update(ActionExecuted(name, truth.policy_name, truth.max_confidence))
     assert asked == len(policy.known)
+
+
+@pytest.mark.parametrize(
+    "text", [*REPLIES, "非常抱歉让您久等了，我理解您现在很着急。", "/end_practice", "end practice"]
+)
+def test_the_parse_run_node_by_node_is_the_graph_runners(loaded: Agent, text: str) -> None:
+    processor = loaded.processor
+    metadata = processor.model_metadata
+    target = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
+    tracker = DialogueStateTracker("s1", [])
+    ours = counterpart.parse_text(processor, UserMessage(text), tracker)
+    results = processor.graph_runner.run(
+        inputs={"__message__": [UserMessage(text)], "__tracker__": tracker}, targets=[target]
+    )
+    theirs = results[target][0].as_dict(only_output_properties=True)
+    assert ours["intent_ranking"] == counterpart.without_control_intents(theirs)["intent_ranking"]
+    assert ours["intent"] == counterpart.without_control_intents(theirs)["intent"]
+    assert ours["entities"] == theirs.get("entities", [])
