@@ -18,25 +18,50 @@ This channel makes that impossible by construction rather than by filtering text
   requests with one key never both run. A key whose earlier attempt got no answer (the action
   server was down) is played again.
 
+- A turn that got no answer (the action server was down or failed) is not stored: the tracker
+  keeps exactly one user event per answered turn, and the retry is played on the conversation as
+  it was.
+
 Request: ``{"sender", "key", "metadata", "text" | "command"}``; response: the bot messages, as
 the REST channel returns them (``[{"recipient_id", "text"?, "custom"?}]``).
+
+Cost per turn (profiled under `make bench`): the turn runs Rasa's own steps (session start, user
+event, slot extraction, prediction loop, save) on the tracker read for the key check, instead of
+``MessageProcessor.handle_message`` reading it a second time; and the policy's answer is taken
+from `TurnPolicy`, which asks the trained policy once per kind of turn and then reuses its answer
+(the rules of this flow read nothing but the current turn), instead of featurizing the whole
+conversation twice per turn.
 """
 
 from __future__ import annotations
 
+import copy
 import hmac
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    DefinePrevUserUtteredFeaturization,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 
 from rasa_settings import get_settings
 
@@ -94,21 +119,54 @@ def without_control_intents(parse: dict[str, Any]) -> dict[str, Any]:
     return {**parse, "intent": top, "intent_ranking": ranking}
 
 
+def nlu_plan(processor: MessageProcessor) -> tuple[str, list[tuple[str, Any, list[str]]]]:
+    """The node that feeds RegexMessageHandler, and the trained pipeline's nodes up to it in an
+    order that runs each after what it needs (kept on the processor: built once per model)."""
+    plan = processor.__dict__.get("_counterpart_nlu_plan")
+    if plan is not None:
+        return plan
+    metadata = processor.model_metadata
+    handler = metadata.predict_schema.nodes[metadata.nlu_target]
+    target = handler.needs["messages"]
+    schema = metadata.predict_schema.minimal_graph_schema([target])
+    nodes = processor.graph_runner._instantiated_nodes  # type: ignore[attr-defined]
+    order: list[tuple[str, Any, list[str]]] = []
+    placed: set[str] = set()
+    pending = dict(schema.nodes)
+    while pending:
+        ready = [
+            name
+            for name, node in pending.items()
+            if all(dep in placed or dep not in schema.nodes for dep in node.needs.values())
+        ]
+        if not ready:
+            raise ValueError("the NLU graph has a cycle")
+        for name in sorted(ready):
+            order.append((name, nodes[name], list(pending.pop(name).needs.values())))
+            placed.add(name)
+    plan = (target, order)
+    processor._counterpart_nlu_plan = plan  # type: ignore[attr-defined]
+    return plan
+
+
 def parse_text(
     processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
 ) -> dict[str, Any]:
     """The trained NLU pipeline's reading of trainee text, without the "/intent" syntax.
 
     Rasa's predict graph ends NLU with RegexMessageHandler (``nlu_target``); its input is the
-    last node of the trained pipeline, which is the one run here.
+    last node of the trained pipeline, which is the one run here. The nodes are called in order,
+    each with its inputs' outputs, as Rasa's graph runner calls them, without dask's scheduler
+    around each run (~1 ms a parse).
     """
-    metadata = processor.model_metadata
-    handler = metadata.predict_schema.nodes[metadata.nlu_target]
-    target = handler.needs["messages"]
-    results = processor.graph_runner.run(
-        inputs={PLACEHOLDER_MESSAGE: [message], PLACEHOLDER_TRACKER: tracker}, targets=[target]
-    )
-    parsed = results[target][0]
+    target, order = nlu_plan(processor)
+    results: dict[str, Any] = {
+        PLACEHOLDER_MESSAGE: (PLACEHOLDER_MESSAGE, [message]),
+        PLACEHOLDER_TRACKER: (PLACEHOLDER_TRACKER, tracker),
+    }
+    for name, node, needs in order:
+        results[name] = node(*(results[dep] for dep in needs))
+    parsed = results[target][1][0]
     parse: dict[str, Any] = {
         "text": "",
         "intent": {"name": None, "confidence": 0.0},
@@ -135,12 +193,140 @@ def answered(tracker: DialogueStateTracker, key: str) -> list[dict[str, Any]] | 
                 if event.data.get(name) is not None:
                     message[name] = event.data[name]
             answer.append({k: v for k, v in message.items() if v is not None})
-    if answer and any(
-        isinstance(m.get("custom"), dict) and m["custom"].get("type") == PAYLOAD_TYPE
-        for m in answer
-    ):
+    if answer and has_answer(answer):
         return answer
     return None
+
+
+def has_answer(messages: list[dict[str, Any]]) -> bool:
+    """Whether the bot messages of a turn carry a turn payload (the customer answered)."""
+    return any(
+        isinstance(m.get("custom"), dict) and m["custom"].get("type") == PAYLOAD_TYPE
+        for m in messages
+    )
+
+
+#: events an action of this flow may leave after the user's message (anything else: no reuse)
+_TURN_EVENTS = (ActionExecuted, BotUttered, SlotSet, DefinePrevUserUtteredFeaturization)
+
+
+def turn_signature(tracker: DialogueStateTracker) -> tuple[Any, ...] | None:
+    """What a rule of this flow can read of a conversation: the latest user message's intent and
+    entities, the action it answered, and the actions run since; None when the tail of the
+    conversation is anything else (then the trained policy is asked)."""
+    if tracker.active_loop_name or tracker.is_paused():
+        return None
+    after: list[str | None] = []
+    user: UserUttered | None = None
+    for event in reversed(tracker.events):
+        if user is None:
+            if isinstance(event, UserUttered):
+                user = event
+            elif isinstance(event, ActionExecuted):
+                after.append(event.action_name or event.action_text)
+            elif not isinstance(event, _TURN_EVENTS):
+                return None
+        elif isinstance(event, ActionExecuted):
+            if event.action_name != ACTION_LISTEN_NAME:
+                return None
+            entities = tuple(
+                sorted(
+                    (str(e.get("entity")), str(e.get("role")), str(e.get("group")))
+                    for e in user.entities
+                )
+            )
+            return (user.intent_name, entities, user.use_text_for_featurization, tuple(after))
+        elif not isinstance(event, (SlotSet, DefinePrevUserUtteredFeaturization)):
+            return None
+    return None
+
+
+def rules_read_one_turn(processor: MessageProcessor) -> bool:
+    """Whether the trained policy reads nothing but the current turn: the predict graph has one
+    policy, a RulePolicy without forms, rule-only slots or loops; no slot is featurized; every
+    rule starts where the user spoke (after action_listen) and holds one user message."""
+    schema = processor.model_metadata.predict_schema
+    policies = [
+        name
+        for name, node in schema.nodes.items()
+        if name in processor.graph_runner._instantiated_nodes  # type: ignore[attr-defined]
+        and "tracker" in node.needs
+        and node.fn == "predict_action_probabilities"
+    ]
+    if len(policies) != 1:
+        return False
+    node = processor.graph_runner._instantiated_nodes[policies[0]]  # type: ignore[attr-defined]
+    policy = getattr(node, "_component", None)
+    if type(policy) is not RulePolicy:
+        return False
+    if any(slot.influence_conversation for slot in processor.domain.slots):
+        return False
+    if processor.domain.form_names:
+        return False
+    lookup = policy.lookup
+    if any(lookup.get(k) for k in ("rule_only_slots", "rule_only_loops")):
+        return False
+    if lookup.get("rules_for_loop_unhappy_path"):
+        return False
+    for key in lookup.get("rules", {}):
+        states = json.loads(key)
+        users = {json.dumps(state.get("user"), sort_keys=True) for state in states}
+        first = (states[0].get("prev_action") or {}).get("action_name") if states else None
+        if len(users) != 1 or first != ACTION_LISTEN_NAME:
+            return False
+    return True
+
+
+def _fresh(event: Event) -> Event:
+    again = copy.copy(event)
+    again.timestamp = time.time()
+    return again
+
+
+class TurnPolicy:
+    """The trained policy's prediction, asked once per turn signature and then reused.
+
+    Rasa featurizes the whole conversation for each of the two predictions of a turn (the action,
+    then action_listen), which grows with the conversation. Where the rules read only the current
+    turn (`rules_read_one_turn`, checked when the model is loaded), the same signature always gets
+    the same prediction: the first is kept and copies (with new event timestamps) are returned.
+    """
+
+    def __init__(self, processor: MessageProcessor, limit: int = 4096) -> None:
+        self.predict = processor._predict_next_with_tracker
+        self.enabled = rules_read_one_turn(processor)
+        self.known: dict[tuple[Any, ...], PolicyPrediction] = {}
+        self.limit = limit
+
+    def __call__(self, tracker: DialogueStateTracker) -> PolicyPrediction:
+        if not self.enabled or tracker.followup_action:
+            return self.predict(tracker)
+        signature = turn_signature(tracker)
+        if signature is None:
+            return self.predict(tracker)
+        known = self.known.get(signature)
+        if known is None:
+            known = self.predict(tracker)
+            if len(self.known) >= self.limit:
+                return known
+            self.known[signature] = known
+        again = copy.copy(known)
+        again.probabilities = list(known.probabilities)
+        again.events = [_fresh(e) for e in known.events]
+        again.optional_events = [_fresh(e) for e in known.optional_events]
+        again.diagnostic_data = copy.deepcopy(known.diagnostic_data)
+        again.action_metadata = copy.deepcopy(known.action_metadata)
+        return again
+
+
+def turn_policy(processor: MessageProcessor) -> TurnPolicy:
+    """The processor's TurnPolicy, installed in place of its `_predict_next_with_tracker`."""
+    installed = processor.__dict__.get("_predict_next_with_tracker")
+    if isinstance(installed, TurnPolicy):
+        return installed
+    policy = TurnPolicy(processor)
+    processor._predict_next_with_tracker = policy  # type: ignore[method-assign]
+    return policy
 
 
 def read_request(body: Any) -> tuple[str, str, dict[str, Any], str | None, str | None]:
@@ -210,6 +396,7 @@ async def handle(
     command: str | None,
 ) -> list[dict[str, Any]]:
     processor: MessageProcessor = agent.processor
+    turn_policy(processor)
     # The same lock Agent.handle_message takes: one message of a conversation at a time, across
     # Rasa replicas when the lock store is Redis. The key check and the turn both run under it.
     async with agent.lock_store.lock(sender):
@@ -230,5 +417,16 @@ async def handle(
             message.parse_data = command_parse(command)
         else:
             message.parse_data = parse_text(processor, message, tracker)
-        await processor.handle_message(message)
+        # MessageProcessor.handle_message's steps, on the tracker already read
+        await processor._update_tracker_session(tracker, collector, message.metadata)
+        await processor._handle_message_with_tracker(message, tracker)
+        tracker = await processor.run_action_extract_slots(collector, tracker)
+        await processor._run_prediction_loop(collector, tracker)
+        await processor.run_anonymization_pipeline(tracker)
+        if has_answer(collector.messages):
+            await processor.save_tracker(tracker)
+        else:
+            # no answer (the action server was down or failed): the attempt is not stored, so
+            # the retry is the turn's only user event (the store reads the tracker back)
+            logger.warning("counterpart: key %s of %s got no answer; not stored", key, sender)
         return collector.messages

@@ -11,6 +11,12 @@ process wrote, so another Rasa replica sharing the database (docker-compose scal
 never be overwritten with a stale tracker: the cache is then dropped and the tracker reloaded.
 A tracker that was changed but never saved (a failed turn) is reloaded too. The database stays
 the source of truth; the cache only saves reading it back.
+
+The two statements of a turn are SQLAlchemy Core statements built once, not ORM queries: the
+check is one `SELECT max(id)` on its own connection, and a save is one transaction with one
+multi-row INSERT (executemany) and the same `SELECT max(id)`. With the ORM, each event was its
+own INSERT (the unit of work fetches every new primary key) and each query was rebuilt per call;
+profiling showed that Python work at ~15 % of the Rasa server's CPU per turn.
 """
 
 from __future__ import annotations
@@ -57,12 +63,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(self.engine.url, poolclass=SingletonThreadPool)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _last_event_id(self, session: Any, sender_id: str) -> int | None:
-        return (
-            session.query(sa.func.max(self.SQLEvent.id))
-            .filter(self.SQLEvent.sender_id == sender_id)
-            .scalar()
+        events = self.SQLEvent.__table__
+        self._insert = events.insert()
+        self._last_id = sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender_id")
         )
+
+    def _last_event_id(self, connection: Any, sender_id: str) -> int | None:
+        return connection.execute(self._last_id, {"sender_id": sender_id}).scalar()
 
     def _cached(self, sender_id: str) -> DialogueStateTracker | None:
         entry = self._cache.get(sender_id)
@@ -71,8 +79,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if len(entry.tracker.events) != entry.saved:
             fresh = False
         else:
-            with self.session_scope() as session:
-                fresh = self._last_event_id(session, sender_id) == entry.last_id
+            with self.engine.connect() as connection:
+                fresh = self._last_event_id(connection, sender_id) == entry.last_id
         if not fresh:
             # changed here without a save, or written by another replica since
             del self._cache[sender_id]
@@ -91,39 +99,41 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if tracker is None:
             tracker = await super().retrieve(sender_id)
             if tracker is not None:
-                with self.session_scope() as session:
-                    self._remember(tracker, self._last_event_id(session, sender_id))
+                with self.engine.connect() as connection:
+                    self._remember(tracker, self._last_event_id(connection, sender_id))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events the database lacks (as SQLTrackerStore.save), then cache the tracker."""
         await self.stream_events(tracker)
         entry = self._cache.get(tracker.sender_id)
-        with self.session_scope() as session:
-            if entry is not None and entry.tracker is tracker:
-                # this process wrote (or read) the first `saved` events itself: no count query
-                new_events = list(itertools.islice(tracker.events, entry.saved, None))
-            else:
+        if entry is not None and entry.tracker is tracker:
+            # this process wrote (or read) the first `saved` events itself: no count query
+            new_events = list(itertools.islice(tracker.events, entry.saved, None))
+        else:
+            with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
-            rows = [self._row(tracker.sender_id, event) for event in new_events]
-            session.add_all(rows)
-            session.flush()  # assigns the ids
-            last_id = rows[-1].id if rows else self._last_event_id(session, tracker.sender_id)
-            session.commit()
+        rows = [self._row(tracker.sender_id, event) for event in new_events]
+        with self.engine.begin() as connection:
+            if rows:
+                connection.execute(self._insert, rows)
+            # under the conversation's lock nobody else writes it: the newest id is ours
+            last_id = self._last_event_id(connection, tracker.sender_id)
         if any(isinstance(event, SessionStarted) for event in new_events):
             # retrieve() returns the latest session only: the next turn reads it back
             self._cache.pop(tracker.sender_id, None)
         else:
             self._remember(tracker, last_id)
 
-    def _row(self, sender_id: str, event: Event) -> Any:
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
         # the columns SQLTrackerStore.save fills in, so both stores read each other's rows
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
