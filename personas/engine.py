@@ -296,7 +296,9 @@ def _recognised(turn: _Turn) -> str | None:
         return None
     unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
     said = [
-        m for m in listening.mentions(turn.text, persona, unrevealed) if m.score >= RECOGNISED_MIN
+        m
+        for m in listening.mentions(turn.text, persona, unrevealed)
+        if m.score >= RECOGNISED_MIN and listening.names_fact(turn.text, persona, m.fact_id)
     ]
     if not said:
         return None
@@ -655,21 +657,17 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_fact(
             turn, _fact(persona, next((f for f in several if f not in told), several[0]))
         )
-    if not general and not _open_ended(turn) and listening.near_facts(turn.text, persona):
+    open_invitation = general or listening.is_open(turn.text, persona)
+    if not open_invitation and listening.near_facts(turn.text, persona):
         # about something of theirs, but not plainly which (two facts fit about as well, or one
         # only nearly): asking what is meant beats telling a fact it may not be about
         turn.hear("question", answer="held_back", why="unclear")
         return "guarded"
-    if (
-        general
-        or _open_ended(turn)
-        or (
-            (turn.has("open_question") or _WH_QUESTION.search(turn.text))
-            and not listening.asks_about_uncovered(turn.text, persona)
-        )
-    ):
+    if open_invitation:
         # an open invitation ("What happened?", "Anything else?"): what this customer would
-        # naturally tell next, in the order the trainer listed the facts
+        # naturally tell next, in the order the trainer listed the facts. A question about
+        # something in particular that no fact answers ("What colour is it?") never gets here:
+        # telling the next fact would answer a question nobody asked.
         told_next = _tell_next(turn, ["open_question"], "told_next")
         if told_next:
             return told_next
@@ -680,7 +678,11 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             return None  # the rest of the reply carries it
         return _impatient_or(persona, state, "answered")
     # a specific question about something this scenario does not cover
-    turn.hear("question", answer="unknown")
+    turn.hear(
+        "question",
+        answer="unknown",
+        why="uncovered" if listening.asks_about_uncovered(turn.text, persona) else "unmatched",
+    )
     return "dont_know"
 
 

@@ -57,6 +57,8 @@ __all__ = [
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
+    "is_open",
+    "specific_words",
     "asks_several",
     "colliding_about",
     "contradicts",
@@ -64,6 +66,7 @@ __all__ = [
     "load_topics",
     "match_facts",
     "mentions",
+    "names_fact",
     "near_facts",
     "normalise",
 ]
@@ -494,6 +497,7 @@ class _Cue:
     weights: Mapping[str, float]
     total: float
     ceiling: float  # the most this cue can score: less when it is made of weak words only
+    phrase: str = ""  # as the trainer or topics.yml wrote it (for reports)
 
 
 class _Index:
@@ -562,12 +566,17 @@ class _Index:
                         continue
                 weights = {f: self._weight(f) for f in feats}
                 total = sum(weights.values())
-                strong = sum(w for f, w in weights.items() if f not in _WEAK)
+                # a single Chinese character inside a weak word of the phrase ("机", "器" of
+                # "什么机器") says no more than that word does
+                inside_weak = {ch for f in feats if f in _WEAK and len(f) > 1 for ch in f}
+                strong = sum(
+                    w for f, w in weights.items() if f not in _WEAK and f not in inside_weak
+                )
                 ceiling = factor * min(1.0, 0.4 + 0.6 * strong / _FULL_MASS)
                 if len(feats) == 1 and len(normalise(phrase).split()) > 2:
                     ceiling *= _LONE_WORD  # "what puts you off": the lone word "put" is not it
                 idx = len(self.cues)
-                self.cues.append(_Cue(owner, weights, total, ceiling))
+                self.cues.append(_Cue(owner, weights, total, ceiling, phrase))
                 for f, w in weights.items():
                     self.postings.setdefault(f, []).append((idx, w))
         # What each fact says (its value and lines): a closed question naming part of the
@@ -1059,8 +1068,12 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
-    if _GENERAL.search(normalise(text)) and facts[0].score < _GENERAL_SURE:
-        return []  # "anything else I should know?": nothing in particular, unless plainly named
+    if _GENERAL.search(normalise(text)) and (
+        facts[0].score < _GENERAL_SURE or not _specific(text, index)
+    ):
+        # "anything else I should know?", "anything else I can help with?": nothing in
+        # particular, unless plainly named
+        return []
     return facts
 
 
@@ -1158,6 +1171,82 @@ def invites_more(text: str) -> bool:
     return bool(_GENERAL.search(normalise(text)))
 
 
+# Words that ask about the matter in general, not about one thing in it: "What happened?", "How
+# can I help?", "What seems to be the problem?", "Tell me about it", "什么情况？", "怎么回事？",
+# "遇到什么问题了？". English as stems, Chinese as two-character words.
+_OPEN_EN = frozenset(
+    _stem(w)
+    for w in """happen happened happening wrong problem problems issue issues matter situation
+    help assist assistance today bring brings brought story detail details explain describe
+    going gone on mind find after yourself talk through start begin beginning everything
+    seem seems seemed concern trouble troubles experience wrong up""".split()
+)
+_OPEN_ZH = frozenset(
+    "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 帮忙 帮助 困扰 麻烦 事情 说明 怎么 "
+    "开始 今天 来意 看看 聊聊 方面".split()
+)
+# Characters that make a Chinese two-character run a question word, not content ("到什", "有啥");
+# with 几/多/哪/谁 the other character says what is asked ("几楼", "多大", "哪款"), unless it is
+# a measure word or a place word ("几个", "多少", "哪里").
+_ZH_ASKING_CHARS = frozenset("什怎么吗呢嘛啥咋")
+_ZH_HOW_MANY = frozenset("几多哪谁")
+_ZH_MEASURE = frozenset("个些少里儿位种样边方久会台件次")
+# Common verbs, adverbs and measure words: a two-character run of them that no cue knows is a
+# seam between words ("天想", "想看", "看点"), not a word of content.
+_ZH_LIGHT = frozenset(
+    "想看点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
+    "好多少几哪从对向跟同为以所而且但如果因此其中之已经正在将"
+)
+
+
+# Question words that ask for one thing all the same: a time, a place, a person, a reason, an
+# amount ("When do you want to go?", "您家里谁用？", "多久了？").
+_ASKS_A_THING = frozenset(
+    "when where who whom whose why much many long 谁 为什 时候 多少 多久 哪里 哪儿 几点 几时".split()
+)
+
+
+def specific_words(text: str, persona: Persona) -> list[str]:
+    """The words of content in what a reply asks: its asking part without question words,
+    filler, the product's own name, single Chinese characters and the words that ask about the
+    matter in general; with the question words that ask for one thing (when, who, why, how
+    much, 谁, 多久 ...). [] for an open invitation ("What happened?", "How can I help?",
+    "您遇到什么问题了？"); ["colour"] for "What colour is it?"."""
+    return _specific(_asked_part(text), _index(persona))
+
+
+def _specific(part: str, index: _Index) -> list[str]:
+    out = []
+    for feature, _surface in _words(normalise(part)):
+        if feature in _ASKS_A_THING:
+            out.append(feature)
+            continue
+        if feature in _WEAK or feature in index.neutral or feature in _KEY_ASKING:
+            continue
+        if _CJK.match(feature):
+            if len(feature) == 1 or feature in _OPEN_ZH or set(feature) & _ZH_ASKING_CHARS:
+                continue
+            if feature[0] in _ZH_HOW_MANY or feature[1] in _ZH_HOW_MANY:
+                other = feature[1] if feature[0] in _ZH_HOW_MANY else feature[0]
+                if other in _ZH_MEASURE or other in _ZH_HOW_MANY or other in _ZH_LIGHT:
+                    continue
+            elif feature not in index.postings and set(feature) <= _ZH_LIGHT | _ZH_MEASURE:
+                continue
+        elif feature in _OPEN_EN or feature == "purpose" or _NUMERIC.match(feature):
+            continue
+        out.append(feature)
+    return out
+
+
+def is_open(text: str, persona: Persona) -> bool:
+    """Whether a question invites the customer to go on rather than asks about something in
+    particular: "Anything else?", or nothing in it beyond question words, filler, the product's
+    name and the matter in general ("What happened?", "What seems to be the problem?", "您说说
+    是怎么回事？"). Only such a question draws out what the customer would tell next; a
+    specific question no fact answers ("What colour is it?", "您家几楼？") is not covered."""
+    return invites_more(text) or not specific_words(text, persona)
+
+
 def asks_about_uncovered(text: str, persona: Persona) -> bool:
     """Whether the reply asks about something this scenario does not cover: a built-in topic no
     fact of this persona names ("Do you have a loyalty card?") fits its asking part better than
@@ -1248,6 +1337,29 @@ def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactM
             out.append(FactMatch(fid, round(score, 3)))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def names_fact(text: str, persona: Persona, fact_id: str) -> bool:
+    """Whether ``text`` says something of what the fact is: a word of content of its value or of
+    its ``about`` phrases, or one of its figures. A turn of phrase that only its reveal lines use
+    ("我心里有数" in a line about driving) does not name it: "价格方面您心里有个数吗？" does not
+    restate how the customer drives."""
+    fact = next((f for f in persona.facts if str(f.get("id")) == fact_id), None)
+    if fact is None:
+        return False
+    index = _index(persona)
+    texts = [str(fact.get("value", ""))] + [str(a) for a in fact.get("about") or ()]
+    own = {
+        f
+        for t in texts
+        for f in _features(normalise(t))
+        if _strong(f) and f not in index.neutral and not _NUMERIC.match(f)
+    }
+    found = {f for f, _ in _text_features(text, _Fuzzy(own))[0]}
+    if found & own:
+        return True
+    value_numbers = {q.key for q in _quantities(normalise(str(fact.get("value", "")))) if _telling(q)}
+    return bool(value_numbers & {q.key for q in _quantities(normalise(text)) if _telling(q)})
 
 
 # --------------------------------------------------------------------------- contradicting
