@@ -113,6 +113,9 @@ _GAPPED = 0.5
 # or why counts this much of its score when the text does not ask it.
 _KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
 _KEY_MISSING = 0.6
+# A cue the text shares no word of content with (single Chinese characters and question words
+# only) counts this much of its score.
+_UNANCHORED = 0.7
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -614,6 +617,7 @@ class _Index:
         self.cue_ceiling = [c.ceiling for c in self.cues]
         # the cues that ask "who" or "why": without that word in the text they ask something else
         self.cue_key = [frozenset(c.weights) & _KEY_ASKING for c in self.cues]
+        self.cue_anchorable = [any(_strong(f) for f in c.weights) for c in self.cues]
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -635,10 +639,13 @@ class _Index:
         text_mass += sum(self._weight(f) for f in unknown) * _UNKNOWN
         explained: dict[str, float] = {}  # owner -> weight of the text's strong words it explains
         get = matched.get
+        anchored: set[int] = set()  # cues the text shares a word of content with
         for feature, factor in found:
             w = self._weight(feature) * factor  # a feature weighs the same in every cue
             for idx in self.cue_ids.get(feature, ()):
                 matched[idx] = get(idx, 0.0) + w
+            if _strong(feature):
+                anchored.update(self.cue_ids.get(feature, ()))
             if feature not in _WEAK:
                 for owner in self.owners_of.get(feature, ()):
                     explained[owner] = explained.get(owner, 0.0) + w
@@ -657,10 +664,15 @@ class _Index:
                 w = self._weight(pair) * _GAPPED
                 for idx in self.cue_ids[pair]:
                     matched[idx] = get(idx, 0.0) + w
+                anchored.update(self.cue_ids[pair])
         for idx, got in matched.items():
             score = min(1.0, got / totals[idx]) * ceilings[idx]
             if self.cue_key[idx] and not self.cue_key[idx] & text_keys:
                 score *= _KEY_MISSING
+            if idx not in anchored and self.cue_anchorable[idx]:
+                # only single characters and question words in common ("表" of "表带" and of
+                # "表是怎么来的"): a hint of the cue, not the cue
+                score *= _UNANCHORED
             owner = owners[idx]
             if score > best.get(owner, 0.0):
                 best[owner] = score
