@@ -84,9 +84,13 @@ _OFFER_QUESTION = re.compile(
     r".{0,12}(吗|好吗|可以吗|行吗|怎么样)",
     re.IGNORECASE,
 )
-#: a question no longer than this is an invitation to talk (characters zh, words en)
-OPEN_ENDED_ZH = 8
-OPEN_ENDED_EN = 5
+#: a yes/no offer of something ("Would you be interested in …?", "需要我们推荐一些…吗？")
+_YES_NO_OFFER = re.compile(
+    r"would you (like|prefer|be interested|want)|are you interested|interested in\b|"
+    r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
+    r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
+    re.IGNORECASE,
+)
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
 LONG_REPLY_EN = 18
@@ -734,17 +738,6 @@ def _tell_next(turn: _Turn, kinds: list[str], how: str) -> str | None:
     return None
 
 
-def _open_ended(turn: _Turn) -> bool:
-    """An invitation to talk rather than a question about something in particular: short, or
-    made of question words and fillers only ("How can I help?", "What happened?", "您说说？").
-    A longer question the scenario does not cover is about something in particular, and the
-    customer answers it as such ("no idea, why?") rather than with another fact."""
-    text = turn.text.strip()
-    if turn.persona.language == "zh":
-        return len(re.sub(r"[\s\W_]", "", text)) <= OPEN_ENDED_ZH
-    return len(re.findall(r"[A-Za-z']+", text)) <= OPEN_ENDED_EN
-
-
 # ---- checks ---------------------------------------------------------------------------
 
 
@@ -933,9 +926,18 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         if not again:
             _effects(state, pre.get("effects"))
         # A proposal is the moment a shopper raises what they had not said yet: once open
-        # enough, the customer answers it with the missing need (their objection).
+        # enough, the customer answers it with the missing need (their objection). A yes/no
+        # offer of something extra ("Would you like travel insurance?") raises only a need:
+        # the dates or the fault told in answer to it would answer a question nobody asked.
         if missing and not unmet and mood["anger"] < th.get("venting_anger", 60):
-            ready = [f for f in missing if _gate(persona, state, _fact(persona, f))]
+            asked_yes_no = bool(_YES_NO_OFFER.search(turn.text or "")) and not again
+            needs_ids = listening.need_facts(persona)
+            ready = [
+                f
+                for f in missing
+                if _gate(persona, state, _fact(persona, f))
+                and (f in needs_ids or not asked_yes_no)
+            ]
             if ready:
                 fact = _fact(persona, ready[0])
                 verdict = judged("objection", "reveal")

@@ -68,6 +68,7 @@ __all__ = [
     "mentions",
     "names_fact",
     "near_facts",
+    "need_facts",
     "normalise",
 ]
 
@@ -82,6 +83,8 @@ MENTION_MIN = 0.5
 
 # How much better an unrelated built-in topic must fit before the reply counts as off-scenario.
 _OFF_TOPIC_MARGIN = 0.15
+# Below this, a fact that an unrelated topic fits better than is only nearly asked about.
+_SURE_OVER_OFF = 0.6
 # A cue whose features weigh less than this (in IDF units) can not reach full score.
 _FULL_MASS = 2.2
 # Chinese single characters count this much (bigrams carry the meaning, characters the paraphrase).
@@ -96,8 +99,11 @@ _LONE_WORD = 0.75
 _ALSO = 0.85
 # Words this long or longer may be typos of a word one letter away (shorter: a dropped letter only).
 _TYPO_LEN = 5
-# A typo-matched word counts this much of the real one.
+# A typo-matched word counts this much of the real one; a short word taken for another with a
+# letter dropped ("ordr", but also "star" for "start") this much, and it is no word of content
+# in common on its own.
 _FUZZY = 0.8
+_FUZZY_SHORT = 0.75
 # A question naming what a fact says (its value, its lines) asks for it this much at most,
 _CONTENT = 0.7
 # once the named words weigh this much (IDF units) and explain this much of the text's weight;
@@ -644,7 +650,7 @@ class _Index:
             w = self._weight(feature) * factor  # a feature weighs the same in every cue
             for idx in self.cue_ids.get(feature, ()):
                 matched[idx] = get(idx, 0.0) + w
-            if _strong(feature):
+            if _strong(feature) and factor > _FUZZY_SHORT:
                 anchored.update(self.cue_ids.get(feature, ()))
             if feature not in _WEAK:
                 for owner in self.owners_of.get(feature, ()):
@@ -837,9 +843,10 @@ def _text_features(text: str, fuzzy: _Fuzzy) -> tuple[list[tuple[str, float]], l
         near = fuzzy.near(f, surface)
         if not near:
             unknown.append(f)
+        factor = _FUZZY if len(surface) >= _TYPO_LEN or _CJK.match(surface) else _FUZZY_SHORT
         for word in near:
-            if out.get(word, 0.0) < _FUZZY:
-                out[word] = _FUZZY
+            if out.get(word, 0.0) < factor:
+                out[word] = factor
     return list(out.items()), unknown
 
 
@@ -1080,6 +1087,10 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
+    if off > facts[0].score and facts[0].score < _SURE_OVER_OFF:
+        # something this scenario does not cover fits better ("Which floor do you live on?"
+        # beside the living room's "floor area"): not plainly about the fact
+        return []
     if _GENERAL.search(normalise(text)) and (
         facts[0].score < _GENERAL_SURE or not _specific(text, index)
     ):
@@ -1107,8 +1118,18 @@ def near_facts(text: str, persona: Persona) -> list[FactMatch]:
         return []
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= MATCH_MIN and off > facts[0][0]:
-        return []  # about something the scenario does not cover
+        # about something the scenario does not cover; unless the fact would match but for a
+        # topic of that fitting a little better: then it is not plain which is meant
+        rivalled = MATCH_MIN <= facts[0][0] < _SURE_OVER_OFF and off < facts[0][0] + _OFF_TOPIC_MARGIN
+        if not rivalled:
+            return []
     return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
+
+
+def need_facts(persona: Persona) -> frozenset[str]:
+    """The ids of the facts about the customer's need: why they need it, for whom, by when, for
+    what event (a built-in topic of those, or an id with "need" in it)."""
+    return _index(persona).need_ids
 
 
 def colliding_about(
