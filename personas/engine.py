@@ -523,7 +523,17 @@ def _choose_reaction(turn: _Turn) -> str:
     if _proposes(turn) and not _asks_untold_fact_instead(turn):
         return _judge_offer(turn)
     if _answers_offer_check(turn):
-        return _judge_offer(turn, again=True)
+        reaction = _judge_offer(turn, again=True)
+        if (
+            state["accepted"] is None
+            and turn.has("thanks_closing")
+            and not turn.has("follow_up", "confirm", "closed_question")
+        ):
+            # a goodbye while the proposal is not taken: "wait, we're not done", not an answer
+            # to the proposal as if it had been asked about again
+            turn.hear("closing", settled=False, judged=state["heard"].get("judged"))
+            return "not_done"
+        return reaction
 
     rule = (beh.get("streaks") or {}).get("closed_question") or {}
     interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))

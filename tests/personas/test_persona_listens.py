@@ -271,6 +271,20 @@ def test_a_goodbye_while_nothing_is_settled_is_answered_wait_we_are_not_done(lib
     assert not r["ended"]
 
 
+def test_a_goodbye_after_a_proposal_not_taken_is_answered_wait_we_are_not_done(library):
+    """Not with the proposal judged again as if it had been asked about ("You're pushing a bit
+    hard" to "Thank you, enjoy your purchase")."""
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem", "order_number"), anger=70.0)
+    offer = "I can send you a replacement by express today."
+    r = react(persona, state, offer, "offer_solution")
+    assert r["state"]["accepted"] is None
+    r = react(persona, r["state"], "Thank you for your patience, goodbye.", "thanks_closing")
+    assert r["reaction"] == "not_done"
+    assert r["state"]["heard"]["kind"] == "closing" and not r["state"]["heard"]["settled"]
+    assert not r["ended"]
+
+
 def test_no_line_is_used_whose_condition_does_not_hold(library):
     for persona in library.list():
         state = calm(persona)
