@@ -945,8 +945,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
             ready = [
                 f
                 for f in missing
-                if _gate(persona, state, _fact(persona, f))
-                and (f in needs_ids or not asked_yes_no)
+                if _gate(persona, state, _fact(persona, f)) and (f in needs_ids or not asked_yes_no)
             ]
             if ready:
                 fact = _fact(persona, ready[0])

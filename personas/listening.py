@@ -60,12 +60,11 @@ __all__ = [
     "TOPICS_PATH",
     "FactMatch",
     "asks_for_information",
-    "is_open",
-    "specific_words",
     "asks_several",
     "colliding_about",
     "contradicts",
     "fact_cues",
+    "is_open",
     "load_topics",
     "match_facts",
     "mentions",
@@ -73,6 +72,7 @@ __all__ = [
     "near_facts",
     "need_facts",
     "normalise",
+    "specific_words",
 ]
 
 TOPICS_PATH = Path(__file__).with_name("topics.yml")
@@ -1123,7 +1123,9 @@ def near_facts(text: str, persona: Persona) -> list[FactMatch]:
     if off >= MATCH_MIN and off > facts[0][0]:
         # about something the scenario does not cover; unless the fact would match but for a
         # topic of that fitting a little better: then it is not plain which is meant
-        rivalled = MATCH_MIN <= facts[0][0] < _SURE_OVER_OFF and off < facts[0][0] + _OFF_TOPIC_MARGIN
+        rivalled = (
+            MATCH_MIN <= facts[0][0] < _SURE_OVER_OFF and off < facts[0][0] + _OFF_TOPIC_MARGIN
+        )
         if not rivalled:
             return []
     return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
@@ -1218,8 +1220,8 @@ _OPEN_EN = frozenset(
     seem seems seemed concern trouble troubles experience wrong up""".split()
 )
 _OPEN_ZH = frozenset(
-    "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 帮忙 帮助 困扰 麻烦 事情 说明 怎么 "
-    "开始 今天 来意 看看 聊聊 方面".split()
+    "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 "
+    "帮忙 帮助 困扰 麻烦 事情 说明 怎么 开始 今天 来意 看看 聊聊 方面".split()
 )
 # Characters that make a Chinese two-character run a question word, not content ("到什", "有啥");
 # with 几/多/哪/谁 the other character says what is asked ("几楼", "多大", "哪款"), unless it is
@@ -1238,7 +1240,8 @@ _ZH_LIGHT = frozenset(
 # Question words that ask for one thing all the same: a time, a place, a person, a reason, an
 # amount ("When do you want to go?", "您家里谁用？", "多久了？").
 _ASKS_A_THING = frozenset(
-    "when where who whom whose why much many long 谁 为什 时候 多少 多久 哪里 哪儿 几点 几时".split()
+    "when where who whom whose why much many long "
+    "谁 为什 时候 多少 多久 哪里 哪儿 几点 几时".split()
 )
 
 
@@ -1394,7 +1397,9 @@ def names_fact(text: str, persona: Persona, fact_id: str) -> bool:
     found = {f for f, _ in _text_features(text, _Fuzzy(own))[0]}
     if found & own:
         return True
-    value_numbers = {q.key for q in _quantities(normalise(str(fact.get("value", "")))) if _telling(q)}
+    value_numbers = {
+        q.key for q in _quantities(normalise(str(fact.get("value", "")))) if _telling(q)
+    }
     return bool(value_numbers & {q.key for q in _quantities(normalise(text)) if _telling(q)})
 
 

@@ -520,7 +520,10 @@ def test_unseen_questions_written_blind_keep_their_floors(library: PersonaLibrar
     assert right / total >= UNSEEN_RIGHT_FLOOR, f"right fact {right}/{total}"
     assert wrong <= UNSEEN_WRONG_MAX, f"wrong fact {wrong}/{total}"
     uncovered = [
-        (pid, q) for pid, spec in UNSEEN.items() if pid in known for q in spec.get("uncovered") or ()
+        (pid, q)
+        for pid, spec in UNSEEN.items()
+        if pid in known
+        for q in spec.get("uncovered") or ()
     ]
     matched = [(pid, q) for pid, q in uncovered if match_facts(q, library.get(pid))]
     assert len(matched) <= UNSEEN_UNCOVERED_MATCHED_MAX, matched

@@ -183,7 +183,9 @@ def test_a_yes_no_offer_of_an_extra_raises_no_fact_that_is_not_a_need(library):
         assert (r["state"]["heard"] or {}).get("fact") is None, persona_id
     # a shopper's need is still raised against an offer made before it was told
     sofa = library.get(SOFA)
-    r = react(sofa, calm(sofa, told=("room", "budget")), "Would you like the velvet one?", "recommend")
+    r = react(
+        sofa, calm(sofa, told=("room", "budget")), "Would you like the velvet one?", "recommend"
+    )
     assert r["state"]["heard"].get("fact") == "hidden_need"
 
 
