@@ -2,9 +2,12 @@
 
 Plays, through the practice core with the trained NLU in-process (``--no-nlu``: cue rules):
 
-- **fact probes** (tests/personas/data/fact_probes.yml): each question about a fact, asked as
-  the first reply: it must draw out that fact, or an in-character holding back (or "I told
-  you" for a fact the opening already gave) — never another fact;
+- **fact probes** (tests/personas/data/fact_probes*.yml: the matcher's own, a held-out set and an
+  unseen one, both written blind): each question about a fact, asked as the first reply: it
+  must draw out that fact, or an in-character holding back (or "I told you" for a fact the
+  opening already gave) — never another fact; a question about something the scenario does not
+  cover must draw out no fact at all (``uncovered_fact`` otherwise), an open one may draw out
+  what the customer would tell next;
 - **scripts** (tests/personas/data/scripts/*.jsonl, written from the persona files by people
   who never read the engine): well-run conversations must end *resolved*, also after a
   rejected remedy; bad agents must never resolve and must drive most customers off;
