@@ -84,9 +84,13 @@ _OFFER_QUESTION = re.compile(
     r".{0,12}(吗|好吗|可以吗|行吗|怎么样)",
     re.IGNORECASE,
 )
-#: a question no longer than this is an invitation to talk (characters zh, words en)
-OPEN_ENDED_ZH = 8
-OPEN_ENDED_EN = 5
+#: a yes/no offer of something ("Would you be interested in …?", "需要我们推荐一些…吗？")
+_YES_NO_OFFER = re.compile(
+    r"would you (like|prefer|be interested|want)|are you interested|interested in\b|"
+    r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
+    r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
+    re.IGNORECASE,
+)
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
 LONG_REPLY_EN = 18
@@ -296,7 +300,9 @@ def _recognised(turn: _Turn) -> str | None:
         return None
     unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
     said = [
-        m for m in listening.mentions(turn.text, persona, unrevealed) if m.score >= RECOGNISED_MIN
+        m
+        for m in listening.mentions(turn.text, persona, unrevealed)
+        if m.score >= RECOGNISED_MIN and listening.names_fact(turn.text, persona, m.fact_id)
     ]
     if not said:
         return None
@@ -517,7 +523,17 @@ def _choose_reaction(turn: _Turn) -> str:
     if _proposes(turn) and not _asks_untold_fact_instead(turn):
         return _judge_offer(turn)
     if _answers_offer_check(turn):
-        return _judge_offer(turn, again=True)
+        reaction = _judge_offer(turn, again=True)
+        if (
+            state["accepted"] is None
+            and turn.has("thanks_closing")
+            and not turn.has("follow_up", "confirm", "closed_question")
+        ):
+            # a goodbye while the proposal is not taken: "wait, we're not done", not an answer
+            # to the proposal as if it had been asked about again
+            turn.hear("closing", settled=False, judged=state["heard"].get("judged"))
+            return "not_done"
+        return reaction
 
     rule = (beh.get("streaks") or {}).get("closed_question") or {}
     interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))
@@ -655,21 +671,17 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_fact(
             turn, _fact(persona, next((f for f in several if f not in told), several[0]))
         )
-    if not general and not _open_ended(turn) and listening.near_facts(turn.text, persona):
+    open_invitation = general or listening.is_open(turn.text, persona)
+    if not open_invitation and listening.near_facts(turn.text, persona):
         # about something of theirs, but not plainly which (two facts fit about as well, or one
         # only nearly): asking what is meant beats telling a fact it may not be about
         turn.hear("question", answer="held_back", why="unclear")
         return "guarded"
-    if (
-        general
-        or _open_ended(turn)
-        or (
-            (turn.has("open_question") or _WH_QUESTION.search(turn.text))
-            and not listening.asks_about_uncovered(turn.text, persona)
-        )
-    ):
+    if open_invitation:
         # an open invitation ("What happened?", "Anything else?"): what this customer would
-        # naturally tell next, in the order the trainer listed the facts
+        # naturally tell next, in the order the trainer listed the facts. A question about
+        # something in particular that no fact answers ("What colour is it?") never gets here:
+        # telling the next fact would answer a question nobody asked.
         told_next = _tell_next(turn, ["open_question"], "told_next")
         if told_next:
             return told_next
@@ -680,7 +692,11 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
             return None  # the rest of the reply carries it
         return _impatient_or(persona, state, "answered")
     # a specific question about something this scenario does not cover
-    turn.hear("question", answer="unknown")
+    turn.hear(
+        "question",
+        answer="unknown",
+        why="uncovered" if listening.asks_about_uncovered(turn.text, persona) else "unmatched",
+    )
     return "dont_know"
 
 
@@ -730,17 +746,6 @@ def _tell_next(turn: _Turn, kinds: list[str], how: str) -> str | None:
         turn.hear("question", answer="held_back", fact=blocked["id"])
         return "guarded"
     return None
-
-
-def _open_ended(turn: _Turn) -> bool:
-    """An invitation to talk rather than a question about something in particular: short, or
-    made of question words and fillers only ("How can I help?", "What happened?", "您说说？").
-    A longer question the scenario does not cover is about something in particular, and the
-    customer answers it as such ("no idea, why?") rather than with another fact."""
-    text = turn.text.strip()
-    if turn.persona.language == "zh":
-        return len(re.sub(r"[\s\W_]", "", text)) <= OPEN_ENDED_ZH
-    return len(re.findall(r"[A-Za-z']+", text)) <= OPEN_ENDED_EN
 
 
 # ---- checks ---------------------------------------------------------------------------
@@ -931,9 +936,17 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         if not again:
             _effects(state, pre.get("effects"))
         # A proposal is the moment a shopper raises what they had not said yet: once open
-        # enough, the customer answers it with the missing need (their objection).
+        # enough, the customer answers it with the missing need (their objection). A yes/no
+        # offer of something extra ("Would you like travel insurance?") raises only a need:
+        # the dates or the fault told in answer to it would answer a question nobody asked.
         if missing and not unmet and mood["anger"] < th.get("venting_anger", 60):
-            ready = [f for f in missing if _gate(persona, state, _fact(persona, f))]
+            asked_yes_no = bool(_YES_NO_OFFER.search(turn.text or "")) and not again
+            needs_ids = listening.need_facts(persona)
+            ready = [
+                f
+                for f in missing
+                if _gate(persona, state, _fact(persona, f)) and (f in needs_ids or not asked_yes_no)
+            ]
             if ready:
                 fact = _fact(persona, ready[0])
                 verdict = judged("objection", "reveal")

@@ -23,7 +23,10 @@ content it explains. A default phrase that another fact's ``about`` phrase alrea
 that fact. Only the asking part of a reply counts (its questions and requests, without a leading
 "so I can ..." clause). A reply that is plainly about a topic no fact of this scenario names
 (delivery, warranty ...) matches nothing rather than the nearest fact, and so does one that two
-facts fit about as well: asking back is better than telling the wrong fact.
+facts fit about as well, or that such a topic fits better than a weakly matched fact: asking back
+is better than telling the wrong fact. ``is_open`` tells an open invitation ("What happened?")
+from a question about something in particular ("What colour is it?"): only the first may draw
+out what the customer would tell next.
 
 ``asks_for_information`` tells a question or a request for information from a statement or an
 offer. ``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines,
@@ -61,11 +64,15 @@ __all__ = [
     "colliding_about",
     "contradicts",
     "fact_cues",
+    "is_open",
     "load_topics",
     "match_facts",
     "mentions",
+    "names_fact",
     "near_facts",
+    "need_facts",
     "normalise",
+    "specific_words",
 ]
 
 TOPICS_PATH = Path(__file__).with_name("topics.yml")
@@ -79,6 +86,8 @@ MENTION_MIN = 0.5
 
 # How much better an unrelated built-in topic must fit before the reply counts as off-scenario.
 _OFF_TOPIC_MARGIN = 0.15
+# Below this, a fact that an unrelated topic fits better than is only nearly asked about.
+_SURE_OVER_OFF = 0.6
 # A cue whose features weigh less than this (in IDF units) can not reach full score.
 _FULL_MASS = 2.2
 # Chinese single characters count this much (bigrams carry the meaning, characters the paraphrase).
@@ -93,8 +102,11 @@ _LONE_WORD = 0.75
 _ALSO = 0.85
 # Words this long or longer may be typos of a word one letter away (shorter: a dropped letter only).
 _TYPO_LEN = 5
-# A typo-matched word counts this much of the real one.
+# A typo-matched word counts this much of the real one; a short word taken for another with a
+# letter dropped ("ordr", but also "star" for "start") this much, and it is no word of content
+# in common on its own.
 _FUZZY = 0.8
+_FUZZY_SHORT = 0.75
 # A question naming what a fact says (its value, its lines) asks for it this much at most,
 _CONTENT = 0.7
 # once the named words weigh this much (IDF units) and explain this much of the text's weight;
@@ -110,6 +122,9 @@ _GAPPED = 0.5
 # or why counts this much of its score when the text does not ask it.
 _KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
 _KEY_MISSING = 0.6
+# A cue the text shares no word of content with (single Chinese characters and question words
+# only) counts this much of its score.
+_UNANCHORED = 0.7
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -494,6 +509,7 @@ class _Cue:
     weights: Mapping[str, float]
     total: float
     ceiling: float  # the most this cue can score: less when it is made of weak words only
+    phrase: str = ""  # as the trainer or topics.yml wrote it (for reports)
 
 
 class _Index:
@@ -562,12 +578,17 @@ class _Index:
                         continue
                 weights = {f: self._weight(f) for f in feats}
                 total = sum(weights.values())
-                strong = sum(w for f, w in weights.items() if f not in _WEAK)
+                # a single Chinese character inside a weak word of the phrase ("机", "器" of
+                # "什么机器") says no more than that word does
+                inside_weak = {ch for f in feats if f in _WEAK and len(f) > 1 for ch in f}
+                strong = sum(
+                    w for f, w in weights.items() if f not in _WEAK and f not in inside_weak
+                )
                 ceiling = factor * min(1.0, 0.4 + 0.6 * strong / _FULL_MASS)
                 if len(feats) == 1 and len(normalise(phrase).split()) > 2:
                     ceiling *= _LONE_WORD  # "what puts you off": the lone word "put" is not it
                 idx = len(self.cues)
-                self.cues.append(_Cue(owner, weights, total, ceiling))
+                self.cues.append(_Cue(owner, weights, total, ceiling, phrase))
                 for f, w in weights.items():
                     self.postings.setdefault(f, []).append((idx, w))
         # What each fact says (its value and lines): a closed question naming part of the
@@ -605,6 +626,7 @@ class _Index:
         self.cue_ceiling = [c.ceiling for c in self.cues]
         # the cues that ask "who" or "why": without that word in the text they ask something else
         self.cue_key = [frozenset(c.weights) & _KEY_ASKING for c in self.cues]
+        self.cue_anchorable = [any(_strong(f) for f in c.weights) for c in self.cues]
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -626,10 +648,13 @@ class _Index:
         text_mass += sum(self._weight(f) for f in unknown) * _UNKNOWN
         explained: dict[str, float] = {}  # owner -> weight of the text's strong words it explains
         get = matched.get
+        anchored: set[int] = set()  # cues the text shares a word of content with
         for feature, factor in found:
             w = self._weight(feature) * factor  # a feature weighs the same in every cue
             for idx in self.cue_ids.get(feature, ()):
                 matched[idx] = get(idx, 0.0) + w
+            if _strong(feature) and factor > _FUZZY_SHORT:
+                anchored.update(self.cue_ids.get(feature, ()))
             if feature not in _WEAK:
                 for owner in self.owners_of.get(feature, ()):
                     explained[owner] = explained.get(owner, 0.0) + w
@@ -648,10 +673,15 @@ class _Index:
                 w = self._weight(pair) * _GAPPED
                 for idx in self.cue_ids[pair]:
                     matched[idx] = get(idx, 0.0) + w
+                anchored.update(self.cue_ids[pair])
         for idx, got in matched.items():
             score = min(1.0, got / totals[idx]) * ceilings[idx]
             if self.cue_key[idx] and not self.cue_key[idx] & text_keys:
                 score *= _KEY_MISSING
+            if idx not in anchored and self.cue_anchorable[idx]:
+                # only single characters and question words in common ("表" of "表带" and of
+                # "表是怎么来的"): a hint of the cue, not the cue
+                score *= _UNANCHORED
             owner = owners[idx]
             if score > best.get(owner, 0.0):
                 best[owner] = score
@@ -816,9 +846,10 @@ def _text_features(text: str, fuzzy: _Fuzzy) -> tuple[list[tuple[str, float]], l
         near = fuzzy.near(f, surface)
         if not near:
             unknown.append(f)
+        factor = _FUZZY if len(surface) >= _TYPO_LEN or _CJK.match(surface) else _FUZZY_SHORT
         for word in near:
-            if out.get(word, 0.0) < _FUZZY:
-                out[word] = _FUZZY
+            if out.get(word, 0.0) < factor:
+                out[word] = factor
     return list(out.items()), unknown
 
 
@@ -1059,8 +1090,16 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
-    if _GENERAL.search(normalise(text)) and facts[0].score < _GENERAL_SURE:
-        return []  # "anything else I should know?": nothing in particular, unless plainly named
+    if off > facts[0].score and facts[0].score < _SURE_OVER_OFF:
+        # something this scenario does not cover fits better ("Which floor do you live on?"
+        # beside the living room's "floor area"): not plainly about the fact
+        return []
+    if _GENERAL.search(normalise(text)) and (
+        facts[0].score < _GENERAL_SURE or not _specific(text, index)
+    ):
+        # "anything else I should know?", "anything else I can help with?": nothing in
+        # particular, unless plainly named
+        return []
     return facts
 
 
@@ -1082,8 +1121,20 @@ def near_facts(text: str, persona: Persona) -> list[FactMatch]:
         return []
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= MATCH_MIN and off > facts[0][0]:
-        return []  # about something the scenario does not cover
+        # about something the scenario does not cover; unless the fact would match but for a
+        # topic of that fitting a little better: then it is not plain which is meant
+        rivalled = (
+            MATCH_MIN <= facts[0][0] < _SURE_OVER_OFF and off < facts[0][0] + _OFF_TOPIC_MARGIN
+        )
+        if not rivalled:
+            return []
     return [FactMatch(fid, round(score, 3)) for score, fid in facts if score >= NEAR_MIN]
+
+
+def need_facts(persona: Persona) -> frozenset[str]:
+    """The ids of the facts about the customer's need: why they need it, for whom, by when, for
+    what event (a built-in topic of those, or an id with "need" in it)."""
+    return _index(persona).need_ids
 
 
 def colliding_about(
@@ -1156,6 +1207,83 @@ def invites_more(text: str) -> bool:
     """A question that invites the customer to go on ("Anything else?", "还有什么想说的吗？")
     rather than asking about something in particular."""
     return bool(_GENERAL.search(normalise(text)))
+
+
+# Words that ask about the matter in general, not about one thing in it: "What happened?", "How
+# can I help?", "What seems to be the problem?", "Tell me about it", "什么情况？", "怎么回事？",
+# "遇到什么问题了？". English as stems, Chinese as two-character words.
+_OPEN_EN = frozenset(
+    _stem(w)
+    for w in """happen happened happening wrong problem problems issue issues matter situation
+    help assist assistance today bring brings brought story detail details explain describe
+    going gone on mind find after yourself talk through start begin beginning everything
+    seem seems seemed concern trouble troubles experience wrong up""".split()
+)
+_OPEN_ZH = frozenset(
+    "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 "
+    "帮忙 帮助 困扰 麻烦 事情 说明 怎么 开始 今天 来意 看看 聊聊 方面".split()
+)
+# Characters that make a Chinese two-character run a question word, not content ("到什", "有啥");
+# with 几/多/哪/谁 the other character says what is asked ("几楼", "多大", "哪款"), unless it is
+# a measure word or a place word ("几个", "多少", "哪里").
+_ZH_ASKING_CHARS = frozenset("什怎么吗呢嘛啥咋")
+_ZH_HOW_MANY = frozenset("几多哪谁")
+_ZH_MEASURE = frozenset("个些少里儿位种样边方久会台件次")
+# Common verbs, adverbs and measure words: a two-character run of them that no cue knows is a
+# seam between words ("天想", "想看", "看点"), not a word of content.
+_ZH_LIGHT = frozenset(
+    "想看点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
+    "好多少几哪从对向跟同为以所而且但如果因此其中之已经正在将"
+)
+
+
+# Question words that ask for one thing all the same: a time, a place, a person, a reason, an
+# amount ("When do you want to go?", "您家里谁用？", "多久了？").
+_ASKS_A_THING = frozenset(
+    "when where who whom whose why much many long "
+    "谁 为什 时候 多少 多久 哪里 哪儿 几点 几时".split()
+)
+
+
+def specific_words(text: str, persona: Persona) -> list[str]:
+    """The words of content in what a reply asks: its asking part without question words,
+    filler, the product's own name, single Chinese characters and the words that ask about the
+    matter in general; with the question words that ask for one thing (when, who, why, how
+    much, 谁, 多久 ...). [] for an open invitation ("What happened?", "How can I help?",
+    "您遇到什么问题了？"); ["colour"] for "What colour is it?"."""
+    return _specific(_asked_part(text), _index(persona))
+
+
+def _specific(part: str, index: _Index) -> list[str]:
+    out = []
+    for feature, _surface in _words(normalise(part)):
+        if feature in _ASKS_A_THING:
+            out.append(feature)
+            continue
+        if feature in _WEAK or feature in index.neutral or feature in _KEY_ASKING:
+            continue
+        if _CJK.match(feature):
+            if len(feature) == 1 or feature in _OPEN_ZH or set(feature) & _ZH_ASKING_CHARS:
+                continue
+            if feature[0] in _ZH_HOW_MANY or feature[1] in _ZH_HOW_MANY:
+                other = feature[1] if feature[0] in _ZH_HOW_MANY else feature[0]
+                if other in _ZH_MEASURE or other in _ZH_HOW_MANY or other in _ZH_LIGHT:
+                    continue
+            elif feature not in index.postings and set(feature) <= _ZH_LIGHT | _ZH_MEASURE:
+                continue
+        elif feature in _OPEN_EN or feature == "purpose" or _NUMERIC.match(feature):
+            continue
+        out.append(feature)
+    return out
+
+
+def is_open(text: str, persona: Persona) -> bool:
+    """Whether a question invites the customer to go on rather than asks about something in
+    particular: "Anything else?", or nothing in it beyond question words, filler, the product's
+    name and the matter in general ("What happened?", "What seems to be the problem?", "您说说
+    是怎么回事？"). Only such a question draws out what the customer would tell next; a
+    specific question no fact answers ("What colour is it?", "您家几楼？") is not covered."""
+    return invites_more(text) or not specific_words(text, persona)
 
 
 def asks_about_uncovered(text: str, persona: Persona) -> bool:
@@ -1248,6 +1376,31 @@ def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactM
             out.append(FactMatch(fid, round(score, 3)))
     out.sort(key=lambda m: -m.score)
     return out
+
+
+def names_fact(text: str, persona: Persona, fact_id: str) -> bool:
+    """Whether ``text`` says something of what the fact is: a word of content of its value or of
+    its ``about`` phrases, or one of its figures. A turn of phrase that only its reveal lines use
+    ("我心里有数" in a line about driving) does not name it: "价格方面您心里有个数吗？" does not
+    restate how the customer drives."""
+    fact = next((f for f in persona.facts if str(f.get("id")) == fact_id), None)
+    if fact is None:
+        return False
+    index = _index(persona)
+    texts = [str(fact.get("value", ""))] + [str(a) for a in fact.get("about") or ()]
+    own = {
+        f
+        for t in texts
+        for f in _features(normalise(t))
+        if _strong(f) and f not in index.neutral and not _NUMERIC.match(f)
+    }
+    found = {f for f, _ in _text_features(text, _Fuzzy(own))[0]}
+    if found & own:
+        return True
+    value_numbers = {
+        q.key for q in _quantities(normalise(str(fact.get("value", "")))) if _telling(q)
+    }
+    return bool(value_numbers & {q.key for q in _quantities(normalise(text)) if _telling(q)})
 
 
 # --------------------------------------------------------------------------- contradicting

@@ -23,10 +23,13 @@ from personas.listening import (
     contradicts,
     fact_cues,
     invites_more,
+    is_open,
     match_facts,
     mentions,
+    names_fact,
     near_facts,
     normalise,
+    specific_words,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -36,23 +39,37 @@ PROBES: dict[str, dict[str, Any]] = yaml.safe_load(
 FACT_PROBES = [
     (pid, fid, q) for pid, spec in PROBES.items() for fid, qs in spec["facts"].items() for q in qs
 ]
-# The tuning set's measured figures (96.1 % right fact, 0.5 % wrong fact of 406 probes, 99 % of
+# The tuning set's measured figures (95.1 % right fact, 0.5 % wrong fact of 406 probes, 99 % of
 # off-scenario and 100 % of open questions matching no fact); the floors keep them from sliding.
+# Was 96.1 % right: four questions an unrelated topic fits better than their (weakly matched)
+# fact are now asked back rather than answered (see test_a_fact_an_unrelated_topic_fits_better).
 # The two wrong ones are one kind, not solved yet: a question about what the course needs
 # ("Which programs will you need for your course?") is taken for the course itself.
-RIGHT_FLOOR = 0.955
+RIGHT_FLOOR = 0.945
 WRONG_CEILING = 0.006
 NO_MATCH_FLOOR = 0.97
 
 HELDOUT: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
-# The held-out set's figures when last measured (92.5 % right, 1.25 % wrong, 98 % of off-scenario
-# and 100 % of open questions matching no fact): floors just under them, so a change that helps
-# the tuning set at the held-out set's expense shows.
-HELDOUT_RIGHT_FLOOR = 0.91
+# The held-out set's figures when last measured (90.8 % right, 1.25 % wrong, 100 % of
+# off-scenario and 100 % of open questions matching no fact; 92.1 % right and one off-scenario
+# question matched before rivals from uncovered topics were asked back): floors just under them,
+# so a change that helps the tuning set at the held-out set's expense shows.
+HELDOUT_RIGHT_FLOOR = 0.90
 HELDOUT_WRONG_CEILING = 0.015
 HELDOUT_NO_MATCH_FLOOR = 0.95
+
+
+UNSEEN: dict[str, dict[str, Any]] = (
+    yaml.safe_load((DATA / "fact_probes_unseen.yml").read_text(encoding="utf-8")) or {}
+).get("personas") or {}
+# A third set, written blind before the open/specific split and never tuned on: measured 91.9 %
+# right / 4 wrong of 149 and 1 of 49 off-scenario questions matched before it, 91.3 % / 3 / 1
+# after. Floors only: it must not be tuned against.
+UNSEEN_RIGHT_FLOOR = 0.90
+UNSEEN_WRONG_MAX = 3
+UNSEEN_UNCOVERED_MATCHED_MAX = 1
 
 
 def _top(matches: list[FactMatch]) -> str | None:
@@ -485,3 +502,125 @@ def test_matching_a_reply_takes_well_under_a_millisecond(library: PersonaLibrary
         match_facts(question + " ", personas[pid])  # a new text: not a cached normalisation
     per_call = (time.perf_counter() - start) / len(FACT_PROBES)
     assert per_call < 1e-3, f"{per_call * 1e6:.0f} us per call"
+
+
+def test_unseen_questions_written_blind_keep_their_floors(library: PersonaLibrary) -> None:
+    known = {p.id for p in library.list()}
+    right = wrong = total = 0
+    for pid, spec in UNSEEN.items():
+        if pid not in known:
+            continue
+        for fid, questions in (spec.get("facts") or {}).items():
+            for question in questions:
+                top = _top(match_facts(question, library.get(pid)))
+                total += 1
+                right += top == fid
+                wrong += top is not None and top != fid
+    assert total >= 140
+    assert right / total >= UNSEEN_RIGHT_FLOOR, f"right fact {right}/{total}"
+    assert wrong <= UNSEEN_WRONG_MAX, f"wrong fact {wrong}/{total}"
+    uncovered = [
+        (pid, q)
+        for pid, spec in UNSEEN.items()
+        if pid in known
+        for q in spec.get("uncovered") or ()
+    ]
+    matched = [(pid, q) for pid, q in uncovered if match_facts(q, library.get(pid))]
+    assert len(matched) <= UNSEEN_UNCOVERED_MATCHED_MAX, matched
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        ("angry_en_vacuum_broken", "What happened?"),
+        ("angry_en_vacuum_broken", "How can I help you today?"),
+        ("angry_en_vacuum_broken", "What seems to be the problem with it?"),
+        ("arrogant_en_hotel_suite", "Talk me through it, sir."),
+        ("female_en_sofa", "What brings you in?"),
+        ("angry_zh_broadband_outage", "您遇到什么问题了？"),
+        ("angry_zh_broadband_outage", "宽带怎么了？"),
+        ("talkative_zh_steam_oven", "您說說是怎麼回事？"),
+        ("female_zh_skincare", "您今天想看点什么？"),
+        ("female_zh_skincare", "您有什么需求？"),
+    ],
+)
+def test_questions_about_the_matter_in_general_are_open(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    assert is_open(question, library.get(persona_id)), specific_words(
+        question, library.get(persona_id)
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        ("angry_en_vacuum_broken", "What colour is it?"),
+        ("angry_en_vacuum_broken", "Who's paying?"),
+        # a question word that asks for one thing is enough: a time, a person, an amount
+        ("talkative_en_holiday_booking", "When do you want to go?"),
+        ("male_en_cordless_drill", "How much?"),
+        ("angry_zh_broadband_outage", "您家是几楼？"),
+        ("angry_zh_broadband_outage", "您用的是什么路由器？"),
+        ("silent_zh_phone_for_father", "谁用？"),
+        ("female_zh_skincare", "您每天睡幾個小時？"),
+        ("male_zh_laptop", "您喜欢什么 colour？"),
+    ],
+)
+def test_questions_about_something_in_particular_are_not_open(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    assert not is_open(question, library.get(persona_id))
+
+
+def test_an_open_word_in_a_general_question_asks_for_no_fact(library: PersonaLibrary) -> None:
+    # "help" is in a phrase of the wheelchair fact ("need help getting around"), but "anything
+    # else I can help with?" asks for nothing in particular
+    holiday = library.get("talkative_en_holiday_booking")
+    assert match_facts("Is there anything else I can help with?", holiday) == []
+
+
+def test_single_characters_alone_do_not_make_a_question_about_a_fact(
+    library: PersonaLibrary,
+) -> None:
+    # "机", "器" of the model fact's "什么机器" are the product word's characters; the question is
+    # about the daughter
+    oven = library.get("talkative_zh_steam_oven")
+    assert _top(match_facts("您女儿有没有帮您看过这台机器？", oven)) != "model"
+
+
+def test_a_short_word_a_letter_away_from_another_is_not_taken_for_it(
+    library: PersonaLibrary,
+) -> None:
+    # "star" is not a typo of "start" (when did it start) or "stair"
+    for pid in ("angry_en_vacuum_broken", "talkative_en_tv_setup", "arrogant_en_hotel_suite"):
+        assert match_facts("What's your star sign?", library.get(pid)) == [], pid
+    # a dropped letter in a longer word still is one
+    assert _top(match_facts("whats ur ordr number?", library.get("angry_en_vacuum_broken"))) == (
+        "order_number"
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        ("female_en_sofa", "Which floor do you live on?"),
+        ("talkative_en_holiday_booking", "Which floor do you live on?"),
+    ],
+)
+def test_a_fact_an_unrelated_topic_fits_better_is_not_plainly_asked(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    # "floor" is in the living room's "floor area" and the step-free "ground floor", but where
+    # the customer lives fits better: asked back, never told
+    persona = library.get(persona_id)
+    assert match_facts(question, persona) == []
+    assert near_facts(question, persona)
+
+
+def test_naming_a_fact_needs_a_word_of_what_it_is(library: PersonaLibrary) -> None:
+    car = library.get("arrogant_zh_car_testdrive")
+    # the driving fact's line says "我心里有数"; a budget question with 心里有数 does not restate it
+    assert not names_fact("价格方面您心里有个数吗？", car, "use")
+    assert names_fact("您主要是城市通勤吧？", car, "use")
+    assert names_fact("是给女儿买的吧？", car, "hidden_need")

@@ -17,8 +17,19 @@ EXAMPLE_SCRIPTS = (
 )
 
 
+# Replies the customer must understand (a question is answered by what it asks, so its words
+# matter), with the moves the stand-in analyzer gives them.
+SPOKEN = {
+    "I'm so sorry. What happened?": "empathy open_question",
+    "Sorry. So the bumper is cracked and the dock is dead. What's your order number?": (
+        "apology paraphrase closed_question"
+    ),
+    "I see. Is there a reason you need it sorted so quickly?": "empathy open_question",
+}
+
+
 def fake_analyzer(text: str, lang: str, context: str) -> dict:
-    words = text.split()
+    words = SPOKEN.get(text, text).split()
     moves = [w for w in words if not w.startswith("remedy=")]
     remedy = next((w.split("=", 1)[1] for w in words if w.startswith("remedy=")), None)
     result = analysis(*moves, remedy=remedy)
@@ -28,9 +39,9 @@ def fake_analyzer(text: str, lang: str, context: str) -> dict:
 
 GOOD_ANGRY = [
     "greeting apology empathy",
-    "empathy open_question",
-    "apology paraphrase closed_question",
-    "empathy open_question",
+    "I'm so sorry. What happened?",
+    "Sorry. So the bumper is cracked and the dock is dead. What's your order number?",
+    "I see. Is there a reason you need it sorted so quickly?",
     "reassurance confirm",
     "offer_solution remedy=refund",
     "follow_up thanks_closing",
