@@ -828,6 +828,29 @@ def courtesy_sorry_before_an_answer(state: AnalysisState) -> None:
     ev.position.setdefault("inform", ev.position.get("apology", 0))
 
 
+def courtesy_sorry_before_a_proposal_zh(state: AnalysisState) -> None:
+    """Chinese: "抱歉，周边没有这样的餐馆，推荐您去…" proposes first; the sorry is courtesy.
+
+    Chinese service writing opens a "there is none, but here is another" answer with a bare
+    抱歉/不好意思 (the cue file's courtesy_sorry, with no word of a fault such as the wait or a
+    mistake). When the cues also found a proposal in the reply (an offer, listed options or a
+    recommendation), the customer hears the proposal: the apology ends RANK_BELOW_MARGIN below
+    it (still reported: it was said). Apologies for a fault, and replies that propose
+    nothing, keep their apology first.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "zh" or not ev.courtesy_sorry or "apology" not in combined:
+        return
+    proposals = [
+        combined[m]
+        for m in ("offer_solution", "recommend")
+        if m in ev.cue_moves and combined.get(m, 0.0) >= MOVE_MIN
+    ]
+    if not proposals or any(m in NEGATIVE_MOVES for m, c in combined.items() if c >= MOVE_MIN):
+        return
+    combined["apology"] = min(combined["apology"], max(proposals) - RANK_BELOW_MARGIN)
+
+
 def fall_back_when_nothing_found(state: AnalysisState) -> None:
     """A reply where no move reaches MOVE_MIN still does something.
 
@@ -874,6 +897,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
     courtesy_sorry_before_an_answer,
+    courtesy_sorry_before_a_proposal_zh,
     fall_back_when_nothing_found,
 )
 
