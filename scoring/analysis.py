@@ -617,6 +617,34 @@ def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
             del ev.nlu_moves[move]
 
 
+def question_needs_a_surer_negative_zh(state: AnalysisState) -> None:
+    """Chinese: a reply that only asks needs a surer classifier to be read as negative.
+
+    Chat questions are written without a question mark and in a casual register ("你到家了没",
+    "你还去复查吗", "他们今天不来吧"); the classifier learned that register mostly from rude
+    replies and reads some plain questions as rudeness or a brush-off. When every clause of a
+    Chinese reply is a question (and the cues found no negative words), a negative move only
+    the classifier reads needs NLU_ONLY_NEGATIVE_SECONDARY_MIN, as a secondary reading does.
+    Contempt asked as a question ("你是不是听不懂人话") keeps its cue or a sure classifier.
+    A dropped reading leaves the classifier's ranking too, so it cannot outrank the question
+    form later (weigh_default_question).
+    """
+    ev = state.evidence
+    if state.lang != "zh" or not ev.question_clauses:
+        return
+    if any(m in NEGATIVE_MOVES for m in ev.cue_moves):
+        return
+    clauses = _split_clauses(state.text)
+    if ev.question_clauses + ev.suggestion_question < len(clauses):
+        return
+    doubtful = {
+        m for m, c in state.ranked if m in NEGATIVE_MOVES and c < NLU_ONLY_NEGATIVE_SECONDARY_MIN
+    }
+    for move in doubtful & ev.nlu_moves.keys():
+        del ev.nlu_moves[move]
+    state.ranked = [(m, c) for m, c in state.ranked if m not in doubtful]
+
+
 def drop_classifier_filler_in_long_reply(state: AnalysisState) -> None:
     """Drop the classifier's perfunctory reading of a reply longer than a filler.
 
@@ -828,6 +856,29 @@ def courtesy_sorry_before_an_answer(state: AnalysisState) -> None:
     ev.position.setdefault("inform", ev.position.get("apology", 0))
 
 
+def courtesy_sorry_before_a_proposal_zh(state: AnalysisState) -> None:
+    """Chinese: "抱歉，周边没有这样的餐馆，推荐您去…" proposes first; the sorry is courtesy.
+
+    Chinese service writing opens a "there is none, but here is another" answer with a bare
+    抱歉/不好意思 (the cue file's courtesy_sorry, with no word of a fault such as the wait or a
+    mistake). When the cues also found a proposal in the reply (an offer, listed options or a
+    recommendation), the customer hears the proposal: the apology ends RANK_BELOW_MARGIN below
+    it (still reported: it was said). Apologies for a fault, and replies that propose
+    nothing, keep their apology first.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "zh" or not ev.courtesy_sorry or "apology" not in combined:
+        return
+    proposals = [
+        combined[m]
+        for m in ("offer_solution", "recommend")
+        if m in ev.cue_moves and combined.get(m, 0.0) >= MOVE_MIN
+    ]
+    if not proposals or any(m in NEGATIVE_MOVES for m, c in combined.items() if c >= MOVE_MIN):
+        return
+    combined["apology"] = min(combined["apology"], max(proposals) - RANK_BELOW_MARGIN)
+
+
 def fall_back_when_nothing_found(state: AnalysisState) -> None:
     """A reply where no move reaches MOVE_MIN still does something.
 
@@ -862,6 +913,7 @@ def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
 #: how the evidence becomes one confidence per move, in this order
 ADJUSTMENTS: tuple[Adjustment, ...] = (
     drop_doubtful_classifier_negatives,
+    question_needs_a_surer_negative_zh,
     drop_classifier_filler_in_long_reply,
     answer_echoing_the_question_is_no_paraphrase,
     combine_cue_and_classifier,
@@ -874,6 +926,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
     courtesy_sorry_before_an_answer,
+    courtesy_sorry_before_a_proposal_zh,
     fall_back_when_nothing_found,
 )
 
