@@ -124,6 +124,11 @@ QUESTION_DEFAULT_OVERRIDE = 0.5
 QUESTION_DEFAULT_NLU_SUPPORT = 0.3
 #: a move ranked below another ends this far below it
 RANK_BELOW_MARGIN = 0.05
+#: the English cue groups that restate the person's situation (a reason, a checking tag, "I
+#: understand you've…"): the restatement leads the feeling it names and the tag that checks it
+EN_RESTATING_CUES = frozenset({"restated_reflection", "checked_restatement", "understood_facts"})
+#: an English contrast between naming the feeling and comforting ("that's hard, but you'll…")
+_EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGNORECASE)
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -768,6 +773,51 @@ def overlap_alone_is_secondary_paraphrase(state: AnalysisState) -> None:
         combined["paraphrase"] = min(combined["paraphrase"], max(others) - RANK_BELOW_MARGIN)
 
 
+def restatement_leads_the_feeling(state: AnalysisState) -> None:
+    """English: a restatement with its reason or its check leads the feeling it names.
+
+    "So you feel left out because your friends went without you", "It sounds like you're
+    worried about the move", "You've been doing two jobs since March, is that right?": the
+    reply restates the person's situation (moves.md: paraphrase), the feeling and the check
+    come with it. When one of EN_RESTATING_CUES fired, paraphrase ends RANK_BELOW_MARGIN above
+    empathy and the checking question moves (confirm, closed question). An open question the
+    reply goes on to ask keeps its rank. Chinese replies have their own cues.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "en" or not (EN_RESTATING_CUES & ev.cue_ids) or "paraphrase" not in combined:
+        return
+    led = [combined[m] for m in ("empathy", "confirm", "closed_question") if m in combined]
+    if led:
+        combined["paraphrase"] = min(
+            MOVE_MAX, max(combined["paraphrase"], max(led) + RANK_BELOW_MARGIN)
+        )
+
+
+def comfort_after_but_leads(state: AnalysisState) -> None:
+    """English: "That must be hard, but I know you'll finish it" comforts first.
+
+    A reply that names the feeling and then turns ("but", "though", "still" …) to comfort or to
+    what the person did well leads to the comfort: reassurance (or praise) ends
+    RANK_BELOW_MARGIN above the empathy, which stays, second. Only when the comfort was found
+    after the empathy and a contrast word sits between them.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "en" or combined.get("empathy", 0.0) < MOVE_MIN:
+        return
+    start = ev.position.get("empathy", NLU_POSITION)
+    for move in ("reassurance", "praise"):
+        pos = ev.position.get(move, NLU_POSITION)
+        if (
+            move in ev.cue_moves
+            and start < pos < NLU_POSITION
+            and _EN_CONTRAST.search(state.text, start, pos)
+        ):
+            combined[move] = min(
+                MOVE_MAX, max(combined[move], combined["empathy"] + RANK_BELOW_MARGIN)
+            )
+            return
+
+
 def suggestion_question_is_an_offer(state: AnalysisState) -> None:
     """A reply whose only questions propose something ("have you tried restarting it?") offers.
 
@@ -922,6 +972,8 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     checked_restatement_is_paraphrase_first,
     one_reading_per_question,
     overlap_alone_is_secondary_paraphrase,
+    restatement_leads_the_feeling,
+    comfort_after_but_leads,
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
