@@ -25,9 +25,9 @@ that fact. Only the asking part of a reply counts (its questions and requests, w
 (delivery, warranty ...) matches nothing rather than the nearest fact, and so does one that two
 facts fit about as well, or that such a topic fits better than a weakly matched fact: asking back
 is better than telling the wrong fact. A question that asks who ("Is anyone helping with the
-cost?") counts less for a fact none of whose cues asks who when another fact's does. ``is_open`` tells an open invitation ("What happened?")
-from a question about something in particular ("What colour is it?"): only the first may draw
-out what the customer would tell next.
+cost?") counts less for a fact none of whose cues asks who when another fact's does.
+``is_open`` tells an open invitation ("What happened?") from a question about something in
+particular ("What colour is it?"): only the first may draw out what the customer would tell next.
 
 ``asks_for_information`` tells a question or a request for information from a statement or an
 offer. ``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines,
