@@ -24,9 +24,10 @@ that fact. Only the asking part of a reply counts (its questions and requests, w
 "so I can ..." clause). A reply that is plainly about a topic no fact of this scenario names
 (delivery, warranty ...) matches nothing rather than the nearest fact, and so does one that two
 facts fit about as well, or that such a topic fits better than a weakly matched fact: asking back
-is better than telling the wrong fact. ``is_open`` tells an open invitation ("What happened?")
-from a question about something in particular ("What colour is it?"): only the first may draw
-out what the customer would tell next.
+is better than telling the wrong fact. A question that asks who ("Is anyone helping with the
+cost?") counts less for a fact none of whose cues asks who when another fact's does.
+``is_open`` tells an open invitation ("What happened?") from a question about something in
+particular ("What colour is it?"): only the first may draw out what the customer would tell next.
 
 ``asks_for_information`` tells a question or a request for information from a statement or an
 offer. ``mentions`` and ``contradicts`` look at content instead: the fact's value and reveal lines,
@@ -122,6 +123,8 @@ _GAPPED = 0.5
 # or why counts this much of its score when the text does not ask it.
 _KEY_ASKING = frozenset({"who", "whom", "whose", "why", "谁", "为什"})
 _KEY_MISSING = 0.6
+# Words a text asks "who" with ("Is someone else paying?", "家里哪位开？").
+_WHO = frozenset({"who", "whom", "whose", "谁", "哪位", "someon", "anyon", "somebody", "anybody"})
 # A cue the text shares no word of content with (single Chinese characters and question words
 # only) counts this much of its score.
 _UNANCHORED = 0.7
@@ -627,6 +630,9 @@ class _Index:
         # the cues that ask "who" or "why": without that word in the text they ask something else
         self.cue_key = [frozenset(c.weights) & _KEY_ASKING for c in self.cues]
         self.cue_anchorable = [any(_strong(f) for f in c.weights) for c in self.cues]
+        who_facts = {c.owner for c in self.cues if c.owner in self.fact_ids and "谁" in c.weights}
+        who_facts |= {c.owner for c in self.cues if c.owner in self.fact_ids and "who" in c.weights}
+        self.not_who_facts = frozenset(set(self.fact_ids) - who_facts) if who_facts else frozenset()
         self.fuzzy = _Fuzzy(
             set(self.postings) | set(self.content_postings), surfaces, known=self.neutral
         )
@@ -661,6 +667,7 @@ class _Index:
         best: dict[str, float] = {}
         owners, totals, ceilings = self.cue_owner, self.cue_total, self.cue_ceiling
         text_keys = {f for f, _ in found} & _KEY_ASKING
+        text_who = bool({f for f, _ in found} & _WHO)
         present = {f for f, _ in found}
         chars = [f for f in present if len(f) == 1] + [f for f in unknown if len(f) == 1]
         for a in chars:
@@ -677,6 +684,10 @@ class _Index:
         for idx, got in matched.items():
             score = min(1.0, got / totals[idx]) * ceilings[idx]
             if self.cue_key[idx] and not self.cue_key[idx] & text_keys:
+                score *= _KEY_MISSING
+            elif text_who and not self.cue_key[idx] and owners[idx] in self.not_who_facts:
+                # "Is someone else paying?" asks who, not how much: a fact no cue of which asks
+                # who, beside one that does, is not what it asks
                 score *= _KEY_MISSING
             if idx not in anchored and self.cue_anchorable[idx]:
                 # only single characters and question words in common ("表" of "表带" and of

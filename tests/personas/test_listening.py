@@ -52,7 +52,7 @@ NO_MATCH_FLOOR = 0.97
 HELDOUT: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_heldout.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
-# The held-out set's figures when last measured (90.8 % right, 1.25 % wrong, 100 % of
+# The held-out set's figures when last measured (90.8 % right, 0.8 % wrong, 100 % of
 # off-scenario and 100 % of open questions matching no fact; 92.1 % right and one off-scenario
 # question matched before rivals from uncovered topics were asked back): floors just under them,
 # so a change that helps the tuning set at the held-out set's expense shows.
@@ -65,10 +65,10 @@ UNSEEN: dict[str, dict[str, Any]] = (
     yaml.safe_load((DATA / "fact_probes_unseen.yml").read_text(encoding="utf-8")) or {}
 ).get("personas") or {}
 # A third set, written blind before the open/specific split and never tuned on: measured 91.9 %
-# right / 4 wrong of 149 and 1 of 49 off-scenario questions matched before it, 91.3 % / 3 / 1
+# right / 4 wrong of 149 and 1 of 49 off-scenario questions matched before it, 91.3 % / 2 / 1
 # after. Floors only: it must not be tuned against.
 UNSEEN_RIGHT_FLOOR = 0.90
-UNSEEN_WRONG_MAX = 3
+UNSEEN_WRONG_MAX = 2
 UNSEEN_UNCOVERED_MATCHED_MAX = 1
 
 
@@ -624,3 +624,15 @@ def test_naming_a_fact_needs_a_word_of_what_it_is(library: PersonaLibrary) -> No
     assert not names_fact("价格方面您心里有个数吗？", car, "use")
     assert names_fact("您主要是城市通勤吧？", car, "use")
     assert names_fact("是给女儿买的吧？", car, "hidden_need")
+
+
+def test_a_question_about_a_person_is_not_taken_for_a_fact_no_one_asks_who_about(
+    library: PersonaLibrary,
+) -> None:
+    # "helping out with the cost" folds to spending (the budget), but "is anyone ..." asks who:
+    # the student's need has "who's helping pay for it"; the budget has no who at all
+    student = library.get("silent_en_laptop_student")
+    question = "Is anyone helping you choose, or helping out with the cost?"
+    assert _top(match_facts(question, student)) != "budget"
+    # a plain budget question is untouched
+    assert _top(match_facts("What's your budget?", student)) == "budget"
