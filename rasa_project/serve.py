@@ -117,7 +117,7 @@ def _response_validators() -> tuple[Any, Any, dict[str, Any]]:
             **schema,
             "properties": {**schema["properties"], "events": {"type": "array", "items": outer}},
         }
-        by_kind = {kind: validator_class(branch) for kind, branch in zip(kinds, branches)}
+        by_kind = {k: validator_class(b) for k, b in zip(kinds, branches, strict=True)}
         return validator_class(schema), validator_class(without), by_kind
     return validator_class(schema), None, by_kind
 

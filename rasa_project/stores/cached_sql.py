@@ -12,11 +12,12 @@ never be overwritten with a stale tracker: the cache is then dropped and the tra
 A tracker that was changed but never saved (a failed turn) is reloaded too. The database stays
 the source of truth; the cache only saves reading it back.
 
-The two statements of a turn are SQLAlchemy Core statements built once, not ORM queries: the
-check is one `SELECT max(id)` on its own connection, and a save is one transaction with one
-multi-row INSERT (executemany) and the same `SELECT max(id)`. With the ORM, each event was its
-own INSERT (the unit of work fetches every new primary key) and each query was rebuilt per call;
-profiling showed that Python work at ~15 % of the Rasa server's CPU per turn.
+A turn's statements are SQLAlchemy Core statements built once, not ORM queries: the check is
+one `SELECT max(id)` on its own connection, and a save is one transaction with one INSERT for
+all the turn's events (executemany) and the same `SELECT max(id)`. With the ORM each of a
+turn's ~7 events was its own INSERT (the unit of work fetches every new primary key) and each
+query was rebuilt per call: py-spy under load put the checks at 8 % and the saves at 14 % of
+the Rasa server's CPU (with two reads per turn then); after, 7 % and 9 %.
 """
 
 from __future__ import annotations

@@ -195,7 +195,8 @@ async def test_the_turn_is_the_one_rasas_own_message_handling_plays(
     assert isinstance(policy, TurnPolicy)
     theirs = []
     try:
-        turns = [("start", None, "start")] + [(f"reply:{n}", t, None) for n, t in enumerate(REPLIES)]
+        replies = [(f"reply:{n}", text, None) for n, text in enumerate(REPLIES)]
+        turns = [("start", None, "start"), *replies]
         for key, text, command in turns:
             collector = CollectingOutputChannel()
             message = UserMessage(
