@@ -17,6 +17,7 @@ import builtins
 import copy
 import os
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -105,11 +106,17 @@ class PersonaLibrary:
         types_root: str | os.PathLike[str] | None = None,
         topics: str | os.PathLike[str] | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        recheck_seconds: float = 0.0,
     ) -> None:
+        """``recheck_seconds``: how long a look at the files on disk holds before the next
+        one (0: every call). Servers pass about a second: a trainer's edit shows within it,
+        and a turn does not pay for a stat of every persona file."""
         self.root = Path(root) if root is not None else v.DEFAULT_LIBRARY
         self.types_root = Path(types_root) if types_root is not None else v.DEFAULT_TYPES
         self.topics_path = Path(topics) if topics is not None else v.TOPICS_PATH
         self.limits = limits
+        self.recheck_seconds = recheck_seconds
+        self._checked_at: float | None = None
         self._lock = threading.RLock()
         self._files: dict[Path, _Entry] = {}
         self._types: dict[Path, _Entry] = {}
@@ -213,6 +220,10 @@ class PersonaLibrary:
             return 0
 
     def _refresh(self) -> None:
+        now = time.monotonic()
+        if self._checked_at is not None and now - self._checked_at < self.recheck_seconds:
+            return
+        self._checked_at = now
         types_changed = self._scan(self.types_root, self._types)
         files_changed = self._scan(self.root, self._files)
         signature = (len(self._files), len(self._types), self._topics_stamp())

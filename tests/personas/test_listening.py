@@ -5,7 +5,6 @@ never tuned on)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -491,17 +490,6 @@ def test_contradicts_when_a_number_id_or_quantity_differs(
     library: PersonaLibrary, persona_id: str, fact_id: str, text: str, expected: bool
 ) -> None:
     assert contradicts(text, library.get(persona_id), fact_id) is expected
-
-
-def test_matching_a_reply_takes_well_under_a_millisecond(library: PersonaLibrary) -> None:
-    personas = {pid: library.get(pid) for pid in PROBES}
-    for pid, _, question in FACT_PROBES:  # warm the per-persona indexes
-        match_facts(question, personas[pid])
-    start = time.perf_counter()
-    for pid, _, question in FACT_PROBES:
-        match_facts(question + " ", personas[pid])  # a new text: not a cached normalisation
-    per_call = (time.perf_counter() - start) / len(FACT_PROBES)
-    assert per_call < 1e-3, f"{per_call * 1e6:.0f} us per call"
 
 
 def test_unseen_questions_written_blind_keep_their_floors(library: PersonaLibrary) -> None:

@@ -244,6 +244,20 @@ def test_edited_file_is_picked_up_without_restart(tmp_path):
     assert lib.get(TEMPLATE_ID).name == "Tom Baker"
 
 
+def test_a_server_library_looks_at_the_disk_at_most_once_per_interval(tmp_path, monkeypatch):
+    path = write(tmp_path, TEMPLATE_ID, TEMPLATE)
+    clock = [100.0]
+    monkeypatch.setattr("personas.library.time.monotonic", lambda: clock[0])
+    lib = PersonaLibrary(tmp_path, recheck_seconds=1.0)
+    assert lib.get(TEMPLATE_ID).name == "Tom Becker"
+    path.write_text(TEMPLATE.replace("name: Tom Becker", "name: Tom Baker"), encoding="utf-8")
+    bump_mtime(path)
+    clock[0] += 0.5  # within the interval: the earlier look still holds
+    assert lib.get(TEMPLATE_ID).name == "Tom Becker"
+    clock[0] += 0.6  # past it: the edit is seen
+    assert lib.get(TEMPLATE_ID).name == "Tom Baker"
+
+
 def test_new_broken_and_deleted_files_are_picked_up(tmp_path):
     path = write(tmp_path, TEMPLATE_ID, TEMPLATE)
     lib = PersonaLibrary(tmp_path)
