@@ -10,7 +10,14 @@ Capacity at human pace (`capacity_human_pace`): trainees who each reply every 8 
 (uniform 4–12 s) are added in steps (--capacity-steps) to the same single-node stack; at each
 step the p95 turn latency over a measuring window is taken, and the capacity is the largest
 step whose p95 stays under 1 s (the search stops at the first step above it). CPU ms per turn
-by process are measured over each window.
+by process are measured over each window. The trainees run in a load generator process of their
+own (uvloop), whose CPU per turn and event-loop lag are reported apart, so a busy generator
+shows instead of passing for a slow stack; every persona is warmed up first, and each window
+starts once the step's trainees have all signed in. Each step also reads the gateway's own
+/metrics: mean time before Rasa (claim the turn, store the reply), the Rasa round trip, after
+Rasa (store the answer, give the turn back), and database statements per turn.
+`--stub-rasa` measures the gateway alone: Rasa and the action server are replaced by a stub that
+answers after --stub-delay-ms (written as `capacity_gateway_alone`).
 Writes bench-results.json at the repo root and prints a table.
 """
 
