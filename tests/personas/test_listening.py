@@ -624,3 +624,16 @@ def test_a_question_about_a_person_is_not_taken_for_a_fact_no_one_asks_who_about
     assert _top(match_facts(question, student)) != "budget"
     # a plain budget question is untouched
     assert _top(match_facts("What's your budget?", student)) == "budget"
+
+
+def test_prepare_builds_the_indexes_a_turn_then_reuses(library: PersonaLibrary) -> None:
+    from personas import listening
+
+    persona = library.get("angry_en_vacuum_broken")
+    listening._index_cache.pop(persona.id, None)
+    listening._content_cache.pop(persona.id, None)
+    listening.prepare(persona)
+    built = listening._index_cache[persona.id][2], listening._content_cache[persona.id][1]
+    match_facts("When did it stop working?", persona)
+    assert listening._index_cache[persona.id][2] is built[0]
+    assert listening._content_cache[persona.id][1] is built[1]
