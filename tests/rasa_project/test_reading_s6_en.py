@@ -41,7 +41,7 @@ PRIMARY: dict[str, list[tuple[str, str, str]]] = {
     ],
     # naming the feeling, then turning to comfort: the comfort leads
     "feeling_then_but_comfort": [
-        ("That sounds really stressful, but I'm sure the vet will sort him out.", "", "reassurance"),
+        ("That sounds stressful, but I'm sure the vet will sort him out.", "", "reassurance"),
         ("I know it's hard right now, but you will get through the exams.", "", "reassurance"),
     ],
     "affirming_a_plan": [
