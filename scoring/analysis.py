@@ -650,6 +650,29 @@ def question_needs_a_surer_negative_zh(state: AnalysisState) -> None:
     state.ranked = [(m, c) for m, c in state.ranked if m not in doubtful]
 
 
+def sure_negative_outweighs_classifier_comfort_zh(state: AnalysisState) -> None:
+    """Chinese: "别…了" comforts and commands alike; without comfort words a sure rude reading
+    wins.
+
+    "别哭了，有我呢" comforts, "别再催了" and "你就别再问了" silence the customer: the
+    classifier learns the form from both and reads a second, comforting move into a command.
+    When the classifier is NLU_NEGATIVE_OVER_KIND_CUE_MIN sure of a negative move (or a cue
+    found one) and the cues found no comfort or feeling words, its own reassurance and empathy
+    readings are dropped. With comfort words (the cues' reassurance or empathy), nothing
+    changes here: drop_doubtful_classifier_negatives already asks the negative reading to be
+    near certain.
+    """
+    ev = state.evidence
+    if state.lang != "zh" or any(m in ev.cue_moves for m in ("reassurance", "empathy")):
+        return
+    sure_negative = any(m in NEGATIVE_MOVES for m in ev.cue_moves) or any(
+        c >= NLU_NEGATIVE_OVER_KIND_CUE_MIN for m, c in ev.nlu_moves.items() if m in NEGATIVE_MOVES
+    )
+    if sure_negative:
+        for move in ("reassurance", "empathy"):
+            ev.nlu_moves.pop(move, None)
+
+
 def drop_classifier_filler_in_long_reply(state: AnalysisState) -> None:
     """Drop the classifier's perfunctory reading of a reply longer than a filler.
 
@@ -964,6 +987,7 @@ def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
 ADJUSTMENTS: tuple[Adjustment, ...] = (
     drop_doubtful_classifier_negatives,
     question_needs_a_surer_negative_zh,
+    sure_negative_outweighs_classifier_comfort_zh,
     drop_classifier_filler_in_long_reply,
     answer_echoing_the_question_is_no_paraphrase,
     combine_cue_and_classifier,
