@@ -747,6 +747,31 @@ def weigh_default_question(state: AnalysisState) -> None:
         state.combined.pop("closed_question", None)
 
 
+def rhetorical_jab_asks_nothing_zh(state: AnalysisState) -> None:
+    """Chinese: a question that carries a rude jab ("你能不能别这么啰嗦", "叫什么叫",
+    "你连路由器都不会重启？") asks for nothing; it is rude, not also a question.
+
+    When the cues found rudeness inside every clause that asks (the rude cue's match starts
+    in the asking clause), the question moves the cues read from the form are dropped, unless
+    the classifier reads that question move at least as surely as the rudeness. A reply that
+    is rude in one clause and asks a real question in another keeps its question.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "zh" or "rude" not in ev.cue_moves or not ev.question_clauses:
+        return
+    start = ev.position.get("rude", NLU_POSITION)
+    asking = [
+        (pos, clause)
+        for pos, clause in _split_clauses(state.text)
+        if _is_question(clause, load_cues("zh"))
+    ]
+    if len(asking) != 1 or not asking[0][0] <= start < asking[0][0] + len(asking[0][1]):
+        return
+    for move in ("closed_question", "open_question", "confirm"):
+        if move in combined and ev.nlu_moves.get(move, 0.0) < combined.get("rude", 0.0):
+            del combined[move]
+
+
 def checked_restatement_is_paraphrase_first(state: AnalysisState) -> None:
     """A restatement checked by a question is a paraphrase first, the question second.
 
@@ -993,6 +1018,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     combine_cue_and_classifier,
     cap_classifier_only_filler,
     weigh_default_question,
+    rhetorical_jab_asks_nothing_zh,
     checked_restatement_is_paraphrase_first,
     one_reading_per_question,
     overlap_alone_is_secondary_paraphrase,

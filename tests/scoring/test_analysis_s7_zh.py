@@ -72,6 +72,31 @@ CUE_CASES: list[tuple[str, str]] = [
 ]
 
 
+#: rhetorical jabs asked as questions: rude, and no question move
+JABS: list[str] = [
+    "你能不能有点礼貌",
+    "喊什么喊，我听得见",
+    "你连验证码都不会填？",
+    "你到底懂不懂啊",
+]
+
+
+@pytest.mark.parametrize("text", JABS)
+def test_a_rhetorical_jab_asks_nothing(text: str) -> None:
+    moves = [m["move"] for m in analyze(text, "zh", "")["moves"]]
+    assert moves == ["rude"], f"{text!r}: read as {moves}"
+
+
+def test_a_real_question_after_a_jab_stays_a_question() -> None:
+    moves = {m["move"] for m in analyze("别嚷了，你的手机号是多少？", "zh", "")["moves"]}
+    assert {"rude", "closed_question"} <= moves
+
+
+def test_the_jab_step_runs_after_the_default_question_is_weighed() -> None:
+    names = [step.__name__ for step in ADJUSTMENTS]
+    assert names.index("weigh_default_question") < names.index("rhetorical_jab_asks_nothing_zh")
+
+
 @pytest.mark.parametrize(("text", "move"), CUE_CASES)
 def test_cues_read_the_kind(text: str, move: str) -> None:
     moves = analyze(text, "zh", "")["moves"]
@@ -87,6 +112,8 @@ NOT_THE_KIND: list[tuple[str, str]] = [
     ("您还需要点什么吗", "rude"),
     ("您想问什么都可以", "rude"),
     ("你可以把作业拆成几个小部分", "closed_question"),
+    ("您能不能有点时间聊聊", "rude"),
+    ("您能不能一次性付清", "rude"),
 ]
 
 
