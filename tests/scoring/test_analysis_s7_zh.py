@@ -69,6 +69,9 @@ CUE_CASES: list[tuple[str, str]] = [
     ("那个师傅今天不来了吧", "closed_question"),
     ("我这么理解没错吧", "confirm"),
     ("你还犹豫什么，直接拍", "rude"),
+    ("我刚才说的您听明白了没有", "confirm"),
+    ("您看周四上午合不合适", "confirm"),
+    ("这个是您的吧", "closed_question"),
 ]
 
 
@@ -114,6 +117,9 @@ NOT_THE_KIND: list[tuple[str, str]] = [
     ("你可以把作业拆成几个小部分", "closed_question"),
     ("您能不能有点时间聊聊", "rude"),
     ("您能不能一次性付清", "rude"),
+    # 句末「吧」without a guess is a suggestion, not a question
+    ("下周再说吧", "closed_question"),
+    ("那就明天来取吧", "closed_question"),
 ]
 
 
