@@ -135,6 +135,10 @@ class StackSettings(BaseSettings):
     action_server_port: int = 5055
     web_port: int = 8080
     web_host: str = "127.0.0.1"
+    # Rasa runs the custom actions itself, no action server process (rasa_project/serve.py):
+    # one process and one HTTP hop less per turn on a single node. The production topology
+    # (docker-compose, `make topology`) always runs separate action servers.
+    actions_in_process: bool = True
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     state_dir: Path = PROJECT_ROOT / "var"
 
