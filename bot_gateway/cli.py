@@ -33,8 +33,8 @@ app.add_typer(db_app, name="db")
 
 @app.command()
 def run() -> None:
-    """Start Rasa (running the custom actions itself unless ACTIONS_IN_PROCESS=false, then an
-    action server too) and the gateway locally; Ctrl-C stops them all."""
+    """Start the action server (unless ACTIONS_IN_PROCESS=true: then Rasa runs the actions),
+    Rasa and the gateway locally; Ctrl-C stops them all."""
     from bot_gateway.db import migrate
     from bot_gateway.runner import LocalStack, StackError, StopSignals
 

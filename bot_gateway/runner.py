@@ -303,7 +303,7 @@ def isolated_stack(
     """A stack on free ports with its own migrated SQLite files (integration tests, benchmark).
 
     `actions_in_process`: whether Rasa runs the actions itself (default: ACTIONS_IN_PROCESS's
-    value, else yes, as `counterpart run`); the outage tests need an action server to stop.
+    value, else no, as `counterpart run`); the outage tests need an action server to stop.
 
     No .env file is read; the model is COUNTERPART_MODEL's or the project's trained one, the
     persona library `persona_library_dir` (default: PERSONA_LIBRARY_DIR's or the project's).

@@ -21,13 +21,15 @@ messages and session boundaries (`ACTION_EVENTS`); slots reach them as `slots`, 
 response is validated against Rasa's schema event by event, with the sub-schema its `event` names
 (the schema's `oneOf` tried all of them for each event: ~7 % of the server's CPU per turn).
 
-Actions in process (`ACTIONS_IN_PROCESS=true`, what the single-node `counterpart run` sets): the
+Actions in process (`ACTIONS_IN_PROCESS=true`, an option of the single-node `counterpart run`): the
 Rasa server runs the custom actions itself with rasa_sdk's own `ActionExecutor`, given the same
 call Rasa would POST to an action server and answering with what that server would send back
 (both as JSON, through the same encoder), so the events that come out are the same; there is no
-HTTP hop, no second process and no second encode/decode of the call on the other side. The
-production topology (docker-compose, `make topology`, the drills, the soak) keeps separate action
-servers that scale on their own.
+HTTP hop, no second process and no second encode/decode of the call on the other side (make
+bench: ~2 ms less CPU per turn in all, but the actions' ~3 ms then run on the Rasa process's one
+core, the single node's ceiling, hence not the default). The production topology
+(docker-compose, `make topology`, the drills, the soak) keeps separate action servers that scale
+on their own.
 
 With COUNTERPART_METRICS_PORT set, the process also serves Prometheus metrics on that port
 (prometheus-client): turn latency and outcomes of the Rasa server (`Agent.handle_message`) or of

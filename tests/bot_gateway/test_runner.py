@@ -42,14 +42,14 @@ def test_every_process_gets_the_persona_folders_and_the_model(
     assert rasa[rasa.index("--model") + 1] == str(tmp_path / "model.tar.gz")
 
 
-def test_by_default_rasa_runs_the_actions_itself_and_no_action_server_starts(
+def test_with_actions_in_process_rasa_runs_them_and_no_action_server_starts(
     stack_settings: StackSettings,
 ) -> None:
     in_process = stack_settings.model_copy(update={"actions_in_process": True})
     stack = LocalStack(in_process, app_settings=_app_settings())
     assert [s.name for s in stack.services] == ["rasa", "gateway"]
     assert stack.service("rasa").env["ACTIONS_IN_PROCESS"] == "true"
-    assert StackSettings(_env_file=None).actions_in_process
+    assert not StackSettings(_env_file=None).actions_in_process  # the default: separate
     separate = LocalStack(stack_settings, app_settings=_app_settings())
     assert [s.name for s in separate.services] == ["action-server", "rasa", "gateway"]
     assert separate.service("rasa").env["ACTIONS_IN_PROCESS"] == "false"
