@@ -69,8 +69,10 @@ class RasaClient:
         self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
-        """The client's session, made on first use inside the event loop that serves."""
-        if self._session is None or self._session.closed:
+        """The client's session, made on first use inside the event loop that serves (again
+        in another loop: a session belongs to the loop it was made in)."""
+        session = self._session
+        if session is None or session.closed or session._loop is not asyncio.get_running_loop():
             self._session = aiohttp.ClientSession(
                 timeout=self.timeout,
                 connector=aiohttp.TCPConnector(
