@@ -40,7 +40,7 @@ sys.path.insert(0, str(PROJECT))  # run as a script from the project folder
 
 from benchmarks.bench import REPLIES, cpu_seconds, percentile  # noqa: E402
 from bot_gateway.runner import Topology, topology  # noqa: E402
-from tests.integration.telegram_emulator import TELEGRAM_TOKEN, start_emulator  # noqa: E402
+from tests.integration.telegram_emulator import TELEGRAM_TOKEN, EmulatedChat, start_emulator  # noqa: E402
 
 #: a process may grow by this much between the start and the end of a soak (MB of resident
 #: memory): Rasa's tracker cache keeps up to 500 conversations, the gateway its sessions
@@ -136,47 +136,21 @@ class TelegramChat:
 
     def __init__(self, http: httpx.AsyncClient, user_id: int) -> None:
         self.http = http
-        self.user = {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": f"Soak{user_id}",
-            "language_code": "en",
-        }
-        self.chat = {"id": user_id, "type": "private", "first_name": f"Soak{user_id}"}
-
-    def _message(self, **fields: Any) -> dict[str, Any]:
-        return {
-            "botToken": TELEGRAM_TOKEN,
-            "date": int(time.time()),
-            "from": self.user,
-            "chat": self.chat,
-            **fields,
-        }
+        self.emulated = EmulatedChat(user_id, f"Soak{user_id}")
 
     async def command(self, text: str) -> None:
-        name = text.split(" ", 1)[0]
-        entities = [{"offset": 0, "length": len(name), "type": "bot_command"}]
-        (
-            await self.http.post("/sendCommand", json=self._message(text=text, entities=entities))
-        ).raise_for_status()
+        (await self.http.post("/sendCommand", json=self.emulated.command(text))).raise_for_status()
 
     async def say(self, text: str) -> None:
-        (await self.http.post("/sendMessage", json=self._message(text=text))).raise_for_status()
+        body = self.emulated.message(text=text)
+        (await self.http.post("/sendMessage", json=body)).raise_for_status()
 
     async def press(self, picker: dict[str, Any], data: str) -> None:
-        message = {
-            "message_id": picker["messageId"],
-            "date": int(time.time()),
-            "chat": self.chat,
-            "text": picker["message"].get("text", ""),
-        }
-        body = {"botToken": TELEGRAM_TOKEN, "from": self.user, "message": message, "data": data}
+        body = self.emulated.press(picker, data)
         (await self.http.post("/sendCallback", json=body)).raise_for_status()
 
     async def new(self) -> list[dict[str, Any]]:
-        response = await self.http.post(
-            "/getUpdates", json={"token": TELEGRAM_TOKEN, "chatId": self.chat["id"]}
-        )
+        response = await self.http.post("/getUpdates", json=self.emulated.updates())
         response.raise_for_status()
         return response.json()["result"]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -35,9 +33,10 @@ app.add_typer(db_app, name="db")
 
 @app.command()
 def run() -> None:
-    """Start the action server, Rasa and the gateway locally; Ctrl-C stops them all."""
+    """Start the action server (unless ACTIONS_IN_PROCESS=true: then Rasa runs the actions),
+    Rasa and the gateway locally; Ctrl-C stops them all."""
     from bot_gateway.db import migrate
-    from bot_gateway.runner import LocalStack, StackError
+    from bot_gateway.runner import LocalStack, StackError, StopSignals
 
     get_settings()  # refuse bad settings before starting anything
     stack_settings = StackSettings()
@@ -45,26 +44,17 @@ def run() -> None:
     typer.echo("==> migrating the gateway database")
     migrate.upgrade(stack.database_url)
     typer.echo("==> starting Counterpart (Rasa takes about 20 s to load its model)")
-    stopping = False
-
-    def _stop(*_args: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signals = StopSignals()
     try:
         stack.start(progress=typer.echo)
         url = f"http://{stack_settings.web_host}:{stack_settings.web_port}"
         typer.secho(f"\nCounterpart is running: open {url}  (Ctrl-C stops)", fg="green", bold=True)
         if get_settings().telegram_bot_token:
             typer.echo("Telegram bot: long polling with TELEGRAM_BOT_TOKEN")
-        while not stopping:
-            if crashed := stack.exited():
-                names = ", ".join(f"{s.name} (log: {s.log_path})" for s in crashed)
-                typer.secho(f"stopped unexpectedly: {names}", fg="red", err=True)
-                raise typer.Exit(1)
-            time.sleep(0.5)
+        if crashed := signals.wait(stack):
+            names = ", ".join(f"{s.name} (log: {s.log_path})" for s in crashed)
+            typer.secho(f"stopped unexpectedly: {names}", fg="red", err=True)
+            raise typer.Exit(1)
     except StackError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc
@@ -93,6 +83,9 @@ def serve() -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         ws_max_size=limits.ws_max_frame_bytes,  # larger frames: closed (1009), never read whole
+        # no permessage-deflate: a turn's few kB are not worth zlib on every frame, nor a
+        # compressor's memory kept per open socket
+        ws_per_message_deflate=False,
     )
 
 

@@ -22,16 +22,16 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
+import aiohttp
 import structlog
 
 from bot_gateway import metrics
-from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.rasa_client import ConnectFailed, HTTPStatusError, RasaClient, RasaUnavailable
 
 log = structlog.get_logger(__name__)
 
 COOLDOWN_SECONDS = 5.0
-NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout)
+NEVER_REACHED = (ConnectFailed,)
 
 
 def split_urls(urls: str | Sequence[str]) -> list[str]:
@@ -59,10 +59,10 @@ def error_kind(exc: BaseException) -> str:
         return "no_reply"  # Rasa answered without the action server's payload
     if isinstance(cause, NEVER_REACHED):
         return "connect"
-    if isinstance(cause, httpx.TimeoutException):
+    if isinstance(cause, (TimeoutError, aiohttp.ServerTimeoutError)):
         return "timeout"
-    if isinstance(cause, httpx.HTTPStatusError):
-        return f"http_{cause.response.status_code}"
+    if isinstance(cause, HTTPStatusError):
+        return f"http_{cause.status}"
     return type(cause).__name__
 
 

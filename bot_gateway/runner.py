@@ -78,6 +78,7 @@ class LocalStack:
         state = self.settings.state_dir
         return {
             "ACTION_SERVER_URL": f"http://127.0.0.1:{self.settings.action_server_port}/webhook",
+            "ACTIONS_IN_PROCESS": "false",
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB_URL": f"sqlite:///{state / 'rasa-tracker.db'}",
             "LOCK_STORE_TYPE": "in_memory",
@@ -94,6 +95,16 @@ class LocalStack:
         return token.get_secret_value() if token else None
 
     def _services(self) -> list[Service]:
+        """The processes to run: all three, or Rasa running the actions itself and the gateway
+        (ACTIONS_IN_PROCESS, StackSettings.actions_in_process)."""
+        services = self._all_services()
+        if not self.settings.actions_in_process:
+            return services
+        rasa = next(s for s in services if s.name == "rasa")
+        rasa.env = {**rasa.env, "ACTIONS_IN_PROCESS": "true", "ACTION_SERVER_URL": "in-process"}
+        return [s for s in services if s.name != "action-server"]
+
+    def _all_services(self) -> list[Service]:
         s = self.settings
         token = self.rasa_auth_token()
         # Rasa's HTTP API (model, trackers) answers only with ?token= when RASA_AUTH_TOKEN is set
@@ -255,6 +266,27 @@ class LocalStack:
         return [s for s in self.services if s.process and s.process.poll() is not None]
 
 
+class StopSignals:
+    """SIGINT and SIGTERM, caught from creation on, ask the foreground loop of `counterpart run`
+    or `make topology` to stop: the stack is then stopped in order, not killed with the shell."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        signal.signal(signal.SIGINT, self._request)
+        signal.signal(signal.SIGTERM, self._request)
+
+    def _request(self, *_args: object) -> None:
+        self.requested = True
+
+    def wait(self, stack: LocalStack, poll: float = 0.5) -> list[Service]:
+        """Until a stop is asked for ([]) or a process of `stack` exits (those that did)."""
+        while not self.requested:
+            if crashed := stack.exited():
+                return crashed
+            time.sleep(poll)
+        return []
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -266,8 +298,12 @@ def isolated_stack(
     *,
     gateway_env: dict[str, str] | None = None,
     persona_library_dir: Path | None = None,
+    actions_in_process: bool | None = None,
 ) -> LocalStack:
     """A stack on free ports with its own migrated SQLite files (integration tests, benchmark).
+
+    `actions_in_process`: whether Rasa runs the actions itself (default: ACTIONS_IN_PROCESS's
+    value, else no, as `counterpart run`); the outage tests need an action server to stop.
 
     No .env file is read; the model is COUNTERPART_MODEL's or the project's trained one, the
     persona library `persona_library_dir` (default: PERSONA_LIBRARY_DIR's or the project's).
@@ -286,6 +322,7 @@ def isolated_stack(
         web_port=free_port(),
         log_dir=state_dir / "log",
         state_dir=state_dir,
+        **({} if actions_in_process is None else {"actions_in_process": actions_in_process}),
     )
     return LocalStack(
         settings,
@@ -449,7 +486,8 @@ class Topology(LocalStack):
         )
 
     def _services(self) -> list[Service]:
-        base = {service.name: service for service in super()._services()}
+        # separate action servers whatever ACTIONS_IN_PROCESS says: the drills stop them
+        base = {service.name: service for service in self._all_services()}
         services = []
         for n, port in enumerate(self.action_ports, 1):
             name = f"action-server-{n}"
@@ -530,28 +568,16 @@ def main() -> int:
     stack = topology(
         state, rasa_replicas=args.rasa, action_replicas=args.actions, web_port=args.port
     )
-    stopping = False
-
-    def _stop(*_args: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    signals = StopSignals()
     print(f"==> databases {', '.join(stack.databases.names.values())}; logs in {state / 'log'}")
     try:
         stack.start(timeout=300)
         print(f"\nCounterpart topology running: http://127.0.0.1:{args.port}  (Ctrl-C stops)")
         for name, url in stack.metrics_urls().items():
             print(f"  metrics {name:<16} {url}")
-        while not stopping:
-            if crashed := stack.exited():
-                print(
-                    "stopped unexpectedly: "
-                    + ", ".join(f"{s.name} ({s.log_path})" for s in crashed)
-                )
-                return 1
-            time.sleep(0.5)
+        if crashed := signals.wait(stack):
+            print("stopped unexpectedly: " + ", ".join(f"{s.name} ({s.log_path})" for s in crashed))
+            return 1
     except StackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -38,6 +38,9 @@ class RasaSettings(BaseSettings):
     #: the token Rasa's HTTP API requires (RASA_AUTH_TOKEN, also given as --auth-token); Rasa
     #: does not check it on channel webhooks, so the gateway's channel checks it itself
     rasa_auth_token: str | None = Field(None, env="RASA_AUTH_TOKEN")
+    #: the Rasa server runs the custom actions itself, without an action server
+    #: (ACTIONS_IN_PROCESS; the single-node `counterpart run` sets it, see serve.py)
+    actions_in_process: bool = Field(False, env="ACTIONS_IN_PROCESS")
 
     class Config:
         case_sensitive = False

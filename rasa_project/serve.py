@@ -21,6 +21,16 @@ messages and session boundaries (`ACTION_EVENTS`); slots reach them as `slots`, 
 response is validated against Rasa's schema event by event, with the sub-schema its `event` names
 (the schema's `oneOf` tried all of them for each event: ~7 % of the server's CPU per turn).
 
+Actions in process (`ACTIONS_IN_PROCESS=true`, an option of the single-node `counterpart run`): the
+Rasa server runs the custom actions itself with rasa_sdk's own `ActionExecutor`, given the same
+call Rasa would POST to an action server and answering with what that server would send back
+(both as JSON, through the same encoder), so the events that come out are the same; there is no
+HTTP hop, no second process and no second encode/decode of the call on the other side (make
+bench: ~2 ms less CPU per turn in all, but the actions' ~3 ms then run on the Rasa process's one
+core, the single node's ceiling, hence not the default). The production topology
+(docker-compose, `make topology`, the drills, the soak) keeps separate action servers that scale
+on their own.
+
 With COUNTERPART_METRICS_PORT set, the process also serves Prometheus metrics on that port
 (prometheus-client): turn latency and outcomes of the Rasa server (`Agent.handle_message`) or of
 the action server (`ActionExecutor.run`), and database errors, with the gateway's family names
@@ -164,6 +174,37 @@ class _Borrowed:
         return None
 
 
+#: the kept-alive sessions to the action server, closed when the Rasa server stops
+_KEPT_ALIVE: set[Any] = set()
+
+
+async def close_kept_alive_sessions() -> None:
+    """Close every kept-alive session to the action server (its connections with it)."""
+    while _KEPT_ALIVE:
+        session = _KEPT_ALIVE.pop()
+        if not session.closed:
+            await session.close()
+
+
+def _close_sessions_at_shutdown() -> None:
+    """Rasa's own shutdown listener (rasa.core.run.close_resources, registered by name when
+    the server starts) closes the kept-alive sessions too, after Rasa's resources."""
+    from rasa.core import run
+
+    close_resources = run.close_resources
+    if getattr(close_resources, "closes_action_sessions", False):
+        return
+
+    async def close_all(app: Any, loop: Any) -> None:
+        try:
+            await close_resources(app, loop)
+        finally:
+            await close_kept_alive_sessions()
+
+    close_all.closes_action_sessions = True  # type: ignore[attr-defined]
+    run.close_resources = close_all  # type: ignore[assignment]
+
+
 def action_hop() -> None:
     """Keep-alive sessions, a faster encoder and only the events the actions read (docstring)."""
     import aiohttp
@@ -187,9 +228,11 @@ def action_hop() -> None:
                 json_serialize=_encode,
             )
             self._counterpart_session = shared
+            _KEPT_ALIVE.add(shared)
         return _Borrowed(shared)
 
     endpoints.EndpointConfig.session = session  # type: ignore[method-assign]
+    _close_sessions_at_shutdown()
 
     import rasa
     from rasa.shared.core.trackers import EventVerbosity
@@ -213,6 +256,65 @@ def action_hop() -> None:
     action.RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
 
 
+def _as_sent(value: Any) -> Any:
+    """`value` as the other side of an HTTP hop would read it: JSON out and back in (ujson, as
+    the hop encodes), so no object is shared between Rasa's tracker and the action's code."""
+    import ujson
+
+    return ujson.loads(_encode(value))
+
+
+class InProcessActions:
+    """Stands in for the action endpoint of a RemoteAction: `request(json=call)` runs the call
+    with rasa_sdk's ActionExecutor in this process and returns what an action server would have
+    answered; a failure is raised as RemoteAction itself raises it (a rejection as
+    ActionExecutionRejection, anything else as RasaException)."""
+
+    url = "in-process"
+
+    def __init__(self, executor: Any, configured: Any) -> None:
+        self.executor = executor
+        # enable_selective_domain and the like, as endpoints.yml sets them
+        self.kwargs = dict(getattr(configured, "kwargs", None) or {})
+
+    async def request(self, method: str = "post", **kwargs: Any) -> Any:
+        from rasa.core.actions.action import ActionExecutionRejection
+        from rasa.shared.exceptions import RasaException
+        from rasa_sdk import interfaces
+
+        call = _as_sent(kwargs["json"])
+        name = call.get("next_action")
+        try:
+            result = await self.executor.run(call)
+        except interfaces.ActionExecutionRejection as exc:
+            raise ActionExecutionRejection(exc.action_name, exc.message) from exc
+        except Exception as exc:  # an action server answers 404 or 500: Rasa raises this
+            logging.getLogger(__name__).exception("in-process action %s failed", name)
+            raise RasaException(f"Failed to execute custom action '{name}'") from exc
+        return _as_sent(result)
+
+
+def _actions_in_process_setting() -> bool:
+    from rasa_settings import get_settings
+
+    return get_settings().actions_in_process
+
+
+def actions_in_process() -> None:
+    """Every RemoteAction of this process runs its action here (module docstring)."""
+    from rasa.core.actions import action
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    init = action.RemoteAction.__init__
+
+    def in_process_init(self: action.RemoteAction, name: str, action_endpoint: Any) -> None:
+        init(self, name, InProcessActions(executor, action_endpoint))
+
+    action.RemoteAction.__init__ = in_process_init  # type: ignore[method-assign]
+
+
 def _sqlite_wal() -> None:
     import sqlite3
 
@@ -232,8 +334,10 @@ LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10
 turn_log = logging.getLogger("counterpart.turns")
 
 
-def observe(process: str, port: int | None) -> None:
-    """Metrics on `port` (when given) and one JSON log line per turn with the session id."""
+def observe(process: str, port: int | None, *, actions: bool = False) -> None:
+    """Metrics on `port` (when given) and one JSON log line per turn with the session id; the
+    action runs are timed too in the action server, or in the Rasa server with `actions` (in
+    process), labelled `action-server` in both."""
     from prometheus_client import Counter, Histogram, start_http_server
 
     seconds = Histogram(
@@ -245,15 +349,13 @@ def observe(process: str, port: int | None) -> None:
     turns = Counter("counterpart_turns", "Messages by outcome", ["process", "kind", "outcome"])
     db_errors = Counter("counterpart_db_errors", "Database errors", ["process", "error"])
 
-    def record(session: str, kind: str, began: float, outcome: str, **extra: Any) -> None:
+    def record(session: str, kind: str, began: float, outcome: str, process: str = process) -> None:
         elapsed = time.perf_counter() - began
         turns.labels(process, kind, outcome).inc()
         if outcome == "ok":
             seconds.labels(process, kind).observe(elapsed)
         event = {"event": f"{process}.turn", "session": session, "kind": kind}
-        turn_log.info(
-            json.dumps({**event, "outcome": outcome, "ms": round(elapsed * 1000, 1), **extra})
-        )
+        turn_log.info(json.dumps({**event, "outcome": outcome, "ms": round(elapsed * 1000, 1)}))
 
     if process == "rasa":
         # every message of a conversation comes through the gateway's channel
@@ -280,20 +382,21 @@ def observe(process: str, port: int | None) -> None:
             return result
 
         counterpart.handle = timed_handle  # type: ignore[assignment]
-    else:
+    if process != "rasa" or actions:
         from rasa_sdk.executor import ActionExecutor
 
         run = ActionExecutor.run
 
         async def timed_run(self: Any, action_call: dict[str, Any]) -> Any:
             kind = str(action_call.get("next_action"))
+            sender = str(action_call.get("sender_id"))
             began = time.perf_counter()
             try:
                 result = await run(self, action_call)
             except Exception:
-                record(str(action_call.get("sender_id")), kind, began, "error")
+                record(sender, kind, began, "error", process="action-server")
                 raise
-            record(str(action_call.get("sender_id")), kind, began, "ok")
+            record(sender, kind, began, "ok", process="action-server")
             return result
 
         ActionExecutor.run = timed_run  # type: ignore[method-assign]
@@ -332,8 +435,11 @@ if __name__ == "__main__":
     install()
     metrics_port = os.environ.get("COUNTERPART_METRICS_PORT")
     acting = "actions" in sys.argv[1:3]
-    observe("action-server" if acting else "rasa", int(metrics_port or 0))
-    if acting:
+    in_process = not acting and _actions_in_process_setting()
+    if in_process:
+        actions_in_process()
+    observe("action-server" if acting else "rasa", int(metrics_port or 0), actions=in_process)
+    if acting or in_process:
         prepare_personas()
     from rasa.__main__ import main
 

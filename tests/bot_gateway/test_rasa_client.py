@@ -1,11 +1,19 @@
 from __future__ import annotations
 
-import json
+import asyncio
+import socket
+from typing import Any
 
-import httpx
 import pytest
+from aiohttp import web
 
-from bot_gateway.rasa_client import RasaClient, RasaUnavailable, extract_turn_payload
+from bot_gateway.rasa_client import (
+    ConnectFailed,
+    RasaClient,
+    RasaUnavailable,
+    extract_turn_payload,
+)
+from bot_gateway.rasa_pool import error_kind, never_reached
 
 PAYLOAD = {"type": "counterpart.turn", "customer": "你们到底管不管？"}
 
@@ -23,71 +31,73 @@ def test_no_payload_means_the_customer_simulation_did_not_answer() -> None:
         extract_turn_payload([{"recipient_id": "s1", "text": "fallback"}])
 
 
-async def test_http_errors_become_rasa_unavailable() -> None:
-    client = RasaClient("http://rasa.test")
-    client._http = httpx.AsyncClient(
-        base_url="http://rasa.test",
-        transport=httpx.MockTransport(lambda request: httpx.Response(500, json={})),
-    )
-    with pytest.raises(RasaUnavailable):
-        await client.reply("s1", "hello", {}, key="reply:1")
-    await client.aclose()
+@pytest.fixture
+async def rasa() -> Any:
+    """A stand-in Rasa on loopback: answers by `mode`, notes every request it read."""
+    seen: list[tuple[str, Any]] = []
+    mode = {"status": 200}
+
+    async def webhook(request: web.Request) -> web.Response:
+        seen.append((request.path, await request.json()))
+        if mode.get("hang"):
+            await asyncio.sleep(mode["hang"])
+        if mode.get("drop"):  # accepted the request, then the process went away
+            assert request.transport is not None
+            request.transport.close()
+        return web.json_response([{"custom": PAYLOAD}], status=mode["status"])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/counterpart/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}", seen, mode
+    await runner.cleanup()
 
 
-async def test_text_and_commands_travel_in_separate_fields_with_a_key() -> None:
-    seen = {}
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen["path"] = request.url.path
-        seen["body"] = request.read()
-        return httpx.Response(200, json=[{"custom": PAYLOAD}])
-
-    client = RasaClient("http://rasa.test")
-    client._http = httpx.AsyncClient(
-        base_url="http://rasa.test", transport=httpx.MockTransport(handler)
-    )
+async def test_text_and_commands_travel_in_separate_fields_with_a_key(rasa: Any) -> None:
+    url, seen, _mode = rasa
+    client = RasaClient(url)
     assert await client.reply("s1", "/end_practice", {"lang": "en"}, key="reply:7") == PAYLOAD
-    assert seen["path"] == "/webhooks/counterpart/webhook"
-    assert json.loads(seen["body"]) == {
-        "sender": "s1",
-        "key": "reply:7",
-        "metadata": {"lang": "en"},
-        "text": "/end_practice",
-    }
+    assert seen[-1] == (
+        "/webhooks/counterpart/webhook",
+        {"sender": "s1", "key": "reply:7", "metadata": {"lang": "en"}, "text": "/end_practice"},
+    )
     assert await client.command("s1", "end", {}, key="end") == PAYLOAD
-    assert json.loads(seen["body"]) == {
-        "sender": "s1",
-        "key": "end",
-        "metadata": {},
-        "command": "end",
-    }
+    assert seen[-1][1] == {"sender": "s1", "key": "end", "metadata": {}, "command": "end"}
     with pytest.raises(ValueError):
         await client.command("s1", "restart", {}, key="x")
     await client.aclose()
 
 
-def test_httpcore_finds_its_async_library_without_searching_for_a_missing_sniffio() -> None:
-    """httpcore asks for sniffio on every request; when it is not installed, the failed import
-    must not search the import path each time (rasa_client.py), and the answer stays asyncio."""
-    import importlib.util
-    import sys
+async def test_http_errors_become_rasa_unavailable_that_may_have_reached_rasa(rasa: Any) -> None:
+    url, _seen, mode = rasa
+    client = RasaClient(url, timeout=0.5)
+    for setting, kind in [({"status": 500}, "http_500"), ({"hang": 2}, "timeout")]:
+        mode.clear()
+        mode.update({"status": 200, **setting})
+        with pytest.raises(RasaUnavailable) as caught:
+            await client.reply("s1", "hello", {}, key="reply:1")
+        assert error_kind(caught.value) == kind
+        assert not never_reached(caught.value)  # Rasa may have played it: no other server
+    mode.clear()
+    mode.update({"status": 200, "drop": True})
+    with pytest.raises(RasaUnavailable) as caught:
+        await client.reply("s1", "hello", {}, key="reply:1")
+    assert not never_reached(caught.value)
+    await client.aclose()
 
-    from httpcore._synchronization import current_async_library
 
-    import bot_gateway.rasa_client  # noqa: F401  (the module that sets it up)
-
-    looked_up: list[str] = []
-
-    class Recorder:
-        @staticmethod
-        def find_spec(name: str, *_args: object) -> None:
-            looked_up.append(name)
-
-    installed = importlib.util.find_spec("sniffio") is not None
-    sys.meta_path.insert(0, Recorder)  # type: ignore[arg-type]
-    try:
-        assert current_async_library() == "asyncio"
-    finally:
-        sys.meta_path.remove(Recorder)  # type: ignore[arg-type]
-    if not installed:
-        assert "sniffio" not in looked_up
+async def test_a_refused_connection_never_reached_rasa() -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = RasaClient(f"http://127.0.0.1:{port}", connect_retries=1)
+    with pytest.raises(RasaUnavailable) as caught:
+        await client.reply("s1", "hello", {}, key="reply:1")
+    assert isinstance(caught.value.__cause__, ConnectFailed)
+    assert never_reached(caught.value) and error_kind(caught.value) == "connect"
+    assert not await client.is_ready()
+    await client.aclose()

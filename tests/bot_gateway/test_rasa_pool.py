@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import aiohttp
 import pytest
 from prometheus_client import REGISTRY, generate_latest
 
-from bot_gateway.rasa_client import RasaClient, RasaUnavailable
+from bot_gateway.rasa_client import ConnectFailed, RasaClient, RasaUnavailable
 from bot_gateway.rasa_pool import RasaPool, split_urls
 
 PAYLOAD = {"type": "counterpart.turn", "customer": "Where is my parcel?"}
 
 
 class Servers:
-    """Fake Rasa servers behind httpx's MockTransport: each records the senders it served."""
+    """Fake Rasa servers in place of each client's HTTP exchange (RasaClient._exchange, whose
+    own failures are tested in test_rasa_client.py): each records the senders it served."""
 
     def __init__(self, urls: list[str]) -> None:
         self.served: dict[str, list[str]] = {url: [] for url in urls}
@@ -26,20 +28,20 @@ class Servers:
     def factory(self, url: str, *, timeout: float, auth_token: str | None = None) -> RasaClient:
         client = RasaClient(url, timeout=timeout, auth_token=auth_token)
 
-        def handler(request: httpx.Request) -> httpx.Response:
+        async def exchange(method: str, path: str, body: Any = None) -> tuple[int, Any]:
             state = self.state[url]
             if state == "refused":
-                raise httpx.ConnectError("connection refused", request=request)
+                raise ConnectFailed("connection refused")
             if state == "dies":  # accepted the request, then the process went away
-                raise httpx.RemoteProtocolError("server disconnected", request=request)
-            if request.url.path == "/status":
-                return httpx.Response(200, json={"model_file": "m.tar.gz"})
-            self.served[url].append(request.read().decode())
+                raise aiohttp.ServerDisconnectedError()
+            if path == "/status":
+                return 200, {"model_file": "m.tar.gz"}
+            self.served[url].append(json.dumps(body))
             if state == "no_actions":
-                return httpx.Response(200, json=[{"text": "fallback"}])
-            return httpx.Response(200, json=[{"custom": PAYLOAD}])
+                return 200, [{"text": "fallback"}]
+            return 200, [{"custom": PAYLOAD}]
 
-        client._http = httpx.AsyncClient(base_url=url, transport=httpx.MockTransport(handler))
+        client._exchange = exchange  # type: ignore[method-assign]
         return client
 
     def count(self, url: str, sender: str) -> int:

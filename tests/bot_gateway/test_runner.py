@@ -20,6 +20,7 @@ def stack_settings(tmp_path: Path) -> StackSettings:
         web_port=18080,
         log_dir=tmp_path / "log",
         state_dir=tmp_path / "state",
+        actions_in_process=False,
     )
 
 
@@ -39,6 +40,20 @@ def test_every_process_gets_the_persona_folders_and_the_model(
         assert env["COUNTERPART_MODEL"] == str(tmp_path / "model.tar.gz"), name
     rasa = stack.service("rasa").command
     assert rasa[rasa.index("--model") + 1] == str(tmp_path / "model.tar.gz")
+
+
+def test_with_actions_in_process_rasa_runs_them_and_no_action_server_starts(
+    stack_settings: StackSettings,
+) -> None:
+    in_process = stack_settings.model_copy(update={"actions_in_process": True})
+    stack = LocalStack(in_process, app_settings=_app_settings())
+    assert [s.name for s in stack.services] == ["rasa", "gateway"]
+    assert stack.service("rasa").env["ACTIONS_IN_PROCESS"] == "true"
+    assert not StackSettings(_env_file=None).actions_in_process  # the default: separate
+    separate = LocalStack(stack_settings, app_settings=_app_settings())
+    assert [s.name for s in separate.services] == ["action-server", "rasa", "gateway"]
+    assert separate.service("rasa").env["ACTIONS_IN_PROCESS"] == "false"
+    assert separate.service("rasa").env["ACTION_SERVER_URL"] == "http://127.0.0.1:15055/webhook"
 
 
 def test_relative_folders_reach_the_rasa_processes_as_absolute_paths(

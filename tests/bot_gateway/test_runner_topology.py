@@ -34,6 +34,8 @@ def test_two_rasa_servers_share_the_postgresql_tracker_and_the_redis_lock_store(
         assert rasa.env["TRACKER_DB_URL"] == topo.databases.tracker_url
         assert rasa.env["LOCK_STORE_TYPE"] == "redis"
         assert rasa.env["ACTION_SERVER_URL"] == f"http://127.0.0.1:{15054 + n}/webhook"
+        # separate action servers, though `counterpart run` has Rasa run the actions itself
+        assert rasa.env["ACTIONS_IN_PROCESS"] == "false"
     assert topo.service("rasa-1").env["COUNTERPART_METRICS_PORT"] == "19001"
     assert "COUNTERPART_METRICS_PORT" not in topo.service("rasa-2").env
 

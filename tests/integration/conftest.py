@@ -58,6 +58,8 @@ def stack(
         isolated_stack(
             state,
             gateway_env={"ENVIRONMENT": "test", "TELEGRAM_WEBHOOK_URL": "", **telegram_env},
+            # a separate action server, which the outage tests stop and start again
+            actions_in_process=False,
         ),
         state,
     )

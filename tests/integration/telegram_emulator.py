@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -40,6 +41,52 @@ const stop = () => server.stop().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 """
+
+
+class EmulatedChat:
+    """A trainee's private chat with the bot, as the emulator's client API takes it: the bodies
+    of /sendMessage, /sendCommand, /sendCallback and /getUpdates (the Telegram end-to-end test
+    and `make soak` both send them, one over a sync client, the other async)."""
+
+    def __init__(self, user_id: int, first_name: str, last_name: str | None = None) -> None:
+        self.user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            **({"last_name": last_name} if last_name else {}),
+            "language_code": "en",
+        }
+        self.chat = {"id": user_id, "type": "private", "first_name": first_name}
+
+    def message(self, **fields: Any) -> dict[str, Any]:
+        """A message from the trainee with `fields` (text, entities, …)."""
+        return {
+            "botToken": TELEGRAM_TOKEN,
+            "date": int(time.time()),
+            "from": self.user,
+            "chat": self.chat,
+            **fields,
+        }
+
+    def command(self, text: str) -> dict[str, Any]:
+        """A command ("/start CODE"): the text with its bot_command entity."""
+        name_length = text.find(" ") if " " in text else len(text)
+        entities = [{"offset": 0, "length": name_length, "type": "bot_command"}]
+        return self.message(text=text, entities=entities)
+
+    def press(self, picker: dict[str, Any], data: str) -> dict[str, Any]:
+        """A press of the inline button with `data` under the bot message `picker`."""
+        message = {
+            "message_id": picker["messageId"],
+            "date": int(time.time()),
+            "chat": self.chat,
+            "text": picker["message"].get("text", ""),
+        }
+        return {"botToken": TELEGRAM_TOKEN, "from": self.user, "message": message, "data": data}
+
+    def updates(self) -> dict[str, Any]:
+        """The body of /getUpdates: what the bot sent to this chat since the last call."""
+        return {"token": TELEGRAM_TOKEN, "chatId": self.chat["id"]}
 
 
 class EmulatorError(RuntimeError):

@@ -47,6 +47,9 @@ def tmp_library_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loca
         isolated_stack(
             state,
             persona_library_dir=library,
+            # Rasa plays the actions itself (the default of `counterpart run`): the setting
+            # reaches the process that plays the personas either way
+            actions_in_process=True,
             gateway_env={
                 "ENVIRONMENT": "test",
                 "TELEGRAM_BOT_TOKEN": "",

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.db.models import Cohort, PracticeSession, Trainee
-from tests.integration.telegram_emulator import TELEGRAM_TOKEN
+from tests.integration.telegram_emulator import TELEGRAM_TOKEN, EmulatedChat
 
 WAIT_SECONDS = 90  # a turn goes through NLU and the action server on a busy 2-core machine
 REPLIES = [
@@ -35,57 +35,28 @@ class TelegramTrainee:
 
     def __init__(self, api: str, user_id: int) -> None:
         self.http = httpx.Client(base_url=api, timeout=10)
-        self.user = {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": "Mei",
-            "last_name": "Chen",
-            "language_code": "en",
-        }
-        self.chat = {"id": user_id, "type": "private", "first_name": "Mei"}
+        self.emulated = EmulatedChat(user_id, "Mei", "Chen")
         self.received: list[dict[str, Any]] = []
 
-    def _message(self, **fields: Any) -> dict[str, Any]:
-        return {
-            "botToken": TELEGRAM_TOKEN,
-            "date": int(time.time()),
-            "from": self.user,
-            "chat": self.chat,
-            **fields,
-        }
-
     def command(self, text: str) -> None:
-        name_length = text.find(" ") if " " in text else len(text)
-        entities = [{"offset": 0, "length": name_length, "type": "bot_command"}]
-        self._post("/sendCommand", self._message(text=text, entities=entities))
+        self._post("/sendCommand", self.emulated.command(text))
 
     def say(self, text: str) -> None:
-        self._post("/sendMessage", self._message(text=text))
+        self._post("/sendMessage", self.emulated.message(text=text))
 
     def send(self, **content: Any) -> None:
-        self._post("/sendMessage", self._message(**content))
+        self._post("/sendMessage", self.emulated.message(**content))
 
     def press(self, picker: dict[str, Any], data: str) -> None:
         """Press the inline button with `data` under the bot message `picker`."""
-        message = {
-            "message_id": picker["messageId"],
-            "date": int(time.time()),
-            "chat": self.chat,
-            "text": picker["message"].get("text", ""),
-        }
-        self._post(
-            "/sendCallback",
-            {"botToken": TELEGRAM_TOKEN, "from": self.user, "message": message, "data": data},
-        )
+        self._post("/sendCallback", self.emulated.press(picker, data))
 
     def _post(self, path: str, body: dict[str, Any]) -> None:
         response = self.http.post(path, json=body)
         assert response.status_code == 200, response.text
 
     def new_messages(self) -> list[dict[str, Any]]:
-        response = self.http.post(
-            "/getUpdates", json={"token": TELEGRAM_TOKEN, "chatId": self.chat["id"]}
-        )
+        response = self.http.post("/getUpdates", json=self.emulated.updates())
         fresh = response.json()["result"]
         self.received += fresh
         return fresh
@@ -253,7 +224,9 @@ def test_a_trainee_registers_practises_and_gets_the_scorecard_in_telegram(
     assert "<b>Strengths</b>" in card or "<b>To improve</b>" in card
     trainee.wait_for_text("Mood (anger 0–1): ", since=mark)
 
-    stored_trainee, cohort, sessions = asyncio.run(_stored(stack.database_url, trainee.user["id"]))
+    stored_trainee, cohort, sessions = asyncio.run(
+        _stored(stack.database_url, trainee.emulated.user["id"])
+    )
     assert stored_trainee.display_name == "Mei Chen"
     assert cohort.invite_code == code
     assert [(s.mode, s.status) for s in sessions] == [("practice", "ended")]

@@ -12,6 +12,7 @@ import serve
 from aiohttp import web
 from jsonschema.exceptions import best_match
 from rasa.core import processor as rasa_processor
+from rasa.core import run as rasa_run
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -47,6 +48,7 @@ def patched(monkeypatch: pytest.MonkeyPatch) -> None:
         RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
     )
     monkeypatch.setattr(rasa_processor, "copy", rasa_processor.copy)
+    monkeypatch.setattr(rasa_run, "close_resources", rasa_run.close_resources)
     serve.install()
 
 
@@ -155,3 +157,145 @@ def test_rasas_debug_snapshots_are_copied_only_when_debug_is_logged(patched: Non
     finally:
         logger.setLevel(level)
     assert json.dumps(events)
+
+
+# ------------------------------------------------------------------ actions in process
+
+
+@pytest.fixture
+async def sdk_action_server() -> Any:
+    """An action server on loopback doing what rasa_sdk's endpoint does with a call: the JSON
+    body to ActionExecutor.run, its result back as JSON."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+
+    async def webhook(request: web.Request) -> web.Response:
+        return web.json_response(await executor.run(await request.json()))
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/webhook"
+    await runner.cleanup()
+
+
+def _in_process_endpoint() -> serve.InProcessActions:
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return serve.InProcessActions(executor, EndpointConfig("http://unused", **SELECTIVE))
+
+
+SELECTIVE = {"enable_selective_domain": True}  # as endpoints.yml sets it
+
+
+async def _conversation(endpoint: Any, persona_id: str) -> list[list[dict[str, Any]]]:
+    """Start, four replies and the end of a session, each action run as Rasa runs a custom
+    action (RemoteAction.run) through `endpoint`; the events of each, without timestamps."""
+    from pathlib import Path
+
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+
+    domain = Domain.load(str(Path(serve.__file__).parent / "domain"))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    tracker = DialogueStateTracker.from_events(
+        "hop-equal",
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        domain.slots,
+    )
+    meta = {"persona": persona_id, "lang": "en", "mode": "practice", "seed": 3}
+    steps = [("action_start_practice", "/start_practice", "start_practice", meta)]
+    for text, intent in [
+        ("I'm so sorry about this, that must be frustrating.", "empathy"),
+        ("Could you tell me what happened when it arrived?", "open_question"),
+        ("So the screen was cracked when you opened the box?", "paraphrase"),
+        ("I'll send a replacement today and call you tomorrow.", "solution"),
+    ]:
+        steps.append(("action_customer_turn", text, intent, {**meta, "reply_seconds": 9.5}))
+    steps.append(("action_end_practice", "/end_practice", "end_practice", meta))
+    played = []
+    for action_name, text, intent, metadata in steps:
+        parse = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.8},
+            "intent_ranking": [{"name": intent, "confidence": 0.8}],
+            "entities": [],
+        }
+        tracker.update(UserUttered(text, parse["intent"], [], parse, metadata=metadata))
+        events = await RemoteAction(action_name, endpoint).run(
+            CollectingOutputChannel(), nlg, tracker, domain
+        )
+        played.append([{k: v for k, v in e.as_dict().items() if k != "timestamp"} for e in events])
+        tracker.update(ActionExecuted(action_name))
+        for event in events:
+            tracker.update(event)
+        tracker.update(ActionExecuted("action_listen"))
+    return played
+
+
+async def test_a_conversation_gives_the_same_events_in_process_as_over_http(
+    patched: None, sdk_action_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actions import practice
+
+    monkeypatch.setattr(practice, "_now", lambda: "2026-01-05T09:30:00+00:00")
+    persona = next(p for p in practice.persona_library().list() if p.language == "en")
+    over_http = await _conversation(EndpointConfig(sdk_action_server, **SELECTIVE), persona.id)
+    in_process = await _conversation(_in_process_endpoint(), persona.id)
+    assert in_process == over_http
+    assert len(over_http) == 6 and all(over_http)
+    customs = [e["data"].get("custom") for step in over_http for e in step if e["event"] == "bot"]
+    assert all(c and c["type"] == "counterpart.turn" for c in customs)
+    assert customs[-1]["ended"]
+
+
+async def test_in_process_actions_share_no_object_with_the_tracker() -> None:
+    endpoint = _in_process_endpoint()
+    state = {"mood": {"anger": 50}}
+    call = {
+        "next_action": "action_no_such_action",
+        "sender_id": "s1",
+        "tracker": {"slots": {"persona_state": state}},
+    }
+    from rasa.shared.exceptions import RasaException
+
+    with pytest.raises(RasaException):  # an action server answers 404: Rasa raises this
+        await endpoint.request(json=call, method="post")
+    sent = serve._as_sent(call)
+    assert sent == call and sent["tracker"]["slots"]["persona_state"] is not state
+
+
+def test_in_process_mode_gives_every_remote_action_the_in_process_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(RemoteAction, "__init__", RemoteAction.__init__)
+    serve.actions_in_process()
+    action = RemoteAction("action_customer_turn", EndpointConfig("http://x", **SELECTIVE))
+    assert isinstance(action.action_endpoint, serve.InProcessActions)
+    assert action._is_selective_domain_enabled()
+
+
+async def test_the_kept_alive_sessions_are_closed_when_the_server_stops(
+    patched: None, action_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed_resources: list[bool] = []
+
+    async def rasas_own(_app: Any, _loop: Any) -> None:
+        closed_resources.append(True)
+
+    monkeypatch.setattr(rasa_run, "close_resources", rasas_own)
+    serve._close_sessions_at_shutdown()
+    url, _seen = action_server
+    endpoint = EndpointConfig(url)
+    await endpoint.request(json={"n": 1}, method="post")
+    session = endpoint._counterpart_session
+    assert not session.closed
+    await rasa_run.close_resources(None, None)  # what Sanic calls after the server stopped
+    assert closed_resources == [True] and session.closed
