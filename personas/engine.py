@@ -944,6 +944,22 @@ def _remedy_slots(turn: _Turn, remedy: str | None, time_frame: str | None) -> No
         turn.slots["time_frame"] = time_frame
 
 
+def _names_any(text: str, phrases: list[str]) -> bool:
+    """The reply names one of these words or phrases (traditional characters and case folded;
+    Latin words whole)."""
+    folded = listening.normalise(text or "")
+    for phrase in phrases:
+        word = listening.normalise(phrase)
+        if not word:
+            continue
+        if re.search(r"[a-z0-9]", word[0] + word[-1]):
+            if re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", folded):
+                return True
+        elif word in folded:
+            return True
+    return False
+
+
 def _unmet_needs(beh: dict[str, Any], seen: dict[str, int]) -> list[str]:
     """What this type still needs before deciding (``behaviour.needs``): ``move: n`` (that move
     n times) or ``name: {any_of: [moves], count: n}`` (any of these moves, n times in all:
@@ -980,11 +996,23 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     acceptable = [normalise_remedy(r) for r in remedy_cfg.get("acceptable") or []]
     rejected = [normalise_remedy(r) for r in remedy_cfg.get("rejected") or []]
     fitting = [r for r in remedies if r in acceptable]
+    fits_words = [str(w) for w in remedy_cfg.get("fits") or [] if str(w).strip()]
+    if again:
+        speaks_to_them = bool(last.get("fits", True))
+    elif not turn.text:
+        speaks_to_them = True  # without the words (an analysis only) there is nothing to judge
+    elif fits_words:
+        # the trainer said what a fitting recommendation speaks to (the hidden need, the
+        # stated needs): one that names none of it misses this customer
+        speaks_to_them = _names_any(turn.text, fits_words)
+    else:
+        speaks_to_them = bool(listening.mentions(turn.text, persona, state["facts_revealed"]))
     state["offer"] = {
         "turn": state["turn"],
         "remedies": remedies,
         "time_frame": time_frame,
         "concrete": concrete,
+        "fits": speaks_to_them,
     }
 
     def judged(verdict: str, reaction: str, remedy: str | None = None) -> str:
@@ -1006,6 +1034,45 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
             if m.score >= RECOGNISED_MIN:
                 state["facts_revealed"].append(m.fact_id)
         missing = _missing_facts(persona, state)
+    if (
+        fits_words
+        and not acceptable
+        and not speaks_to_them
+        and not missing
+        and mood["anger"] < th.get("venting_anger", 60)
+    ):
+        # heard out, and offered something that misses what they need (a performance car for
+        # a new driver, a loose weave for a cat owner): said plainly, whatever else is pending.
+        # A need not told yet is what the customer raises against it, once open enough for it;
+        # until then a reason would tell it, so they are only unconvinced.
+        needs_ids = listening.need_facts(persona)
+        untold = [
+            f["id"]
+            for f in persona.facts
+            if f["id"] not in state["facts_revealed"]
+            and (f["id"] in needs_ids or _names_any(str(f.get("value", "")), fits_words))
+        ]
+        if untold:
+            ready = [f for f in untold if _gate(persona, state, _fact(persona, f))]
+            if not ready or again:
+                return judged("not_convinced", "unmoved")
+            fact = _fact(persona, ready[0])
+            verdict = judged("objection", "reveal")
+            state["facts_revealed"].append(fact["id"])
+            turn.entries = list(fact.get("lines") or [])
+            turn.progress = True
+            state["heard"]["fact"] = fact["id"]
+            return verdict
+        if not again:
+            _effects(state, beh.get("rejected_effects"))
+        misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
+        if misses:
+            turn.slots["why_not"] = str(misses)
+        state["offer"]["judged"] = "rejected"
+        if time_frame:
+            turn.slots["time_frame"] = time_frame
+        turn.hear("offer", judged="rejected", remedies=remedies, time_frame=time_frame)
+        return "rejected"
     if unmet and not missing and mood["anger"] < th.get("venting_anger", 60):
         # heard out, but this customer needs more before deciding (evidence, respect, being
         # drawn out): the type's answer to a premature offer, without its cost
@@ -1036,9 +1103,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 state["heard"]["fact"] = fact["id"]
                 return verdict
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
-    speaks_to_them = not acceptable and bool(
-        turn.text and listening.mentions(turn.text, persona, state["facts_revealed"])
-    )
+    speaks_to_them = speaks_to_them and not acceptable
     if (
         not again
         and not state.get("fit_credited")

@@ -158,3 +158,56 @@ def test_a_red_line_with_patience_to_spare_is_not_the_last_straw(library: Person
     persona = library.get(VACUUM)
     r = react(persona, heard_out(persona, {"dismiss": 1}, patience=70), RUDE, "rude")
     assert not r["ended"]
+
+
+# ---- a shopper's recommendation fits what the trainer listed (remedies.fits) ----------------
+
+SOFA = "female_en_sofa"
+LOOSE = "I'd go for the Linden in our loose-weave boucle, it's really on trend this year, 1,150."
+CAT_PROOF = (
+    "Then the Linden in a tightly woven performance fabric: claws don't catch in it, it's "
+    "2.1 m for your 3.2 m wall, 1,150, and we can deliver by Wednesday."
+)
+
+
+def test_a_recommendation_that_misses_the_need_is_turned_down_with_the_reason(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOFA)
+    state = heard_out(persona, {"praise": 1, "inform": 2, "open_question": 1})
+    r = react(persona, state, LOOSE, "recommend")
+    assert r["state"]["heard"]["judged"] == "rejected"
+    assert r["reaction"] == "rejected"
+    assert persona.scenario["remedies"]["misses"] in r["line"]
+    assert r["state"]["mood"]["patience"] < state["mood"]["patience"]
+
+
+def test_a_recommendation_that_speaks_to_the_need_is_taken(library: PersonaLibrary):
+    persona = library.get(SOFA)
+    state = heard_out(persona, {"praise": 1, "inform": 2, "open_question": 1})
+    r = react(persona, state, CAT_PROOF, "recommend")
+    assert r["state"]["heard"]["judged"] == "accepted"
+
+
+def test_a_missing_recommendation_before_the_need_is_told_draws_it_out(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOFA)
+    state = heard_out(persona, {"praise": 1, "inform": 2, "open_question": 1})
+    state["facts_revealed"].remove("hidden_need")
+    r = react(persona, state, LOOSE, "recommend")
+    assert r["state"]["heard"]["judged"] == "objection"
+    assert r["state"]["heard"]["fact"] == "hidden_need"
+    # not open enough for it yet: unconvinced, and the reason (which would tell it) is not said
+    closed = heard_out(persona, {"praise": 1, "inform": 2, "open_question": 1}, openness=10)
+    closed["facts_revealed"].remove("hidden_need")
+    r = react(persona, closed, LOOSE, "recommend")
+    assert r["state"]["heard"]["judged"] in ("not_ready", "not_convinced")
+    assert "hidden_need" not in r["state"]["facts_revealed"]
+    assert persona.scenario["remedies"]["misses"] not in r["line"]
+
+
+def test_fits_words_match_whole_latin_words_and_fold_traditional_characters():
+    assert engine._names_any("A scratch-resistant weave", ["scratch"])
+    assert not engine._names_any("We have a category for that", ["cat"])
+    assert engine._names_any("這款有長輩模式", ["长辈模式"])
