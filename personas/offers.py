@@ -185,7 +185,8 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"re-?ship(?:ped|ping)?|re-?deliver(?:y|ed)?",
         r"re-?send(?:ing)?(?! (?:you )?(?:the |an? )?(?:e-?mail|link|code|confirmation|invoice"
         r"|receipt|details|message|password))",
-        r"send (?:you )?(?:a |another )?new|(?:ship|send) (?:it |them )?(?:out )?again",
+        r"(?:send|ship|get)(?:ing)? (?:you |out )?(?:a |another )?(?:brand[- ])?new"
+        r"|(?:ship|send) (?:it |them )?(?:out )?again",
         r"re-?book(?:ed|ing)?(?: you)?",
         r"move you to (?:a |another |the |our |one of our )|(?:another|a different) room",
     ),
@@ -243,7 +244,14 @@ _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"优惠|折扣|打折|[0-9一二三四五六七八九]{1,2}折|减免|立减|满减|代金券|让利|减价",
         r"免(?:掉|除)?(?:这笔|本次|这次|您的)?(?:手续费|违约金|滞纳金|运费|年费|月租)",
     ),
-    "compensation": (r"补偿|赔偿|补贴|红包|积分|免单|赔付|赠送",),
+    "compensation": (
+        r"补偿|赔偿|补贴|红包|积分|免单|赔付|赠送",
+        # charges for a service that failed, given back: "断网这三天的月租全部减免", "下月账单抵扣"
+        # (money off a purchase, 减免 alone, stays a discount)
+        r"(?:月租|租金|服务费|话费|宽带费|网费|月费|房费)[^,.;!?，。；！？]{0,8}?"
+        r"(?:全部|全额)?(?:减免|免除|免掉|免收|抵扣|退还|返还|不收)"
+        r"|(?:减免|免除|免收|抵扣|退还)[^,.;!?，。；！？]{0,8}?(?:月租|租金|服务费|话费|宽带费|网费|月费|房费)",
+    ),
     "callback": (r"回电|回访|给您回(?:个)?(?:电话|电|复)?|打给您|给您打(?:个)?电话|回复您|联系您",),
     "guide": (r"指导|教您|教程|远程协助|远程|一步一步|操作步骤|带您操作|说明书|手把手",),
     "cancel": (r"取消|退订|撤销|解约",),

@@ -211,3 +211,12 @@ def test_fits_words_match_whole_latin_words_and_fold_traditional_characters():
     assert engine._names_any("A scratch-resistant weave", ["scratch"])
     assert not engine._names_any("We have a category for that", ["cat"])
     assert engine._names_any("這款有長輩模式", ["长辈模式"])
+
+
+def test_chasing_the_delivery_alone_does_not_get_him_a_working_vacuum(library: PersonaLibrary):
+    persona = library.get(VACUUM)
+    chase = "I'll expedite it with priority handling today, it'll be sorted by Thursday."
+    r = react(persona, heard_out(persona), chase, "offer_solution")
+    assert r["state"]["heard"]["judged"] == "rejected"
+    r = react(persona, heard_out(persona), FITTING, "offer_solution")
+    assert r["state"]["heard"]["judged"] == "accepted"
