@@ -373,6 +373,13 @@ _VAGUE_TIME = re.compile(
     re.IGNORECASE,
 )
 
+#: a time frame only hoped for ("下周看看", "we'll see next week", "maybe by Friday"): no promise
+_HEDGE = re.compile(
+    r"(?<![a-z])(?:we'?ll see|let'?s see|maybe|perhaps|no promises|can'?t promise|not sure)"
+    r"(?![a-z])|看看|再说|看情况|说不准|不一定|不好说|也许",
+    re.IGNORECASE,
+)
+
 # ---- concrete actions (without a remedy or time frame) ----
 _CONCRETE_EN = (
     r"(?:send|email|e-mail|text|message)(?:ing)? (?:it to )?(?:you )?(?:the |a |an |your )?"
@@ -479,6 +486,15 @@ def _time_frame(text: str, folded: str, entities: Sequence[Mapping[str, Any]]) -
     return None
 
 
+def _hedged(folded: str, time_frame: str) -> bool:
+    """The time frame stands in a clause that only hopes for it ("下周看看")."""
+    start = folded.find(_fold(time_frame))
+    if start < 0:
+        return False
+    left, right = _clause_span(folded, start, start + len(time_frame))
+    return bool(_HEDGE.search(folded[left:right]))
+
+
 def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ()) -> Offer:
     """What a reply offers: the remedies it names (in order, ruled-out ones left out), the time
     frame as said, and whether it is concrete.
@@ -507,10 +523,9 @@ def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ())
             remedies.append(kind)
             phrases.append(text[start:end].strip())
     time_frame = _time_frame(text, folded, entities)
+    promised = time_frame is not None and not _hedged(folded, time_frame)
     concrete = (
-        any(kind != "callback" for kind in remedies)
-        or time_frame is not None
-        or bool(_CONCRETE.search(folded))
+        any(kind != "callback" for kind in remedies) or promised or bool(_CONCRETE.search(folded))
     )
     return Offer(
         remedies=tuple(remedies),

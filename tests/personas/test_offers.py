@@ -503,3 +503,18 @@ def test_charges_for_a_failed_service_given_back_are_compensation_not_a_discount
 def test_a_brand_new_one_sent_is_an_exchange():
     offer = read_offer("I'll send you a brand-new Aero 3 by express courier today.", "en")
     assert offer.remedies == ("exchange", "expedite")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("上门要排队，下周看看。", "zh"), ("We'll see, maybe by Friday.", "en"), ("明天再说吧", "zh")],
+)
+def test_a_time_frame_only_hoped_for_is_no_promise(text, lang):
+    offer = read_offer(text, lang)
+    assert offer.time_frame is not None
+    assert not offer.concrete
+
+
+def test_a_time_frame_promised_is_concrete():
+    assert read_offer("师傅明天上午上门", "zh").concrete
+    assert read_offer("It'll be with you by Friday, I'll make sure of it.", "en").concrete
