@@ -126,7 +126,8 @@ class Offer:
     #: ("asap", "马上", "尽快") are not time frames
     time_frame: str | None = None
     #: names a remedy (a bare promise to call back is not one), a time frame or a concrete
-    #: action; "we'll look into it" / "我们会处理的" is not concrete
+    #: action; "we'll look into it" / "我们会处理的" is not concrete, nor a time frame only hoped
+    #: for ("下周看看", "we'll see, maybe by Friday")
     concrete: bool = False
     #: the words each remedy in ``remedies`` was first named with, in the same order
     phrases: tuple[str, ...] = ()
