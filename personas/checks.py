@@ -639,6 +639,19 @@ def persona_warnings(
             f"scenario.remedies.need (what they need) or a why_not for "
             + ("it" if len(mute) == 1 else "each"),
         )
+    kind = _mapping(data.get("scenario")).get("kind")
+    if kind == "pre_sales" and not acceptable and not remedies.get("fits"):
+        warn(
+            ["scenario", "remedies"],
+            "pre-sales persona without remedies.fits: any recommendation that restates something "
+            "the customer told counts as fitting; list what a fitting recommendation speaks to "
+            "(the hidden need, the stated needs) so one that misses them is turned down",
+        )
+    if remedies.get("fits") and acceptable:
+        warn(
+            ["scenario", "remedies", "fits"],
+            "remedies.fits is read only when acceptable is empty (a recommendation, not a remedy)",
+        )
     for remedy in why_not:
         if _norm_remedy(remedy) in acceptable:
             warn(

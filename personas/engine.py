@@ -101,7 +101,7 @@ _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: a question asking who/what/how/why: open by its form
 _WH_QUESTION = re.compile(
     r"\b(what|how|why|which|who|tell me about)\b[^?]*\?"
-    r"|(什么|怎么|为什么|哪些|哪种|谁|如何)[^？?]*[？?]",
+    r"|(什么|怎么|为什么|哪些|哪种|哪里|哪儿|谁|如何|啥|咋)[^？?]*[？?]",
     re.IGNORECASE,
 )
 #: sentence ends, to tell a reply's statements from its questions
@@ -118,6 +118,41 @@ _OFFER_STATEMENT = re.compile(
 )
 #: an id or amount in a fact's value: when the trainee says it, they know that fact already
 _ID_TOKEN = re.compile(r"[A-Za-z]*\d[\w-]{3,}")
+#: a figure written in Chinese numerals ("三百八", "一万二", "三年", "三口之家"): evidence as
+#: much as "380" is
+_ZH_FIGURE = re.compile(
+    r"[一二两三四五六七八九十][零一二两三四五六七八九十百千万]+"
+    r"|[一二两三四五六七八九十百千万]+(?:个月|年|天|周|倍|寸|升|瓦|度|口|块|元|折|成)"
+)
+#: something the customer can check for themselves (a test report, a written warranty, figures
+#: on record, other buyers' reviews): what a doubtful customer needs before deciding (001
+#: 「对专业信息的及时需求」, 002 §2a no vague answers). Counted like a figure.
+_EVIDENCE = re.compile(
+    r"\b(?:reports?|test(?:ed|s)?|certificat(?:e|ed|ion)s?|certified|warrant(?:y|ies)"
+    r"|guarantee(?:d|s)?|in writing|written|data ?sheets?|spec(?:ification)?s?|reviews?"
+    r"|ratings?|case stud(?:y|ies)|references?|independent(?:ly)?|accredited|regulated"
+    r"|registered|white ?paper|measured|invoice|receipt|records?)\b"
+    r"|检测报告|检测|报告|认证|证书|质保|保修|保证|书面|合同|白皮书|数据|评测|评价|案例|口碑"
+    r"|实测|测试|第三方|国家标准|国标|发票|记录|参数表",
+    re.IGNORECASE,
+)
+#: the reply acknowledges the customer's knowledge, standing or being right (001 R-LIS-I4
+#: 「肯定对方的谈话价值」, R-AWR-2 「客户永远是对的」): the respect an arrogant customer needs,
+#: whatever move the analysis filed it under
+_RESPECT = re.compile(
+    r"\byou(?:'re| are) (?:absolutely |quite |completely )?right\b|\bfair point\b"
+    r"|\byou know (?:your stuff|this (?:better|well)|(?:far |much |a lot )?(?:more|better) than)"
+    r"|\bknow (?:\w+ ){1,3}better than (?:most|me|us|anyone)\b"
+    r"|\bas you (?:rightly )?(?:said|say|know|pointed out)\b"
+    r"|\b(?:loyal|valued|long-?standing|platinum|gold|vip|premier)"
+    r" (?:member|customer|guest|client)s?\b"
+    r"|\b(?:member|customer|guest|client) (?:of|for) (?:\w+ ){0,2}years\b|\byears with us\b"
+    r"|\byour (?:expertise|experience)\b|\bi won'?t waste your time\b"
+    r"|您说得(?:对|没错|在理)|您说的(?:对|没错|在理)|您(?:最|更|比我(?:们)?(?:更|还)?)(?:懂|清楚|了解|门儿清|在行)"
+    r"|您(?:是)?(?:行家|内行|专家|懂行)|您懂|请教|班门弄斧|您眼光|您考虑得(?:真|很|非常)?周到"
+    r"|(?:老|资深|尊贵的|多年的)(?:VIP|会员|客户|车主|用户)|VIP(?:客户|会员)",
+    re.IGNORECASE,
+)
 
 normalise_remedy = offers.normalise_remedy
 
@@ -146,6 +181,7 @@ def start(persona: Persona, seed: int) -> Reaction:
         "drifts": 0,
         "silences": 0,
         "offer": None,
+        "fit_credited": False,
         "accepted": None,
         "heard": None,
         "ended": False,
@@ -207,6 +243,8 @@ def react(
 
     reaction = _choose_reaction(turn)
     _spend_patience(turn, reaction)
+    if _last_straw(turn):
+        return _end(persona, state, "walked_away", turn)
     if reaction == "accepted" and (
         state["turn"] >= persona.max_turns or bool(CLOSING_MOVES & set(turn.moves))
     ):
@@ -240,6 +278,7 @@ def _upgrade(state: dict[str, Any]) -> None:
     """States saved by an older engine (sessions running across an upgrade) gain new keys."""
     state.setdefault("offer", None)
     state.setdefault("heard", None)
+    state.setdefault("fit_credited", False)
     state["v"] = STATE_VERSION
 
 
@@ -343,11 +382,20 @@ def _count_evidence(turn: _Turn) -> None:
     information, and a who/what/how question is an open question whatever else it carries."""
     seen, moves = turn.state["moves_seen"], turn.moves
     statements = [c for c in _SENTENCE.split(turn.text) if not _QUESTION_FORM.search(c)]
-    figures = min(2, len({f for c in statements for f in _FIGURE.findall(c)}))
+    # each figure (digits or Chinese numerals) and each thing the customer can check (a test
+    # report, a written warranty) is a piece of evidence; a reply counts for two at most
+    pieces = {f for c in statements for f in _FIGURE.findall(c)}
+    pieces |= {f for c in statements for f in _ZH_FIGURE.findall(c)}
+    pieces |= {m.group(0).lower() for c in statements for m in _EVIDENCE.finditer(c)}
+    figures = min(2, len(pieces))
     already = 1 if "inform" in moves else 0  # the move itself was counted above
     seen["inform"] = seen.get("inform", 0) + max(0, figures - already)
     if "open_question" not in moves and _WH_QUESTION.search(turn.text):
         seen["open_question"] = seen.get("open_question", 0) + 1
+    if "praise" not in moves and not turn.negative and _RESPECT.search(turn.text):
+        # respect shown in words the analysis filed elsewhere ("您懂机芯，我就直接请教",
+        # "as a platinum member of fifteen years") is the recognition a type may need
+        seen["praise"] = seen.get("praise", 0) + 1
 
 
 def _known_from_trainee(turn: _Turn) -> None:
@@ -451,6 +499,22 @@ def _spend_patience(turn: _Turn, reaction: str) -> None:
     if turn.progress or ((calmer or warmer) and not stalling):
         return
     _effects(state, turn.persona.behaviour.get("stall"))
+
+
+def _last_straw(turn: _Turn) -> bool:
+    """Another red line (blame, rudeness, a brush-off, a lie) after an earlier one, with
+    patience nearly gone, ends it: the customer leaves rather than take one more (002 §2a /
+    digest_002_003 §3.3; the threshold is the type's ``thresholds.last_straw_patience``). A
+    single one, say a reply misread as rude, is not a pattern."""
+    heard = turn.state.get("heard") or {}
+    limit = turn.persona.behaviour["thresholds"].get("last_straw_patience")
+    if limit is None or heard.get("kind") != "red_line":
+        return False
+    seen = turn.state["moves_seen"]
+    earlier = sum(seen.get(m, 0) for m in NEGATIVE_REACTION) - sum(
+        1 for m in turn.moves if m in NEGATIVE_REACTION
+    )
+    return earlier > 0 and turn.state["mood"]["patience"] <= float(limit)
 
 
 def _band(mood: dict[str, float], persona: Persona) -> str:
@@ -880,6 +944,39 @@ def _remedy_slots(turn: _Turn, remedy: str | None, time_frame: str | None) -> No
         turn.slots["time_frame"] = time_frame
 
 
+def _names_any(text: str, phrases: list[str]) -> bool:
+    """The reply names one of these words or phrases (traditional characters and case folded;
+    Latin words whole)."""
+    folded = listening.normalise(text or "")
+    for phrase in phrases:
+        word = listening.normalise(phrase)
+        if not word:
+            continue
+        if re.search(r"[a-z0-9]", word[0] + word[-1]):
+            if re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", folded):
+                return True
+        elif word in folded:
+            return True
+    return False
+
+
+def _unmet_needs(beh: dict[str, Any], seen: dict[str, int]) -> list[str]:
+    """What this type still needs before deciding (``behaviour.needs``): ``move: n`` (that move
+    n times) or ``name: {any_of: [moves], count: n}`` (any of these moves, n times in all:
+    respect shown by recognition or by owning the mistake)."""
+    unmet = []
+    for name, need in (beh.get("needs") or {}).items():
+        if isinstance(need, dict):
+            moves = need.get("any_of") or [name]
+            got = sum(seen.get(str(m), 0) for m in moves)
+            count = int(need.get("count", 1))
+        else:
+            got, count = seen.get(name, 0), int(need)
+        if got < count:
+            unmet.append(str(name))
+    return unmet
+
+
 def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     persona, state = turn.persona, turn.state
     beh = persona.behaviour
@@ -899,11 +996,23 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     acceptable = [normalise_remedy(r) for r in remedy_cfg.get("acceptable") or []]
     rejected = [normalise_remedy(r) for r in remedy_cfg.get("rejected") or []]
     fitting = [r for r in remedies if r in acceptable]
+    fits_words = [str(w) for w in remedy_cfg.get("fits") or [] if str(w).strip()]
+    if again:
+        speaks_to_them = bool(last.get("fits", True))
+    elif not turn.text:
+        speaks_to_them = True  # without the words (an analysis only) there is nothing to judge
+    elif fits_words:
+        # the trainer said what a fitting recommendation speaks to (the hidden need, the
+        # stated needs): one that names none of it misses this customer
+        speaks_to_them = _names_any(turn.text, fits_words)
+    else:
+        speaks_to_them = bool(listening.mentions(turn.text, persona, state["facts_revealed"]))
     state["offer"] = {
         "turn": state["turn"],
         "remedies": remedies,
         "time_frame": time_frame,
         "concrete": concrete,
+        "fits": speaks_to_them,
     }
 
     def judged(verdict: str, reaction: str, remedy: str | None = None) -> str:
@@ -917,8 +1026,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # count as evidence and inform as evidence does (a doubtful customer needs it)
         if "inform" not in turn.moves:
             _effects(state, (beh.get("effects") or {}).get("inform"))
-    needs = beh.get("needs") or {}
-    unmet = [m for m, n in needs.items() if state["moves_seen"].get(m, 0) < int(n)]
+    unmet = _unmet_needs(beh, state["moves_seen"])
     missing = _missing_facts(persona, state)
     if missing and not again:
         # a proposal built around a need the customer had not voiced yet shows it was heard
@@ -926,6 +1034,45 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
             if m.score >= RECOGNISED_MIN:
                 state["facts_revealed"].append(m.fact_id)
         missing = _missing_facts(persona, state)
+    if (
+        fits_words
+        and not acceptable
+        and not speaks_to_them
+        and not missing
+        and mood["anger"] < th.get("venting_anger", 60)
+    ):
+        # heard out, and offered something that misses what they need (a performance car for
+        # a new driver, a loose weave for a cat owner): said plainly, whatever else is pending.
+        # A need not told yet is what the customer raises against it, once open enough for it;
+        # until then a reason would tell it, so they are only unconvinced.
+        needs_ids = listening.need_facts(persona)
+        untold = [
+            f["id"]
+            for f in persona.facts
+            if f["id"] not in state["facts_revealed"]
+            and (f["id"] in needs_ids or _names_any(str(f.get("value", "")), fits_words))
+        ]
+        if untold:
+            ready = [f for f in untold if _gate(persona, state, _fact(persona, f))]
+            if not ready or again:
+                return judged("not_convinced", "unmoved")
+            fact = _fact(persona, ready[0])
+            verdict = judged("objection", "reveal")
+            state["facts_revealed"].append(fact["id"])
+            turn.entries = list(fact.get("lines") or [])
+            turn.progress = True
+            state["heard"]["fact"] = fact["id"]
+            return verdict
+        if not again:
+            _effects(state, beh.get("rejected_effects"))
+        misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
+        if misses:
+            turn.slots["why_not"] = str(misses)
+        state["offer"]["judged"] = "rejected"
+        if time_frame:
+            turn.slots["time_frame"] = time_frame
+        turn.hear("offer", judged="rejected", remedies=remedies, time_frame=time_frame)
+        return "rejected"
     if unmet and not missing and mood["anger"] < th.get("venting_anger", 60):
         # heard out, but this customer needs more before deciding (evidence, respect, being
         # drawn out): the type's answer to a premature offer, without its cost
@@ -956,6 +1103,19 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 state["heard"]["fact"] = fact["id"]
                 return verdict
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
+    speaks_to_them = speaks_to_them and not acceptable
+    if (
+        not again
+        and not state.get("fit_credited")
+        and concrete
+        and (fitting if acceptable else (speaks_to_them and (remedies or _long(turn))))
+    ):
+        # Heard out, and now a fitting proposal: the remedy this customer can accept, or a
+        # recommendation built on what they said. The solution itself is what calms and wins
+        # them over (003 Ch3.1 step 5 「迅速響應并解決問題」; 004 ch1: a complaint handled well
+        # wins loyalty), once per conversation: repeating it adds nothing.
+        state["fit_credited"] = True
+        _effects(state, beh.get("fitting_offer"))
     if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
         # Understood, but not won over yet: the customer stays in character.
         return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
@@ -966,12 +1126,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("rejected", "rejected", wrong[0])
     if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
         return judged("vague", "vague_offer")
-    if (
-        not acceptable
-        and not again
-        and turn.text
-        and not listening.mentions(turn.text, persona, state["facts_revealed"])
-    ):
+    if not acceptable and not again and turn.text and not speaks_to_them:
         # a recommendation must speak to what the customer said (their room, their budget,
         # their worry): one that speaks to none of it leaves them unconvinced
         return judged("not_convinced", "unmoved")

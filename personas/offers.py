@@ -126,7 +126,8 @@ class Offer:
     #: ("asap", "马上", "尽快") are not time frames
     time_frame: str | None = None
     #: names a remedy (a bare promise to call back is not one), a time frame or a concrete
-    #: action; "we'll look into it" / "我们会处理的" is not concrete
+    #: action; "we'll look into it" / "我们会处理的" is not concrete, nor a time frame only hoped
+    #: for ("下周看看", "we'll see, maybe by Friday")
     concrete: bool = False
     #: the words each remedy in ``remedies`` was first named with, in the same order
     phrases: tuple[str, ...] = ()
@@ -185,7 +186,8 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"re-?ship(?:ped|ping)?|re-?deliver(?:y|ed)?",
         r"re-?send(?:ing)?(?! (?:you )?(?:the |an? )?(?:e-?mail|link|code|confirmation|invoice"
         r"|receipt|details|message|password))",
-        r"send (?:you )?(?:a |another )?new|(?:ship|send) (?:it |them )?(?:out )?again",
+        r"(?:send|ship|get)(?:ing)? (?:you |out )?(?:a |another )?(?:brand[- ])?new"
+        r"|(?:ship|send) (?:it |them )?(?:out )?again",
         r"re-?book(?:ed|ing)?(?: you)?",
         r"move you to (?:a |another |the |our |one of our )|(?:another|a different) room",
     ),
@@ -243,7 +245,14 @@ _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"优惠|折扣|打折|[0-9一二三四五六七八九]{1,2}折|减免|立减|满减|代金券|让利|减价",
         r"免(?:掉|除)?(?:这笔|本次|这次|您的)?(?:手续费|违约金|滞纳金|运费|年费|月租)",
     ),
-    "compensation": (r"补偿|赔偿|补贴|红包|积分|免单|赔付|赠送",),
+    "compensation": (
+        r"补偿|赔偿|补贴|红包|积分|免单|赔付|赠送",
+        # charges for a service that failed, given back: "断网这三天的月租全部减免", "下月账单抵扣"
+        # (money off a purchase, 减免 alone, stays a discount)
+        r"(?:月租|租金|服务费|话费|宽带费|网费|月费|房费)[^,.;!?，。；！？]{0,8}?"
+        r"(?:全部|全额)?(?:减免|免除|免掉|免收|抵扣|退还|返还|不收)"
+        r"|(?:减免|免除|免收|抵扣|退还)[^,.;!?，。；！？]{0,8}?(?:月租|租金|服务费|话费|宽带费|网费|月费|房费)",
+    ),
     "callback": (r"回电|回访|给您回(?:个)?(?:电话|电|复)?|打给您|给您打(?:个)?电话|回复您|联系您",),
     "guide": (r"指导|教您|教程|远程协助|远程|一步一步|操作步骤|带您操作|说明书|手把手",),
     "cancel": (r"取消|退订|撤销|解约",),
@@ -365,6 +374,13 @@ _VAGUE_TIME = re.compile(
     re.IGNORECASE,
 )
 
+#: a time frame only hoped for ("下周看看", "we'll see next week", "maybe by Friday"): no promise
+_HEDGE = re.compile(
+    r"(?<![a-z])(?:we'?ll see|let'?s see|maybe|perhaps|no promises|can'?t promise|not sure)"
+    r"(?![a-z])|看看|再说|看情况|说不准|不一定|不好说|也许",
+    re.IGNORECASE,
+)
+
 # ---- concrete actions (without a remedy or time frame) ----
 _CONCRETE_EN = (
     r"(?:send|email|e-mail|text|message)(?:ing)? (?:it to )?(?:you )?(?:the |a |an |your )?"
@@ -471,6 +487,15 @@ def _time_frame(text: str, folded: str, entities: Sequence[Mapping[str, Any]]) -
     return None
 
 
+def _hedged(folded: str, time_frame: str) -> bool:
+    """The time frame stands in a clause that only hopes for it ("下周看看")."""
+    start = folded.find(_fold(time_frame))
+    if start < 0:
+        return False
+    left, right = _clause_span(folded, start, start + len(time_frame))
+    return bool(_HEDGE.search(folded[left:right]))
+
+
 def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ()) -> Offer:
     """What a reply offers: the remedies it names (in order, ruled-out ones left out), the time
     frame as said, and whether it is concrete.
@@ -499,10 +524,9 @@ def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ())
             remedies.append(kind)
             phrases.append(text[start:end].strip())
     time_frame = _time_frame(text, folded, entities)
+    promised = time_frame is not None and not _hedged(folded, time_frame)
     concrete = (
-        any(kind != "callback" for kind in remedies)
-        or time_frame is not None
-        or bool(_CONCRETE.search(folded))
+        any(kind != "callback" for kind in remedies) or promised or bool(_CONCRETE.search(folded))
     )
     return Offer(
         remedies=tuple(remedies),

@@ -200,6 +200,11 @@ def render(persona_id: str, persona_type: str, lang: str, types_root: Path = DEF
         f"    need: {q(words['need'])}  # fills {{need}}",
         "    why_not:  # remedy -> why it misses this customer; fills {why_not}",
         f"      {remedies['rejected']}: {q(words['why_not'])}",
+        "    # A shopper (pre_sales with acceptable: []) takes a recommendation that speaks to",
+        "    # their needs: list words of the hidden and stated needs it must name, and what the",
+        "    # customer says when one names none of them (fills {why_not}):",
+        "    # fits: [light, battery life, under 1 kg]",
+        "    # misses: That's not what I need at all.",
         "# Other reactions use the type's lines (personas/types/"
         + persona_type
         + ".yml) until you add your own here.",

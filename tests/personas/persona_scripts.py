@@ -25,8 +25,11 @@ def turns(*specs: tuple[str, ...] | str) -> list[dict[str, Any]]:
     for spec in specs:
         items = (spec,) if isinstance(spec, str) else spec
         moves = [m for m in items if not m.startswith("remedy=")]
-        remedy = next((m.split("=", 1)[1] for m in items if m.startswith("remedy=")), None)
-        out.append(analysis(*moves, remedy=remedy))
+        remedies = [m.split("=", 1)[1] for m in items if m.startswith("remedy=")]
+        turn = analysis(*moves, remedy=remedies[0] if remedies else None)
+        # several remedies in one offer ("a new one, sent express"): one entity each
+        turn["entities"] = [{"entity": "remedy", "value": r} for r in remedies]
+        out.append(turn)
     return out
 
 
@@ -36,7 +39,8 @@ ANGRY_GOOD = turns(
     ("apology", "paraphrase", "closed_question"),
     ("empathy", "open_question"),
     ("reassurance", "confirm"),
-    ("offer_solution", "remedy=expedite"),
+    # a new unit sent express: what a customer with a broken or missing service needs
+    ("offer_solution", "remedy=exchange", "remedy=expedite"),
     ("follow_up", "thanks_closing"),
 )
 ARROGANT_GOOD = turns(

@@ -487,3 +487,34 @@ def test_every_library_remedy_is_a_known_kind(library):
         remedies = persona.scenario.get("remedies") or {}
         for name in [*(remedies.get("acceptable") or []), *(remedies.get("rejected") or [])]:
             assert normalise_remedy(name) in REMEDY_KINDS, (persona.id, name)
+
+
+def test_charges_for_a_failed_service_given_back_are_compensation_not_a_discount():
+    assert read_offer("断网这三天的月租全部减免，下个月账单直接扣掉。", "zh").remedies == (
+        "compensation",
+    )
+    assert read_offer("免除您这三天的宽带费", "zh").remedies == ("compensation",)
+    assert read_offer("這三天的月租全部減免", "zh").remedies == ("compensation",)
+    # money off as such stays a discount
+    assert read_offer("这次给您减免一部分", "zh").remedies == ("discount",)
+    assert read_offer("我给您一张优惠券", "zh").remedies == ("discount",)
+
+
+def test_a_brand_new_one_sent_is_an_exchange():
+    offer = read_offer("I'll send you a brand-new Aero 3 by express courier today.", "en")
+    assert offer.remedies == ("exchange", "expedite")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("上门要排队，下周看看。", "zh"), ("We'll see, maybe by Friday.", "en"), ("明天再说吧", "zh")],
+)
+def test_a_time_frame_only_hoped_for_is_no_promise(text, lang):
+    offer = read_offer(text, lang)
+    assert offer.time_frame is not None
+    assert not offer.concrete
+
+
+def test_a_time_frame_promised_is_concrete():
+    assert read_offer("师傅明天上午上门", "zh").concrete
+    assert read_offer("It'll be with you by Friday, I'll make sure of it.", "en").concrete

@@ -276,9 +276,24 @@ def test_an_accepted_bank_that_needs_a_remedy_when_any_offer_is_accepted(tmp_pat
     assert warnings_of(lib, path) == []  # acceptable names remedies: an acceptance names one
     anything = named.replace("acceptable: [trial]", "acceptable: []")
     lib, path = load(tmp_path, anything, topics=topics)
-    [warning] = warnings_of(lib, path)
+    # (a shopper with nothing in acceptable and no remedies.fits is warned about too)
+    [warning] = [w for w in warnings_of(lib, path) if "remedies.fits" not in w]
     assert "reaction 'accepted'" in warning and "{remedy}" in warning
     assert "acceptable is empty" in warning
+
+
+def test_a_shopper_without_what_a_fitting_recommendation_speaks_to(tmp_path, topics):
+    text = persona("sam").replace("acceptable: [trial]", "acceptable: []")
+    lib, path = load(tmp_path, text, topics=topics)
+    [warning] = warnings_of(lib, path)
+    assert "without remedies.fits" in warning
+    fixed = text.replace("acceptable: []", "acceptable: []\n    fits: [light, battery life]")
+    lib, path = load(tmp_path, fixed, topics=topics)
+    assert warnings_of(lib, path) == []
+    both = text.replace("acceptable: []", "acceptable: [trial]\n    fits: [light]")
+    lib, path = load(tmp_path, both, topics=topics)
+    [warning] = warnings_of(lib, path)
+    assert "remedies.fits is read only when acceptable is empty" in warning
 
 
 def test_a_rejected_remedy_the_customer_cannot_explain(tmp_path, topics):
