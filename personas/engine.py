@@ -268,6 +268,12 @@ class _Turn:
         return listening.match_facts(self.text, self.persona) if self.text else []
 
     @cached_property
+    def open(self) -> bool:
+        """The reply invites the customer to go on ("What happened?", "Anything else?") rather
+        than asks about one thing in particular."""
+        return bool(self.text) and listening.is_open(self.text, self.persona)
+
+    @cached_property
     def asks(self) -> bool:
         """The reply's words ask the customer something: a question, or a request for
         information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
@@ -554,7 +560,9 @@ def _choose_reaction(turn: _Turn) -> str:
             if not _gate(persona, state, fact):
                 turn.hear("question", answer="held_back", fact=fact["id"])
                 return "guarded"
-            return _reveal(turn, fact, "asked")
+            # an open invitation whose words fit a fact ("What happened?" and the fault): told
+            # because invited, the thing this customer tells next
+            return _reveal(turn, fact, "told_next" if turn.open else "asked")
 
     # a talkative customer wanders off unless asked something specific
     if drift and not steering:
@@ -663,6 +671,13 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_by_kind(turn)
     general = listening.invites_more(turn.text)
     asked = [] if general else turn.asked
+    if asked and turn.open:
+        # an open invitation whose words fit a fact ("What happened?" and the fault): what this
+        # customer tells next is that fact, told because invited rather than asked for; once it
+        # is out, the next thing they would tell
+        if asked[0].fact_id not in told:
+            return _answer_fact(turn, _fact(persona, asked[0].fact_id), how="told_next")
+        asked = []
     if asked:
         return _answer_fact(turn, _fact(persona, asked[0].fact_id))
     several = [] if general else listening.asks_several(turn.text, persona)
@@ -671,7 +686,7 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_fact(
             turn, _fact(persona, next((f for f in several if f not in told), several[0]))
         )
-    open_invitation = general or listening.is_open(turn.text, persona)
+    open_invitation = general or turn.open
     if not open_invitation and listening.near_facts(turn.text, persona):
         # about something of theirs, but not plainly which (two facts fit about as well, or one
         # only nearly): asking what is meant beats telling a fact it may not be about
@@ -700,7 +715,7 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     return "dont_know"
 
 
-def _answer_fact(turn: _Turn, fact: dict[str, Any]) -> str:
+def _answer_fact(turn: _Turn, fact: dict[str, Any], how: str = "asked") -> str:
     """A question about this fact: told again when it is out, held back while the customer is
     not open enough for it, told otherwise."""
     if fact["id"] in turn.state["facts_revealed"]:
@@ -711,7 +726,7 @@ def _answer_fact(turn: _Turn, fact: dict[str, Any]) -> str:
     if not _gate(turn.persona, turn.state, fact):
         turn.hear("question", answer="held_back", fact=fact["id"])
         return "guarded"
-    return _reveal(turn, fact, "asked")
+    return _reveal(turn, fact, how)
 
 
 def _answer_by_kind(turn: _Turn) -> str | None:

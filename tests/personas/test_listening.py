@@ -637,3 +637,75 @@ def test_prepare_builds_the_indexes_a_turn_then_reuses(library: PersonaLibrary) 
     match_facts("When did it stop working?", persona)
     assert listening._index_cache[persona.id][2] is built[0]
     assert listening._content_cache[persona.id][1] is built[1]
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact"),
+    [
+        # the thing asked for ("programs", "apps") is the need's, the course only sets the scene
+        (
+            "silent_en_laptop_student",
+            "What apps does your degree expect you to run?",
+            "hidden_need",
+        ),
+        (
+            "silent_en_laptop_student",
+            "Are there any programs your uni tells you to get?",
+            "hidden_need",
+        ),
+        # "不方便" is what is asked about; the old man only says whose
+        ("silent_zh_phone_for_father", "老人家用手机有什么不方便的地方？", "hidden_need"),
+        # the scene-setting fact is still what a question about it asks
+        ("silent_en_laptop_student", "What course are you doing?", "course"),
+    ],
+)
+def test_the_word_a_question_asks_for_decides_between_facts(
+    library: PersonaLibrary, persona_id: str, question: str, fact: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact
+
+
+def test_a_word_asked_for_that_only_a_far_weaker_fact_has_does_not_override(
+    library: PersonaLibrary,
+) -> None:
+    # "有什么考虑" asks for thoughts about the price: the budget, plainly
+    skincare = library.get("female_zh_skincare")
+    assert _top(match_facts("价格方面您有什么考虑？", skincare)) == "budget"
+
+
+def test_a_default_phrase_asking_for_what_the_trainers_phrase_asks_is_left_to_it(
+    library: PersonaLibrary,
+) -> None:
+    from personas import listening
+
+    student = library.get("silent_en_laptop_student")
+    index = listening._index(student)
+    # the usage topic's "what programs do you run" is not the course's: the trainer wrote
+    # "which programs do you need" for the need
+    course_phrases = {c.phrase for c in index.cues if c.owner == "course"}
+    assert "what programs do you run" not in course_phrases
+    need_phrases = {c.phrase for c in index.cues if c.owner == "hidden_need"}
+    assert "which programs do you need" in need_phrases
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact"),
+    [
+        (
+            "doubtful_en_solar_quote",
+            "What do you expect the panels to achieve for your family?",
+            "hidden_need",
+        ),
+        ("talkative_en_holiday_booking", "And when were you planning to go?", "dates"),
+    ],
+)
+def test_what_hopes_and_plans_ask_for(
+    library: PersonaLibrary, persona_id: str, question: str, fact: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact
+
+
+def test_take_your_time_is_filler_in_an_open_invitation(library: PersonaLibrary) -> None:
+    oven = library.get("talkative_zh_steam_oven")
+    assert is_open("别急，慢慢讲，还有别的情况吗？", oven)
+    assert match_facts("别急，慢慢讲，还有别的情况吗？", oven) == []

@@ -159,6 +159,14 @@ def test_an_open_question_draws_out_what_the_customer_tells_next(library, person
     first = next(f["id"] for f in persona.facts if "open_question" in f.get("asked_by", []))
     assert r["reaction"] == "reveal"
     assert r["state"]["facts_revealed"] == [first]
+    # told because invited, not because a fact in particular was asked for
+    assert r["state"]["heard"]["how"] == "told_next"
+
+
+def test_a_question_about_one_thing_is_told_as_asked_not_as_invited(library):
+    persona = library.get(VACUUM)
+    r = react(persona, calm(persona), "Is the charging dock lighting up at all?", "closed_question")
+    assert r["state"]["heard"]["how"] == "asked"
 
 
 def test_an_ambiguous_question_never_reveals_a_fact_that_does_not_match(library):
