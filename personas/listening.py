@@ -711,6 +711,7 @@ class _Index:
         explained: dict[str, float] = {}  # owner -> weight of the text's strong words it explains
         get = matched.get
         anchored: set[int] = set()  # cues the text shares a word of content with
+        held: set[str] = set()  # owners with a cue the text shares a word of content with
         for feature, factor in found:
             w = self._weight(feature) * factor  # a feature weighs the same in every cue
             for idx in self.cue_ids.get(feature, ()):
@@ -745,17 +746,24 @@ class _Index:
                 # "Is someone else paying?" asks who, not how much: a fact no cue of which asks
                 # who, beside one that does, is not what it asks
                 score *= _KEY_MISSING
+            owner = owners[idx]
             if idx not in anchored and self.cue_anchorable[idx]:
                 # only single characters and question words in common ("表" of "表带" and of
                 # "表是怎么来的"): a hint of the cue, not the cue
                 score *= _UNANCHORED
-            owner = owners[idx]
+            elif idx in anchored or got >= 0.8 * totals[idx]:
+                held.add(owner)  # a word of content in common, or most of a cue of characters
             if score > best.get(owner, 0.0):
                 best[owner] = score
         if text_mass > 0:
             for owner, mass in explained.items():
                 share = mass / text_mass
                 best[owner] = min(1.0, best[owner] * (1 - _SHARE) + share * _SHARE * 1.6)
+        for owner, score in best.items():
+            if owner not in held and score >= MATCH_MIN:
+                # hints only (a character here, a question word there): at most nearly asked,
+                # so the customer asks what is meant rather than guess
+                best[owner] = MATCH_MIN - 0.01
         # what the answer says: only words spelt right, weighed against the text's own content
         said: dict[str, float] = {}
         for feature, factor in found:

@@ -709,3 +709,12 @@ def test_take_your_time_is_filler_in_an_open_invitation(library: PersonaLibrary)
     oven = library.get("talkative_zh_steam_oven")
     assert is_open("别急，慢慢讲，还有别的情况吗？", oven)
     assert match_facts("别急，慢慢讲，还有别的情况吗？", oven) == []
+
+
+def test_a_match_on_hints_only_is_at_most_near(library: PersonaLibrary) -> None:
+    # an offer of a new strap shares only single characters (表, 带) with the watch's story
+    # ("表是怎么来的"): not a question about it, whatever the share of the reply
+    watch = library.get("arrogant_zh_watch_service")
+    assert match_facts("要我们顺手帮您把表带也换了吗？", watch) == []
+    # a question in words of content still is
+    assert _top(match_facts("这块表是谁送给您的？", watch)) == "hidden_need"
