@@ -439,11 +439,53 @@ def _fuzzy_key(word: str) -> bool:
 _EN_FOCUS = re.compile(
     r"\b(?:which|what|whatever|any|how many|how much)\s+"
     r"(?:(?:kind|kinds|sort|sorts|type|types)\s+of\s+|(?:particular|specific|special|exact|"
-    r"main|other|else|sort|kind)\s+)*([a-z][a-z'-]+)"
+    r"main|other|else|sort|kind|kinda|sorta)\s+)*(?!(?:isn|aren|wasn|weren|don|doesn|didn|won|"
+    r"can|couldn|wouldn|shouldn|haven|hasn|hadn)\b)([a-z][a-z'-]+)"
 )
 _ZH_FOCUS = re.compile(
     r"(?:什么|哪些|哪种|哪类|哪款|哪个|哪方面)(?:样的|特别的|具体的|特殊的)?"
     r"([\u4e00-\u9fff]{2,4})"
+)
+
+
+# "Do you need a carry case?", "Will you need parking?", "Have you had a survey done?": a yes/no
+# question about having or needing a thing asks about that thing.
+_EN_HAVE_FOCUS = re.compile(
+    r"^(?:(?:and|but|so|also|ok|okay|right|sorry|now|then|just|oh|well)\b[\s,]*)*"
+    r"(?:do|does|did|will|would|could|can|have|has)\s+(?:you|u|he|she|they|we)\s+"
+    r"(?:(?:already|still|also|ever|usually|normally)\s+)?"
+    r"(?:need|want|have|had|got|use|play|get|own|require)\s+([a-z0-9' -]+)"
+)
+
+
+def _en_focus(part: str) -> frozenset[str]:
+    """The English words a question asks for: after a question word ("Which *airport*?") or
+    after "do you need / have" ("Do you need a *carry case*?")."""
+    return frozenset(f for f, _ in _en_focus_words(part))
+
+
+def _en_focus_words(part: str) -> list[tuple[str, str]]:
+    """_en_focus's features, each with the word as typed (for typo matching)."""
+    norm = _folded(normalise(part))
+    tokens: list[str] = [m.group(1) for m in _EN_FOCUS.finditer(norm)]
+    for sentence in _sentences(norm):
+        had = _EN_HAVE_FOCUS.search(sentence.strip())
+        if had:
+            # the thing had or needed, up to a phrase that says when, where or what for
+            for token in _EN_WORD.findall(had.group(1)):
+                if token in _EN_FOCUS_END:
+                    break
+                tokens.append(token)
+    return [
+        (f, token)
+        for token in tokens
+        for f in _en_words(token)
+        if _strong(f) and not _CJK.match(f) and not _NUMERIC.match(f)
+    ]
+
+
+_EN_FOCUS_END = frozenset(
+    "during for in on at from to of when while before after since so because if by".split()
 )
 
 
@@ -1173,6 +1215,9 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
             others = [m for m in facts[1:] if m.score > facts[0].score - _AMBIGUOUS]
             if not any(o.fact_id in {x.fact_id for x in owning} for o in others):
                 scored = scored[:1]  # the rivals do not have what it asks for: no tie
+    asked_for = _en_focus_words(text)
+    if asked_for and not any(_owned(f, surface, index) for f, surface in asked_for):
+        return []  # it asks for a thing none of this scenario's facts is about
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP
@@ -1200,6 +1245,20 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
         # particular, unless plainly named
         return []
     return facts
+
+
+def _owned(feature: str, surface: str, index: _Index) -> bool:
+    """Whether a fact of this scenario is about this word (its cues or what it says), a typo of
+    it included; the product's own name counts as owned."""
+    if feature in index.neutral:
+        return True
+    candidates = {feature} if feature in index.fuzzy.vocab else index.fuzzy.near(feature, surface)
+    return any(
+        any(o in index.fact_ids for o in index.owners_of.get(f, ()))
+        or f in index.content_postings
+        or f in index.neutral
+        for f in candidates
+    )
 
 
 def near_facts(text: str, persona: Persona) -> list[FactMatch]:

@@ -718,3 +718,34 @@ def test_a_match_on_hints_only_is_at_most_near(library: PersonaLibrary) -> None:
     assert match_facts("要我们顺手帮您把表带也换了吗？", watch) == []
     # a question in words of content still is
     assert _top(match_facts("这块表是谁送给您的？", watch)) == "hidden_need"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        # the thing asked for is nothing of this scenario's, whatever the rest shares with a fact
+        ("talkative_en_holiday_booking", "Which train station suits you best?"),
+        ("arrogant_en_hotel_suite", "Do you need a late checkout during your stay?"),
+        ("doubtful_en_solar_quote", "Have you had an electrician look at the wiring lately?"),
+    ],
+)
+def test_a_question_asking_for_a_thing_no_fact_is_about_draws_none(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    assert match_facts(question, library.get(persona_id)) == []
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact"),
+    [
+        # typos, "kinda", and a new word for a known thing still ask for the fact
+        ("silent_en_laptop_student", "which coarse are u on?", "course"),
+        ("female_en_sofa", "wat kinda budget r u after?", "budget"),
+        ("female_en_sofa", "Do you have any kittens at home?", "hidden_need"),
+        ("talkative_en_holiday_booking", "Will you need a room with level access?", "by_the_way"),
+    ],
+)
+def test_a_thing_asked_for_in_other_words_is_still_a_facts(
+    library: PersonaLibrary, persona_id: str, question: str, fact: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact
