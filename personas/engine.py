@@ -107,7 +107,10 @@ _WH_QUESTION = re.compile(
 #: sentence ends, to tell a reply's statements from its questions
 _SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 #: one figure in a reply (an amount, a size, a count): each is a piece of evidence
-_FIGURE = re.compile(r"\d[\d.,]*")
+_FIGURE = re.compile(
+    r"\d[\d.,]*|[一二两三四五六七八九十百千万]+(?:[元块年月周天个次点号%台]|小时|分钟|毫升|公斤|寸)"
+    r"|[一二三四五六七八九][百千万][一二三四五六七八九十]?"
+)
 #: a specific in a reply: a figure, an amount, a size
 _DETAIL = re.compile(r"\d")
 #: the trainee commits to doing something ("I'll …", "we can …", "我这边给您…")
@@ -206,6 +209,8 @@ def react(
         return _end(persona, state, ending, turn)
 
     reaction = _choose_reaction(turn)
+    if reaction == "left":
+        return _end(persona, state, "walked_away", turn)
     _spend_patience(turn, reaction)
     if reaction == "accepted" and (
         state["turn"] >= persona.max_turns or bool(CLOSING_MOVES & set(turn.moves))
@@ -293,6 +298,9 @@ class _Turn:
         self.state["heard"] = {"kind": kind, **details}
 
 
+#: how far past the trust a decision takes a customer is plainly won over (their type's needs
+#: met by what the replies did, whatever they were labelled)
+_WON_OVER_MARGIN = 10
 #: how surely a reply must restate a fact not yet told for the customer to take it as theirs
 RECOGNISED_MIN = 0.7
 
@@ -520,6 +528,16 @@ def _choose_reaction(turn: _Turn) -> str:
             turn.hear("red_line", move=move)
             return str(overrides.get(move, NEGATIVE_REACTION[move]))
 
+    if (
+        "thanks_closing" in moves
+        and state["accepted"] is None
+        and not turn.has(*SOLUTION_MOVES)
+        and _fed_up(persona, state)
+    ):
+        # a goodbye with nothing settled, to a customer who has had enough: they leave
+        turn.hear("closing", settled=False, left=True)
+        return "left"
+
     drift = beh.get("drift") or {}
     steering = [m for m in moves if m in (drift.get("steer_moves") or [])]
     was_off = state["off_topic"]
@@ -608,6 +626,17 @@ def _choose_reaction(turn: _Turn) -> str:
         return _impatient_or(persona, state, "unmoved")
     turn.hear("nothing")
     return _impatient_or(persona, state, "neutral")
+
+
+#: patience at or below which a customer told goodbye with nothing settled leaves for good
+FED_UP_PATIENCE = 25
+
+
+def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
+    """The customer has had enough: still upset (the type's upset band) or nearly out of
+    patience. A goodbye with nothing settled then ends it, driven off; otherwise it gets "wait,
+    we're not done"."""
+    return _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE
 
 
 def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str:
@@ -941,9 +970,29 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
             if m.score >= RECOGNISED_MIN:
                 state["facts_revealed"].append(m.fact_id)
         missing = _missing_facts(persona, state)
-    if unmet and not missing and mood["anger"] < th.get("venting_anger", 60):
+    wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
+    speaks_to_them = bool(
+        turn.text and listening.mentions(turn.text, persona, state["facts_revealed"])
+    )
+    fits = bool(fitting) or (not acceptable and not wrong and speaks_to_them)
+    if (
+        not again
+        and not missing
+        and fits
+        and (concrete or time_frame)
+        and mood["anger"] < th.get("venting_anger", 60)
+    ):
+        # heard out, then offered what fits them, concretely: what calms them most
+        _effects(state, beh.get("fitting_effects"))
+    won_over = (
+        mood["anger"] <= th["resolve_max_anger"]
+        and mood["trust"] >= th["resolve_min_trust"] + _WON_OVER_MARGIN
+    )
+    if unmet and not missing and not won_over and mood["anger"] < th.get("venting_anger", 60):
         # heard out, but this customer needs more before deciding (evidence, respect, being
-        # drawn out): the type's answer to a premature offer, without its cost
+        # drawn out): the type's answer to a premature offer, without its cost. Once plainly won
+        # over (trust well past what a decision takes), what the replies did has met the need,
+        # whatever they were labelled.
         pre = beh.get("premature") or {}
         return judged("needs_more", str(pre.get("reaction", "not_ready")))
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
@@ -971,22 +1020,17 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 state["heard"]["fact"] = fact["id"]
                 return verdict
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
-    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
-        # Understood, but not won over yet: the customer stays in character.
-        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
-    wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
     if remedies and not fitting and wrong:
+        # the wrong remedy is refused for what it is, however calm the customer is by now
         if not again:
             _effects(state, beh.get("rejected_effects"))
         return judged("rejected", "rejected", wrong[0])
+    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
+        # Understood, but not won over yet: the customer stays in character.
+        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
     if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
         return judged("vague", "vague_offer")
-    if (
-        not acceptable
-        and not again
-        and turn.text
-        and not listening.mentions(turn.text, persona, state["facts_revealed"])
-    ):
+    if not acceptable and not again and turn.text and not speaks_to_them:
         # a recommendation must speak to what the customer said (their room, their budget,
         # their worry): one that speaks to none of it leaves them unconvinced
         return judged("not_convinced", "unmoved")

@@ -487,3 +487,9 @@ def test_every_library_remedy_is_a_known_kind(library):
         remedies = persona.scenario.get("remedies") or {}
         for name in [*(remedies.get("acceptable") or []), *(remedies.get("rejected") or [])]:
             assert normalise_remedy(name) in REMEDY_KINDS, (persona.id, name)
+
+
+def test_moving_a_guest_up_to_a_better_room_is_an_upgrade() -> None:
+    offer = read_offer("I'm moving you to our corner executive suite at no extra charge.", "en")
+    assert "upgrade" in offer.remedies
+    assert "upgrade" in read_offer("我给您换到行政套房，不加钱。", "zh").remedies
