@@ -971,10 +971,16 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 state["facts_revealed"].append(m.fact_id)
         missing = _missing_facts(persona, state)
     wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
-    speaks_to_them = bool(
-        turn.text and listening.mentions(turn.text, persona, state["facts_revealed"])
+    # for a shopper (nothing listed as acceptable), a recommendation fits when it speaks to
+    # their need, not merely to something they said (the room, the skin type)
+    fits = bool(fitting) or (
+        not acceptable
+        and not wrong
+        and any(
+            m.fact_id in listening.need_facts(persona)
+            for m in listening.mentions(turn.text or "", persona, state["facts_revealed"])
+        )
     )
-    fits = bool(fitting) or (not acceptable and not wrong and speaks_to_them)
     if (
         not again
         and not missing
@@ -988,11 +994,16 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         mood["anger"] <= th["resolve_max_anger"]
         and mood["trust"] >= th["resolve_min_trust"] + _WON_OVER_MARGIN
     )
-    if unmet and not missing and not won_over and mood["anger"] < th.get("venting_anger", 60):
+    if (
+        unmet
+        and not missing
+        and not (won_over and fits)
+        and mood["anger"] < th.get("venting_anger", 60)
+    ):
         # heard out, but this customer needs more before deciding (evidence, respect, being
         # drawn out): the type's answer to a premature offer, without its cost. Once plainly won
         # over (trust well past what a decision takes), what the replies did has met the need,
-        # whatever they were labelled.
+        # whatever they were labelled, for a proposal that fits.
         pre = beh.get("premature") or {}
         return judged("needs_more", str(pre.get("reaction", "not_ready")))
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
@@ -1030,9 +1041,10 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
     if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
         return judged("vague", "vague_offer")
-    if not acceptable and not again and turn.text and not speaks_to_them:
-        # a recommendation must speak to what the customer said (their room, their budget,
-        # their worry): one that speaks to none of it leaves them unconvinced
+    if not acceptable and not again and turn.text and not fits:
+        # a recommendation must speak to what the customer needs (the cat, the new baby, the
+        # daughter who just passed her test): one that speaks only to the room or the skin type,
+        # or to none of it, leaves them unconvinced
         return judged("not_convinced", "unmoved")
     choice = fitting[0] if fitting else (remedies[0] if remedies else None)
     state["accepted"] = choice or "offer"

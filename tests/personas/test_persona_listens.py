@@ -366,7 +366,7 @@ def test_a_customer_plainly_won_over_needs_no_more_labels(library):
     state = calm(persona, told=("skin", "budget", "hidden_need"), anger=8.0, trust=75.0)
     state["moves_seen"] = {"open_question": 2, "paraphrase": 1}
     text = (
-        "推荐修护精华经典款，神经酰胺加积雪草，适合混合偏干、换季泛红，四百八，六百以内，明天发货。"
+        "推荐修护精华经典款，适合混合偏干、换季泛红，四百八，用四周刚好赶上下个月当伴娘，明天发货。"
     )
     r = react(persona, state, text, "recommend")
     assert r["state"]["heard"]["judged"] == "accepted"
@@ -383,3 +383,20 @@ def test_figures_written_in_chinese_count_as_information(library):
     state["moves_seen"] = {}
     r = react(persona, state, "滤芯一年大概三百八十元，三年保修。", "reassurance")
     assert r["state"]["moves_seen"].get("inform", 0) >= 2
+
+
+def test_a_recommendation_fits_a_shopper_when_it_speaks_to_their_need(library):
+    """The room alone is not what she needs: the cat is."""
+    persona = library.get(SOFA)
+    told = ("room", "budget", "hidden_need")
+    state = calm(persona, told=told, anger=5.0, trust=70.0)
+    state["moves_seen"] = {"praise": 1, "inform": 2, "open_question": 2}
+    room_only = "For your small bright living room I'd suggest the Linden two-seater, 1,150."
+    r = react(persona, state, room_only, "recommend")
+    assert r["state"]["heard"]["judged"] != "accepted"
+    for_the_cat = (
+        "The Linden two-seater in claw-resistant fabric: your cat can't snag it, and it fits "
+        "your 3.2 m wall for 1,150."
+    )
+    r = react(persona, state, for_the_cat, "recommend")
+    assert r["state"]["heard"]["judged"] == "accepted"
