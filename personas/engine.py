@@ -851,9 +851,15 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
     the question is what the customer answers."""
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
-    if named or turn.offer.time_frame or not turn.text:
+    if named or not turn.text or not turn.asks:
         return False
-    if not turn.asks:
+    if turn.offer.time_frame and not all(
+        listening.asks_for_information(part, turn.persona.language)
+        for part in re.split(r"(?<=[.!?。！？；;])\s*", turn.text.strip())
+        if part.strip()
+    ):
+        # a time said outside the question is a proposal's ("We can have it with you by
+        # Friday."); inside it, it is part of what is asked ("Why does it matter this week?")
         return False
     return bool(turn.asked) and turn.asked[0].fact_id not in turn.state["facts_revealed"]
 

@@ -251,7 +251,8 @@ class _Synonyms:
         zh: dict[str, str] = {}
         for canonical, variants in table.items():
             for variant in variants:
-                key = normalise(str(variant))
+                # as _folded reads the text: an apostrophe is a space ("what's got you")
+                key = " ".join(normalise(str(variant)).replace("'", " ").split())
                 if _CJK.search(key):
                     zh[key] = normalise(str(canonical))
                 elif " " in key:
@@ -315,6 +316,9 @@ _SHORTHAND = {
     "cn": "can",
     "cud": "could",
     "wud": "would",
+    "cld": "could",
+    "wld": "would",
+    "shld": "should",
     "bkg": "booking",
     "prob": "problem",
     "probs": "problem",

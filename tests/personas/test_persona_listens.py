@@ -400,3 +400,18 @@ def test_a_recommendation_fits_a_shopper_when_it_speaks_to_their_need(library):
     )
     r = react(persona, state, for_the_cat, "recommend")
     assert r["state"]["heard"]["judged"] == "accepted"
+
+
+def test_a_time_inside_a_question_is_part_of_what_it_asks(library):
+    """'this week' in "Why does it matter so much this week?" makes no proposal of it."""
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem", "order_number"), anger=40.0, openness=80.0)
+    r = react(
+        persona,
+        state,
+        "Is there a reason it matters so much this week?",
+        "closed_question",
+        "offer_solution",
+    )
+    assert r["state"]["heard"]["kind"] == "question"
+    assert r["state"]["heard"]["fact"] == "hidden_need"
