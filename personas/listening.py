@@ -493,6 +493,31 @@ _EN_FOCUS_END = frozenset(
 )
 
 
+_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
+_ZH_CHOICE = re.compile(r"([a-z0-9\u4e00-\u9fff ]{1,8})还是([a-z0-9\u4e00-\u9fff ]{1,8})")
+
+
+def _choice_words(part: str) -> list[tuple[str, str]]:
+    """The words of the two things a choice question offers ("Windows 还是 Mac？", "online or
+    in a shop?"), each with the word as typed; [] when it offers no choice."""
+    norm = _folded(normalise(part))
+    out: list[tuple[str, str]] = []
+    for pattern in (_EN_CHOICE, _ZH_CHOICE):
+        for m in pattern.finditer(norm):
+            sides: list[list[tuple[str, str]]] = []
+            for side in m.groups():
+                words: list[tuple[str, str]] = []
+                for token in _TOKEN.findall(side):
+                    if _CJK.match(token):
+                        words.extend((f, f) for f in _zh_features(token) if _strong(f))
+                    else:
+                        words.extend((f, token) for f in _en_words(token) if _strong(f))
+                sides.append([(f, t) for f, t in words if not _NUMERIC.match(f)])
+            if all(sides):  # two things to choose between, not "... or have you got those?"
+                out.extend(w for side_words in sides for w in side_words)
+    return out
+
+
 def _focus(part: str) -> frozenset[str]:
     """The features of the word(s) the question asks for (see _EN_FOCUS); empty when its
     question word is followed by a verb, a question word or filler ("what is", "which one")."""
@@ -1222,6 +1247,9 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     asked_for = _en_focus_words(text)
     if asked_for and not any(_owned(f, surface, index) for f, surface in asked_for):
         return []  # it asks for a thing none of this scenario's facts is about
+    options = _choice_words(text)
+    if options and not any(_owned(f, surface, index) for f, surface in options):
+        return []  # "Windows or Mac?": a choice between things none of its facts is about
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP

@@ -768,3 +768,21 @@ def test_chat_shorthand_for_could_still_asks(library: PersonaLibrary) -> None:
 def test_a_use_case_is_a_purpose_not_a_case(library: PersonaLibrary) -> None:
     drill = library.get("male_en_cordless_drill")
     assert match_facts("Do you need a storage case for it?", drill) == []
+
+
+def test_a_choice_between_things_no_fact_is_about_draws_none(library: PersonaLibrary) -> None:
+    laptop = library.get("male_zh_laptop")
+    assert match_facts("您平时用 Linux 还是 Windows？", laptop) == []
+    # a choice between things a fact is about still asks for it
+    assert _top(match_facts("主要是剪视频还是打游戏？", laptop)) == "use"
+    drill = library.get("male_en_cordless_drill")
+    # "or have you got those?" offers no second thing: the batteries are still asked about
+    assert (
+        _top(match_facts("Do you need batteries in the box or have you got some already?", drill))
+        == "hidden_need"
+    )
+
+
+def test_any_new_developments_at_home_asks_for_the_need(library: PersonaLibrary) -> None:
+    purifier = library.get("doubtful_zh_water_purifier")
+    assert _top(match_facts("家里最近是有什么新变化吗？", purifier)) == "hidden_need"
