@@ -106,7 +106,8 @@ class Figures:
             },
         }
         prefixes = sorted({k.split(":")[0] for k in self.scripts if ":" in k})
-        for prefix in ["", *prefixes]:
+        main_played = any(":" not in k for k in self.scripts)
+        for prefix in ["", *prefixes] if main_played or not prefixes else prefixes:
             out.update(self._script_goals(prefix))
         out["asked_again_only_when_given"] = not self.asked_again_unfounded
         return out

@@ -112,3 +112,11 @@ def test_another_script_set_is_reported_and_judged_on_its_own():
     assert goals["blind7_bad_drive_off"]  # 9 of 10 driven off
     # a kind the set lacks is not a goal of it
     assert "blind7_content_free_never_resolve" not in goals
+
+
+def test_a_set_played_alone_is_judged_alone():
+    result = listen_check.Figures()
+    result.scripts["blind7:well_run"] = Counter(resolved=16)
+    goals = result.goals()
+    assert goals["blind7_well_run_all_resolved"]
+    assert "well_run_all_resolved" not in goals
