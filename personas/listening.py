@@ -1422,7 +1422,7 @@ _ZH_MEASURE = frozenset("个些少里儿位种样边方久会台件次")
 # Common verbs, adverbs and measure words: a two-character run of them that no cue knows is a
 # seam between words ("天想", "想看", "看点"), not a word of content.
 _ZH_LIGHT = frozenset(
-    "想看点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
+    "想看找点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
     "好多少几哪从对向跟同为以所而且但如果因此其中之已经正在将"
 )
 

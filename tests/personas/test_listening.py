@@ -786,3 +786,9 @@ def test_a_choice_between_things_no_fact_is_about_draws_none(library: PersonaLib
 def test_any_new_developments_at_home_asks_for_the_need(library: PersonaLibrary) -> None:
     purifier = library.get("doubtful_zh_water_purifier")
     assert _top(match_facts("家里最近是有什么新变化吗？", purifier)) == "hidden_need"
+
+
+def test_looking_for_is_no_word_of_content(library: PersonaLibrary) -> None:
+    # "想找什么样的" (what kind are you looking for) asks about nothing in particular
+    phone = library.get("silent_zh_phone_for_father")
+    assert is_open("您想找一款什么样的？", phone)
