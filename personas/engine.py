@@ -107,7 +107,10 @@ _WH_QUESTION = re.compile(
 #: sentence ends, to tell a reply's statements from its questions
 _SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 #: one figure in a reply (an amount, a size, a count): each is a piece of evidence
-_FIGURE = re.compile(r"\d[\d.,]*")
+_FIGURE = re.compile(
+    r"\d[\d.,]*|[一二两三四五六七八九十百千万]+(?:[元块年月周天个次点号%台]|小时|分钟|毫升|公斤|寸)"
+    r"|[一二三四五六七八九][百千万][一二三四五六七八九十]?"
+)
 #: a specific in a reply: a figure, an amount, a size
 _DETAIL = re.compile(r"\d")
 #: the trainee commits to doing something ("I'll …", "we can …", "我这边给您…")
@@ -242,6 +245,8 @@ def react(
         return _end(persona, state, ending, turn)
 
     reaction = _choose_reaction(turn)
+    if reaction == "left":
+        return _end(persona, state, "walked_away", turn)
     _spend_patience(turn, reaction)
     if _last_straw(turn):
         return _end(persona, state, "walked_away", turn)
@@ -305,6 +310,12 @@ class _Turn:
     def asked(self) -> list[listening.FactMatch]:
         """The facts the reply's words ask about, best first (computed once per reply)."""
         return listening.match_facts(self.text, self.persona) if self.text else []
+
+    @cached_property
+    def open(self) -> bool:
+        """The reply invites the customer to go on ("What happened?", "Anything else?") rather
+        than asks about one thing in particular."""
+        return bool(self.text) and listening.is_open(self.text, self.persona)
 
     @cached_property
     def asks(self) -> bool:
@@ -578,6 +589,16 @@ def _choose_reaction(turn: _Turn) -> str:
             turn.hear("red_line", move=move)
             return str(overrides.get(move, NEGATIVE_REACTION[move]))
 
+    if (
+        "thanks_closing" in moves
+        and state["accepted"] is None
+        and not turn.has(*SOLUTION_MOVES)
+        and _fed_up(persona, state)
+    ):
+        # a goodbye with nothing settled, to a customer who has had enough: they leave
+        turn.hear("closing", settled=False, left=True)
+        return "left"
+
     drift = beh.get("drift") or {}
     steering = [m for m in moves if m in (drift.get("steer_moves") or [])]
     was_off = state["off_topic"]
@@ -618,7 +639,9 @@ def _choose_reaction(turn: _Turn) -> str:
             if not _gate(persona, state, fact):
                 turn.hear("question", answer="held_back", fact=fact["id"])
                 return "guarded"
-            return _reveal(turn, fact, "asked")
+            # an open invitation whose words fit a fact ("What happened?" and the fault): told
+            # because invited, the thing this customer tells next
+            return _reveal(turn, fact, "told_next" if turn.open else "asked")
 
     # a talkative customer wanders off unless asked something specific
     if drift and not steering:
@@ -664,6 +687,17 @@ def _choose_reaction(turn: _Turn) -> str:
         return _impatient_or(persona, state, "unmoved")
     turn.hear("nothing")
     return _impatient_or(persona, state, "neutral")
+
+
+#: patience at or below which a customer told goodbye with nothing settled leaves for good
+FED_UP_PATIENCE = 25
+
+
+def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
+    """The customer has had enough: still upset (the type's upset band) or nearly out of
+    patience. A goodbye with nothing settled then ends it, driven off; otherwise it gets "wait,
+    we're not done"."""
+    return _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE
 
 
 def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str:
@@ -727,6 +761,13 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_by_kind(turn)
     general = listening.invites_more(turn.text)
     asked = [] if general else turn.asked
+    if asked and turn.open:
+        # an open invitation whose words fit a fact ("What happened?" and the fault): what this
+        # customer tells next is that fact, told because invited rather than asked for; once it
+        # is out, the next thing they would tell
+        if asked[0].fact_id not in told:
+            return _answer_fact(turn, _fact(persona, asked[0].fact_id), how="told_next")
+        asked = []
     if asked:
         return _answer_fact(turn, _fact(persona, asked[0].fact_id))
     several = [] if general else listening.asks_several(turn.text, persona)
@@ -735,7 +776,7 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         return _answer_fact(
             turn, _fact(persona, next((f for f in several if f not in told), several[0]))
         )
-    open_invitation = general or listening.is_open(turn.text, persona)
+    open_invitation = general or turn.open
     if not open_invitation and listening.near_facts(turn.text, persona):
         # about something of theirs, but not plainly which (two facts fit about as well, or one
         # only nearly): asking what is meant beats telling a fact it may not be about
@@ -764,7 +805,7 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
     return "dont_know"
 
 
-def _answer_fact(turn: _Turn, fact: dict[str, Any]) -> str:
+def _answer_fact(turn: _Turn, fact: dict[str, Any], how: str = "asked") -> str:
     """A question about this fact: told again when it is out, held back while the customer is
     not open enough for it, told otherwise."""
     if fact["id"] in turn.state["facts_revealed"]:
@@ -775,7 +816,7 @@ def _answer_fact(turn: _Turn, fact: dict[str, Any]) -> str:
     if not _gate(turn.persona, turn.state, fact):
         turn.hear("question", answer="held_back", fact=fact["id"])
         return "guarded"
-    return _reveal(turn, fact, "asked")
+    return _reveal(turn, fact, how)
 
 
 def _answer_by_kind(turn: _Turn) -> str | None:
@@ -871,9 +912,15 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
     the question is what the customer answers."""
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
-    if named or turn.offer.time_frame or not turn.text:
+    if named or not turn.text or not turn.asks:
         return False
-    if not turn.asks:
+    if turn.offer.time_frame and not all(
+        listening.asks_for_information(part, turn.persona.language)
+        for part in re.split(r"(?<=[.!?。！？；;])\s*", turn.text.strip())
+        if part.strip()
+    ):
+        # a time said outside the question is a proposal's ("We can have it with you by
+        # Friday."); inside it, it is part of what is asked ("Why does it matter this week?")
         return False
     return bool(turn.asked) and turn.asked[0].fact_id not in turn.state["facts_revealed"]
 
@@ -1121,9 +1168,13 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
     wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
     if remedies and not fitting and wrong:
+        # the wrong remedy is refused for what it is, however calm the customer is by now
         if not again:
             _effects(state, beh.get("rejected_effects"))
         return judged("rejected", "rejected", wrong[0])
+    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
+        # Understood, but not won over yet: the customer stays in character.
+        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
     if not remedies and not concrete and persona.scenario.get("kind") == "after_sales":
         return judged("vague", "vague_offer")
     if not acceptable and not again and turn.text and not speaks_to_them:

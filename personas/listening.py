@@ -129,6 +129,9 @@ _WHO = frozenset({"who", "whom", "whose", "谁", "哪位", "someon", "anyon", "s
 # A cue the text shares no word of content with (single Chinese characters and question words
 # only) counts this much of its score.
 _UNANCHORED = 0.7
+# How far below the best fact one whose cues have the word a question asks for ("Which
+# *programs* ...?") may score and still be what it asks.
+_FOCUS_GAP = 0.25
 # When the two best facts score closer than this, the text matches neither: asking back is better
 # than telling the wrong fact.
 _AMBIGUOUS = 0.06
@@ -248,7 +251,8 @@ class _Synonyms:
         zh: dict[str, str] = {}
         for canonical, variants in table.items():
             for variant in variants:
-                key = normalise(str(variant))
+                # as _folded reads the text: an apostrophe is a space ("what's got you")
+                key = " ".join(normalise(str(variant)).replace("'", " ").split())
                 if _CJK.search(key):
                     zh[key] = normalise(str(canonical))
                 elif " " in key:
@@ -312,6 +316,9 @@ _SHORTHAND = {
     "cn": "can",
     "cud": "could",
     "wud": "would",
+    "cld": "could",
+    "wld": "would",
+    "shld": "should",
     "bkg": "booking",
     "prob": "problem",
     "probs": "problem",
@@ -327,6 +334,12 @@ _WHAT_FOR = re.compile(
     r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
     r"\b(?:need|needs|needed|want|wanted|use|using|get|getting|buy|buying)\s+(?:it|this|one|them|"
     r"these|that)\s+" + _FOR_END
+)
+# "What are you hoping solar will do for you?", "What do you want to get out of it?": asks for the
+# customer's goal (hope, want, expect are stop words elsewhere).
+_WHAT_HOPED = re.compile(
+    r"\bwhat\b[^?.!]*\b(?:hope|hopes|hoped|hoping|expect|expects|expecting|want|wants|wanting|"
+    r"wish|wishing)\b[^?.!]*\b(?:do for (?:you|your|the)|get out of|achieve|gain|change for)\b"
 )
 # "order no", "ref #", "acct no.": the number of that thing
 _NUMBER_OWNERS = re.compile(
@@ -367,7 +380,7 @@ def _zh_features(run: str) -> list[str]:
 # split the text like a stop character, so "大概多少" and "平时开车" give no cross-word bigrams.
 _ZH_FILLER = re.compile(
     "冒昧问一下|冒昧问一句|冒昧地问|冒昧|请教一下|请问|想问一下|想问|问一下|问问|麻烦您|麻烦|能不能|"
-    "可不可以|能否|可否|是否|介绍一下|说一下|说说|讲讲|一下|大概|大约|差不多|"
+    "可不可以|能否|可否|是否|介绍一下|说一下|说说|讲讲|一下|大概|大约|差不多|慢慢|"
     "平时|平常|一般|通常|主要|其实|就是|那么|然后|咱们|我们|这边|先生|女士|您好|你好|好的|具体|"
     "告诉|知道|了解|提供|方便(?=[说报提告发给问讲透介聊]|的话)|可以|能够|需要|打算"
 )
@@ -387,6 +400,8 @@ def _folded(norm: str) -> str:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
     if _WHAT_FOR.search(norm):
         norm += " purpose"  # "what's it mostly for?" asks what it is used for
+    if _WHAT_HOPED.search(norm):
+        norm += " goal"  # "what are you hoping it will do for you?" asks what they want from it
     return norm
 
 
@@ -419,6 +434,103 @@ def _deletions(word: str) -> set[str]:
 
 def _fuzzy_key(word: str) -> bool:
     return len(word) >= 4 and word.isascii() and word.isalpha()
+
+
+# What a question asks for, as against the words that set the scene: the word right after its
+# question word ("Which *programs* will you need for your course?", "Is there any *software* ...",
+# "有什么*不方便*的地方？", "哪种*颜色*？"). A fact none of whose cues has that word is not what the
+# question asks for when another fact's cues have it.
+_EN_FOCUS = re.compile(
+    r"\b(?:which|what|whatever|any|how many|how much)\s+"
+    r"(?:(?:kind|kinds|sort|sorts|type|types)\s+of\s+|(?:particular|specific|special|exact|"
+    r"main|other|else|sort|kind|kinda|sorta)\s+)*(?!(?:isn|aren|wasn|weren|don|doesn|didn|won|"
+    r"can|couldn|wouldn|shouldn|haven|hasn|hadn)\b)([a-z][a-z'-]+)"
+)
+_ZH_FOCUS = re.compile(
+    r"(?:什么|哪些|哪种|哪类|哪款|哪个|哪方面)(?:样的|特别的|具体的|特殊的)?"
+    r"([\u4e00-\u9fff]{2,4})"
+)
+
+
+# "Do you need a carry case?", "Will you need parking?", "Have you had a survey done?": a yes/no
+# question about having or needing a thing asks about that thing.
+_EN_HAVE_FOCUS = re.compile(
+    r"^(?:(?:and|but|so|also|ok|okay|right|sorry|now|then|just|oh|well)\b[\s,]*)*"
+    r"(?:do|does|did|will|would|could|can|have|has)\s+(?:you|u|he|she|they|we)\s+"
+    r"(?:(?:already|still|also|ever|usually|normally)\s+)?"
+    r"(?:need|want|have|had|got|use|play|get|own|require)\s+([a-z0-9' -]+)"
+)
+
+
+def _en_focus(part: str) -> frozenset[str]:
+    """The English words a question asks for: after a question word ("Which *airport*?") or
+    after "do you need / have" ("Do you need a *carry case*?")."""
+    return frozenset(f for f, _ in _en_focus_words(part))
+
+
+def _en_focus_words(part: str) -> list[tuple[str, str]]:
+    """_en_focus's features, each with the word as typed (for typo matching)."""
+    norm = _folded(normalise(part))
+    tokens: list[str] = [m.group(1) for m in _EN_FOCUS.finditer(norm)]
+    for sentence in _sentences(norm):
+        had = _EN_HAVE_FOCUS.search(sentence.strip())
+        if had:
+            # the thing had or needed, up to a phrase that says when, where or what for
+            for token in _EN_WORD.findall(had.group(1)):
+                if token in _EN_FOCUS_END:
+                    break
+                tokens.append(token)
+    return [
+        (f, token)
+        for token in tokens
+        for f in _en_words(token)
+        if _strong(f) and not _CJK.match(f) and not _NUMERIC.match(f)
+    ]
+
+
+_EN_FOCUS_END = frozenset(
+    "during for in on at from to of when while before after since so because if by".split()
+)
+
+
+_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
+_ZH_CHOICE = re.compile(r"([a-z0-9\u4e00-\u9fff ]{1,8})还是([a-z0-9\u4e00-\u9fff ]{1,8})")
+
+
+def _choice_words(part: str) -> list[tuple[str, str]]:
+    """The words of the two things a choice question offers ("Windows 还是 Mac？", "online or
+    in a shop?"), each with the word as typed; [] when it offers no choice."""
+    norm = _folded(normalise(part))
+    out: list[tuple[str, str]] = []
+    for pattern in (_EN_CHOICE, _ZH_CHOICE):
+        for m in pattern.finditer(norm):
+            sides: list[list[tuple[str, str]]] = []
+            for side in m.groups():
+                words: list[tuple[str, str]] = []
+                for token in _TOKEN.findall(side):
+                    if _CJK.match(token):
+                        words.extend((f, f) for f in _zh_features(token) if _strong(f))
+                    else:
+                        words.extend((f, token) for f in _en_words(token) if _strong(f))
+                sides.append([(f, t) for f, t in words if not _NUMERIC.match(f)])
+            if all(sides):  # two things to choose between, not "... or have you got those?"
+                out.extend(w for side_words in sides for w in side_words)
+    return out
+
+
+def _focus(part: str) -> frozenset[str]:
+    """The features of the word(s) the question asks for (see _EN_FOCUS); empty when its
+    question word is followed by a verb, a question word or filler ("what is", "which one")."""
+    norm = _folded(normalise(part))
+    out: set[str] = set()
+    for m in _EN_FOCUS.finditer(norm):
+        out.update(f for f in _en_words(m.group(1)) if _strong(f))
+    for m in _ZH_FOCUS.finditer(_ZH_FILLER.sub("的", norm)):
+        run = m.group(1)
+        cut = next((i for i, ch in enumerate(run) if ch in _ZH_STOP), len(run))
+        run = run[:cut]
+        out.update(f for f in _zh_features(run) if _strong(f))
+    return frozenset(out)
 
 
 # --------------------------------------------------------------------------- topics
@@ -567,6 +679,14 @@ class _Index:
                 words = frozenset(_features(a)) - self.neutral
                 for f in words:
                     claimed.setdefault(f, []).append((fid, words))
+        # What the trainer's phrases ask for ("which programs do you need" asks for software): a
+        # default phrase of another fact or topic asking for the same thing ("what programs do
+        # you run", of the usage topic) is left to the trainer's fact.
+        about_focus: dict[str, set[str]] = {}
+        for fid, phrases in own.items():
+            for a in phrases:
+                for f in _focus(a) - self.neutral:
+                    about_focus.setdefault(f, set()).add(fid)
         for owner, weighted in docs.items():
             for phrase, factor in weighted:
                 surfaces.update(_TOKEN.findall(normalise(phrase).replace("'", " ")))
@@ -574,6 +694,12 @@ class _Index:
                 if not feats:
                     continue
                 if normalise(phrase) not in own.get(owner, ()):
+                    if any(
+                        about_focus.get(f, set()) - {owner}
+                        and not any(f in _focus(a) for a in own.get(owner, ()))
+                        for f in _focus(phrase)
+                    ):
+                        continue
                     strong_feats = [f for f in feats if _strong(f)]
                     if strong_feats and any(
                         other != owner and words.issuperset(feats)
@@ -656,6 +782,7 @@ class _Index:
         explained: dict[str, float] = {}  # owner -> weight of the text's strong words it explains
         get = matched.get
         anchored: set[int] = set()  # cues the text shares a word of content with
+        held: set[str] = set()  # owners with a cue the text shares a word of content with
         for feature, factor in found:
             w = self._weight(feature) * factor  # a feature weighs the same in every cue
             for idx in self.cue_ids.get(feature, ()):
@@ -690,17 +817,24 @@ class _Index:
                 # "Is someone else paying?" asks who, not how much: a fact no cue of which asks
                 # who, beside one that does, is not what it asks
                 score *= _KEY_MISSING
+            owner = owners[idx]
             if idx not in anchored and self.cue_anchorable[idx]:
                 # only single characters and question words in common ("表" of "表带" and of
                 # "表是怎么来的"): a hint of the cue, not the cue
                 score *= _UNANCHORED
-            owner = owners[idx]
+            elif idx in anchored or got >= 0.8 * totals[idx]:
+                held.add(owner)  # a word of content in common, or most of a cue of characters
             if score > best.get(owner, 0.0):
                 best[owner] = score
         if text_mass > 0:
             for owner, mass in explained.items():
                 share = mass / text_mass
                 best[owner] = min(1.0, best[owner] * (1 - _SHARE) + share * _SHARE * 1.6)
+        for owner, score in best.items():
+            if owner not in held and score >= MATCH_MIN:
+                # hints only (a character here, a question word there): at most nearly asked,
+                # so the customer asks what is meant rather than guess
+                best[owner] = MATCH_MIN - 0.01
         # what the answer says: only words spelt right, weighed against the text's own content
         said: dict[str, float] = {}
         for feature, factor in found:
@@ -934,7 +1068,7 @@ _ZH_REQUEST = re.compile(
     r"我(?:这边|们)?需要(?:您|你)的|需要您提供|需要您告诉|请问)"
 )
 _ZH_OFFER = re.compile(
-    r"要不要(?:我|我们)|(?:我|我们)(?:可以|马上|立即|现在|这就|来)?(?:给|帮|为)(?:您|你)"
+    r"要不要(?:我|我们)|(?:需要|要)(?:我|我们)(?:[^，,。？?]{0,4})(?:给|帮|为)(?:您|你)|(?:我|我们)(?:可以|马上|立即|现在|这就|来)?(?:给|帮|为)(?:您|你)"
     r".{0,24}(?:好吗|可以吗|行吗|怎么样|如何|好不好|可不可以|行不行)|"
     r"(?:给|帮)(?:您|你).{0,24}(?:好吗|可以吗|行吗|好不好|可不可以|行不行)"
 )
@@ -1086,6 +1220,36 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
         ),
         key=lambda m: -m.score,
     )
+    focus = _focus(text) - index.neutral
+    if focus:
+        # the question asks for a thing ("Which programs ...?"): a fact whose cues have that word
+        # is what it asks, not one matched on the words that set the scene ("... for your course")
+        owning = [
+            m
+            for m in sorted(
+                (FactMatch(fid, round(best[fid], 3)) for fid in index.fact_ids if fid in best),
+                key=lambda m: -m.score,
+            )
+            if any(m.fact_id in index.owners_of.get(f, ()) for f in focus)
+        ]
+        if (
+            owning
+            and owning[0].fact_id != facts[0].fact_id
+            and owning[0].score >= facts[0].score - _FOCUS_GAP
+        ):
+            if owning[0].score < MATCH_MIN - _NEED_SLACK:
+                return []  # what it asks for is only weakly one fact's: better to ask back
+            return [owning[0]] + [m for m in facts if m.fact_id != owning[0].fact_id]
+        if owning:
+            others = [m for m in facts[1:] if m.score > facts[0].score - _AMBIGUOUS]
+            if not any(o.fact_id in {x.fact_id for x in owning} for o in others):
+                scored = scored[:1]  # the rivals do not have what it asks for: no tie
+    asked_for = _en_focus_words(text)
+    if asked_for and not any(_owned(f, surface, index) for f, surface in asked_for):
+        return []  # it asks for a thing none of this scenario's facts is about
+    options = _choice_words(text)
+    if options and not any(_owned(f, surface, index) for f, surface in options):
+        return []  # "Windows or Mac?": a choice between things none of its facts is about
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP
@@ -1113,6 +1277,20 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
         # particular, unless plainly named
         return []
     return facts
+
+
+def _owned(feature: str, surface: str, index: _Index) -> bool:
+    """Whether a fact of this scenario is about this word (its cues or what it says), a typo of
+    it included; the product's own name counts as owned."""
+    if feature in index.neutral:
+        return True
+    candidates = {feature} if feature in index.fuzzy.vocab else index.fuzzy.near(feature, surface)
+    return any(
+        any(o in index.fact_ids for o in index.owners_of.get(f, ()))
+        or f in index.content_postings
+        or f in index.neutral
+        for f in candidates
+    )
 
 
 def near_facts(text: str, persona: Persona) -> list[FactMatch]:
@@ -1244,7 +1422,7 @@ _ZH_MEASURE = frozenset("个些少里儿位种样边方久会台件次")
 # Common verbs, adverbs and measure words: a two-character run of them that no cue knows is a
 # seam between words ("天想", "想看", "看点"), not a word of content.
 _ZH_LIGHT = frozenset(
-    "想看点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
+    "想看找点有用是要给买在到会能可说做去来过得着把被让们个些种样下上里天今每一共都很就也还再又才只"
     "好多少几哪从对向跟同为以所而且但如果因此其中之已经正在将"
 )
 

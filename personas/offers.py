@@ -229,7 +229,12 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"(?:free )?trial(?: period)?|test[- ]drive|demo(?:nstration)?",
         r"try (?:it|them) (?:out|at home|free|for)",
     ),
-    "upgrade": (r"upgrade(?:d|s)?(?! (?:your |the )?(?:shipping|delivery))",),
+    "upgrade": (
+        r"upgrade(?:d|s)?(?! (?:your |the )?(?:shipping|delivery))",
+        r"(?:move|moving|moved|put|putting|transfer|transferring|switch|switching) you (?:up )?"
+        r"(?:in)?to (?:a |an |our |the |your )?(?:[a-z-]+ ){0,3}(?:executive|premium|deluxe"
+        r"|superior|presidential|penthouse|business class|first class)",
+    ),
 }
 _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "refund": (
@@ -258,7 +263,10 @@ _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     "cancel": (r"取消|退订|撤销|解约",),
     "expedite": (r"加急|催发|帮您催|催一下|优先发货|优先处理|优先安排|顺丰|特快|次日达|当日达",),
     "trial": (r"试用|试驾|试听|试穿|免费体验|到店体验|预约体验|体验(?:一下|装|版|课|机)",),
-    "upgrade": (r"(?<!系统)(?<!版本)(?<!固件)(?<!软件)升级|升舱|升房",),
+    "upgrade": (
+        r"(?<!系统)(?<!版本)(?<!固件)(?<!软件)升级|升舱|升房",
+        r"(?:换|调|安排)(?:到|成|去)[^，。,.]{0,6}(?:套房|行政|豪华|商务舱|头等舱)",
+    ),
 }
 
 _REMEDY_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(

@@ -2,16 +2,17 @@
 
 Plays, through the practice core with the trained NLU in-process (``--no-nlu``: cue rules):
 
-- **fact probes** (tests/personas/data/fact_probes*.yml: the matcher's own, a held-out set and an
-  unseen one, both written blind): each question about a fact, asked as the first reply: it
-  must draw out that fact, or an in-character holding back (or "I told you" for a fact the
-  opening already gave) — never another fact; a question about something the scenario does not
-  cover must draw out no fact at all (``uncovered_fact`` otherwise), an open one may draw out
-  what the customer would tell next;
-- **scripts** (tests/personas/data/scripts/*.jsonl, written from the persona files by people
-  who never read the engine): well-run conversations must end *resolved*, also after a
-  rejected remedy; bad agents must never resolve and must drive most customers off;
-  content-free agents must never resolve; the generic polite agent is reported;
+- **fact probes** (tests/personas/data/fact_probes*.yml: the matcher's own, a held-out set, an
+  unseen one and a session-7 one, all but the first written blind): each question about a
+  fact, asked as the first reply: it must draw out that fact, or an in-character holding back
+  (or "I told you" for a fact the opening already gave) — never another fact; a question about
+  something the scenario does not cover must draw out no fact at all (``uncovered_fact``
+  otherwise), an open one may draw out what the customer would tell next;
+- **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/ reported as its own set,
+  written from the persona files by people who never read the engine): well-run conversations
+  must end *resolved*, also after a rejected remedy; bad agents must never resolve and must
+  drive most customers off; content-free agents must never resolve; the generic polite agent
+  is reported;
 - **don't ask again**: the rubric's "asked again" fires only where the customer had really
   given that detail.
 
@@ -44,10 +45,17 @@ PROBE_SETS = {
     "probes_heldout": ROOT / "tests" / "personas" / "data" / "fact_probes_heldout.yml",
     # written blind in session 6 before the matcher changed, never tuned on
     "probes_unseen": ROOT / "tests" / "personas" / "data" / "fact_probes_unseen.yml",
+    # written blind in session 7 from the persona files by someone who never read the engine
+    "probes_blind7": ROOT / "tests" / "personas" / "data" / "fact_probes_blind7.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
 SCRIPTS = ROOT / "tests" / "personas" / "data" / "scripts"
+#: further script sets, each reported on its own (kinds prefixed "<set>:")
+SCRIPT_SETS = {
+    "": SCRIPTS,
+    "blind7": ROOT / "tests" / "personas" / "data" / "scripts_blind7",
+}
 
 #: goals (issue 13 "Done when")
 FACT_PROBE_GOAL = 0.90
@@ -83,11 +91,7 @@ class Figures:
         return (counts["right"] + counts["held_back"]) / total if total else 0.0
 
     def goals(self) -> dict[str, bool]:
-        kinds = self.scripts
-        bad = kinds.get("bad", Counter())
-        bad_total = sum(bad.values())
-        driven_off = bad["escalated"] + bad["walked_away"]
-        return {
+        out = {
             **{
                 f"{name}_right_or_held_back": self.probe_share(name) >= FACT_PROBE_GOAL
                 for name in self.probes
@@ -100,13 +104,40 @@ class Figures:
                 f"{name}_uncovered_never_a_fact": counts["uncovered_fact"] == 0
                 for name, counts in self.probes.items()
             },
-            "well_run_all_resolved": _all_resolved(kinds.get("well_run")),
-            "rejected_then_fitting_all_resolved": _all_resolved(kinds.get("rejected_then_fitting")),
-            "bad_never_resolve": bad["resolved"] == 0,
-            "bad_drive_off": bool(bad_total) and driven_off / bad_total >= DRIVEN_OFF_GOAL,
-            "content_free_never_resolve": kinds.get("content_free", Counter())["resolved"] == 0,
-            "asked_again_only_when_given": not self.asked_again_unfounded,
         }
+        prefixes = sorted({k.split(":")[0] for k in self.scripts if ":" in k})
+        main_played = any(":" not in k for k in self.scripts)
+        for prefix in ["", *prefixes] if main_played or not prefixes else prefixes:
+            out.update(self._script_goals(prefix))
+        out["asked_again_only_when_given"] = not self.asked_again_unfounded
+        return out
+
+    def _script_goals(self, prefix: str) -> dict[str, bool]:
+        """The script goals of one set: the main set's all named plainly, another set's (those
+        of the kinds it has) named "<set>_<goal>"."""
+        if prefix:
+            tag = f"{prefix}:"
+            kinds = {k[len(tag) :]: v for k, v in self.scripts.items() if k.startswith(tag)}
+        else:
+            kinds = {k: v for k, v in self.scripts.items() if ":" not in k}
+        bad = kinds.get("bad", Counter())
+        bad_total = sum(bad.values())
+        driven_off = bad["escalated"] + bad["walked_away"]
+        goals = {
+            ("well_run", "well_run_all_resolved"): _all_resolved(kinds.get("well_run")),
+            ("rejected_then_fitting", "rejected_then_fitting_all_resolved"): _all_resolved(
+                kinds.get("rejected_then_fitting")
+            ),
+            ("bad", "bad_never_resolve"): bad["resolved"] == 0,
+            ("bad", "bad_drive_off"): bool(bad_total) and driven_off / bad_total >= DRIVEN_OFF_GOAL,
+            ("content_free", "content_free_never_resolve"): kinds.get("content_free", Counter())[
+                "resolved"
+            ]
+            == 0,
+        }
+        if not prefix:
+            return {goal: met for (_, goal), met in goals.items()}
+        return {f"{prefix}_{goal}": met for (kind, goal), met in goals.items() if kind in kinds}
 
 
 def _all_resolved(counts: Counter[str] | None) -> bool:
@@ -211,7 +242,15 @@ def _probe_verdict(expected: str | None, heard: dict[str, Any], opening: dict[st
     return "not_answered"
 
 
-def check_scripts(figures: Figures, analyzer: Analyzer, library: PersonaLibrary) -> None:
+def check_scripts(
+    figures: Figures,
+    analyzer: Analyzer,
+    library: PersonaLibrary,
+    folder: Path = SCRIPTS,
+    prefix: str = "",
+) -> None:
+    """Plays the scripts of one folder; their counts go under "<prefix>:<kind>" ("<kind>"
+    for the main set)."""
     kinds = {
         "well_run": "well_run.jsonl",
         "rejected_then_fitting": "rejected_then_fitting.jsonl",
@@ -220,7 +259,7 @@ def check_scripts(figures: Figures, analyzer: Analyzer, library: PersonaLibrary)
         "generic": "generic_polite.jsonl",
     }
     for kind, name in kinds.items():
-        path = SCRIPTS / name
+        path = folder / name
         if not path.is_file():
             continue
         counts: Counter[str] = Counter()
@@ -249,12 +288,13 @@ def check_scripts(figures: Figures, analyzer: Analyzer, library: PersonaLibrary)
                 figures.script_misses.append(
                     {
                         "id": item.get("id"),
+                        "set": prefix or "scripts",
                         "kind": kind,
                         "outcome": outcome,
                         "turns": _trace(results),
                     }
                 )
-        figures.scripts[kind] = counts
+        figures.scripts[f"{prefix}:{kind}" if prefix else kind] = counts
 
 
 def _trace(results: list[TurnResult]) -> list[dict[str, Any]]:
@@ -317,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--personas", default=None, help="persona library folder")
     parser.add_argument("--out", default=None, help="write the figures and misses as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument(
+        "--sets",
+        default=None,
+        help="comma-separated probe sets and script sets to play (default: all); the main "
+        "script set is 'scripts'",
+    )
     args = parser.parse_args(argv)
     library = persona_library(args.personas)
     if args.no_nlu:
@@ -328,9 +374,13 @@ def main(argv: list[str] | None = None) -> int:
 
         analyzer = nlu_analyzer(args.model)
     figures = Figures()
+    wanted = set(args.sets.split(",")) if args.sets else None
     for name, path in PROBE_SETS.items():
-        check_probes(figures, analyzer, library, name, path)
-    check_scripts(figures, analyzer, library)
+        if wanted is None or name in wanted:
+            check_probes(figures, analyzer, library, name, path)
+    for prefix, folder in SCRIPT_SETS.items():
+        if wanted is None or (prefix or "scripts") in wanted:
+            check_scripts(figures, analyzer, library, folder, prefix)
     report(figures, sys.stdout)
     if args.out:
         Path(args.out).write_text(

@@ -518,3 +518,9 @@ def test_a_time_frame_only_hoped_for_is_no_promise(text, lang):
 def test_a_time_frame_promised_is_concrete():
     assert read_offer("师傅明天上午上门", "zh").concrete
     assert read_offer("It'll be with you by Friday, I'll make sure of it.", "en").concrete
+
+
+def test_moving_a_guest_up_to_a_better_room_is_an_upgrade() -> None:
+    offer = read_offer("I'm moving you to our corner executive suite at no extra charge.", "en")
+    assert "upgrade" in offer.remedies
+    assert "upgrade" in read_offer("我给您换到行政套房，不加钱。", "zh").remedies

@@ -159,6 +159,14 @@ def test_an_open_question_draws_out_what_the_customer_tells_next(library, person
     first = next(f["id"] for f in persona.facts if "open_question" in f.get("asked_by", []))
     assert r["reaction"] == "reveal"
     assert r["state"]["facts_revealed"] == [first]
+    # told because invited, not because a fact in particular was asked for
+    assert r["state"]["heard"]["how"] == "told_next"
+
+
+def test_a_question_about_one_thing_is_told_as_asked_not_as_invited(library):
+    persona = library.get(VACUUM)
+    r = react(persona, calm(persona), "Is the charging dock lighting up at all?", "closed_question")
+    assert r["state"]["heard"]["how"] == "asked"
 
 
 def test_an_ambiguous_question_never_reveals_a_fact_that_does_not_match(library):
@@ -281,10 +289,25 @@ def test_a_goodbye_after_a_proposal_not_taken_is_answered_wait_we_are_not_done(l
     offer = "I can send you a replacement by express today."
     r = react(persona, state, offer, "offer_solution")
     assert r["state"]["accepted"] is None
-    r = react(persona, r["state"], "Thank you for your patience, goodbye.", "thanks_closing")
+    after = copy.deepcopy(r["state"])
+    after["mood"].update({"anger": 55.0, "patience": 60.0})  # cooling down, still patient
+    r = react(persona, after, "Thank you for your patience, goodbye.", "thanks_closing")
     assert r["reaction"] == "not_done"
     assert r["state"]["heard"]["kind"] == "closing" and not r["state"]["heard"]["settled"]
     assert not r["ended"]
+
+
+@pytest.mark.parametrize(("anger", "patience"), [(70.0, 60.0), (30.0, 15.0)])
+def test_a_goodbye_with_nothing_settled_drives_off_a_customer_who_has_had_enough(
+    library, anger, patience
+):
+    """Still upset, or nearly out of patience: "Ok, bye." with nothing settled ends it, the
+    customer driven off, not kept waiting for a "we're not done"."""
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem",), anger=anger, patience=patience)
+    r = react(persona, state, "Ok, bye.", "thanks_closing")
+    assert r["ended"] and r["state"]["outcome"] == "walked_away"
+    assert r["state"]["heard"] == {"kind": "closing", "settled": False, "left": True}
 
 
 def test_no_line_is_used_whose_condition_does_not_hold(library):
@@ -309,3 +332,86 @@ def test_patience_follows_progress_not_the_clock(library):
     for _ in range(3):
         stalling = react(persona, stalling, "嗯。", "perfunctory")["state"]
     assert stalling["mood"]["patience"] < 40 - 3 * 5
+
+
+def test_a_wrong_remedy_is_refused_for_what_it_is_even_before_the_customer_is_calm(library):
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem", "order_number", "hidden_need"), anger=54.0)
+    r = react(
+        persona, state, "We can send it for repair, back in about three weeks.", "offer_solution"
+    )
+    assert r["state"]["heard"]["judged"] == "rejected"
+
+
+def test_a_fitting_concrete_offer_calms_a_customer_heard_out(library):
+    """Heard out but still cross (anger just over what a decision takes): a replacement by
+    Saturday, what he needs, is what calms him, and he takes it."""
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem", "order_number", "hidden_need"), anger=54.0, trust=50.0)
+    r = react(
+        persona,
+        state,
+        "I'll send you a new one by express, it'll be with you by Saturday.",
+        "offer_solution",
+    )
+    assert r["state"]["heard"]["judged"] == "accepted"
+    assert r["state"]["mood"]["anger"] < 54.0
+
+
+def test_a_customer_plainly_won_over_needs_no_more_labels(library):
+    """A shopper's needs (recognition, detail, being asked) are met by what the replies did:
+    once trust is well past what a decision takes, a fitting recommendation is taken even if
+    no reply was labelled praise."""
+    persona = library.get("female_zh_skincare")
+    state = calm(persona, told=("skin", "budget", "hidden_need"), anger=8.0, trust=75.0)
+    state["moves_seen"] = {"open_question": 2, "paraphrase": 1}
+    text = (
+        "推荐修护精华经典款，适合混合偏干、换季泛红，四百八，用四周刚好赶上下个月当伴娘，明天发货。"
+    )
+    r = react(persona, state, text, "recommend")
+    assert r["state"]["heard"]["judged"] == "accepted"
+    # not yet won over: the type still wants more first
+    low = calm(persona, told=("skin", "budget", "hidden_need"), anger=8.0, trust=52.0)
+    low["moves_seen"] = {"open_question": 2, "paraphrase": 1}
+    r = react(persona, low, "推荐这款精华，适合您。", "recommend")
+    assert r["state"]["heard"]["judged"] != "accepted"
+
+
+def test_figures_written_in_chinese_count_as_information(library):
+    persona = library.get("doubtful_zh_water_purifier")
+    state = calm(persona)
+    state["moves_seen"] = {}
+    r = react(persona, state, "滤芯一年大概三百八十元，三年保修。", "reassurance")
+    assert r["state"]["moves_seen"].get("inform", 0) >= 2
+
+
+def test_a_recommendation_fits_a_shopper_when_it_speaks_to_their_need(library):
+    """The room alone is not what she needs: the cat is."""
+    persona = library.get(SOFA)
+    told = ("room", "budget", "hidden_need")
+    state = calm(persona, told=told, anger=5.0, trust=70.0)
+    state["moves_seen"] = {"praise": 1, "inform": 2, "open_question": 2}
+    room_only = "For your small bright living room I'd suggest the Linden two-seater, 1,150."
+    r = react(persona, state, room_only, "recommend")
+    assert r["state"]["heard"]["judged"] != "accepted"
+    for_the_cat = (
+        "The Linden two-seater in claw-resistant fabric: your cat can't snag it, and it fits "
+        "your 3.2 m wall for 1,150."
+    )
+    r = react(persona, state, for_the_cat, "recommend")
+    assert r["state"]["heard"]["judged"] == "accepted"
+
+
+def test_a_time_inside_a_question_is_part_of_what_it_asks(library):
+    """'this week' in "Why does it matter so much this week?" makes no proposal of it."""
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem", "order_number"), anger=40.0, openness=80.0)
+    r = react(
+        persona,
+        state,
+        "Is there a reason it matters so much this week?",
+        "closed_question",
+        "offer_solution",
+    )
+    assert r["state"]["heard"]["kind"] == "question"
+    assert r["state"]["heard"]["fact"] == "hidden_need"

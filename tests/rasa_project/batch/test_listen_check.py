@@ -98,3 +98,25 @@ def test_asking_again_for_a_given_fact_refers_to_it(library):
     assert "AV-558213" in again.line
     assert again.rating is not None
     assert "listening.asked_again" in {r["id"] for r in again.rating["rules"]}
+
+
+def test_another_script_set_is_reported_and_judged_on_its_own():
+    result = listen_check.Figures()
+    result.scripts["well_run"] = Counter(resolved=16)
+    result.scripts["blind7:well_run"] = Counter(resolved=15, ongoing=1)
+    result.scripts["blind7:bad"] = Counter(walked_away=9, resolved=1)
+    goals = result.goals()
+    assert goals["well_run_all_resolved"]
+    assert not goals["blind7_well_run_all_resolved"]
+    assert not goals["blind7_bad_never_resolve"]
+    assert goals["blind7_bad_drive_off"]  # 9 of 10 driven off
+    # a kind the set lacks is not a goal of it
+    assert "blind7_content_free_never_resolve" not in goals
+
+
+def test_a_set_played_alone_is_judged_alone():
+    result = listen_check.Figures()
+    result.scripts["blind7:well_run"] = Counter(resolved=16)
+    goals = result.goals()
+    assert goals["blind7_well_run_all_resolved"]
+    assert "well_run_all_resolved" not in goals
