@@ -1163,9 +1163,6 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # wins loyalty), once per conversation: repeating it adds nothing.
         state["fit_credited"] = True
         _effects(state, beh.get("fitting_offer"))
-    if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
-        # Understood, but not won over yet: the customer stays in character.
-        return judged("not_convinced", "unmoved", fitting[0] if fitting else None)
     wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
     if remedies and not fitting and wrong:
         # the wrong remedy is refused for what it is, however calm the customer is by now

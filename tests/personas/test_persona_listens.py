@@ -358,25 +358,6 @@ def test_a_fitting_concrete_offer_calms_a_customer_heard_out(library):
     assert r["state"]["mood"]["anger"] < 54.0
 
 
-def test_a_customer_plainly_won_over_needs_no_more_labels(library):
-    """A shopper's needs (recognition, detail, being asked) are met by what the replies did:
-    once trust is well past what a decision takes, a fitting recommendation is taken even if
-    no reply was labelled praise."""
-    persona = library.get("female_zh_skincare")
-    state = calm(persona, told=("skin", "budget", "hidden_need"), anger=8.0, trust=75.0)
-    state["moves_seen"] = {"open_question": 2, "paraphrase": 1}
-    text = (
-        "推荐修护精华经典款，适合混合偏干、换季泛红，四百八，用四周刚好赶上下个月当伴娘，明天发货。"
-    )
-    r = react(persona, state, text, "recommend")
-    assert r["state"]["heard"]["judged"] == "accepted"
-    # not yet won over: the type still wants more first
-    low = calm(persona, told=("skin", "budget", "hidden_need"), anger=8.0, trust=52.0)
-    low["moves_seen"] = {"open_question": 2, "paraphrase": 1}
-    r = react(persona, low, "推荐这款精华，适合您。", "recommend")
-    assert r["state"]["heard"]["judged"] != "accepted"
-
-
 def test_figures_written_in_chinese_count_as_information(library):
     persona = library.get("doubtful_zh_water_purifier")
     state = calm(persona)
