@@ -590,7 +590,7 @@ def _choose_reaction(turn: _Turn) -> str:
             return str(overrides.get(move, NEGATIVE_REACTION[move]))
 
     if (
-        "thanks_closing" in moves
+        _says_goodbye(turn)
         and state["accepted"] is None
         and not turn.has(*SOLUTION_MOVES)
         and _fed_up(persona, state)
@@ -691,6 +691,13 @@ def _choose_reaction(turn: _Turn) -> str:
 
 #: patience at or below which a customer told goodbye with nothing settled leaves for good
 FED_UP_PATIENCE = 25
+
+
+def _says_goodbye(turn: _Turn) -> bool:
+    """The reply takes leave: thanks with no greeting and nothing asked. "Thank you for your
+    patience, I'm sorry about the wait" after a hello, or "谢谢您说明，请提供一下账号好吗？",
+    thanks the customer on the way in or between questions; it says no goodbye."""
+    return turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
 
 
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
@@ -939,9 +946,19 @@ def _proposes(turn: _Turn) -> bool:
     proposal; a promise to call back is follow-up; "the filter costs 380 a year" while facts
     are still missing is information. Right after a proposal, a reply with new specifics
     (what, when, how much) is the proposal revised."""
+    named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if (
+        _offer_on_table(turn)
+        and turn.has("confirm", "closed_question")
+        and not named
+        and not turn.offer.time_frame
+        and not _long(turn)
+    ):
+        # "您看这款合适吗？" / "Would that suit you?" right after a proposal checks that one; read
+        # as a proposal of its own it would be judged as one that names nothing
+        return False
     if turn.has(*SOLUTION_MOVES):
         return True
-    named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
     if turn.has("open_question"):
         return False
     if named and (_OFFER_QUESTION.search(turn.text) or _OFFER_STATEMENT.search(turn.text)):

@@ -310,6 +310,26 @@ def test_a_goodbye_with_nothing_settled_drives_off_a_customer_who_has_had_enough
     assert r["state"]["heard"] == {"kind": "closing", "settled": False, "left": True}
 
 
+@pytest.mark.parametrize(
+    ("text", "moves"),
+    [
+        # thanks on the way in, with a hello: an opening, not a goodbye
+        ("Good morning, thanks for waiting, and I'm so sorry about all this.",
+         ("apology", "thanks_closing", "greeting")),
+        # thanks between questions
+        ("谢谢您说明。麻烦再提供一下您的账号好吗？", ("thanks_closing", "closed_question")),
+    ],
+)
+def test_thanks_that_say_no_goodbye_do_not_drive_off_a_customer_who_has_had_enough(
+    library, text, moves
+):
+    persona = library.get(VACUUM)
+    state = calm(persona, told=("problem",), anger=70.0, patience=60.0)
+    r = react(persona, state, text, *moves)
+    assert not r["ended"], (r["state"].get("outcome"), r["state"]["heard"])
+    assert r["state"]["heard"].get("left") is None
+
+
 def test_no_line_is_used_whose_condition_does_not_hold(library):
     for persona in library.list():
         state = calm(persona)

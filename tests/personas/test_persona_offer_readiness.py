@@ -220,3 +220,23 @@ def test_chasing_the_delivery_alone_does_not_get_him_a_working_vacuum(library: P
     assert r["state"]["heard"]["judged"] == "rejected"
     r = react(persona, heard_out(persona), FITTING, "offer_solution")
     assert r["state"]["heard"]["judged"] == "accepted"
+
+
+def test_a_bare_check_after_a_recommendation_checks_it_and_proposes_nothing_new(
+    library: PersonaLibrary,
+):
+    """"您看这款合适吗？" right after a recommendation asks about that one: even when the analysis
+    also files it as a recommendation, it is not judged as a new proposal naming nothing (which
+    would be turned down for missing the need)."""
+    persona = library.get("silent_zh_phone_for_father")
+    state = heard_out(persona, trust=30.0)
+    first = react(
+        persona,
+        state,
+        "推荐这款一千八百九十九元的长辈手机：字体特大、外放响、一键视频，今天下单明天发货。",
+        "recommend",
+    )
+    assert first["state"]["heard"]["judged"] == "needs_more"
+    check = react(persona, first["state"], "您看这款合适吗？", "recommend", "confirm")
+    assert check["state"]["heard"]["kind"] == "offer"
+    assert check["state"]["heard"]["judged"] == "needs_more"
