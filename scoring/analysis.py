@@ -129,6 +129,9 @@ RANK_BELOW_MARGIN = 0.05
 EN_RESTATING_CUES = frozenset({"restated_reflection", "checked_restatement", "understood_facts"})
 #: an English contrast between naming the feeling and comforting ("that's hard, but you'll…")
 _EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGNORECASE)
+#: English: typographic apostrophes and primes written for "'" (phones and word processors type
+#: "I’ll", "you’re"); the cue rules spell contractions with the ASCII one
+_EN_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -1060,6 +1063,8 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
     cleaned = clean_text(text)
     context = clean_text(context) if isinstance(context, str) else ""
     rules = load_cues(lang)
+    if lang == "en":
+        cleaned, context = cleaned.translate(_EN_APOSTROPHES), context.translate(_EN_APOSTROPHES)
     state = AnalysisState(text=cleaned, lang=lang)
 
     if (moves := no_words_is_perfunctory(state)) is not None:
