@@ -821,6 +821,35 @@ def comfort_after_but_leads(state: AnalysisState) -> None:
             return
 
 
+def question_after_the_feeling_leads(state: AnalysisState) -> None:
+    """English: "I'm sorry to hear that. When did the engineer last come out?" asks first.
+
+    A reply that names the feeling and then asks the customer something turns on the question:
+    the feeling acknowledges what was said, the question is what the customer is to answer
+    (seed 004 ch1: listen, acknowledge, then ask). When empathy leads and a question move the
+    cues found (open or closed, not a suggestion asked as a question, not a check that only
+    confirms or restates) comes after it, that question ends RANK_BELOW_MARGIN above the
+    empathy, which stays, second. A question before the feeling ("What happened? That sounds
+    awful.") leaves the order as it is.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "en" or not ev.asks or ev.restating_question:
+        return
+    empathy = combined.get("empathy", 0.0)
+    if empathy < MOVE_MIN or any(c > empathy for m, c in combined.items() if m != "empathy"):
+        return
+    start = ev.position.get("empathy", NLU_POSITION)
+    asked = [
+        m
+        for m in ("open_question", "closed_question")
+        if m in ev.cue_moves
+        and m in combined
+        and start < ev.position.get(m, NLU_POSITION) < NLU_POSITION
+    ]
+    if asked and start < NLU_POSITION:
+        combined[asked[0]] = min(MOVE_MAX, max(combined[asked[0]], empathy + RANK_BELOW_MARGIN))
+
+
 def suggestion_question_is_an_offer(state: AnalysisState) -> None:
     """A reply whose only questions propose something ("have you tried restarting it?") offers.
 
@@ -977,6 +1006,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     overlap_alone_is_secondary_paraphrase,
     restatement_leads_the_feeling,
     comfort_after_but_leads,
+    question_after_the_feeling_leads,
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
