@@ -113,3 +113,23 @@ def test_a_question_before_the_feeling_keeps_the_order():
 def test_a_restatement_asked_as_a_question_is_not_reordered():
     found = moves("Right. So you're saying the fridge stopped on Monday?")
     assert found[0] == "paraphrase", found
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        # an apology for what we put the customer through, not sympathy
+        ("I'm sorry you had to chase us for the refund.", "apology"),
+        ("Sorry you were kept waiting on the line.", "apology"),
+        # sympathy with what the customer goes through
+        ("I'm sorry you're dealing with all this.", "empathy"),
+        # a commitment, not a goodbye
+        ("I'll take care of the paperwork for you.", "reassurance"),
+        ("Thanks for calling, stay safe.", "thanks_closing"),
+        # a call at a stated time is a follow-up; "to confirm" mid-sentence restates nothing
+        ("I'll ring you on Friday to confirm the part has arrived.", "follow_up"),
+    ],
+)
+def test_apology_sympathy_commitment_and_follow_up_are_told_apart(text, move):
+    found = moves(text)
+    assert found and found[0] == move, (text, found)
