@@ -129,6 +129,9 @@ RANK_BELOW_MARGIN = 0.05
 EN_RESTATING_CUES = frozenset({"restated_reflection", "checked_restatement", "understood_facts"})
 #: an English contrast between naming the feeling and comforting ("that's hard, but you'll…")
 _EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGNORECASE)
+#: English: typographic apostrophes and primes written for "'" (phones and word processors type
+#: "I’ll", "you’re"); the cue rules spell contractions with the ASCII one
+_EN_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -866,6 +869,35 @@ def comfort_after_but_leads(state: AnalysisState) -> None:
             return
 
 
+def question_after_the_feeling_leads(state: AnalysisState) -> None:
+    """English: "I'm sorry to hear that. When did the engineer last come out?" asks first.
+
+    A reply that names the feeling and then asks the customer something turns on the question:
+    the feeling acknowledges what was said, the question is what the customer is to answer
+    (seed 004 ch1: listen, acknowledge, then ask). When empathy leads and a question move the
+    cues found (open or closed, not a suggestion asked as a question, not a check that only
+    confirms or restates) comes after it, that question ends RANK_BELOW_MARGIN above the
+    empathy, which stays, second. A question before the feeling ("What happened? That sounds
+    awful.") leaves the order as it is.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "en" or not ev.asks or ev.restating_question:
+        return
+    empathy = combined.get("empathy", 0.0)
+    if empathy < MOVE_MIN or any(c > empathy for m, c in combined.items() if m != "empathy"):
+        return
+    start = ev.position.get("empathy", NLU_POSITION)
+    asked = [
+        m
+        for m in ("open_question", "closed_question")
+        if m in ev.cue_moves
+        and m in combined
+        and start < ev.position.get(m, NLU_POSITION) < NLU_POSITION
+    ]
+    if asked and start < NLU_POSITION:
+        combined[asked[0]] = min(MOVE_MAX, max(combined[asked[0]], empathy + RANK_BELOW_MARGIN))
+
+
 def suggestion_question_is_an_offer(state: AnalysisState) -> None:
     """A reply whose only questions propose something ("have you tried restarting it?") offers.
 
@@ -1024,6 +1056,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     overlap_alone_is_secondary_paraphrase,
     restatement_leads_the_feeling,
     comfort_after_but_leads,
+    question_after_the_feeling_leads,
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
     checked_proposal_is_offer_first,
@@ -1110,6 +1143,8 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
     cleaned = clean_text(text)
     context = clean_text(context) if isinstance(context, str) else ""
     rules = load_cues(lang)
+    if lang == "en":
+        cleaned, context = cleaned.translate(_EN_APOSTROPHES), context.translate(_EN_APOSTROPHES)
     state = AnalysisState(text=cleaned, lang=lang)
 
     if (moves := no_words_is_perfunctory(state)) is not None:

@@ -66,3 +66,25 @@ def test_costliest_confusions_weigh_misses_by_their_group_size() -> None:
         ("closing", "inform", 1, pytest.approx(0.25)),
         ("inform", "paraphrase", 2, pytest.approx(0.1)),
     ]
+
+
+def test_folds_of_one_language_do_not_move_when_the_other_language_changes() -> None:
+    from batch.eval_moves import make_folds
+
+    zh = [(f"退款{i}", "apology") for i in range(12)] + [(f"您好{i}", "greeting") for i in range(9)]
+    en = [(f"sorry {i}", "apology") for i in range(10)]
+    more_en = en + [(f"sorry again {i}", "apology") for i in range(7)]
+
+    def zh_folds(examples: list[tuple[str, str]]) -> list[set[str]]:
+        return [
+            {examples[i][0] for i in fold if "退" in examples[i][0] or "您" in examples[i][0]}
+            for fold in make_folds(examples, 3)
+        ]
+
+    assert zh_folds(zh + en) == zh_folds(zh + more_en)
+    # every example is held out exactly once, and each stratum is spread over every fold
+    examples = zh + more_en
+    folds = make_folds(examples, 3)
+    assert sorted(i for fold in folds for i in fold) == list(range(len(examples)))
+    for fold in folds:
+        assert {examples[i][1] for i in fold} == {"apology", "greeting"}
