@@ -1061,8 +1061,13 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     rejected = [normalise_remedy(r) for r in remedy_cfg.get("rejected") or []]
     fitting = [r for r in remedies if r in acceptable]
     fits_words = [str(w) for w in remedy_cfg.get("fits") or [] if str(w).strip()]
+    standing = _offer_on_table(turn)
     if again:
         speaks_to_them = bool(last.get("fits", True))
+    elif standing and standing.get("fits") and not remedies:
+        # a follow-up to a fitting proposal ("I'll call you on Friday to go through it") adds to
+        # it without repeating the need: it still speaks to them
+        speaks_to_them = True
     elif not turn.text:
         speaks_to_them = True  # without the words (an analysis only) there is nothing to judge
     elif fits_words:

@@ -240,3 +240,30 @@ def test_a_bare_check_after_a_recommendation_checks_it_and_proposes_nothing_new(
     check = react(persona, first["state"], "您看这款合适吗？", "recommend", "confirm")
     assert check["state"]["heard"]["kind"] == "offer"
     assert check["state"]["heard"]["judged"] == "needs_more"
+
+
+def test_a_follow_up_to_a_fitting_recommendation_is_not_turned_down_for_naming_no_need(
+    library: PersonaLibrary,
+):
+    """After a recommendation that speaks to the customer's need, "I'll call you on Friday to go
+    through it" adds to it: it is not judged as a new recommendation that misses the need."""
+    persona = library.get("doubtful_en_solar_quote")
+    fits = [str(w) for w in persona.scenario["remedies"].get("fits") or []]
+    assert fits, "the solar customer says what a fitting recommendation speaks to"
+    state = heard_out(persona, trust=5.0)
+    first = react(
+        persona,
+        state,
+        f"I'd suggest the 4 kW package: it is sized for {fits[0]}, about 3,400 kWh a year, "
+        "with the written quote and warranty documents by Friday.",
+        "offer_solution",
+    )
+    assert first["state"]["heard"]["judged"] == "not_convinced"
+    follow = react(
+        persona,
+        first["state"],
+        "I'll give you a call on Friday, once you've had a day to read it, to go through it.",
+        "offer_solution",
+        "follow_up",
+    )
+    assert follow["state"]["heard"]["judged"] != "rejected"
