@@ -697,7 +697,9 @@ def _says_goodbye(turn: _Turn) -> bool:
     """The reply takes leave: thanks with no greeting and nothing asked. "Thank you for your
     patience, I'm sorry about the wait" after a hello, or "谢谢您说明，请提供一下账号好吗？",
     thanks the customer on the way in or between questions; it says no goodbye."""
-    return turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
+    return (
+        turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
+    )
 
 
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:

@@ -314,8 +314,10 @@ def test_a_goodbye_with_nothing_settled_drives_off_a_customer_who_has_had_enough
     ("text", "moves"),
     [
         # thanks on the way in, with a hello: an opening, not a goodbye
-        ("Good morning, thanks for waiting, and I'm so sorry about all this.",
-         ("apology", "thanks_closing", "greeting")),
+        (
+            "Good morning, thanks for waiting, and I'm so sorry about all this.",
+            ("apology", "thanks_closing", "greeting"),
+        ),
         # thanks between questions
         ("谢谢您说明。麻烦再提供一下您的账号好吗？", ("thanks_closing", "closed_question")),
     ],

@@ -225,7 +225,7 @@ def test_chasing_the_delivery_alone_does_not_get_him_a_working_vacuum(library: P
 def test_a_bare_check_after_a_recommendation_checks_it_and_proposes_nothing_new(
     library: PersonaLibrary,
 ):
-    """"您看这款合适吗？" right after a recommendation asks about that one: even when the analysis
+    """ "您看这款合适吗？" right after a recommendation asks about that one: even when the analysis
     also files it as a recommendation, it is not judged as a new proposal naming nothing (which
     would be turned down for missing the need)."""
     persona = library.get("silent_zh_phone_for_father")
