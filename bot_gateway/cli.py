@@ -344,7 +344,8 @@ def persona_new(
         Path | None, typer.Option(help="persona library folder (default: the configured one)")
     ] = None,
 ) -> None:
-    """Scaffold a draft persona from the type's defaults: rewrite its [rewrite] texts to publish."""
+    """Scaffold a draft persona from the type's defaults: rewrite its \\[rewrite] texts
+    to publish."""
     from bot_gateway.supervisor.authoring import ScaffoldError, check, scaffold
 
     settings = get_settings()
