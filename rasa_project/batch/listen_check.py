@@ -47,6 +47,8 @@ PROBE_SETS = {
     "probes_unseen": ROOT / "tests" / "personas" / "data" / "fact_probes_unseen.yml",
     # written blind in session 7 from the persona files by someone who never read the engine
     "probes_blind7": ROOT / "tests" / "personas" / "data" / "fact_probes_blind7.yml",
+    # a second session-7 blind set, kept from the engineers (see scripts_holdout7/README.md)
+    "probes_holdout7": ROOT / "tests" / "personas" / "data" / "fact_probes_holdout7.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -55,6 +57,7 @@ SCRIPTS = ROOT / "tests" / "personas" / "data" / "scripts"
 SCRIPT_SETS = {
     "": SCRIPTS,
     "blind7": ROOT / "tests" / "personas" / "data" / "scripts_blind7",
+    "holdout7": ROOT / "tests" / "personas" / "data" / "scripts_holdout7",
 }
 
 #: goals (issue 13 "Done when")
