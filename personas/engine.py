@@ -1066,9 +1066,10 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     standing = _offer_on_table(turn)
     if again:
         speaks_to_them = bool(last.get("fits", True))
-    elif standing and standing.get("fits") and not remedies:
-        # a follow-up to a fitting proposal ("I'll call you on Friday to go through it") adds to
-        # it without repeating the need: it still speaks to them
+    elif standing and standing.get("fits") and (not remedies or turn.has("follow_up")):
+        # a follow-up to a fitting proposal ("I'll call you on Friday to go through it", "I'll
+        # send you the setup guide once it arrives") adds to it without repeating the need: it
+        # still speaks to them
         speaks_to_them = True
     elif not turn.text:
         speaks_to_them = True  # without the words (an analysis only) there is nothing to judge

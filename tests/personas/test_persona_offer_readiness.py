@@ -267,3 +267,24 @@ def test_a_follow_up_to_a_fitting_recommendation_is_not_turned_down_for_naming_n
         "follow_up",
     )
     assert follow["state"]["heard"]["judged"] != "rejected"
+
+
+def test_a_follow_up_adding_a_guide_to_a_fitting_recommendation_still_speaks_to_the_need(
+    library: PersonaLibrary,
+):
+    """ "I'll send you the setup guide once it arrives" after a fitting recommendation names a
+    remedy of its own (a guide) but adds to the recommendation: not turned down as missing the
+    need."""
+    persona = library.get("silent_zh_phone_for_father")
+    state = heard_out(persona, trust=30.0)
+    first = react(
+        persona,
+        state,
+        "推荐这款一千八百九十九元的长辈手机：字体特大、外放响、一键视频，今天下单明天发货。",
+        "recommend",
+    )
+    assert first["state"]["heard"]["judged"] == "needs_more"
+    follow = react(
+        persona, first["state"], "收到后我把设置教程发给您。谢谢您！", "thanks_closing", "follow_up"
+    )
+    assert follow["state"]["heard"].get("judged") != "rejected"
