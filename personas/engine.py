@@ -1043,6 +1043,16 @@ def _unmet_needs(beh: dict[str, Any], seen: dict[str, int]) -> list[str]:
     return unmet
 
 
+def _objection(turn: _Turn, fact: dict[str, Any], verdict: str) -> str:
+    """The customer answers a proposal with what they had not said yet (their objection): the
+    fact's own lines, told now."""
+    turn.state["facts_revealed"].append(fact["id"])
+    turn.entries = list(fact.get("lines") or [])
+    turn.progress = True
+    turn.state["heard"]["fact"] = fact["id"]
+    return verdict
+
+
 def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     persona, state = turn.persona, turn.state
     beh = persona.behaviour
@@ -1128,13 +1138,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
             ready = [f for f in untold if _gate(persona, state, _fact(persona, f))]
             if not ready or again:
                 return judged("not_convinced", "unmoved")
-            fact = _fact(persona, ready[0])
-            verdict = judged("objection", "reveal")
-            state["facts_revealed"].append(fact["id"])
-            turn.entries = list(fact.get("lines") or [])
-            turn.progress = True
-            state["heard"]["fact"] = fact["id"]
-            return verdict
+            return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
         if not again:
             _effects(state, beh.get("rejected_effects"))
         misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
@@ -1167,13 +1171,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 if _gate(persona, state, _fact(persona, f)) and (f in needs_ids or not asked_yes_no)
             ]
             if ready:
-                fact = _fact(persona, ready[0])
-                verdict = judged("objection", "reveal")
-                state["facts_revealed"].append(fact["id"])
-                turn.entries = list(fact.get("lines") or [])
-                turn.progress = True
-                state["heard"]["fact"] = fact["id"]
-                return verdict
+                return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
     speaks_to_them = speaks_to_them and not acceptable
     if (
