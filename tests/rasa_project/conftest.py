@@ -50,5 +50,14 @@ def nlu(model_path: Path):
 
 
 @pytest.fixture(scope="session")
+def analyse(model_path: Path):
+    """The move analysis with the trained model in-process (`batch.nlu.nlu_analyzer`), loaded
+    once for every reading test: ``analyse(text, lang, context)``."""
+    from batch.nlu import nlu_analyzer
+
+    return nlu_analyzer(model_path)
+
+
+@pytest.fixture(scope="session")
 def library() -> PersonaLibrary:
     return PersonaLibrary()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from batch.nlu import nlu_analyzer
 from practice.vocabulary import MOVE_TABLE
 
 NEGATIVE = {name for name, move in MOVE_TABLE.items() if move.family == "negative"}
@@ -30,11 +29,6 @@ BLAME = [
     ("是您自己买错了型号，我们也没办法", "zh"),
     ("这是你自己摔坏的，不属于质量问题", "zh"),
 ]
-
-
-@pytest.fixture(scope="module")
-def analyse(model_path):
-    return nlu_analyzer(model_path)
 
 
 @pytest.mark.parametrize(("text", "lang"), FAIR, ids=[t for t, _ in FAIR])

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import pytest
 
-from batch.nlu import nlu_analyzer
-
 PASS_BAR = 0.8
 
 NEGATIVE_MOVES = {"blame_customer", "argue", "rude", "dismiss", "perfunctory", "deceive"}
@@ -151,11 +149,9 @@ NOT_NEGATIVE: list[tuple[str, str]] = [
 
 
 @pytest.fixture(scope="module")
-def moves_of(model_path):
-    analyzer = nlu_analyzer(model_path)
-
+def moves_of(analyse):
     def run(lang: str, text: str) -> set[str]:
-        return {m["move"] for m in analyzer(text, lang, "")["moves"]}
+        return {m["move"] for m in analyse(text, lang, "")["moves"]}
 
     return run
 

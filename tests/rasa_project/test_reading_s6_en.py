@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import pytest
 
-from batch.nlu import nlu_analyzer
 from scoring.analysis import load_cues
 
 #: (reply, the customer's previous message or "", expected primary move)
@@ -111,11 +110,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def read(model_path):
-    analyzer = nlu_analyzer(model_path)
-
+def read(analyse):
     def run(text: str, context: str) -> list[str]:
-        return [m["move"] for m in analyzer(text, "en", context)["moves"]]
+        return [m["move"] for m in analyse(text, "en", context)["moves"]]
 
     return run
 

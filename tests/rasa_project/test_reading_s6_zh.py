@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from batch.nlu import nlu_analyzer
-
 #: (reply, the customer's previous message, expected primary move)
 CASES: list[tuple[str, str, str]] = [
     # plain factual answers (inform), also with a place, a price or opening hours
@@ -56,11 +54,6 @@ CASES: list[tuple[str, str, str]] = [
     ("我根本没说过能退", "你说过能退的", "argue"),
     ("是你自己选的尺码，现在又说小了", "鞋子太小了", "blame_customer"),
 ]
-
-
-@pytest.fixture(scope="module")
-def analyse(model_path):
-    return nlu_analyzer(model_path)
 
 
 @pytest.mark.parametrize(("text", "context", "move"), CASES, ids=[c[0] for c in CASES])

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import pytest
 
-from batch.nlu import nlu_analyzer
-
 NEGATIVE_MOVES = {"blame_customer", "argue", "rude", "dismiss", "perfunctory", "deceive"}
 QUESTION_MOVES = {"open_question", "closed_question", "confirm"}
 
@@ -52,11 +50,6 @@ STILL_NEGATIVE: list[str] = [
     "你懂什么，听我的就行",
     "不想买就别问那么多",
 ]
-
-
-@pytest.fixture(scope="module")
-def analyse(model_path):
-    return nlu_analyzer(model_path)
 
 
 @pytest.mark.parametrize(("text", "context", "expected"), CASES, ids=[c[0] for c in CASES])
