@@ -222,21 +222,27 @@ def test_chasing_the_delivery_alone_does_not_get_him_a_working_vacuum(library: P
     assert r["state"]["heard"]["judged"] == "accepted"
 
 
+def _phone_recommended(library: PersonaLibrary) -> tuple[Persona, dict]:
+    """The silent shopper, heard out but not yet trusting, after a recommendation that fits
+    her father's needs: she wants more before deciding."""
+    persona = library.get("silent_zh_phone_for_father")
+    first = react(
+        persona,
+        heard_out(persona, trust=30.0),
+        "推荐这款一千八百九十九元的长辈手机：字体特大、外放响、一键视频，今天下单明天发货。",
+        "recommend",
+    )
+    assert first["state"]["heard"]["judged"] == "needs_more"
+    return persona, first
+
+
 def test_a_bare_check_after_a_recommendation_checks_it_and_proposes_nothing_new(
     library: PersonaLibrary,
 ):
     """ "您看这款合适吗？" right after a recommendation asks about that one: even when the analysis
     also files it as a recommendation, it is not judged as a new proposal naming nothing (which
     would be turned down for missing the need)."""
-    persona = library.get("silent_zh_phone_for_father")
-    state = heard_out(persona, trust=30.0)
-    first = react(
-        persona,
-        state,
-        "推荐这款一千八百九十九元的长辈手机：字体特大、外放响、一键视频，今天下单明天发货。",
-        "recommend",
-    )
-    assert first["state"]["heard"]["judged"] == "needs_more"
+    persona, first = _phone_recommended(library)
     check = react(persona, first["state"], "您看这款合适吗？", "recommend", "confirm")
     assert check["state"]["heard"]["kind"] == "offer"
     assert check["state"]["heard"]["judged"] == "needs_more"
@@ -275,15 +281,7 @@ def test_a_follow_up_adding_a_guide_to_a_fitting_recommendation_still_speaks_to_
     """ "I'll send you the setup guide once it arrives" after a fitting recommendation names a
     remedy of its own (a guide) but adds to the recommendation: not turned down as missing the
     need."""
-    persona = library.get("silent_zh_phone_for_father")
-    state = heard_out(persona, trust=30.0)
-    first = react(
-        persona,
-        state,
-        "推荐这款一千八百九十九元的长辈手机：字体特大、外放响、一键视频，今天下单明天发货。",
-        "recommend",
-    )
-    assert first["state"]["heard"]["judged"] == "needs_more"
+    persona, first = _phone_recommended(library)
     follow = react(
         persona, first["state"], "收到后我把设置教程发给您。谢谢您！", "thanks_closing", "follow_up"
     )
