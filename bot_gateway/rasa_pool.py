@@ -53,6 +53,11 @@ def never_reached(exc: BaseException) -> bool:
     return False
 
 
+def home_index(sender: str, servers: int) -> int:
+    """The server (0..servers-1) a conversation belongs to while every server is up."""
+    return zlib.crc32(sender.encode()) % servers
+
+
 def error_kind(exc: BaseException) -> str:
     cause = exc.__cause__
     if cause is None:
@@ -88,7 +93,7 @@ class RasaPool:
 
     def home(self, sender: str) -> int:
         """The server a conversation belongs to while every server is up (stable hash)."""
-        return zlib.crc32(sender.encode()) % len(self.urls)
+        return home_index(sender, len(self.urls))
 
     def order(self, sender: str) -> list[int]:
         """Servers to try for `sender`: its own first, those marked down last."""

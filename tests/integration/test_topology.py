@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from bot_gateway.rasa_pool import home_index
 from bot_gateway.runner import Topology, topology
 from tests.integration.conftest import running
 
@@ -54,8 +55,11 @@ def test_conversations_spread_over_both_rasa_servers_and_nothing_is_lost_or_doub
     with httpx.Client(base_url=base, timeout=90) as client:
         assert client.post("/api/signin", json={"name": "topology"}).status_code == 200
         personas = client.get("/api/personas").json()
-        # one trainee has one active session: each conversation here is its own trainee
-        for n in range(6):
+        # one trainee has one active session: each conversation here is its own trainee. Session
+        # ids are random, so conversations go on until both servers are home to some (at least 6)
+        n = 0
+        while n < 6 or len({home_index(s, 2) for s in sessions}) < 2:
+            assert n < 40, "forty random session ids all hashed to one server"
             client.cookies.clear()
             assert client.post("/api/signin", json={"name": f"topology {n}"}).status_code == 200
             persona = personas[n % len(personas)]
@@ -67,6 +71,7 @@ def test_conversations_spread_over_both_rasa_servers_and_nothing_is_lost_or_doub
                 answer = client.post(f"/api/sessions/{session_id}/replies", json={"text": reply})
                 assert answer.status_code == 200, answer.text
                 assert answer.json()["customer"] or answer.json()["ended"]
+            n += 1
 
     gateway, tracker = topo.databases.replies()
     for session_id in sessions:
@@ -82,14 +87,19 @@ def test_conversations_spread_over_both_rasa_servers_and_nothing_is_lost_or_doub
         metric(scraped[name], "counterpart_turns_total", process="action-server", outcome="ok")
         for name in ("action-server-1", "action-server-2")
     ]
-    assert all(rasa_turns), f"a Rasa server served nothing: {rasa_turns}"
+    # sticky: each server served exactly the turns (start + replies) of its own conversations
+    expected = [
+        sum(1 + len(REPLIES) for s in sessions if home_index(s, 2) == server) for server in (0, 1)
+    ]
+    assert all(expected)
+    assert rasa_turns == expected, f"turns per Rasa server {rasa_turns}, by home {expected}"
     assert all(action_turns), f"an action server served nothing: {action_turns}"
-    assert sum(rasa_turns) == len(sessions) * (1 + len(REPLIES))
     gateway_count = metric(
         scraped["gateway"], "counterpart_turn_seconds_count", process="gateway", kind="reply"
     )
     assert gateway_count == len(sessions) * len(REPLIES)
-    assert metric(scraped["gateway"], "counterpart_active_sessions", process="gateway") >= 6
+    active = metric(scraped["gateway"], "counterpart_active_sessions", process="gateway")
+    assert active >= len(sessions)
 
 
 def test_a_session_can_be_followed_through_the_three_kinds_of_logs(topo: Topology) -> None:
