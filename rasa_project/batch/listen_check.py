@@ -3,16 +3,17 @@
 Plays, through the practice core with the trained NLU in-process (``--no-nlu``: cue rules):
 
 - **fact probes** (tests/personas/data/fact_probes*.yml: the matcher's own, a held-out set, an
-  unseen one and a session-7 one, all but the first written blind): each question about a
+  unseen one and sessions 7 and 8's, all but the first written blind): each question about a
   fact, asked as the first reply: it must draw out that fact, or an in-character holding back
   (or "I told you" for a fact the opening already gave) — never another fact; a question about
   something the scenario does not cover must draw out no fact at all (``uncovered_fact``
   otherwise), an open one may draw out what the customer would tell next;
-- **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/ reported as its own set,
-  written from the persona files by people who never read the engine): well-run conversations
+- **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/ and
+  scripts_blind8/ each reported as its own set, written from the persona files by people who
+  never read the engine): well-run conversations
   must end *resolved*, also after a rejected remedy; bad agents must never resolve and must
-  drive most customers off; content-free agents must never resolve; the generic polite agent
-  is reported;
+  drive most customers off (one that neither resolves nor is driven off is listed as a miss);
+  content-free agents must never resolve; the generic polite agent is reported;
 - **don't ask again**: the rubric's "asked again" fires only where the customer had really
   given that detail.
 
@@ -49,6 +50,9 @@ PROBE_SETS = {
     "probes_blind7": ROOT / "tests" / "personas" / "data" / "fact_probes_blind7.yml",
     # a second session-7 blind set, kept from the engineers (see scripts_holdout7/README.md)
     "probes_holdout7": ROOT / "tests" / "personas" / "data" / "fact_probes_holdout7.yml",
+    # written blind in session 8 (typos, traditional characters, mixed zh/en), played blind once
+    # (see scripts_blind8/README.md), then used for development
+    "probes_blind8": ROOT / "tests" / "personas" / "data" / "fact_probes_blind8.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -58,6 +62,7 @@ SCRIPT_SETS = {
     "": SCRIPTS,
     "blind7": ROOT / "tests" / "personas" / "data" / "scripts_blind7",
     "holdout7": ROOT / "tests" / "personas" / "data" / "scripts_holdout7",
+    "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
 }
 
 #: goals (issue 13 "Done when")
@@ -285,8 +290,12 @@ def check_scripts(
             counts[str(outcome)] += 1
             _check_asked_again(figures, item, results)
             expected_resolved = kind in ("well_run", "rejected_then_fitting")
-            if (expected_resolved and outcome != "resolved") or (
-                kind in ("bad", "content_free") and outcome == "resolved"
+            # a bad agent the customer puts up with is listed too (drive-off goal), not only one
+            # that resolves
+            if (
+                (expected_resolved and outcome != "resolved")
+                or (kind in ("bad", "content_free") and outcome == "resolved")
+                or (kind == "bad" and outcome not in ("escalated", "walked_away"))
             ):
                 figures.script_misses.append(
                     {
