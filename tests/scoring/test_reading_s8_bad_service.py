@@ -1,0 +1,105 @@
+"""Bad service that reads like information is still bad service (session 8; found with the
+blind set 8 bad agents, where such replies were read as plain information and the customer
+heard goodwill in them).
+
+Cue rules alone; sentences written for this test, across service domains (none taken from the
+blind scripts). Seed basis: 003 and 002 (do not hide behind rules, do not send the customer off
+to look it up, do not close the door without another way), 001 (do not argue, do not talk down
+to the customer), 003 (do not put the fault on the customer before checking).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from practice.vocabulary import NEGATIVE_MOVES
+from scoring.analysis import analyze
+
+
+def _moves(text: str, lang: str) -> list[str]:
+    return [m["move"] for m in analyze(text, lang, context="", nlu=None)["moves"]]
+
+
+def _negative(moves: list[str]) -> bool:
+    return any(m in NEGATIVE_MOVES for m in moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "move"),
+    [
+        # sent off to look it up
+        ("Opening hours are on our website.", "en", "dismiss"),
+        ("All the colour options are in the brochure.", "en", "dismiss"),
+        ("Have a look through the accessories page on our site.", "en", "dismiss"),
+        ("Everything's online, just have a look there.", "en", "dismiss"),
+        ("Please refer to the installation guide.", "en", "dismiss"),
+        # the rule as the answer, the closed door
+        ("Our policy is that we don't exchange opened items.", "en", "dismiss"),
+        ("We don't do price matching, I'm afraid.", "en", "dismiss"),
+        ("You're free to shop elsewhere if you like.", "en", "dismiss"),
+        ("We're sorry you feel like that.", "en", "dismiss"),
+        ("You'll have to take my word for it.", "en", "dismiss"),
+        ("Honestly I don't know what else to tell you.", "en", "dismiss"),
+        ("I'm not going to get into that with you.", "en", "dismiss"),
+        ("You'll need to work it out yourself from the floor plan.", "en", "dismiss"),
+        ("Water damage is not something we cover.", "en", "dismiss"),
+        # minimising the complaint, condescension
+        ("Those online reviews are mostly hype.", "en", "argue"),
+        ("A week in Rome for that money? That's not realistic.", "en", "argue"),
+        ("Have you ever actually read the contract?", "en", "rude"),
+        ("Your company is paying for it anyway, so go for the top model.", "en", "rude"),
+        ("If you keep swearing I'll close this chat.", "en", "rude"),
+        ("Are you ordering it or not?", "en", "rude"),
+        # zh: sent off to look it up, the rule as the answer, the closed door
+        ("尺寸在商品页面上。", "zh", "dismiss"),
+        ("请您自己查看说明书。", "zh", "dismiss"),
+        ("说明书上都写着呢。", "zh", "dismiss"),
+        ("按规定不能给您看维修记录。", "zh", "dismiss"),
+        ("这份资料属于公司内部文件。", "zh", "dismiss"),
+        ("延保就一年，别的没有了。", "zh", "dismiss"),
+        ("上门安装我们不提供。", "zh", "dismiss"),
+        ("想退就得排队，慢慢等吧。", "zh", "dismiss"),
+        ("买哪个都一样。", "zh", "dismiss"),
+        ("这个预算就别想了。", "zh", "dismiss"),
+        # zh: minimising, guessing blame, talking down
+        ("屏幕有点色差是正常的。", "zh", "argue"),
+        ("差评都是同行黑的。", "zh", "argue"),
+        ("您那个测速软件准不准还不一定呢。", "zh", "argue"),
+        ("一分钱一分货，贵有贵的道理。", "zh", "argue"),
+        ("是不是您自己摔过？", "zh", "blame_customer"),
+        ("打印不出来就是使用方法不对。", "zh", "blame_customer"),
+        ("这种故障一般是用户操作不当。", "zh", "blame_customer"),
+        ("您可能不太懂相机，我给您普及一下。", "zh", "rude"),
+        ("普通人用不上这么高的配置。", "zh", "rude"),
+        ("您先搞清楚再来问吧。", "zh", "rude"),
+    ],
+)
+def test_bad_service_reading_like_information_is_negative(text: str, lang: str, move: str) -> None:
+    moves = _moves(text, lang)
+    assert move in moves, (text, moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # the same places named while helping
+        ("The size guide is on our website; I'll send you the link and we'll go through it.", "en"),
+        ("Prices are on the tags, but tell me your budget and I'll show you three that fit.", "en"),
+        ("Our policy is that we don't charge for collection, so it costs you nothing.", "en"),
+        ("If you're not happy with it, let me know and I'll arrange a refund.", "en"),
+        ("I'm sorry you've had to wait so long for this.", "en"),
+        ("Have a look at the photos I've just sent and tell me which one you like.", "en"),
+        ("Let's check the manual together.", "en"),
+        ("尺码表在详情页，我发给您，咱们一起对一下。", "zh"),
+        ("按规定我们不能透露库存，不过我可以帮您预留一台，明天回复您。", "zh"),
+        ("您担心这个很正常，我先给您看检测报告。", "zh"),
+        ("声音有点大是正常的吗？我帮您查一下。", "zh"),
+        ("我可能不太了解您平时的用法，能说说吗？", "zh"),
+        ("别的颜色也有，您喜欢哪种？", "zh"),
+        ("是不是因为物流太慢，让您等急了？", "zh"),
+        ("我们一起看一下说明书第十二页。", "zh"),
+    ],
+)
+def test_the_same_words_while_helping_stay_clear(text: str, lang: str) -> None:
+    moves = _moves(text, lang)
+    assert not _negative(moves), (text, moves)
