@@ -103,3 +103,10 @@ def test_bad_service_reading_like_information_is_negative(text: str, lang: str, 
 def test_the_same_words_while_helping_stay_clear(text: str, lang: str) -> None:
     moves = _moves(text, lang)
     assert not _negative(moves), (text, moves)
+
+
+def test_owning_that_our_service_was_not_acceptable_is_no_argument() -> None:
+    """'That's simply not acceptable, and I apologise' sides with the customer (seed 003 ch3:
+    own the failure); 'that's simply not true' contradicts them."""
+    assert "argue" not in _moves("That's simply not good enough from us, and I'm sorry.", "en")
+    assert "argue" in _moves("That's simply not true.", "en")
