@@ -63,6 +63,10 @@ NEGATIVE_REACTION = {
     "dismiss": "dismissed",
 }
 CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
+#: reactions that cost patience even when the reply's moves warmed the customer
+STALLING_REACTIONS = frozenset(
+    {"already_told", "answered", "neutral", "impatient", "guarded", "not_done"}
+)
 #: a mood change this large in the customer's favour is progress (patience is not spent)
 PROGRESS_MIN = 2.0
 _QUESTION_FORM = re.compile(
@@ -90,6 +94,18 @@ _YES_NO_OFFER = re.compile(
     r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
     r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
     re.IGNORECASE,
+)
+#: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
+_ANYTHING_ELSE = re.compile(
+    r"\b(is there |was there )?(anything|something) else\b[^.!?]{0,50}\?"
+    r"|\bwhat else can (i|we) (do|help)"
+    r"|(还有|還有)(没有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
+    r"[^。！？!?]{0,8}(吗|嗎|么|麼|呢|没|沒)?\s*[？?]",
+    re.IGNORECASE,
+)
+#: what an "anything else?" may come with and still be only that question
+_ANYTHING_ELSE_ALONE = frozenset(
+    {"thanks_closing", "closed_question", "open_question", "confirm", "greeting"}
 )
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
@@ -506,7 +522,8 @@ def _spend_patience(turn: _Turn, reaction: str) -> None:
     state, mood, before = turn.state, turn.state["mood"], turn.before
     calmer = (before["anger"] - mood["anger"]) >= PROGRESS_MIN
     warmer = (mood["trust"] - before["trust"]) >= PROGRESS_MIN
-    stalling = reaction in ("already_told", "answered", "neutral", "impatient", "guarded")
+    # "wait, we're not done": a goodbye or an "anything else?" with nothing settled
+    stalling = reaction in STALLING_REACTIONS
     if turn.progress or ((calmer or warmer) and not stalling):
         return
     _effects(state, turn.persona.behaviour.get("stall"))
@@ -598,6 +615,16 @@ def _choose_reaction(turn: _Turn) -> str:
         # a goodbye with nothing settled, to a customer who has had enough: they leave
         turn.hear("closing", settled=False, left=True)
         return "left"
+
+    if _anything_else(turn) and state["accepted"] is None:
+        # "Anything else?" with nothing settled is a way out, not a question to answer (003
+        # Ch3.1 step 6: make sure the problem is solved before closing): "wait, we're not done",
+        # or gone when the customer has had enough
+        if _fed_up(persona, state):
+            turn.hear("closing", settled=False, left=True)
+            return "left"
+        turn.hear("closing", settled=False)
+        return "not_done"
 
     drift = beh.get("drift") or {}
     steering = [m for m in moves if m in (drift.get("steer_moves") or [])]
@@ -699,6 +726,16 @@ def _says_goodbye(turn: _Turn) -> bool:
     thanks the customer on the way in or between questions; it says no goodbye."""
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
+    )
+
+
+def _anything_else(turn: _Turn) -> bool:
+    """The reply only asks whether the customer needs anything else ("Anything else?", "Is there
+    anything else I can help you with today?", "还有其他问题吗？"), with no proposal in it."""
+    return (
+        bool(turn.text)
+        and bool(_ANYTHING_ELSE.search(turn.text))
+        and set(turn.moves) <= _ANYTHING_ELSE_ALONE
     )
 
 
