@@ -196,8 +196,8 @@ _EN_WEAK = frozenset(
 )
 # ... and so do their Chinese counterparts (after the filler words and stop characters are out).
 _ZH_WEAK = frozenset(
-    "有什 是什 什 怎 怎样 如何 哪 哪个 哪些 几 多少 多 少 谁 为什 为 时候 时 候 有没 没有 有 是 用 "
-    "机器 东西 产品 设备 这台 台".split()
+    "有什 是什 什 怎 怎样 如何 哪 哪个 哪些 几 多少 多久 多 少 谁 为什 为 时候 时 候 有没 没有 有 "
+    "是 用 机器 东西 产品 设备 这台 台".split()
 )
 _WEAK = _EN_WEAK | _ZH_WEAK
 _ZH_STOP = frozenset(
@@ -234,6 +234,10 @@ def _stem(word: str) -> str:
     return word
 
 
+# A hyphen between letters joins words ("check-in", "high-end"): read as a space.
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
 class _Synonyms:
     """Words folded to one before matching (topics.yml ``_synonyms``)."""
 
@@ -252,7 +256,7 @@ class _Synonyms:
         for canonical, variants in table.items():
             for variant in variants:
                 # as _folded reads the text: an apostrophe is a space ("what's got you")
-                key = " ".join(normalise(str(variant)).replace("'", " ").split())
+                key = " ".join(_HYPHEN.sub(" ", normalise(str(variant)).replace("'", " ")).split())
                 if _CJK.search(key):
                     zh[key] = normalise(str(canonical))
                 elif " " in key:
@@ -390,7 +394,7 @@ _ZH_FILLER = re.compile(
 def _folded(norm: str) -> str:
     """Normalised text with shorthand ids ("order no"), phrase synonyms and Chinese synonyms
     folded."""
-    norm = _NUMBER_OWNERS.sub(r"\1 number", norm.replace("'", " "))
+    norm = _NUMBER_OWNERS.sub(r"\1 number", _HYPHEN.sub(" ", norm.replace("'", " ")))
     norm = _EN_WORD.sub(lambda m: _SHORTHAND.get(m.group(0), m.group(0)), norm)
     if _Synonyms.en_phrases is not None:
         norm = _Synonyms.en_phrases.sub(
@@ -484,7 +488,7 @@ def _en_focus_words(part: str) -> list[tuple[str, str]]:
         (f, token)
         for token in tokens
         for f in _en_words(token)
-        if _strong(f) and not _CJK.match(f) and not _NUMERIC.match(f)
+        if _strong(f) and not _NUMERIC.match(f)
     ]
 
 

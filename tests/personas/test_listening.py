@@ -792,3 +792,52 @@ def test_looking_for_is_no_word_of_content(library: PersonaLibrary) -> None:
     # "想找什么样的" (what kind are you looking for) asks about nothing in particular
     phone = library.get("silent_zh_phone_for_father")
     assert is_open("您想找一款什么样的？", phone)
+
+
+def test_a_hyphenated_phrase_folds_as_the_spaced_one(library: PersonaLibrary) -> None:
+    # "check-in" and "checked in" are one word here, so "check out" shares no word with them
+    hotel = library.get("arrogant_en_hotel_suite")
+    assert _top(match_facts("What went wrong at check-in?", hotel)) == "problem"
+    assert _top(match_facts("Did anything go wrong when you checked in?", hotel)) == "problem"
+    assert match_facts("What time would you like to check out?", hotel) == []
+    assert match_facts("Will you need a late check-out?", hotel) == []
+
+
+def test_how_long_in_chinese_is_a_question_word_not_a_topic(library: PersonaLibrary) -> None:
+    # 多久 asks "how long" as "how long" does: it alone does not make a question about the
+    # purchase date ("买了多久"), the way cleaning or cooking "how often" would otherwise
+    oven = library.get("talkative_zh_steam_oven")
+    assert match_facts("您多久清洁一次？", oven) == []
+    assert match_facts("平时多久做一次饭？", oven) == []
+    assert _top(match_facts("这台机器买了多久了？", oven)) == "model"
+
+
+def test_big_as_in_important_is_no_size(library: PersonaLibrary) -> None:
+    # "how big" asks a size; "a big occasion" does not, and a size question is not the need
+    hotel = library.get("arrogant_en_hotel_suite")
+    assert _top(match_facts("Is it a big occasion for you?", hotel)) == "hidden_need"
+    vacuum = library.get("angry_en_vacuum_broken")
+    assert match_facts("What size is the house?", vacuum) == []
+    assert match_facts("How big is your flat?", vacuum) == []
+
+
+def test_food_is_not_a_need_for_help_getting_about(library: PersonaLibrary) -> None:
+    holiday = library.get("talkative_en_holiday_booking")
+    assert match_facts("Any food allergies or dietary needs we should pass on?", holiday) == []
+    assert _top(match_facts("Does either of you need help getting about?", holiday)) == (
+        "by_the_way"
+    )
+
+
+def test_where_a_laptop_is_used_is_not_what_it_is_used_for(library: PersonaLibrary) -> None:
+    # where: the portability need (out and about, on trips); what for: the usage
+    laptop = library.get("male_zh_laptop")
+    assert _top(match_facts("您通常在什么地方用这台电脑？", laptop)) != "use"
+    assert _top(match_facts("这台电脑主要用来干什么？", laptop)) == "use"
+
+
+def test_how_far_is_a_distance_not_a_watch_running_slow(library: PersonaLibrary) -> None:
+    tv = library.get("talkative_en_tv_setup")
+    assert match_facts("How far is the sofa from the TV?", tv) == []
+    watch = library.get("arrogant_zh_watch_service")
+    assert _top(match_facts("这块表一天慢多少？", watch)) == "problem"
