@@ -841,3 +841,52 @@ def test_how_far_is_a_distance_not_a_watch_running_slow(library: PersonaLibrary)
     assert match_facts("How far is the sofa from the TV?", tv) == []
     watch = library.get("arrogant_zh_watch_service")
     assert _top(match_facts("这块表一天慢多少？", watch)) == "problem"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question"),
+    [
+        # how they get there is not when they go
+        ("talkative_en_holiday_booking", "Will you be driving down or taking the train?"),
+        ("talkative_en_holiday_booking", "Which airport would you fly from?"),
+        # where it was bought (an agent, abroad) is not the occasion
+        ("arrogant_en_hotel_suite", "Did you book through a website or with us?"),
+        ("arrogant_zh_watch_service", "这块表是在国外买的吗？"),
+        # permission and access for the fitters is not the house itself
+        ("doubtful_en_solar_quote", "Would you need planning permission for the panels?"),
+        # cleaning it is not when it was bought
+        ("talkative_zh_steam_oven", "您平时多久除一次垢？"),
+        ("talkative_zh_steam_oven", "用完以后您一般怎么清洁？"),
+        # how it is connected is not the fault
+        ("angry_zh_broadband_outage", "您家里电脑是插网线还是连wifi？"),
+        # how firm a seat they like is not who is at home
+        ("female_en_sofa", "Do you like a firm seat or something softer?"),
+        # where the set stands is not what is on its screen
+        ("talkative_en_tv_setup", "Is the TV on a stand or mounted?"),
+    ],
+)
+def test_a_question_about_a_topic_no_fact_names_draws_no_fact(
+    library: PersonaLibrary, persona_id: str, question: str
+) -> None:
+    persona = library.get(persona_id)
+    assert match_facts(question, persona) == []
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "question", "fact_id"),
+    [
+        ("talkative_en_holiday_booking", "When would you like to travel?", "dates"),
+        ("talkative_en_holiday_booking", "Does either of you use a wheelchair?", "by_the_way"),
+        ("doubtful_en_solar_quote", "Which way does your roof face?", "house"),
+        ("angry_zh_broadband_outage", "光猫上的灯是什么颜色？", "problem"),
+        (
+            "angry_en_vacuum_broken",
+            "Does it charge at all when it sits on the dock?",
+            "problem",
+        ),
+    ],
+)
+def test_the_new_topics_leave_the_facts_questions_alone(
+    library: PersonaLibrary, persona_id: str, question: str, fact_id: str
+) -> None:
+    assert _top(match_facts(question, library.get(persona_id))) == fact_id
