@@ -497,7 +497,7 @@ _EN_FOCUS_END = frozenset(
 )
 
 
-_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
+_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+),?\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
 _ZH_CHOICE = re.compile(r"([a-z0-9\u4e00-\u9fff ]{1,8})还是([a-z0-9\u4e00-\u9fff ]{1,8})")
 
 
@@ -1081,7 +1081,8 @@ _ZH_INFO_VERB = re.compile(r"告诉|说说|讲讲|聊聊|介绍|描述|提供|�
 # "我好给您挑配置，...") : context for the question, not what it asks.
 _EN_PURPOSE = re.compile(
     r"^(?:(?:ok|okay|right|great|sure|thanks|thank you|sorry|alright)\b[\s,.!]*)?"
-    r"(?:just )?(?:so (?:that )?(?:i|we) (?:can|could|may)|(?:in order )?to (?:help|make sure|"
+    r"(?:just )?(?:so (?:that )?(?:i|we) (?:can|could|may)|"
+    r"so that (?:the|your|it|you|everything)\b|(?:in order )?to (?:help|make sure|"
     r"find|pull up|look up|check|see|get|narrow|point|suggest|recommend|work out|figure out|"
     r"arrange|sort|locate|prioriti[sz]e|book|match|give)|before (?:i|we)|for (?:me|us) to)"
     r"\b[^,?]{0,120},\s*"
@@ -1249,9 +1250,15 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
             if not any(o.fact_id in {x.fact_id for x in owning} for o in others):
                 scored = scored[:1]  # the rivals do not have what it asks for: no tie
     asked_for = _en_focus_words(text)
-    if asked_for and not any(_owned(f, surface, index) for f, surface in asked_for):
-        return []  # it asks for a thing none of this scenario's facts is about
     options = _choice_words(text)
+    if (
+        asked_for
+        and not any(_owned(f, surface, index) for f, surface in asked_for)
+        and not any(_owned(f, surface, index) for f, surface in options)
+    ):
+        # it asks for a thing none of this scenario's facts is about (unless it offers another
+        # that one is: "trouble with stairs, or any special facilities?")
+        return []
     if options and not any(_owned(f, surface, index) for f, surface in options):
         return []  # "Windows or Mac?": a choice between things none of its facts is about
     if (

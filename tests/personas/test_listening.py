@@ -890,3 +890,24 @@ def test_the_new_topics_leave_the_facts_questions_alone(
     library: PersonaLibrary, persona_id: str, question: str, fact_id: str
 ) -> None:
     assert _top(match_facts(question, library.get(persona_id))) == fact_id
+
+
+def test_a_leading_so_that_clause_is_why_it_is_asked_not_what(library: PersonaLibrary) -> None:
+    holiday = library.get("talkative_en_holiday_booking")
+    question = (
+        "So that everything is ready for you, does either of you have trouble with steps, "
+        "or need any special equipment?"
+    )
+    assert _top(match_facts(question, holiday)) == "by_the_way"
+
+
+def test_a_thing_asked_for_no_fact_is_about_beside_one_a_fact_is_still_asks_for_it(
+    library: PersonaLibrary,
+) -> None:
+    # "equipment" is no fact's, but the steps offered beside it are the mobility fact's
+    holiday = library.get("talkative_en_holiday_booking")
+    question = "Does either of you struggle with stairs, or need any particular equipment?"
+    assert _top(match_facts(question, holiday)) == "by_the_way"
+    # the thing alone, with nothing of a fact beside it, still draws none
+    laptop = library.get("silent_en_laptop_student")
+    assert match_facts("Do you need any particular carry case?", laptop) == []
