@@ -744,10 +744,11 @@ class _Index:
             for f in cue.weights:
                 cued.setdefault(f, set()).add(cue.owner)
         self.content_postings: dict[str, list[tuple[str, float]]] = {}
+        fact_owners = set(self.fact_ids)  # a word a topic no fact names asks for no fact
         for fid, said_words in content.items():
             for f in said_words:
                 w = self._weight(f) * (1.0 if cdf[f] == 1 else _CONTENT_SHARED)
-                if cued.get(f, set()) - {fid}:
+                if cued.get(f, set()) & fact_owners - {fid}:
                     w *= _CONTENT_CUED  # a word that asks for another fact
                 self.content_postings.setdefault(f, []).append((fid, w))
         self.cue_ids = {f: tuple(idx for idx, _ in plist) for f, plist in self.postings.items()}
@@ -1108,7 +1109,9 @@ _GENERAL = re.compile(
     r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
     r"\bmore about (?:it|that|this)\b|\belse (?:i|we) should\b|\bis there more\b|"
     r"还有(?:(?:什么|别的|其他|啥)(?=[^，,。？?！!]{0,2}(?:想|要|需要|可以|能|情况|问题|事|补充|说|问|告诉|"
-    r"吗|呢|[，,。？?！!]|$))|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
+    r"吗|呢|[，,。？?！!]|$))|哪(?:些|方面)(?=[^，,。？?！!]{0,2}(?:想|要|需要|情况|问题|补充|吗|呢|"
+    r"[，,。？?！!]|$))|没有)|其他(?:什么|问题|情况)|"
+    r"其他需要(?=[吗呢？?。，,！!\s]|$|的(?:吗|呢|地方|话)|我|帮|可以)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
 )
 _GENERAL_SURE = 0.9
 

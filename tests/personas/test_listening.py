@@ -911,3 +911,19 @@ def test_a_thing_asked_for_no_fact_is_about_beside_one_a_fact_is_still_asks_for_
     # the thing alone, with nothing of a fact beside it, still draws none
     laptop = library.get("silent_en_laptop_student")
     assert match_facts("Do you need any particular carry case?", laptop) == []
+
+
+def test_a_word_only_an_uncovered_topic_asks_with_still_names_what_a_fact_says(
+    library: PersonaLibrary,
+) -> None:
+    # 视频 is a usage word of the built-in topics (剪视频), but no fact of this scenario asks
+    # with it: naming it (and the grandson) asks for the need that says it
+    phone = library.get("silent_zh_phone_for_father")
+    assert _top(match_facts("他平时会跟孙子视频聊天吗？", phone)) == "hidden_need"
+
+
+def test_which_other_matters_invites_more_but_which_feature_asks_one() -> None:
+    assert invites_more("您还有哪些方面想跟我聊聊？")
+    assert invites_more("还有哪些问题吗？")
+    assert invites_more("有其他需要的话随时跟我说")
+    assert not invites_more("还有哪些功能您比较看重？")
