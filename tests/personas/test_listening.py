@@ -927,3 +927,6 @@ def test_which_other_matters_invites_more_but_which_feature_asks_one() -> None:
     assert invites_more("还有哪些问题吗？")
     assert invites_more("有其他需要的话随时跟我说")
     assert not invites_more("还有哪些功能您比较看重？")
+    # other things that need something done are things, not an invitation
+    assert not invites_more("您还有别的需要维修的电器吗？")
+    assert invites_more("还有别的需要补充的吗？")
