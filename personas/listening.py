@@ -402,8 +402,8 @@ def _folded(norm: str) -> str:
         )
     if _Synonyms.zh is not None:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
-    if _WHAT_FOR.search(norm):
-        norm += " purpose"  # "what's it mostly for?" asks what it is used for
+    if _WHAT_FOR.search(norm) or _EN_HOW_USE.search(norm):
+        norm += " purpose"  # "what's it mostly for?", "how will you use it?" ask what it is for
     if _WHAT_HOPED.search(norm):
         norm += " goal"  # "what are you hoping it will do for you?" asks what they want from it
     return norm
@@ -466,6 +466,13 @@ _EN_HAVE_FOCUS = re.compile(
 )
 
 
+# "How do you (usually) use ...?": asks how the thing named is used, not about the thing.
+_EN_HOW_USE = re.compile(
+    r"\bhow (?:do|will|would|did|are|r) (?:you|u) (?:usually |normally |mostly |mainly |typically |"
+    r"going to |gonna )?(?:use|using)\b"
+)
+
+
 def _en_focus(part: str) -> frozenset[str]:
     """The English words a question asks for: after a question word ("Which *airport*?") or
     after "do you need / have" ("Do you need a *carry case*?")."""
@@ -476,6 +483,8 @@ def _en_focus_words(part: str) -> list[tuple[str, str]]:
     """_en_focus's features, each with the word as typed (for typo matching)."""
     norm = _folded(normalise(part))
     tokens: list[str] = [m.group(1) for m in _EN_FOCUS.finditer(norm)]
+    if _EN_HOW_USE.search(norm):
+        tokens.append("purpose")  # "How do you use your living room?" asks what it is used for
     for sentence in _sentences(norm):
         had = _EN_HAVE_FOCUS.search(sentence.strip())
         if had:

@@ -930,3 +930,13 @@ def test_which_other_matters_invites_more_but_which_feature_asks_one() -> None:
     # other things that need something done are things, not an invitation
     assert not invites_more("您还有别的需要维修的电器吗？")
     assert invites_more("还有别的需要补充的吗？")
+
+
+def test_how_a_thing_is_used_asks_what_for_not_about_the_thing(library: PersonaLibrary) -> None:
+    # naming the room in "how do you use the room" does not ask its size
+    sofa = library.get("female_en_sofa")
+    assert match_facts("How do you use the room most evenings?", sofa) == []
+    assert _top(match_facts("How big is your living room?", sofa)) == "room"
+    # where a fact is about what it is for, "how will you use it" asks for that fact
+    drill = library.get("male_en_cordless_drill")
+    assert _top(match_facts("How will you use the drill?", drill)) == "use"
