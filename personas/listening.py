@@ -326,6 +326,12 @@ _SHORTHAND = {
     "bkg": "booking",
     "prob": "problem",
     "probs": "problem",
+    "gonna": "going",
+    "wanna": "want",
+    "gotta": "got",
+    "whatcha": "what",
+    "kinda": "kind",
+    "sorta": "sort",
 }
 _EN_WORD = re.compile(r"[a-z0-9]+")
 # "What is it for?", "what do you need it for", "wat u using it for mate?", "is there something you
@@ -335,7 +341,9 @@ _FOR_END = (
 )
 _WHAT_FOR = re.compile(
     r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
-    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
+    r"searching|hope|hoping|spend|spending|go|going|aim|aiming|opt|opting|settle)\b)[^?.!,;])*"
+    + _FOR_END
+    + r"|"
     r"\b(?:need|needs|needed|want|wanted|use|using|get|getting|buy|buying)\s+(?:it|this|one|them|"
     r"these|that)\s+" + _FOR_END
 )

@@ -940,3 +940,11 @@ def test_how_a_thing_is_used_asks_what_for_not_about_the_thing(library: PersonaL
     # where a fact is about what it is for, "how will you use it" asks for that fact
     drill = library.get("male_en_cordless_drill")
     assert _top(match_facts("How will you use the drill?", drill)) == "use"
+
+
+def test_chat_contractions_are_the_words_they_stand_for(library: PersonaLibrary) -> None:
+    laptop = library.get("silent_en_laptop_student")
+    assert specific_words("whatcha gonna study?", laptop) == ["study"]
+    # "go for" is choosing, not a purpose
+    assert specific_words("wat kinda budget u wanna go for?", laptop) == ["预算"]
+    assert _top(match_facts("wat kinda budget u wanna go for?", laptop)) == "budget"
