@@ -948,3 +948,12 @@ def test_chat_contractions_are_the_words_they_stand_for(library: PersonaLibrary)
     # "go for" is choosing, not a purpose
     assert specific_words("wat kinda budget u wanna go for?", laptop) == ["预算"]
     assert _top(match_facts("wat kinda budget u wanna go for?", laptop)) == "budget"
+
+
+def test_light_jobs_are_a_use_not_a_weight(library: PersonaLibrary) -> None:
+    # "how light" asked portability through the bare word; the weight is asked as a weight
+    drill = library.get("male_en_cordless_drill")
+    question = "Do you need something with real punch, or is it mostly light stuff?"
+    assert _top(match_facts(question, drill)) == "use"
+    laptop = library.get("male_zh_laptop")
+    assert _top(match_facts("How lightweight does it need to be?", laptop)) == "hidden_need"
