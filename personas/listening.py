@@ -196,8 +196,8 @@ _EN_WEAK = frozenset(
 )
 # ... and so do their Chinese counterparts (after the filler words and stop characters are out).
 _ZH_WEAK = frozenset(
-    "有什 是什 什 怎 怎样 如何 哪 哪个 哪些 几 多少 多 少 谁 为什 为 时候 时 候 有没 没有 有 是 用 "
-    "机器 东西 产品 设备 这台 台".split()
+    "有什 是什 什 怎 怎样 如何 哪 哪个 哪些 几 多少 多久 多 少 谁 为什 为 时候 时 候 有没 没有 有 "
+    "是 用 机器 东西 产品 设备 这台 台".split()
 )
 _WEAK = _EN_WEAK | _ZH_WEAK
 _ZH_STOP = frozenset(
@@ -234,6 +234,10 @@ def _stem(word: str) -> str:
     return word
 
 
+# A hyphen between letters joins words ("check-in", "high-end"): read as a space.
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
 class _Synonyms:
     """Words folded to one before matching (topics.yml ``_synonyms``)."""
 
@@ -252,7 +256,7 @@ class _Synonyms:
         for canonical, variants in table.items():
             for variant in variants:
                 # as _folded reads the text: an apostrophe is a space ("what's got you")
-                key = " ".join(normalise(str(variant)).replace("'", " ").split())
+                key = " ".join(_HYPHEN.sub(" ", normalise(str(variant)).replace("'", " ")).split())
                 if _CJK.search(key):
                     zh[key] = normalise(str(canonical))
                 elif " " in key:
@@ -322,6 +326,12 @@ _SHORTHAND = {
     "bkg": "booking",
     "prob": "problem",
     "probs": "problem",
+    "gonna": "going",
+    "wanna": "want",
+    "gotta": "got",
+    "whatcha": "what",
+    "kinda": "kind",
+    "sorta": "sort",
 }
 _EN_WORD = re.compile(r"[a-z0-9]+")
 # "What is it for?", "what do you need it for", "wat u using it for mate?", "is there something you
@@ -331,7 +341,9 @@ _FOR_END = (
 )
 _WHAT_FOR = re.compile(
     r"\bwhat\b(?:(?!\b(?:look|looking|wait|waiting|pay|paying|paid|ask|asking|call|calling|search|"
-    r"searching|hope|hoping|spend|spending)\b)[^?.!,;])*" + _FOR_END + r"|"
+    r"searching|hope|hoping|spend|spending|go|going|aim|aiming|opt|opting|settle)\b)[^?.!,;])*"
+    + _FOR_END
+    + r"|"
     r"\b(?:need|needs|needed|want|wanted|use|using|get|getting|buy|buying)\s+(?:it|this|one|them|"
     r"these|that)\s+" + _FOR_END
 )
@@ -390,7 +402,7 @@ _ZH_FILLER = re.compile(
 def _folded(norm: str) -> str:
     """Normalised text with shorthand ids ("order no"), phrase synonyms and Chinese synonyms
     folded."""
-    norm = _NUMBER_OWNERS.sub(r"\1 number", norm.replace("'", " "))
+    norm = _NUMBER_OWNERS.sub(r"\1 number", _HYPHEN.sub(" ", norm.replace("'", " ")))
     norm = _EN_WORD.sub(lambda m: _SHORTHAND.get(m.group(0), m.group(0)), norm)
     if _Synonyms.en_phrases is not None:
         norm = _Synonyms.en_phrases.sub(
@@ -398,8 +410,8 @@ def _folded(norm: str) -> str:
         )
     if _Synonyms.zh is not None:
         norm = _Synonyms.zh.sub(lambda m: _Synonyms.zh_map[m.group(0)], norm)
-    if _WHAT_FOR.search(norm):
-        norm += " purpose"  # "what's it mostly for?" asks what it is used for
+    if _WHAT_FOR.search(norm) or _EN_HOW_USE.search(norm):
+        norm += " purpose"  # "what's it mostly for?", "how will you use it?" ask what it is for
     if _WHAT_HOPED.search(norm):
         norm += " goal"  # "what are you hoping it will do for you?" asks what they want from it
     return norm
@@ -462,6 +474,13 @@ _EN_HAVE_FOCUS = re.compile(
 )
 
 
+# "How do you (usually) use ...?": asks how the thing named is used, not about the thing.
+_EN_HOW_USE = re.compile(
+    r"\bhow (?:do|will|would|did|are|r) (?:you|u) (?:usually |normally |mostly |mainly |typically |"
+    r"going to |gonna )?(?:use|using)\b"
+)
+
+
 def _en_focus(part: str) -> frozenset[str]:
     """The English words a question asks for: after a question word ("Which *airport*?") or
     after "do you need / have" ("Do you need a *carry case*?")."""
@@ -472,6 +491,8 @@ def _en_focus_words(part: str) -> list[tuple[str, str]]:
     """_en_focus's features, each with the word as typed (for typo matching)."""
     norm = _folded(normalise(part))
     tokens: list[str] = [m.group(1) for m in _EN_FOCUS.finditer(norm)]
+    if _EN_HOW_USE.search(norm):
+        tokens.append("purpose")  # "How do you use your living room?" asks what it is used for
     for sentence in _sentences(norm):
         had = _EN_HAVE_FOCUS.search(sentence.strip())
         if had:
@@ -484,7 +505,7 @@ def _en_focus_words(part: str) -> list[tuple[str, str]]:
         (f, token)
         for token in tokens
         for f in _en_words(token)
-        if _strong(f) and not _CJK.match(f) and not _NUMERIC.match(f)
+        if _strong(f) and not _NUMERIC.match(f)
     ]
 
 
@@ -493,7 +514,7 @@ _EN_FOCUS_END = frozenset(
 )
 
 
-_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+)\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
+_EN_CHOICE = re.compile(r"((?:[a-z0-9'-]+\s+){0,2}[a-z0-9'-]+),?\s+or\s+((?:[a-z0-9'-]+\s*){1,3})")
 _ZH_CHOICE = re.compile(r"([a-z0-9\u4e00-\u9fff ]{1,8})还是([a-z0-9\u4e00-\u9fff ]{1,8})")
 
 
@@ -740,10 +761,11 @@ class _Index:
             for f in cue.weights:
                 cued.setdefault(f, set()).add(cue.owner)
         self.content_postings: dict[str, list[tuple[str, float]]] = {}
+        fact_owners = set(self.fact_ids)  # a word a topic no fact names asks for no fact
         for fid, said_words in content.items():
             for f in said_words:
                 w = self._weight(f) * (1.0 if cdf[f] == 1 else _CONTENT_SHARED)
-                if cued.get(f, set()) - {fid}:
+                if cued.get(f, set()) & fact_owners - {fid}:
                     w *= _CONTENT_CUED  # a word that asks for another fact
                 self.content_postings.setdefault(f, []).append((fid, w))
         self.cue_ids = {f: tuple(idx for idx, _ in plist) for f, plist in self.postings.items()}
@@ -1077,7 +1099,8 @@ _ZH_INFO_VERB = re.compile(r"告诉|说说|讲讲|聊聊|介绍|描述|提供|�
 # "我好给您挑配置，...") : context for the question, not what it asks.
 _EN_PURPOSE = re.compile(
     r"^(?:(?:ok|okay|right|great|sure|thanks|thank you|sorry|alright)\b[\s,.!]*)?"
-    r"(?:just )?(?:so (?:that )?(?:i|we) (?:can|could|may)|(?:in order )?to (?:help|make sure|"
+    r"(?:just )?(?:so (?:that )?(?:i|we) (?:can|could|may)|"
+    r"so that (?:the|your|it|you|everything)\b|(?:in order )?to (?:help|make sure|"
     r"find|pull up|look up|check|see|get|narrow|point|suggest|recommend|work out|figure out|"
     r"arrange|sort|locate|prioriti[sz]e|book|match|give)|before (?:i|we)|for (?:me|us) to)"
     r"\b[^,?]{0,120},\s*"
@@ -1102,8 +1125,10 @@ _EN_WHEN_CLAUSE = re.compile(
 _GENERAL = re.compile(
     r"\b(?:anything|something) else\b|\banything more\b|\btell me more\b|"
     r"\bmore about (?:it|that|this)\b|\belse (?:i|we) should\b|\bis there more\b|"
-    r"还有(?:(?:什么|别的|其他|啥)(?=[^，,。？?！!]{0,2}(?:想|要|需要|可以|能|情况|问题|事|补充|说|问|告诉|"
-    r"吗|呢|[，,。？?！!]|$))|没有)|其他(?:什么|问题|需要|情况)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
+    r"还有(?:(?:什么|别的|其他|啥)(?!需要[^，,。？?！!的]{1,6}的[^吗呢？?，,。！!话地\s])"
+    r"(?=[^，,。？?！!]{0,2}(?:想|要|需要|可以|能|情况|问题|事|补充|说|问|告诉|吗|呢|[，,。？?！!]|$))|哪(?:些|方面)(?=[^，,。？?！!]{0,2}(?:想|要|需要|情况|问题|补充|吗|呢|"
+    r"[，,。？?！!]|$))|没有)|其他(?:什么|问题|情况)|"
+    r"其他需要(?=[吗呢？?。，,！!\s]|$|的(?:吗|呢|地方|话)|我|帮|可以)|具体(?:说说|讲讲|聊聊)|详细(?:说|讲)"
 )
 _GENERAL_SURE = 0.9
 
@@ -1245,9 +1270,15 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
             if not any(o.fact_id in {x.fact_id for x in owning} for o in others):
                 scored = scored[:1]  # the rivals do not have what it asks for: no tie
     asked_for = _en_focus_words(text)
-    if asked_for and not any(_owned(f, surface, index) for f, surface in asked_for):
-        return []  # it asks for a thing none of this scenario's facts is about
     options = _choice_words(text)
+    if (
+        asked_for
+        and not any(_owned(f, surface, index) for f, surface in asked_for)
+        and not any(_owned(f, surface, index) for f, surface in options)
+    ):
+        # it asks for a thing none of this scenario's facts is about (unless it offers another
+        # that one is: "trouble with stairs, or any special facilities?")
+        return []
     if options and not any(_owned(f, surface, index) for f, surface in options):
         return []  # "Windows or Mac?": a choice between things none of its facts is about
     if (
