@@ -1059,7 +1059,8 @@ _EN_QUESTION_START = re.compile(
 _EN_REQUEST = re.compile(
     r"\b(?:tell me|tell us|let me know|let us know|walk me through|talk me through|fill me in|"
     r"run me through|give me|send me|share|describe|explain|confirm|clarify|remind me|"
-    r"i(?:'d| would) (?:like|love) to (?:know|hear|understand|ask)|i(?:'m| am| was) wondering|"
+    r"i(?:'d| would)(?: really| genuinely| just| also| first)? (?:like|love) to (?:know|hear|"
+    r"understand|ask)|i(?:'m| am| was) wondering|"
     r"i wonder|i(?:'m| am) curious|i(?:'d| would) be (?:grateful|glad) (?:if|for)|"
     r"(?:may|can|could) (?:i|we) (?:have|get|take|ask|grab|check)|"
     r"(?:i|we)(?:'ll| will| would|'d)? need (?:your|the|a|an|some|to (?:know|have|get|see|take"
@@ -1068,6 +1069,9 @@ _EN_REQUEST = re.compile(
     r"let|read|spell|note)|(?:what|which) is your|what's your|whats your|"
     r"i(?:'d| would) (?:like|need) (?:your|the)|mind (?:telling|sharing|giving|letting|saying|"
     r"explaining|describing|reading))\b"
+    # a bare thing asked for with a please ("order no pls", "your postcode, please")
+    r"|^(?!.*\b(?:thanks|thank you|sorry|bear with|hold on|hang on|wait|moment|sec|second|"
+    r"minute|calm|relax|stop|don't|do not)\b)[a-z0-9' ]{2,40}\b(?:pls|plz|please)\s*[?.!]*$"
 )
 # A question that proposes something ("Would you like a replacement?", "要不要我给您换一台？") is an
 # offer, not a question for information, unless it also asks the customer to tell something.

@@ -957,3 +957,17 @@ def test_light_jobs_are_a_use_not_a_weight(library: PersonaLibrary) -> None:
     assert _top(match_facts(question, drill)) == "use"
     laptop = library.get("male_zh_laptop")
     assert _top(match_facts("How lightweight does it need to be?", laptop)) == "hidden_need"
+
+
+def test_shorthand_and_polite_indirect_requests_ask(library):
+    """Session 8 (blind set 8): 'order no pls' asks for the order number; 'I'd genuinely like
+    to know what…' asks; a please that only asks the customer to wait asks nothing."""
+    vacuum = library.get("angry_en_vacuum_broken")
+    assert asks_for_information("ref no pls", "en")
+    assert asks_for_information("your postcode please", "en")
+    assert asks_for_information(
+        "First I'd really like to know what went wrong with the delivery.", "en"
+    )
+    assert not asks_for_information("Bear with me please.", "en")
+    assert not asks_for_information("One moment please", "en")
+    assert match_facts("order no pls", vacuum)[0].fact_id == "order_number"
