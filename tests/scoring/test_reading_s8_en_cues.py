@@ -95,3 +95,32 @@ def test_look_alikes_keep_their_reading(text: str, move: str) -> None:
 )
 def test_restating_frame_opens_the_question_it_restates(text: str) -> None:
     assert moves(text)[0] == "paraphrase"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It sounds like you don't feel listened to by the school.",
+        "You must feel so taken for granted after all those extra shifts.",
+        "You seem to be feeling really torn between the two offers.",
+        "You don't feel valued at work anymore.",
+    ],
+)
+def test_more_named_feelings_are_empathy(text: str) -> None:
+    assert moves(text)[0] == "empathy"
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        # "not alone" comforts, it names no feeling
+        ("You're not alone in feeling this way.", "reassurance"),
+        # an invitation to say more is a question, not advice
+        ("Can you talk more about what happened at the branch?", "open_question"),
+        ("Could you talk me through what the engineer did?", "open_question"),
+        # ... while talking to someone else is advice
+        ("Could you talk to your manager about the rota?", "offer_solution"),
+    ],
+)
+def test_feeling_and_invitation_look_alikes(text: str, move: str) -> None:
+    assert moves(text)[0] == move
