@@ -124,3 +124,18 @@ def test_more_named_feelings_are_empathy(text: str) -> None:
 )
 def test_feeling_and_invitation_look_alikes(text: str, move: str) -> None:
     assert moves(text)[0] == move
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("Think about what you'd want from the next job before you apply.", "offer_solution"),
+        ("Don't sign anything until the surveyor has been.", "offer_solution"),
+        ("Ask around at the library, they often know of local groups.", "offer_solution"),
+        ("A few days away from the screen would be really good for you.", "offer_solution"),
+        # comfort and an open door keep their readings
+        ("Don't worry, the deposit is protected.", "reassurance"),
+    ],
+)
+def test_advice_as_an_imperative_or_as_what_does_good(text: str, move: str) -> None:
+    assert moves(text)[0] == move
