@@ -388,7 +388,9 @@ def _is_question(clause: str, rules: CueRules) -> bool:
 def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
     # every cue group of the solution family: remedies, offers asked as questions, options
     suggestions = [g for g in rules.groups if g.move and MOVE_FAMILIES[g.move] == "solution"]
+    frame = ""  # English: the clause before, when a comma ties it to this one
     for pos, clause in _split_clauses(text):
+        before, frame = frame, clause if rules.lang == "en" and clause.endswith(",") else ""
         if not _is_question(clause, rules):
             continue
         if any(_group_match(g, clause) for g in suggestions):
@@ -401,6 +403,14 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
         if (m := _first(rules.paraphrase_markers, clause)) and (
             m.start() <= RESTATING_MARKER_MAX_START
         ):
+            ev.restating_question = True
+        elif (
+            (m := _first(rules.paraphrase_markers, before))
+            and m.start() <= RESTATING_MARKER_MAX_START
+            and not rules.question_starts.search(clause)
+        ):
+            # "If I heard you right, your sister moved out in May?": the frame opens a statement
+            # asked back, the restatement ("…, what did she say?" asks)
             ev.restating_question = True
         if m := _first(rules.confirm_forms, clause):
             ev.cue("confirm_form", m.group(0), pos, "confirm", QUESTION_FORM_CONFIDENCE)
