@@ -101,7 +101,7 @@ _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: a question asking who/what/how/why: open by its form
 _WH_QUESTION = re.compile(
     r"\b(what|how|why|which|who|tell me about)\b[^?]*\?"
-    r"|(什么|怎么|为什么|哪些|哪种|哪里|哪儿|谁|如何|啥|咋)[^？?]*[？?]",
+    r"|(什么|怎么|为什么|哪些|哪种|哪里|哪儿|谁|如何|啥|咋|多少|几)[^？?]*[？?]",
     re.IGNORECASE,
 )
 #: sentence ends, to tell a reply's statements from its questions
@@ -111,8 +111,12 @@ _FIGURE = re.compile(
     r"\d[\d.,]*|[一二两三四五六七八九十百千万]+(?:[元块年月周天个次点号%台]|小时|分钟|毫升|公斤|寸)"
     r"|[一二三四五六七八九][百千万][一二三四五六七八九十]?"
 )
-#: a specific in a reply: a figure, an amount, a size
-_DETAIL = re.compile(r"\d")
+#: a specific in a reply: a figure, an amount, a size, in digits or (zh) in Chinese numerals
+#: ("三百六十元", "三年书面保修")
+_DETAIL = re.compile(
+    r"\d|[一二两三四五六七八九十][零一二两三四五六七八九十百千万]+"
+    r"|[一二两三四五六七八九十百千万]+(?:个月|年|天|周|倍|寸|升|瓦|度|块|元|折|成)"
+)
 #: the trainee commits to doing something ("I'll …", "we can …", "我这边给您…")
 _OFFER_STATEMENT = re.compile(
     r"\b(i'll|i will|i can|i could|we'll|we will|we can|we could|let me|i'd like to|i'm going to)\b"
@@ -185,6 +189,7 @@ def start(persona: Persona, seed: int) -> Reaction:
         "silences": 0,
         "offer": None,
         "fit_credited": False,
+        "rejected_cost": False,
         "accepted": None,
         "heard": None,
         "ended": False,
@@ -284,6 +289,7 @@ def _upgrade(state: dict[str, Any]) -> None:
     state.setdefault("offer", None)
     state.setdefault("heard", None)
     state.setdefault("fit_credited", False)
+    state.setdefault("rejected_cost", False)
     state["v"] = STATE_VERSION
 
 
@@ -583,6 +589,10 @@ def _choose_reaction(turn: _Turn) -> str:
     persona, state, moves = turn.persona, turn.state, turn.moves
     beh = persona.behaviour
     overrides = beh.get("reactions") or {}
+    if _sends_off(turn):
+        # 002 §2a / digest_002_003 §3.3: brushed off and told to go, the customer goes
+        turn.hear("closing", settled=False, left=True, sent_off=True)
+        return "left"
     for move in NEGATIVE_PRIORITY:
         if move in moves:
             state["off_topic"] = False
@@ -687,6 +697,29 @@ def _choose_reaction(turn: _Turn) -> str:
         return _impatient_or(persona, state, "unmoved")
     turn.hear("nothing")
     return _impatient_or(persona, state, "neutral")
+
+
+#: the trainee sends the customer away with nothing settled ("come back when you know what you
+#: want", "想好了再来", "您可以去别家"): told to go, they go
+_SEND_OFF = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?:just|well|then|so|please|ok|okay)\s+)come back (?:when|once|later"
+    r"|another time|tomorrow|next week|if)\b"
+    r"|\b(?:when|once) you(?:'ve| have)? (?:know|decided?|made up your mind|worked out|figured)"
+    r"[^.?!]{0,40}\bcome back\b"
+    r"|\b(?:go|shop|try|ask) (?:somewhere|someone|some ?place) else\b|\b(?:go|shop) elsewhere\b"
+    r"|(?:想好|想清楚|考虑好|决定好|确定好)了?(?:再来|再说吧|再找我)|(?:改天|下次|以后|回头)再来"
+    r"|去别家|找别家|换一家|爱买不买",
+    re.IGNORECASE,
+)
+
+
+def _sends_off(turn: _Turn) -> bool:
+    """The reply sends the customer away while nothing is agreed and no fitting proposal is
+    waiting for their answer (an invitation to come back after a deal is only a goodbye)."""
+    if turn.state["accepted"] is not None or not _SEND_OFF.search(turn.text or ""):
+        return False
+    standing = turn.state.get("offer") or {}
+    return not (standing.get("fits") and standing.get("judged") in PENDING - {"rejected"})
 
 
 #: patience at or below which a customer told goodbye with nothing settled leaves for good
@@ -978,6 +1011,18 @@ def _proposes(turn: _Turn) -> bool:
     ):
         # at the solution, a product described with its figures is a recommendation
         return True
+    if (
+        turn.state["stage"] == "negotiating"
+        and turn.offer.time_frame
+        and turn.offer.concrete
+        and not turn.asks
+        and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
+        and _long(turn)
+    ):
+        # at the solution, a plan described at length with a when ("我直接把检测报告和保修条款
+        # 今天下午四点前发您") is a proposal, whatever the analysis filed it under (an apology
+        # in front of it, a solution move it was unsure of)
+        return True
     # a revised proposal: new specifics, or a new plan described at length
     return bool(
         _offer_on_table(turn)
@@ -1051,6 +1096,13 @@ def _objection(turn: _Turn, fact: dict[str, Any], verdict: str) -> str:
     turn.progress = True
     turn.state["heard"]["fact"] = fact["id"]
     return verdict
+
+
+def _reject_cost(state: dict[str, Any], beh: dict[str, Any]) -> None:
+    """A proposal refused for missing what the customer needs costs trust and patience
+    (``behaviour.rejected_effects``); a fitting one after it gives one such cost back."""
+    state["rejected_cost"] = True
+    _effects(state, beh.get("rejected_effects"))
 
 
 def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
@@ -1140,7 +1192,7 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 return judged("not_convinced", "unmoved")
             return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
         if not again:
-            _effects(state, beh.get("rejected_effects"))
+            _reject_cost(state, beh)
         misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
         if misses:
             turn.slots["why_not"] = str(misses)
@@ -1186,11 +1238,24 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # wins loyalty), once per conversation: repeating it adds nothing.
         state["fit_credited"] = True
         _effects(state, beh.get("fitting_offer"))
+        if state.get("rejected_cost"):
+            # ... and a wrong proposal owned and put right costs nothing in the end: what its
+            # refusal cost is given back (001 R-LIS-4 「勇于承认错误」; 004 ch1 / digest_000_004
+            # §3: a complaint put right wins the customer back)
+            state["rejected_cost"] = False
+            _effects(
+                state,
+                {
+                    k: -float(v)
+                    for k, v in (beh.get("rejected_effects") or {}).items()
+                    if k != "anger" and float(v) < 0
+                },
+            )
     wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
     if remedies and not fitting and wrong:
         # the wrong remedy is refused for what it is, however calm the customer is by now
         if not again:
-            _effects(state, beh.get("rejected_effects"))
+            _reject_cost(state, beh)
         return judged("rejected", "rejected", wrong[0])
     if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
         # Understood, but not won over yet: the customer stays in character.

@@ -357,10 +357,14 @@ _ZH_TIME = (
     # working days are always a promise; other durations only with 内/后 or a delivery verb
     # after them ("三天前", "已经三天了" are the past)
     rf"{_ZH_NUM}(?:\s*[-~到至－]\s*{_ZH_NUM})?\s*个?工作日(?:之内|以内|内)?(?!前)",
+    # how long something is used or taken ("用四周左右", "坚持两个月") is no promise
+    rf"(?<!用)(?<!坚持)(?<!连续)(?<!持续)"
     rf"{_ZH_NUM}(?:\s*[-~到至－]\s*{_ZH_NUM})?\s*个?(?:小时|钟头|分钟|天|周|星期|个月)"
     r"(?:之内|以内|内|之后|以后|后|左右|(?=就|即可|到|送|发|寄|处理|完成|回|给|退|换|修|上门|安排))",
     r"(?:今天|明天|后天|大后天|今晚|明早|明晚|当天|次日)(?:上午|中午|下午|傍晚|晚上|早上)?"
-    r"(?:之内|以内|内|之前|以前|前)?",
+    r"(?:之内|以内|内|之前|以前|前)?"
+    # the day the customer acts on ("今天下单明天发货": the promise is 明天) is no promise
+    r"(?!(?:上午|中午|下午|傍晚|晚上|早上)?(?:下单|付款|支付|购买|买|订购|预订|拍下|签约))",
     # a clock time needs a part of the day, digits or 前: 一点 alone is "a little"
     rf"(?:上午|中午|下午|傍晚|晚上|早上){_ZH_CLOCK}(?:之前|以前|前)?"
     rf"|[0-9]{{1,2}}点(?:[0-9]{{2}}分?|半)?(?:之前|以前|前)?|{_ZH_CLOCK}(?:之前|以前|前)",
