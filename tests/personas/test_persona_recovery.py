@@ -1,0 +1,197 @@
+"""A wrong proposal owned and put right, and a customer sent away (issue 13, Deliver 2 and 5):
+a fitting proposal after a refused one gives back what the refusal cost; a long plan with a
+time frame at the solution stage is judged as a proposal whatever the analysis filed it under;
+"how much" questions draw a shy customer out as open ones do; a reply that tells the customer to
+go with nothing agreed ends the conversation, walked away.
+Driven through personas.engine with the reply's words and the analysis the move analysis would
+give. Sentences are this module's own."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from personas import Persona, PersonaLibrary, engine
+from personas.offers import read_offer
+
+SOLAR = "doubtful_en_solar_quote"
+PURIFIER = "doubtful_zh_water_purifier"
+PHONE = "silent_zh_phone_for_father"
+SOFA = "female_en_sofa"
+LAPTOP = "silent_en_laptop_student"
+
+
+def said(*moves: str, lang: str = "en", confidence: float = 0.9) -> dict[str, Any]:
+    return {
+        "moves": [{"move": m, "confidence": confidence} for m in moves],
+        "entities": [],
+        "scores": {},
+        "cues": [],
+        "lang": lang,
+    }
+
+
+def heard_out(persona: Persona, seen: dict[str, int] | None = None, **mood: float) -> dict:
+    state = copy.deepcopy(engine.start(persona, 3)["state"])
+    state["facts_revealed"] = [f["id"] for f in persona.facts]
+    state["mood"].update({"anger": 20.0, "trust": 30.0, "patience": 50.0, "openness": 70.0})
+    state["mood"].update(mood)
+    state["moves_seen"] = dict(seen or {})
+    state["stage"] = "negotiating"
+    state["band"] = engine._band(state["mood"], persona)
+    return state
+
+
+def react(persona: Persona, state: dict, text: str, *moves: str, confidence: float = 0.9):
+    analysis = said(*moves, lang=persona.language, confidence=confidence)
+    return engine.react(persona, state, analysis, text=text)
+
+
+# ---- a refused proposal put right ---------------------------------------------------------
+
+WRONG_SOLAR = "Then I'd put you on our largest 10 kW array with two batteries, about 18,000."
+RIGHT_SOLAR = (
+    "I take that back: that array is far too big for your usage. A 3.5 kW system with a "
+    "written, insurance-backed warranty keeps your bills down; the quote comes by Monday."
+)
+
+
+def test_a_fitting_proposal_after_a_refused_one_gives_back_what_the_refusal_cost(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOLAR)
+    state = heard_out(persona, {"inform": 2})
+    refused = react(persona, state, WRONG_SOLAR, "offer_solution")
+    assert refused["state"]["heard"]["judged"] == "rejected"
+    assert refused["state"]["rejected_cost"] is True
+
+    # the same fitting proposal, with and without the refusal before it
+    after = react(persona, refused["state"], RIGHT_SOLAR, "offer_solution")
+    fresh_state = copy.deepcopy(refused["state"])
+    fresh_state["rejected_cost"] = False
+    fresh = react(persona, fresh_state, RIGHT_SOLAR, "offer_solution")
+    gained = after["state"]["mood"]["trust"] - fresh["state"]["mood"]["trust"]
+    assert gained == -float(persona.behaviour["rejected_effects"]["trust"])
+    assert after["state"]["rejected_cost"] is False
+    assert after["state"]["mood"]["patience"] > fresh["state"]["mood"]["patience"]
+
+
+def test_two_refused_proposals_cost_twice_and_one_fitting_gives_back_one(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOLAR)
+    state = heard_out(persona, {"inform": 2}, trust=40.0, patience=80.0)
+    once = react(persona, state, WRONG_SOLAR, "offer_solution")
+    twice = react(
+        persona, once["state"], "Or our premium 12 kW set with an EV charger.", "offer_solution"
+    )
+    assert twice["state"]["heard"]["judged"] == "rejected"
+    assert twice["state"]["mood"]["patience"] < once["state"]["mood"]["patience"]
+
+
+def test_a_plan_with_a_time_frame_after_an_apology_is_judged_as_a_proposal(
+    library: PersonaLibrary,
+):
+    persona = library.get(PURIFIER)
+    state = heard_out(persona, {"inform": 1})
+    plan = (
+        "对不起，是我没听明白。我把这款反渗透机的第三方检测报告、一年滤芯费用两百八十元的清单"
+        "和两年书面保修条款整理好，明天上午十点前发到您手机上。"
+    )
+    # the analysis heard only the apology, and a solution move below its floor
+    analysis = said("apology", lang="zh")
+    analysis["moves"].append({"move": "offer_solution", "confidence": 0.3})
+    r = engine.react(persona, state, analysis, text=plan)
+    assert r["state"]["heard"]["kind"] == "offer"
+    assert r["state"]["heard"]["time_frame"] == "明天上午十点前"
+    # asked as a question, the same plan is no proposal
+    asking = "对不起。您看要不要我明天上午十点前把检测报告和保修条款发给您，还是您想先了解价格呢？"
+    r = engine.react(
+        persona, heard_out(persona), said("apology", "closed_question", lang="zh"), text=asking
+    )
+    assert (r["state"]["heard"] or {}).get("kind") != "offer"
+
+
+def test_chinese_numerals_are_specifics_of_a_recommendation():
+    assert engine._DETAIL.search("滤芯一年三百六十元")
+    assert engine._DETAIL.search("三年书面保修")
+    assert not engine._DETAIL.search("这款挺好用的，您放心")
+
+
+# ---- drawing a shy customer out ----------------------------------------------------------
+
+
+def test_how_much_and_how_many_questions_count_as_open_ones(library: PersonaLibrary):
+    persona = library.get(PHONE)
+    state = heard_out(persona)
+    r = react(persona, state, "您打算花多少钱买这部手机？", "closed_question")
+    assert r["state"]["moves_seen"].get("open_question") == 1
+    r = react(persona, state, "家里有几位老人要用？", "closed_question")
+    assert r["state"]["moves_seen"].get("open_question") == 1
+    r = react(persona, state, "要不要双卡的？", "closed_question")
+    assert not r["state"]["moves_seen"].get("open_question")
+
+
+# ---- sent away ---------------------------------------------------------------------------
+
+
+def test_a_customer_told_to_come_back_later_leaves(library: PersonaLibrary):
+    for persona_id, text, moves in (
+        (LAPTOP, "Look, once you've worked out what you need, come back and see us.", ()),
+        (SOFA, "We're busy today. Come back tomorrow.", ("inform",)),
+        (PHONE, "您考虑好了再来找我吧。", ("closed_question",)),
+        (PHONE, "不满意的话您可以去别家看看。", ("inform",)),
+    ):
+        persona = library.get(persona_id)
+        state = heard_out(persona, patience=70.0, anger=10.0, trust=45.0)
+        r = react(persona, state, text, *moves)
+        assert r["ended"] and r["outcome"] == "walked_away", (persona_id, text)
+        assert r["state"]["heard"].get("sent_off") is True
+
+
+def test_an_invitation_to_come_back_is_no_send_off_once_a_fitting_offer_waits(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOFA)
+    state = heard_out(persona, patience=70.0, anger=10.0, trust=45.0)
+    state["offer"] = {
+        "turn": state["turn"] - 1,
+        "remedies": [],
+        "time_frame": "by Thursday",
+        "concrete": True,
+        "fits": True,
+        "judged": "not_convinced",
+    }
+    r = react(persona, state, "Take your time, and come back when you've decided.", "reassurance")
+    assert not r["ended"]
+    # a deal already agreed closes on it
+    state["accepted"] = "offer"
+    r = react(persona, state, "Lovely. Come back if you need anything else!", "thanks_closing")
+    assert r["ended"] and r["outcome"] == "resolved"
+
+
+def test_coming_back_said_of_something_else_sends_nobody_away(library: PersonaLibrary):
+    persona = library.get(SOFA)
+    state = heard_out(persona, patience=70.0, anger=10.0, trust=45.0)
+    r = react(
+        persona,
+        state,
+        "If the colour doesn't come back after cleaning, we'll replace the cover.",
+        "reassurance",
+    )
+    assert not (r["state"]["heard"] or {}).get("sent_off")
+
+
+# ---- time frames the customer acts on are no promise --------------------------------------
+
+
+def test_the_day_the_customer_orders_is_not_the_time_frame():
+    assert read_offer("今天下单，后天就能送到您家。", "zh").time_frame == "后天"
+    assert read_offer("您今晚付款的话明早发出。", "zh").time_frame == "明早"
+    assert read_offer("今天下午五点前发您。", "zh").time_frame == "今天下午五点前"
+
+
+def test_how_long_something_is_used_is_not_a_time_frame():
+    assert read_offer("早晚各用一次，坚持用三周左右就能看到变化。", "zh").time_frame is None
+    assert read_offer("连续使用两个月以后再看效果。", "zh").time_frame is None
+    assert read_offer("两周左右到货，到了我通知您。", "zh").time_frame == "两周左右"
