@@ -1098,6 +1098,31 @@ def _objection(turn: _Turn, fact: dict[str, Any], verdict: str) -> str:
     return verdict
 
 
+#: why a recommendation above the customer's budget misses them, {value} the budget they told
+OVER_BUDGET = {
+    "en": "That's more than I want to spend: I said {value}.",
+    "zh": "这超出我的预算了，我说过是{value}。",
+}
+
+
+def _over_budget(turn: _Turn) -> str | None:
+    """The budget the customer told (a fact with topic or id ``budget``), when every price the
+    reply names is above it; None otherwise (no budget told, no price named, one within it)."""
+    named = offers.prices(turn.text)
+    if not named:
+        return None
+    for fact in turn.persona.facts:
+        if fact["id"] not in turn.state["facts_revealed"]:
+            continue
+        if "budget" not in (fact.get("topic"), fact["id"]):
+            continue
+        value = str(fact.get("value", ""))
+        limit = offers.budget_limit(value)
+        if limit is not None and min(named) > limit:
+            return value
+    return None
+
+
 def _reject_cost(state: dict[str, Any], beh: dict[str, Any]) -> None:
     """A proposal refused for missing what the customer needs costs trust and patience
     (``behaviour.rejected_effects``); a fitting one after it gives one such cost back."""
@@ -1141,6 +1166,11 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         speaks_to_them = _names_any(turn.text, fits_words)
     else:
         speaks_to_them = bool(listening.mentions(turn.text, persona, state["facts_revealed"]))
+    over_budget = None if again else _over_budget(turn)
+    if over_budget:
+        # whatever it says about their needs, a recommendation priced above what the customer
+        # said they would spend misses them (001 F-series: recommend within the stated budget)
+        speaks_to_them = False
     state["offer"] = {
         "turn": state["turn"],
         "remedies": remedies,
@@ -1194,6 +1224,8 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         if not again:
             _reject_cost(state, beh)
         misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
+        if over_budget:
+            misses = OVER_BUDGET.get(persona.language, OVER_BUDGET["en"]).format(value=over_budget)
         if misses:
             turn.slots["why_not"] = str(misses)
         state["offer"]["judged"] = "rejected"

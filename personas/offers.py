@@ -546,3 +546,118 @@ def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ())
         concrete=concrete,
         phrases=tuple(phrases),
     )
+
+
+# ---- prices and budgets ---------------------------------------------------------------------
+
+_ZH_DIGITS: Final[dict[str, int]] = dict(
+    zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
+_ZH_UNITS: Final[dict[str, int]] = {"十": 10, "百": 100, "千": 1000}
+
+
+def _zh_below_wan(text: str) -> float | None:
+    """ "三百八" -> 380, "两千九百九" -> 2990, "十五" -> 15: a trailing digit after a unit is the
+    next lower unit's, as people say prices."""
+    total, digit, last_unit = 0, None, None
+    for char in text:
+        if char in _ZH_DIGITS:
+            digit = _ZH_DIGITS[char]
+        elif char in _ZH_UNITS:
+            unit = _ZH_UNITS[char]
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    if digit is not None:
+        total += digit * (last_unit // 10 if last_unit and last_unit >= 10 else 1)
+    return float(total)
+
+
+def zh_number(text: str) -> float | None:
+    """A number written in Chinese numerals, or digits with 万 ("三十五万", "一万二", "33.8万")."""
+    text = text.strip()
+    if not text:
+        return None
+    if "万" in text:
+        head, _, tail = text.partition("万")
+        high = _plain_number(head) if re.fullmatch(r"[\d.]+", head) else _zh_below_wan(head or "一")
+        if high is None:
+            return None
+        low = _zh_below_wan(tail) if tail else 0.0
+        if low is None:
+            return None
+        if tail and len(tail) == 1 and tail in _ZH_DIGITS:
+            low = _ZH_DIGITS[tail] * 1000.0  # 一万二: twelve thousand
+        return high * 10000 + low
+    if re.fullmatch(r"[\d.]+", text):
+        return _plain_number(text)
+    return _zh_below_wan(text)
+
+
+def _plain_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+_ZH_NUMERAL = r"[零一二两三四五六七八九十百千万]+"
+_NOT_MONEY_EN = (
+    r"(?!\s*(?:k?w\b|kwh|wh|mah|gb|tb|mb|mm|cm|m\b|km|metres?|meters?|inch|in\b|\"|%|v\b|volts?"
+    r"|hours?|hrs?|years?|months?|weeks?|days?|nights?|people|persons?|guests?|rooms?|x\b|rpm"
+    r"|nm|kg|g\b|litres?|liters?|l\b|ml|seats?|minutes?|mins?|st|nd|rd|th))"
+)
+_PRICE_EN = re.compile(
+    r"(?:£|\$|€|¥|rmb ?|usd ?|gbp ?|eur ?)\s?(\d[\d,]*(?:\.\d+)?)(k\b)?"
+    r"|(\d[\d,]*(?:\.\d+)?)(k)?\s?(?:pounds|quid|dollars|euros|yuan|rmb|usd|gbp|eur)\b"
+    r"|\b(?:costs?|priced at|price(?: is)?|at|for|only|just|comes to|total(?:ling)?|is|'s)"
+    r"\s+(?:around |about |roughly |only |just |under )?(\d{2,3}(?:,\d{3})+|\d{3,6})(?:\.\d+)?"
+    + _NOT_MONEY_EN,
+    re.IGNORECASE,
+)
+_PRICE_ZH = re.compile(
+    rf"(\d+(?:\.\d+)?万?|{_ZH_NUMERAL})\s*(?:元|块|人民币)"
+    rf"|(\d+(?:\.\d+)?万|{_ZH_NUMERAL}[千万](?:{_ZH_NUMERAL})?)(?![零一二两三四五六七八九十百千万\d]"
+    r"|\s*(?:毫升|升|瓦|公里|米|次|年|天|个|人|口|小时|分钟|公斤|克|寸|mah|w|g|公分|平))",
+    re.IGNORECASE,
+)
+
+
+def prices(text: str) -> list[float]:
+    """The amounts of money a reply names ("1,120 delivered" only with a price word before it,
+    "£1,400", "1899 元", "两千九百九", "33.8万"), in the order said."""
+    text = _fold(text or "")
+    found: list[tuple[int, float]] = []
+    for m in _PRICE_EN.finditer(text):
+        raw = m.group(1) or m.group(3) or m.group(5)
+        value = _plain_number(raw) if raw else None
+        if value is not None:
+            if m.group(2) or m.group(4):
+                value *= 1000
+            found.append((m.start(), value))
+    for m in _PRICE_ZH.finditer(text):
+        value = zh_number(m.group(1) or m.group(2))
+        if value is not None and value >= 10:
+            found.append((m.start(), value))
+    return [value for _, value in sorted(found)]
+
+
+def budget_limit(value: str) -> float | None:
+    """The most a customer's budget allows, read from the fact's value ("up to about 1,200",
+    "两千左右", "三十五万左右", "under 150"): the amount, with room above it for "about" /
+    "左右" (15 %) and a little for "up to" / "以内" (5 %)."""
+    text = _fold(value or "")
+    amounts = [p for p in prices(text)]
+    if not amounts:
+        m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+        amounts = [_plain_number(m.group(0)) or 0.0] if m else []
+        if not amounts:
+            m = re.search(rf"(\d+(?:\.\d+)?万|{_ZH_NUMERAL})", text)
+            number = zh_number(m.group(1)) if m else None
+            amounts = [number] if number else []
+    if not amounts or not amounts[0]:
+        return None
+    amount = max(amounts)
+    loose = re.search(r"about|around|roughly|approximately|or so|左右|上下|差不多|大概", text, re.I)
+    return amount * (1.15 if loose else 1.05)

@@ -195,3 +195,53 @@ def test_how_long_something_is_used_is_not_a_time_frame():
     assert read_offer("早晚各用一次，坚持用三周左右就能看到变化。", "zh").time_frame is None
     assert read_offer("连续使用两个月以后再看效果。", "zh").time_frame is None
     assert read_offer("两周左右到货，到了我通知您。", "zh").time_frame == "两周左右"
+
+
+# ---- a recommendation above the budget the customer told ----------------------------------
+
+
+def test_prices_and_budgets_are_read_in_both_languages():
+    from personas.offers import budget_limit, prices
+
+    assert prices("这款长辈机两千八百八，字体特大。") == [2880.0]
+    assert prices("落地价 29.5万，比您说的还低一点") == [295000.0]
+    assert prices("It's £1,650, and 2.3 metres wide with 4 seats.") == [1650.0]
+    assert prices("It has a 5000 mAh battery and 128 GB of storage.") == []
+    assert prices("家里三口人，每天两千毫升") == []
+    assert budget_limit("两千以内") == 2000 * 1.05
+    assert budget_limit("around 700") == 700 * 1.15
+    assert budget_limit("no fixed figure") is None
+
+
+def test_a_recommendation_above_the_told_budget_misses_however_it_names_the_need(
+    library: PersonaLibrary,
+):
+    persona = library.get(PHONE)
+    state = heard_out(persona, {"open_question": 2}, trust=45.0, anger=10.0)
+    needs = "推荐这款旗舰机，字体能调很大、外放声音响、一键视频通话，售价三千六百元，明天发货。"
+    r = react(persona, state, needs, "recommend", confidence=0.9)
+    assert r["state"]["heard"]["judged"] == "rejected"
+    assert "两千左右" in r["line"]
+    within = needs.replace("旗舰机", "长辈机").replace("三千六百元", "一千八百九十九元")
+    r = react(persona, state, within, "recommend", confidence=0.9)
+    assert r["state"]["heard"]["judged"] != "rejected"
+
+
+def test_a_budget_not_told_yet_is_not_held_against_a_recommendation(library: PersonaLibrary):
+    persona = library.get(PHONE)
+    state = heard_out(persona, {"open_question": 2}, trust=45.0, anger=10.0)
+    state["facts_revealed"] = [f for f in state["facts_revealed"] if f != "budget"]
+    state["turn"] = 5
+    assert (
+        engine._over_budget(
+            engine._Turn(
+                persona=persona,
+                state=state,
+                moves=["recommend"],
+                text="推荐这款，字大声音大，三千六百元。",
+                offer=read_offer("", "zh"),
+                before=dict(state["mood"]),
+            )
+        )
+        is None
+    )
