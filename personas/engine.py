@@ -726,10 +726,23 @@ def _sends_off(turn: _Turn) -> bool:
 FED_UP_PATIENCE = 25
 
 
+#: a reply that only asks whether there is anything else ("Anything else?", "还有事吗？"): a way
+#: of taking leave, whatever the analysis filed it under
+_ANYTHING_ELSE = re.compile(
+    r"^\W*(?:ok(?:ay)?|right|so|well|fine)?\W*(?:is there |was there )?anything else"
+    r"(?: (?:i can (?:do|help with)|you need|for you|today))?\W*$"
+    r"|^\W*(?:好的?|行|嗯)?\W*还有(?:别的|其他|其它|什么)?(?:(?:事|事情|问题|需要)(?:吗|么|没有)?"
+    r"|吗|么|没有)\W*$",
+    re.IGNORECASE,
+)
+
+
 def _says_goodbye(turn: _Turn) -> bool:
     """The reply takes leave: thanks with no greeting and nothing asked. "Thank you for your
     patience, I'm sorry about the wait" after a hello, or "谢谢您说明，请提供一下账号好吗？",
     thanks the customer on the way in or between questions; it says no goodbye."""
+    if _ANYTHING_ELSE.search(turn.text or ""):
+        return True
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
     )

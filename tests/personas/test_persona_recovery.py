@@ -245,3 +245,25 @@ def test_a_budget_not_told_yet_is_not_held_against_a_recommendation(library: Per
         )
         is None
     )
+
+
+# ---- "anything else?" with nothing done -------------------------------------------------
+
+
+def test_anything_else_with_nothing_done_drives_off_a_customer_out_of_patience(
+    library: PersonaLibrary,
+):
+    for persona_id, text in ((SOFA, "Right. Anything else?"), (PHONE, "还有别的事吗？")):
+        persona = library.get(persona_id)
+        worn = heard_out(persona, patience=15.0, anger=10.0, trust=40.0)
+        r = react(persona, worn, text, "closed_question", "confirm")
+        assert r["ended"] and r["outcome"] == "walked_away", text
+        # with patience to spare, it is answered, not walked out on
+        fresh = heard_out(persona, patience=70.0, anger=10.0, trust=40.0)
+        r = react(persona, fresh, text, "closed_question", "confirm")
+        assert not r["ended"], text
+
+
+def test_a_question_that_asks_more_than_anything_else_is_no_goodbye():
+    for text in ("Anything else about the drill you want to know?", "还有什么需要了解的吗？"):
+        assert not engine._ANYTHING_ELSE.search(text)
