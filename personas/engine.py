@@ -1025,6 +1025,17 @@ def _proposes(turn: _Turn) -> bool:
         # at the solution, a product described with its figures is a recommendation
         return True
     if (
+        turn.persona.scenario.get("kind") == "pre_sales"
+        and turn.state["stage"] == "negotiating"
+        and not turn.asks
+        and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
+        and not (turn.state.get("offer") or {}).get("fits")
+        and offers.prices(turn.text)
+    ):
+        # ... and so is a product named with its price, however short ("Our Riviera in a
+        # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not
+        return True
+    if (
         turn.state["stage"] == "negotiating"
         and turn.offer.time_frame
         and turn.offer.concrete

@@ -189,7 +189,8 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"(?:send|ship|get)(?:ing)? (?:you |out )?(?:a |another )?(?:brand[- ])?new"
         r"|(?:ship|send) (?:it |them )?(?:out )?again",
         r"re-?book(?:ed|ing)?(?: you)?",
-        r"move you to (?:a |another |the |our |one of our )|(?:another|a different) room",
+        r"(?:move|moving) you (?:in)?to (?:a |another |the |our |one of our )"
+        r"|(?:another|a different) room",
     ),
     "repair": (
         r"repair(?:s|ed|ing)?|technician|engineer(?: visit)?",
@@ -303,8 +304,12 @@ _NEGATION_BEFORE = re.compile(
 _NEGATION_AFTER = re.compile(
     r"(?<![a-z])(?:(?:is|are|would be|will be) not (?:possible|an option|available)"
     r"|isn'?t (?:possible|an option|available)|aren'?t (?:possible|available)|won'?t be possible"
-    r"|can'?t be (?:done|arranged)|(?:is |are )?(?:impossible|off the table|out of the question))"
-    r"|不行|不可以|办不了|做不到|没办法|不支持|不可能|无法办理|不能办理",
+    r"|can'?t be (?:done|arranged)|(?:is |are )?(?:impossible|off the table|out of the question)"
+    # "money off is not what you came for", "a voucher won't help": named to be set aside
+    r"|(?:is|are|was|were)(?: not|n'?t) (?:what|the answer|enough|the point|right for)"
+    r"|(?:does|do|did|will|would|wo)(?: not|n'?t) (?:help|fix|solve|do it|cut it))"
+    r"|不行|不可以|办不了|做不到|没办法|不支持|不可能|无法办理|不能办理"
+    r"|不是您(?:想)?要的|解决不了|不解决|没用|不合适|不对路",
     re.IGNORECASE,
 )
 _NEGATION_REACH_WORDS = 6
@@ -319,10 +324,10 @@ _EN_NUM = (
     r"|fifteen|twenty|thirty|twenty-four|forty-eight|seventy-two|a couple of|a few|half an?)"
 )
 _EN_UNIT = r"(?:working |business )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
-_WEEKDAY = (
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues?|wed|thur?s?|fri|sat|sun)"
-)
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+#: short day names are words too ("for the sun", "the sofa sat"): only right after by/on/before/
+#: until/this/next, never after "the"
+_WEEKDAY_SHORT = r"(?:mon|tues?|wed|thur?s?|fri|sat|sun)"
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -344,6 +349,7 @@ _EN_TIME = (
     r"|first thing(?: in the morning)?",
     rf"(?:(?:by|on|before|until|for) (?:this |next |the |coming )?|(?:this|next|coming) )"
     rf"{_WEEKDAY}(?: {_DAYTIME})?",
+    rf"(?:by|on|before|until|this|next|coming) {_WEEKDAY_SHORT}(?: {_DAYTIME})?",
     r"(?:by |before )?(?:the )?end of (?:the |this )?(?:day|week|month)|(?:by )?close of business"
     r"|(?:by )?(?:cob|eod)",
     rf"(?:by|before|at|until|around) {_CLOCK}(?: today| tomorrow)?",
@@ -612,7 +618,7 @@ _PRICE_EN = re.compile(
     r"(?:£|\$|€|¥|rmb ?|usd ?|gbp ?|eur ?)\s?(\d[\d,]*(?:\.\d+)?)(k\b)?"
     r"|(\d[\d,]*(?:\.\d+)?)(k)?\s?(?:pounds|quid|dollars|euros|yuan|rmb|usd|gbp|eur)\b"
     r"|\b(?:costs?|priced at|price(?: is)?|at|for|only|just|comes to|total(?:ling)?|is|'s)"
-    r"\s+(?:around |about |roughly |only |just |under )?(\d{2,3}(?:,\d{3})+|\d{3,6})(?:\.\d+)?"
+    r"\s+(?:around |about |roughly |only |just |under )?(\d{1,3}(?:,\d{3})+|\d{3,6})(?:\.\d+)?"
     + _NOT_MONEY_EN,
     re.IGNORECASE,
 )

@@ -267,3 +267,40 @@ def test_anything_else_with_nothing_done_drives_off_a_customer_out_of_patience(
 def test_a_question_that_asks_more_than_anything_else_is_no_goodbye():
     for text in ("Anything else about the drill you want to know?", "还有什么需要了解的吗？"):
         assert not engine._ANYTHING_ELSE.search(text)
+
+
+# ---- reading the proposal itself ------------------------------------------------------------
+
+
+def test_a_remedy_named_to_be_set_aside_is_not_offered():
+    offer = read_offer(
+        "Fair enough, a voucher is not what you need. I'm moving you to another room now.", "en"
+    )
+    assert offer.remedies == ("exchange",)
+    assert read_offer("A discount won't fix this; we'll refund you today.", "en").remedies == (
+        "refund",
+    )
+    assert read_offer("代金券解决不了问题，我给您全额退款，今天到账。", "zh").remedies == (
+        "refund",
+    )
+
+
+def test_short_day_names_are_time_frames_only_after_by_on_or_next():
+    assert read_offer("Perfect for the sun, and we deliver tomorrow.", "en").time_frame == (
+        "tomorrow"
+    )
+    assert read_offer("Great in a room that gets the sun.", "en").time_frame is None
+    assert read_offer("It can go out on Sat afternoon.", "en").time_frame == "on Sat afternoon"
+
+
+def test_a_product_named_with_its_price_at_the_solution_is_judged(library: PersonaLibrary):
+    persona = library.get(SOFA)
+    state = heard_out(persona, trust=50.0, anger=10.0)
+    r = react(persona, state, "The Monaco in an open-weave linen is lovely, it's 990.", "inform")
+    assert r["state"]["heard"]["kind"] == "offer"
+    assert r["state"]["heard"]["judged"] == "rejected"
+    # the same words while the customer is still telling her story are information
+    early = heard_out(persona, trust=50.0, anger=10.0)
+    early["stage"] = "clarifying"
+    r = react(persona, early, "The Monaco in an open-weave linen is lovely, it's 990.", "inform")
+    assert (r["state"]["heard"] or {}).get("kind") != "offer"
