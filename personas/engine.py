@@ -700,7 +700,8 @@ def _choose_reaction(turn: _Turn) -> str:
 
 
 #: the trainee sends the customer away with nothing settled ("come back when you know what you
-#: want", "想好了再来", "您可以去别家"): told to go, they go
+#: want", "想好了再来", "您可以去别家", an ultimatum "take it or leave it" / "要就买，不要算了"):
+#: told to go, they go
 _SEND_OFF = re.compile(
     r"(?:^|[.!?,;:]\s*|\b(?:just|well|then|so|please|ok|okay)\s+)come back (?:when|once|later"
     r"|another time|tomorrow|next week|if)\b"
@@ -708,7 +709,9 @@ _SEND_OFF = re.compile(
     r"[^.?!]{0,40}\bcome back\b"
     r"|\b(?:go|shop|try|ask) (?:somewhere|someone|some ?place) else\b|\b(?:go|shop) elsewhere\b"
     r"|(?:想好|想清楚|考虑好|决定好|确定好)了?(?:再来|再说吧|再找我)|(?:改天|下次|以后|回头)再来"
-    r"|去别家|找别家|换一家|爱买不买",
+    r"|去别家|找别家|换一家|爱买不买|爱要不要|(?:要|买)就[^，。,.!?！？]{0,4}[，,]?\s*不(?:要|买)(?:就)?算了"
+    # an ultimatum: take what is on offer or go
+    r"|\btake it or leave it\b",
     re.IGNORECASE,
 )
 
@@ -1026,14 +1029,14 @@ def _proposes(turn: _Turn) -> bool:
         return True
     if (
         turn.persona.scenario.get("kind") == "pre_sales"
-        and turn.state["stage"] == "negotiating"
         and not turn.asks
         and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
         and not (turn.state.get("offer") or {}).get("fits")
         and offers.prices(turn.text)
     ):
         # ... and so is a product named with its price, however short ("Our Riviera in a
-        # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not
+        # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not;
+        # pushed before their needs are heard it is premature (003 Ch3.3)
         return True
     if (
         turn.state["stage"] == "negotiating"

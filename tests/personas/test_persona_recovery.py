@@ -299,8 +299,40 @@ def test_a_product_named_with_its_price_at_the_solution_is_judged(library: Perso
     r = react(persona, state, "The Monaco in an open-weave linen is lovely, it's 990.", "inform")
     assert r["state"]["heard"]["kind"] == "offer"
     assert r["state"]["heard"]["judged"] == "rejected"
-    # the same words while the customer is still telling her story are information
-    early = heard_out(persona, trust=50.0, anger=10.0)
-    early["stage"] = "clarifying"
-    r = react(persona, early, "The Monaco in an open-weave linen is lovely, it's 990.", "inform")
-    assert (r["state"]["heard"] or {}).get("kind") != "offer"
+    # after a fitting proposal, a price is a detail of it, not a new recommendation
+    state["offer"] = {
+        "turn": 0,
+        "remedies": [],
+        "time_frame": "today",
+        "concrete": True,
+        "fits": True,
+        "judged": "not_convinced",
+    }
+    state["turn"] = 3
+    r = react(persona, state, "The cushions are extra, it's 990 for the set.", "inform")
+    assert (r["state"]["heard"] or {}).get("judged") != "rejected"
+
+
+def test_an_ultimatum_sends_the_customer_away(library: PersonaLibrary):
+    for persona_id, text in (
+        (SOFA, "That's the price. Take it or leave it."),
+        (PHONE, "要就买，不要算了。"),
+    ):
+        persona = library.get(persona_id)
+        state = heard_out(persona, patience=70.0, anger=10.0, trust=45.0)
+        r = react(persona, state, text, "inform")
+        assert r["ended"] and r["outcome"] == "walked_away", text
+    assert not engine._SEND_OFF.search("不要的话我帮您换一台，明天到。")
+
+
+def test_a_priced_product_pushed_before_the_needs_are_heard_is_premature(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOFA)
+    state = heard_out(persona, trust=45.0, anger=10.0)
+    state["stage"] = "clarifying"
+    state["facts_revealed"] = []
+    r = react(persona, state, "Our bestseller is the Hampton, only 2,400.", "inform")
+    assert r["state"]["heard"]["kind"] == "offer"
+    assert r["state"]["heard"]["judged"] in ("not_ready", "objection")
+    assert r["state"]["mood"]["patience"] < state["mood"]["patience"]
