@@ -91,6 +91,14 @@ _YES_NO_OFFER = re.compile(
     r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
     re.IGNORECASE,
 )
+#: a product pitched ("our best seller", "I'd go for", "我推荐这款", "卖得最好")
+_PITCH = re.compile(
+    r"\b(?:best[- ]?sell(?:er|ing)|most popular|very popular|our (?:top|best|flagship|premium)"
+    r"|i'?d (?:go for|suggest|recommend)|(?:i )?recommend|you should (?:get|take|buy|go for)"
+    r"|take the|go for the|how about the)\b"
+    r"|推荐|这款|这台|这部|这个型号|卖得最好|最好卖|爆款|热销|销量(?:最|第一)|旗舰",
+    re.IGNORECASE,
+)
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
 LONG_REPLY_EN = 18
@@ -1033,10 +1041,12 @@ def _proposes(turn: _Turn) -> bool:
         and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
         and not (turn.state.get("offer") or {}).get("fits")
         and offers.prices(turn.text)
+        and (turn.state["stage"] == "negotiating" or _PITCH.search(turn.text))
     ):
         # ... and so is a product named with its price, however short ("Our Riviera in a
         # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not;
-        # pushed before their needs are heard it is premature (003 Ch3.3)
+        # pitched before their needs are heard it is premature (003 Ch3.3); a running cost
+        # told while they are still explaining ("滤芯每年三百八") is information
         return True
     if (
         turn.state["stage"] == "negotiating"

@@ -336,3 +336,16 @@ def test_a_priced_product_pushed_before_the_needs_are_heard_is_premature(
     assert r["state"]["heard"]["kind"] == "offer"
     assert r["state"]["heard"]["judged"] in ("not_ready", "objection")
     assert r["state"]["mood"]["patience"] < state["mood"]["patience"]
+
+
+def test_a_running_cost_told_while_the_customer_explains_is_information(
+    library: PersonaLibrary,
+):
+    persona = library.get(PURIFIER)
+    state = heard_out(persona, trust=30.0)
+    state["stage"] = "clarifying"
+    state["facts_revealed"] = ["concern"]
+    text = "我查了一下，这款的滤芯每年更换费用大约三百二十元，有第三方检测报告。"
+    assert read_offer(text, "zh").remedies == ()
+    r = react(persona, state, "滤芯每年更换费用大约三百二十元，报告是第三方出的。", "inform")
+    assert (r["state"]["heard"] or {}).get("kind") != "offer"
