@@ -355,12 +355,27 @@ class _Turn:
 RECOGNISED_MIN = 0.7
 
 
+#: a reply that announces a restatement ("To check: …", "Just to confirm, …", "我确认一下：…"),
+#: whatever the analysis filed it under (often a closed question, for its "right?")
+_RESTATEMENT = re.compile(
+    r"\s*(?:(?:ok(?:ay)?|right|so),?\s+)?(?:to (?:check|confirm|recap|sum up|summari[sz]e)"
+    r"|just to (?:check|confirm|be sure)|let me (?:check|confirm|make sure|recap)"
+    r"|if i'?ve (?:got|understood) (?:this|that|it|you) right|so what i'?m hearing"
+    r"|so,? (?:just )?to be clear)\b"
+    r"|\s*(?:我(?:再)?(?:确认|核对|复述|总结|梳理|理解)一下|也就是说|总结一下|简单总结|我理解的是)",
+    re.IGNORECASE,
+)
+
+
 def _recognised(turn: _Turn) -> str | None:
     """The trainee put into words something the customer had not said yet ("So this is for
     your father, who can't read small print?"): the customer recognises it and says it their
     way. Only in a restatement or a proposal, and only when it is clearly that fact."""
     persona, state = turn.persona, turn.state
-    if not turn.text or not turn.has("paraphrase", "confirm"):
+    restating = turn.has("paraphrase", "confirm") or bool(
+        turn.has("closed_question") and _RESTATEMENT.match(turn.text or "")
+    )
+    if not turn.text or not restating:
         return None
     unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
     said = [
@@ -376,6 +391,10 @@ def _recognised(turn: _Turn) -> str | None:
     fact = _fact(persona, said[0].fact_id)
     turn.entries = list(fact.get("lines") or [])
     turn.progress = True
+    if not turn.has("paraphrase", "confirm"):
+        # a restatement the analysis did not file as one: being heard right still counts
+        # (the listening moves carry it otherwise; 004 ch1)
+        _effects(state, persona.behaviour.get("checked"))
     turn.hear("check", result="recognised", fact=fact["id"], facts=[m.fact_id for m in said])
     return "reveal"
 
@@ -1016,7 +1035,7 @@ def _proposes(turn: _Turn) -> bool:
         # "您看这款合适吗？" / "Would that suit you?" right after a proposal checks that one; read
         # as a proposal of its own it would be judged as one that names nothing
         return False
-    if turn.has(*SOLUTION_MOVES):
+    if turn.has(*SOLUTION_MOVES) and not _promise_of_care(turn):
         return True
     if turn.has("open_question"):
         return False
@@ -1035,13 +1054,21 @@ def _proposes(turn: _Turn) -> bool:
     ):
         # at the solution, a product described with its figures is a recommendation
         return True
+    at_solution = turn.state["stage"] == "negotiating"
     if (
         turn.persona.scenario.get("kind") == "pre_sales"
-        and not turn.asks
-        and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
+        and not turn.has(*CLOSING_MOVES)
         and not (turn.state.get("offer") or {}).get("fits")
         and offers.prices(turn.text)
-        and (turn.state["stage"] == "negotiating" or _PITCH.search(turn.text))
+        and (
+            # a statement; at the solution also a product put as a yes/no question ("Would
+            # the body-only at 129 do?", "这款一千八的您看行吗？")
+            (not turn.asks and not turn.has(*QUESTION_MOVES))
+            or (
+                at_solution and not turn.has("open_question") and not _WH_QUESTION.search(turn.text)
+            )
+        )
+        and (at_solution or _PITCH.search(turn.text))
     ):
         # ... and so is a product named with its price, however short ("Our Riviera in a
         # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not;
@@ -1065,6 +1092,23 @@ def _proposes(turn: _Turn) -> bool:
         _offer_on_table(turn)
         and (named or turn.offer.time_frame or _long(turn))
         and not turn.has(*CLOSING_MOVES)
+    )
+
+
+def _promise_of_care(turn: _Turn) -> bool:
+    """A welcome that promises how the conversation will go ("I'll only give you figures you
+    can check", "今天只给您看能核实的资料"), which the analysis may file as a solution: before
+    the solution stage, with goodwill in it and nothing concrete (no remedy, no time frame, no
+    figure, no product), it proposes nothing, so it is not judged as a premature offer."""
+    return bool(
+        turn.state["stage"] != "negotiating"
+        and turn.has(*GOODWILL_MOVES)
+        and not turn.has("recommend")
+        and not turn.offer.remedies
+        and not turn.offer.time_frame
+        and not _DETAIL.search(turn.text or "")
+        and not _PITCH.search(turn.text or "")
+        and not _long(turn)
     )
 
 

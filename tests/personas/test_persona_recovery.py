@@ -349,3 +349,48 @@ def test_a_running_cost_told_while_the_customer_explains_is_information(
     assert read_offer(text, "zh").remedies == ()
     r = react(persona, state, "滤芯每年更换费用大约三百二十元，报告是第三方出的。", "inform")
     assert (r["state"]["heard"] or {}).get("kind") != "offer"
+
+
+# ---- restatements and welcomes the analysis files elsewhere --------------------------------
+
+
+def test_a_restatement_read_as_a_closed_question_still_names_an_untold_need(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOLAR)
+    state = heard_out(persona, trust=15.0)
+    state["facts_revealed"] = ["concern", "house"]
+    state["stage"] = "clarifying"
+    text = (
+        "Just to confirm: south-west roof, 3,800 kWh, and you're going part-time next year so "
+        "your bills have to come down?"
+    )
+    r = react(persona, state, text, "closed_question")
+    assert r["state"]["heard"]["result"] == "recognised"
+    assert "hidden_need" in r["state"]["facts_revealed"]
+    assert r["state"]["mood"]["trust"] > state["mood"]["trust"]
+    # without the announcement it is a question, not a restatement
+    r = react(persona, state, "Are you going part-time next year?", "closed_question")
+    assert (r["state"]["heard"] or {}).get("result") != "recognised"
+
+
+def test_a_welcome_that_promises_evidence_is_not_a_premature_offer(library: PersonaLibrary):
+    persona = library.get(SOLAR)
+    state = copy.deepcopy(engine.start(persona, 3)["state"])
+    r = react(
+        persona,
+        state,
+        "Hello Priya, I'll only give you figures you can check.",
+        "greeting",
+        "offer_solution",
+    )
+    assert (r["state"]["heard"] or {}).get("kind") != "offer"
+    r = react(
+        persona,
+        state,
+        "Hello Priya. Our 6 kW system is the one to buy, 9,800.",
+        "greeting",
+        "offer_solution",
+    )
+    assert r["state"]["heard"]["kind"] == "offer"
+    assert r["state"]["heard"]["judged"] in ("not_ready", "objection")

@@ -36,6 +36,11 @@ def test_a_fitting_proposal_after_a_refused_one_resolves(item, analyse, library)
     assert _outcome(item, analyse, library) == "resolved"
 
 
+@pytest.mark.parametrize("item", _scripts("well_run.jsonl"), ids=lambda item: item["id"])
+def test_a_well_run_conversation_with_a_proposal_put_as_a_question_resolves(item, analyse, library):
+    assert _outcome(item, analyse, library) == "resolved"
+
+
 def test_pushy_agents_never_resolve_and_drive_most_customers_off(analyse, library):
     outcomes = [_outcome(item, analyse, library) for item in _scripts("bad_agents.jsonl")]
     assert "resolved" not in outcomes
