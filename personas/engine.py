@@ -1103,6 +1103,8 @@ def _promise_of_care(turn: _Turn) -> bool:
     return bool(
         turn.state["stage"] != "negotiating"
         and turn.has(*GOODWILL_MOVES)
+        and not turn.asks
+        and not turn.has(*QUESTION_MOVES)
         and not turn.has("recommend")
         and not turn.offer.remedies
         and not turn.offer.time_frame
