@@ -781,8 +781,15 @@ def _says_goodbye(turn: _Turn) -> bool:
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
     """The customer has had enough: still upset (the type's upset band) or nearly out of
     patience. A goodbye with nothing settled then ends it, driven off; otherwise it gets "wait,
-    we're not done"."""
-    return _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE
+    we're not done". A customer already brushed off, blamed or insulted in this conversation
+    (a red line, 002 §2a / digest_002_003 §3.3) has had enough too, unless a fitting proposal
+    is still waiting for their answer."""
+    if _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE:
+        return True
+    offended = sum(state["moves_seen"].get(m, 0) for m in NEGATIVE_REACTION)
+    standing = state.get("offer") or {}
+    waiting = standing.get("fits") and standing.get("judged") in PENDING - {"rejected"}
+    return offended > 0 and not waiting
 
 
 def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str:

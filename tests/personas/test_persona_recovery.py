@@ -394,3 +394,26 @@ def test_a_welcome_that_promises_evidence_is_not_a_premature_offer(library: Pers
     )
     assert r["state"]["heard"]["kind"] == "offer"
     assert r["state"]["heard"]["judged"] in ("not_ready", "objection")
+
+
+def test_a_goodbye_with_nothing_done_after_a_brush_off_drives_the_customer_off(
+    library: PersonaLibrary,
+):
+    persona = library.get(SOFA)
+    state = heard_out(persona, patience=60.0, anger=20.0, trust=40.0)
+    r = react(persona, state, "Goodbye.", "thanks_closing")
+    assert not r["ended"]  # nothing wrong said yet: "wait, we're not done"
+    state["moves_seen"] = {"dismiss": 1}
+    r = react(persona, state, "Goodbye.", "thanks_closing")
+    assert r["ended"] and r["outcome"] == "walked_away"
+    # ... unless a fitting proposal is still waiting for her answer
+    state["offer"] = {
+        "turn": state["turn"],
+        "remedies": [],
+        "time_frame": "by Thursday",
+        "concrete": True,
+        "fits": True,
+        "judged": "not_convinced",
+    }
+    r = react(persona, state, "Goodbye.", "thanks_closing")
+    assert not (r["ended"] and r["outcome"] == "walked_away")
