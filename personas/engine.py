@@ -97,15 +97,26 @@ _YES_NO_OFFER = re.compile(
 )
 #: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
 _ANYTHING_ELSE = re.compile(
-    r"\b(is there |was there )?(anything|something) else\b[^.!?]{0,50}\?"
-    r"|\bwhat else can (i|we) (do|help)"
-    r"|(还有|還有)(没有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
-    r"[^。！？!?]{0,8}(吗|嗎|么|麼|呢|没|沒)?\s*[？?]",
+    r"\bwhat else can (i|we) (do|help)"
+    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there )?anything else( (i|we) can"
+    r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
+    r"( today| this (morning|afternoon|evening))?\W*$"
+    r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
+    r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的)?((吗|嗎|么|麼|呢|没有|沒有)\W*$|[？?])"
+    r"|^\W*(好的?|行|嗯)?\W*(还有|還有)(别的|別的|其他|其它|什么|什麼)?(吗|嗎|么|麼|没有|沒有)\W*$",
     re.IGNORECASE,
 )
 #: what an "anything else?" may come with and still be only that question
 _ANYTHING_ELSE_ALONE = frozenset(
     {"thanks_closing", "closed_question", "open_question", "confirm", "greeting"}
+)
+#: a product pitched ("our best seller", "I'd go for", "我推荐这款", "卖得最好")
+_PITCH = re.compile(
+    r"\b(?:best[- ]?sell(?:er|ing)|most popular|very popular|our (?:top|best|flagship|premium)"
+    r"|i'?d (?:go for|suggest|recommend)|(?:i )?recommend|you should (?:get|take|buy|go for)"
+    r"|take the|go for the|how about the)\b"
+    r"|推荐|这款|这台|这部|这个型号|卖得最好|最好卖|爆款|热销|销量(?:最|第一)|旗舰",
+    re.IGNORECASE,
 )
 #: replies this long describe what will be done (characters zh, words en)
 LONG_REPLY_ZH = 30
@@ -117,7 +128,7 @@ _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: a question asking who/what/how/why: open by its form
 _WH_QUESTION = re.compile(
     r"\b(what|how|why|which|who|tell me about)\b[^?]*\?"
-    r"|(什么|怎么|为什么|哪些|哪种|哪里|哪儿|谁|如何|啥|咋)[^？?]*[？?]",
+    r"|(什么|怎么|为什么|哪些|哪种|哪里|哪儿|谁|如何|啥|咋|多少|几)[^？?]*[？?]",
     re.IGNORECASE,
 )
 #: sentence ends, to tell a reply's statements from its questions
@@ -127,8 +138,12 @@ _FIGURE = re.compile(
     r"\d[\d.,]*|[一二两三四五六七八九十百千万]+(?:[元块年月周天个次点号%台]|小时|分钟|毫升|公斤|寸)"
     r"|[一二三四五六七八九][百千万][一二三四五六七八九十]?"
 )
-#: a specific in a reply: a figure, an amount, a size
-_DETAIL = re.compile(r"\d")
+#: a specific in a reply: a figure, an amount, a size, in digits or (zh) in Chinese numerals
+#: ("三百六十元", "三年书面保修")
+_DETAIL = re.compile(
+    r"\d|[一二两三四五六七八九十][零一二两三四五六七八九十百千万]+"
+    r"|[一二两三四五六七八九十百千万]+(?:个月|年|天|周|倍|寸|升|瓦|度|块|元|折|成)"
+)
 #: the trainee commits to doing something ("I'll …", "we can …", "我这边给您…")
 _OFFER_STATEMENT = re.compile(
     r"\b(i'll|i will|i can|i could|we'll|we will|we can|we could|let me|i'd like to|i'm going to)\b"
@@ -201,6 +216,7 @@ def start(persona: Persona, seed: int) -> Reaction:
         "silences": 0,
         "offer": None,
         "fit_credited": False,
+        "rejected_cost": False,
         "accepted": None,
         "heard": None,
         "ended": False,
@@ -300,6 +316,7 @@ def _upgrade(state: dict[str, Any]) -> None:
     state.setdefault("offer", None)
     state.setdefault("heard", None)
     state.setdefault("fit_credited", False)
+    state.setdefault("rejected_cost", False)
     state["v"] = STATE_VERSION
 
 
@@ -357,12 +374,27 @@ class _Turn:
 RECOGNISED_MIN = 0.7
 
 
+#: a reply that announces a restatement ("To check: …", "Just to confirm, …", "我确认一下：…"),
+#: whatever the analysis filed it under (often a closed question, for its "right?")
+_RESTATEMENT = re.compile(
+    r"\s*(?:(?:ok(?:ay)?|right|so),?\s+)?(?:to (?:check|confirm|recap|sum up|summari[sz]e)"
+    r"|just to (?:check|confirm|be sure)|let me (?:check|confirm|make sure|recap)"
+    r"|if i'?ve (?:got|understood) (?:this|that|it|you) right|so what i'?m hearing"
+    r"|so,? (?:just )?to be clear)\b"
+    r"|\s*(?:我(?:再)?(?:确认|核对|复述|总结|梳理|理解)一下|也就是说|总结一下|简单总结|我理解的是)",
+    re.IGNORECASE,
+)
+
+
 def _recognised(turn: _Turn) -> str | None:
     """The trainee put into words something the customer had not said yet ("So this is for
     your father, who can't read small print?"): the customer recognises it and says it their
     way. Only in a restatement or a proposal, and only when it is clearly that fact."""
     persona, state = turn.persona, turn.state
-    if not turn.text or not turn.has("paraphrase", "confirm"):
+    restating = turn.has("paraphrase", "confirm") or bool(
+        turn.has("closed_question") and _RESTATEMENT.match(turn.text or "")
+    )
+    if not turn.text or not restating:
         return None
     unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
     said = [
@@ -378,6 +410,10 @@ def _recognised(turn: _Turn) -> str | None:
     fact = _fact(persona, said[0].fact_id)
     turn.entries = list(fact.get("lines") or [])
     turn.progress = True
+    if not turn.has("paraphrase", "confirm"):
+        # a restatement the analysis did not file as one: being heard right still counts
+        # (the listening moves carry it otherwise; 004 ch1)
+        _effects(state, persona.behaviour.get("checked"))
     turn.hear("check", result="recognised", fact=fact["id"], facts=[m.fact_id for m in said])
     return "reveal"
 
@@ -600,6 +636,10 @@ def _choose_reaction(turn: _Turn) -> str:
     persona, state, moves = turn.persona, turn.state, turn.moves
     beh = persona.behaviour
     overrides = beh.get("reactions") or {}
+    if _sends_off(turn):
+        # 002 §2a / digest_002_003 §3.3: brushed off and told to go, the customer goes
+        turn.hear("closing", settled=False, left=True, sent_off=True)
+        return "left"
     for move in NEGATIVE_PRIORITY:
         if move in moves:
             state["off_topic"] = False
@@ -618,11 +658,8 @@ def _choose_reaction(turn: _Turn) -> str:
 
     if _anything_else(turn) and state["accepted"] is None:
         # "Anything else?" with nothing settled is a way out, not a question to answer (003
-        # Ch3.1 step 6: make sure the problem is solved before closing): "wait, we're not done",
-        # or gone when the customer has had enough
-        if _fed_up(persona, state):
-            turn.hear("closing", settled=False, left=True)
-            return "left"
+        # Ch3.1 step 6: make sure the problem is solved before closing): "wait, we're not done"
+        # (a customer who has had enough has left above)
         turn.hear("closing", settled=False)
         return "not_done"
 
@@ -716,14 +753,46 @@ def _choose_reaction(turn: _Turn) -> str:
     return _impatient_or(persona, state, "neutral")
 
 
+#: the trainee sends the customer away with nothing settled ("come back when you know what you
+#: want", "想好了再来", "您可以去别家", an ultimatum "take it or leave it" / "要就买，不要算了"):
+#: told to go, they go
+_SEND_OFF = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?:just|well|then|so|please|ok|okay)\s+)come back (?:when|once|later"
+    r"|another time|tomorrow|next week|if)\b"
+    r"|\b(?:when|once) you(?:'ve| have)? (?:know|decided?|made up your mind|worked out|figured)"
+    r"[^.?!]{0,40}\bcome back\b"
+    r"|\b(?:go|shop|try|ask) (?:somewhere|someone|some ?place) else\b|\b(?:go|shop) elsewhere\b"
+    r"|(?:想好|想清楚|考虑好|决定好|确定好)了?(?:再来|再说吧|再找我)|(?:改天|下次|以后|回头)再来"
+    r"|去别家|找别家|换一家|爱买不买|爱要不要|(?:要|买)就[^，。,.!?！？]{0,4}[，,]?\s*不(?:要|买)(?:就)?算了"
+    # an ultimatum: take what is on offer or go
+    r"|\btake it or leave it\b",
+    re.IGNORECASE,
+)
+
+
+def _sends_off(turn: _Turn) -> bool:
+    """The reply sends the customer away while nothing is agreed and no fitting proposal is
+    waiting for their answer (an invitation to come back after a deal is only a goodbye)."""
+    if turn.state["accepted"] is not None or not _SEND_OFF.search(turn.text or ""):
+        return False
+    standing = turn.state.get("offer") or {}
+    return not (standing.get("fits") and standing.get("judged") in PENDING - {"rejected"})
+
+
 #: patience at or below which a customer told goodbye with nothing settled leaves for good
 FED_UP_PATIENCE = 25
+
+
+#: a reply that only asks whether there is anything else ("Anything else?", "还有事吗？"): a way
+#: of taking leave, whatever the analysis filed it under
 
 
 def _says_goodbye(turn: _Turn) -> bool:
     """The reply takes leave: thanks with no greeting and nothing asked. "Thank you for your
     patience, I'm sorry about the wait" after a hello, or "谢谢您说明，请提供一下账号好吗？",
     thanks the customer on the way in or between questions; it says no goodbye."""
+    if _anything_else(turn):
+        return True
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
     )
@@ -742,8 +811,15 @@ def _anything_else(turn: _Turn) -> bool:
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
     """The customer has had enough: still upset (the type's upset band) or nearly out of
     patience. A goodbye with nothing settled then ends it, driven off; otherwise it gets "wait,
-    we're not done"."""
-    return _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE
+    we're not done". A customer already brushed off, blamed or insulted in this conversation
+    (a red line, 002 §2a / digest_002_003 §3.3) has had enough too, unless a fitting proposal
+    is still waiting for their answer."""
+    if _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE:
+        return True
+    offended = sum(state["moves_seen"].get(m, 0) for m in NEGATIVE_REACTION)
+    standing = state.get("offer") or {}
+    waiting = standing.get("fits") and standing.get("judged") in PENDING - {"rejected"}
+    return offended > 0 and not waiting
 
 
 def _impatient_or(persona: Persona, state: dict[str, Any], reaction: str) -> str:
@@ -996,7 +1072,7 @@ def _proposes(turn: _Turn) -> bool:
         # "您看这款合适吗？" / "Would that suit you?" right after a proposal checks that one; read
         # as a proposal of its own it would be judged as one that names nothing
         return False
-    if turn.has(*SOLUTION_MOVES):
+    if turn.has(*SOLUTION_MOVES) and not _promise_of_care(turn):
         return True
     if turn.has("open_question"):
         return False
@@ -1015,11 +1091,63 @@ def _proposes(turn: _Turn) -> bool:
     ):
         # at the solution, a product described with its figures is a recommendation
         return True
+    at_solution = turn.state["stage"] == "negotiating"
+    if (
+        turn.persona.scenario.get("kind") == "pre_sales"
+        and not turn.has(*CLOSING_MOVES)
+        and not (turn.state.get("offer") or {}).get("fits")
+        and offers.prices(turn.text)
+        and (
+            # a statement; at the solution also a product put as a yes/no question ("Would
+            # the body-only at 129 do?", "这款一千八的您看行吗？")
+            (not turn.asks and not turn.has(*QUESTION_MOVES))
+            or (
+                at_solution and not turn.has("open_question") and not _WH_QUESTION.search(turn.text)
+            )
+        )
+        and (at_solution or _PITCH.search(turn.text))
+    ):
+        # ... and so is a product named with its price, however short ("Our Riviera in a
+        # boucle would look lovely, it's 1,050."): the customer judges it, fitting or not;
+        # pitched before their needs are heard it is premature (003 Ch3.3); a running cost
+        # told while they are still explaining ("滤芯每年三百八") is information
+        return True
+    if (
+        turn.state["stage"] == "negotiating"
+        and turn.offer.time_frame
+        and turn.offer.concrete
+        and not turn.asks
+        and not turn.has(*QUESTION_MOVES, *CLOSING_MOVES)
+        and _long(turn)
+    ):
+        # at the solution, a plan described at length with a when ("我直接把检测报告和保修条款
+        # 今天下午四点前发您") is a proposal, whatever the analysis filed it under (an apology
+        # in front of it, a solution move it was unsure of)
+        return True
     # a revised proposal: new specifics, or a new plan described at length
     return bool(
         _offer_on_table(turn)
         and (named or turn.offer.time_frame or _long(turn))
         and not turn.has(*CLOSING_MOVES)
+    )
+
+
+def _promise_of_care(turn: _Turn) -> bool:
+    """A welcome that promises how the conversation will go ("I'll only give you figures you
+    can check", "今天只给您看能核实的资料"), which the analysis may file as a solution: before
+    the solution stage, with goodwill in it and nothing concrete (no remedy, no time frame, no
+    figure, no product), it proposes nothing, so it is not judged as a premature offer."""
+    return bool(
+        turn.state["stage"] != "negotiating"
+        and turn.has(*GOODWILL_MOVES)
+        and not turn.asks
+        and not turn.has(*QUESTION_MOVES)
+        and not turn.has("recommend")
+        and not turn.offer.remedies
+        and not turn.offer.time_frame
+        and not _DETAIL.search(turn.text or "")
+        and not _PITCH.search(turn.text or "")
+        and not _long(turn)
     )
 
 
@@ -1090,6 +1218,38 @@ def _objection(turn: _Turn, fact: dict[str, Any], verdict: str) -> str:
     return verdict
 
 
+#: why a recommendation above the customer's budget misses them, {value} the budget they told
+OVER_BUDGET = {
+    "en": "That's more than I want to spend: I said {value}.",
+    "zh": "这超出我的预算了，我说过是{value}。",
+}
+
+
+def _over_budget(turn: _Turn) -> str | None:
+    """The budget the customer told (a fact with topic or id ``budget``), when every price the
+    reply names is above it; None otherwise (no budget told, no price named, one within it)."""
+    named = offers.prices(turn.text)
+    if not named:
+        return None
+    for fact in turn.persona.facts:
+        if fact["id"] not in turn.state["facts_revealed"]:
+            continue
+        if "budget" not in (fact.get("topic"), fact["id"]):
+            continue
+        value = str(fact.get("value", ""))
+        limit = offers.budget_limit(value)
+        if limit is not None and min(named) > limit:
+            return value
+    return None
+
+
+def _reject_cost(state: dict[str, Any], beh: dict[str, Any]) -> None:
+    """A proposal refused for missing what the customer needs costs trust and patience
+    (``behaviour.rejected_effects``); a fitting one after it gives one such cost back."""
+    state["rejected_cost"] = True
+    _effects(state, beh.get("rejected_effects"))
+
+
 def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
     persona, state = turn.persona, turn.state
     beh = persona.behaviour
@@ -1126,6 +1286,11 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         speaks_to_them = _names_any(turn.text, fits_words)
     else:
         speaks_to_them = bool(listening.mentions(turn.text, persona, state["facts_revealed"]))
+    over_budget = None if again else _over_budget(turn)
+    if over_budget:
+        # whatever it says about their needs, a recommendation priced above what the customer
+        # said they would spend misses them (001 F-series: recommend within the stated budget)
+        speaks_to_them = False
     state["offer"] = {
         "turn": state["turn"],
         "remedies": remedies,
@@ -1177,8 +1342,10 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 return judged("not_convinced", "unmoved")
             return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
         if not again:
-            _effects(state, beh.get("rejected_effects"))
+            _reject_cost(state, beh)
         misses = remedy_cfg.get("misses") or remedy_cfg.get("need")
+        if over_budget:
+            misses = OVER_BUDGET.get(persona.language, OVER_BUDGET["en"]).format(value=over_budget)
         if misses:
             turn.slots["why_not"] = str(misses)
         state["offer"]["judged"] = "rejected"
@@ -1223,11 +1390,24 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # wins loyalty), once per conversation: repeating it adds nothing.
         state["fit_credited"] = True
         _effects(state, beh.get("fitting_offer"))
+        if state.get("rejected_cost"):
+            # ... and a wrong proposal owned and put right costs nothing in the end: what its
+            # refusal cost is given back (001 R-LIS-4 「勇于承认错误」; 004 ch1 / digest_000_004
+            # §3: a complaint put right wins the customer back)
+            state["rejected_cost"] = False
+            _effects(
+                state,
+                {
+                    k: -float(v)
+                    for k, v in (beh.get("rejected_effects") or {}).items()
+                    if k != "anger" and float(v) < 0
+                },
+            )
     wrong = [r for r in remedies if r not in acceptable and (acceptable or r in rejected)]
     if remedies and not fitting and wrong:
         # the wrong remedy is refused for what it is, however calm the customer is by now
         if not again:
-            _effects(state, beh.get("rejected_effects"))
+            _reject_cost(state, beh)
         return judged("rejected", "rejected", wrong[0])
     if mood["anger"] > th["resolve_max_anger"] or mood["trust"] < th["resolve_min_trust"]:
         # Understood, but not won over yet: the customer stays in character.

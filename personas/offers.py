@@ -189,7 +189,8 @@ _EN_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"(?:send|ship|get)(?:ing)? (?:you |out )?(?:a |another )?(?:brand[- ])?new"
         r"|(?:ship|send) (?:it |them )?(?:out )?again",
         r"re-?book(?:ed|ing)?(?: you)?",
-        r"move you to (?:a |another |the |our |one of our )|(?:another|a different) room",
+        r"(?:move|moving) you (?:in)?to (?:a |another |the |our |one of our )"
+        r"|(?:another|a different) room",
     ),
     "repair": (
         r"repair(?:s|ed|ing)?|technician|engineer(?: visit)?",
@@ -242,7 +243,7 @@ _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
         r"退回(?:到)?您?的?(?:账户|原支付)",
     ),
     "exchange": (
-        r"换货|换新|更换(?!滤芯|电池)|调换|换一?[台件部只双套间](?:新的)?|换一个|换个(?:新|房)",
+        r"换货|换新|更换(?!滤芯|电池|费用|成本|周期|频率|一次)|调换|换一?[台件部只双套间](?:新的)?|换一个|换个(?:新|房)",
         r"补发|重新发|重发|补寄|重新寄|换房|改签",
     ),
     "repair": (r"维修|修理|返修|检修|上门检测|(?:师傅|工程师|技术员)上门|修好|修一下",),
@@ -303,8 +304,12 @@ _NEGATION_BEFORE = re.compile(
 _NEGATION_AFTER = re.compile(
     r"(?<![a-z])(?:(?:is|are|would be|will be) not (?:possible|an option|available)"
     r"|isn'?t (?:possible|an option|available)|aren'?t (?:possible|available)|won'?t be possible"
-    r"|can'?t be (?:done|arranged)|(?:is |are )?(?:impossible|off the table|out of the question))"
-    r"|不行|不可以|办不了|做不到|没办法|不支持|不可能|无法办理|不能办理",
+    r"|can'?t be (?:done|arranged)|(?:is |are )?(?:impossible|off the table|out of the question)"
+    # "money off is not what you came for", "a voucher won't help": named to be set aside
+    r"|(?:is|are|was|were)(?: not|n'?t) (?:what|the answer|enough|the point|right for)"
+    r"|(?:does|do|did|will|would|wo)(?: not|n'?t) (?:help|fix|solve|do it|cut it))"
+    r"|不行|不可以|办不了|做不到|没办法|不支持|不可能|无法办理|不能办理"
+    r"|不是您(?:想)?要的|解决不了|不解决|没用|不合适|不对路",
     re.IGNORECASE,
 )
 _NEGATION_REACH_WORDS = 6
@@ -319,10 +324,10 @@ _EN_NUM = (
     r"|fifteen|twenty|thirty|twenty-four|forty-eight|seventy-two|a couple of|a few|half an?)"
 )
 _EN_UNIT = r"(?:working |business )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
-_WEEKDAY = (
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues?|wed|thur?s?|fri|sat|sun)"
-)
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+#: short day names are words too ("for the sun", "the sofa sat"): only right after by/on/before/
+#: until/this/next, never after "the"
+_WEEKDAY_SHORT = r"(?:mon|tues?|wed|thur?s?|fri|sat|sun)"
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -344,6 +349,7 @@ _EN_TIME = (
     r"|first thing(?: in the morning)?",
     rf"(?:(?:by|on|before|until|for) (?:this |next |the |coming )?|(?:this|next|coming) )"
     rf"{_WEEKDAY}(?: {_DAYTIME})?",
+    rf"(?:by|on|before|until|this|next|coming) {_WEEKDAY_SHORT}(?: {_DAYTIME})?",
     r"(?:by |before )?(?:the )?end of (?:the |this )?(?:day|week|month)|(?:by )?close of business"
     r"|(?:by )?(?:cob|eod)",
     rf"(?:by|before|at|until|around) {_CLOCK}(?: today| tomorrow)?",
@@ -357,10 +363,14 @@ _ZH_TIME = (
     # working days are always a promise; other durations only with 内/后 or a delivery verb
     # after them ("三天前", "已经三天了" are the past)
     rf"{_ZH_NUM}(?:\s*[-~到至－]\s*{_ZH_NUM})?\s*个?工作日(?:之内|以内|内)?(?!前)",
+    # how long something is used or taken ("用四周左右", "坚持两个月") is no promise
+    rf"(?<!用)(?<!坚持)(?<!连续)(?<!持续)"
     rf"{_ZH_NUM}(?:\s*[-~到至－]\s*{_ZH_NUM})?\s*个?(?:小时|钟头|分钟|天|周|星期|个月)"
     r"(?:之内|以内|内|之后|以后|后|左右|(?=就|即可|到|送|发|寄|处理|完成|回|给|退|换|修|上门|安排))",
     r"(?:今天|明天|后天|大后天|今晚|明早|明晚|当天|次日)(?:上午|中午|下午|傍晚|晚上|早上)?"
-    r"(?:之内|以内|内|之前|以前|前)?",
+    r"(?:之内|以内|内|之前|以前|前)?"
+    # the day the customer acts on ("今天下单明天发货": the promise is 明天) is no promise
+    r"(?!(?:上午|中午|下午|傍晚|晚上|早上)?(?:下单|付款|支付|购买|买|订购|预订|拍下|签约))",
     # a clock time needs a part of the day, digits or 前: 一点 alone is "a little"
     rf"(?:上午|中午|下午|傍晚|晚上|早上){_ZH_CLOCK}(?:之前|以前|前)?"
     rf"|[0-9]{{1,2}}点(?:[0-9]{{2}}分?|半)?(?:之前|以前|前)?|{_ZH_CLOCK}(?:之前|以前|前)",
@@ -542,3 +552,118 @@ def read_offer(text: str, lang: str, entities: Sequence[Mapping[str, Any]] = ())
         concrete=concrete,
         phrases=tuple(phrases),
     )
+
+
+# ---- prices and budgets ---------------------------------------------------------------------
+
+_ZH_DIGITS: Final[dict[str, int]] = dict(
+    zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
+_ZH_UNITS: Final[dict[str, int]] = {"十": 10, "百": 100, "千": 1000}
+
+
+def _zh_below_wan(text: str) -> float | None:
+    """ "三百八" -> 380, "两千九百九" -> 2990, "十五" -> 15: a trailing digit after a unit is the
+    next lower unit's, as people say prices."""
+    total, digit, last_unit = 0, None, None
+    for char in text:
+        if char in _ZH_DIGITS:
+            digit = _ZH_DIGITS[char]
+        elif char in _ZH_UNITS:
+            unit = _ZH_UNITS[char]
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    if digit is not None:
+        total += digit * (last_unit // 10 if last_unit and last_unit >= 10 else 1)
+    return float(total)
+
+
+def zh_number(text: str) -> float | None:
+    """A number written in Chinese numerals, or digits with 万 ("三十五万", "一万二", "33.8万")."""
+    text = text.strip()
+    if not text:
+        return None
+    if "万" in text:
+        head, _, tail = text.partition("万")
+        high = _plain_number(head) if re.fullmatch(r"[\d.]+", head) else _zh_below_wan(head or "一")
+        if high is None:
+            return None
+        low = _zh_below_wan(tail) if tail else 0.0
+        if low is None:
+            return None
+        if tail and len(tail) == 1 and tail in _ZH_DIGITS:
+            low = _ZH_DIGITS[tail] * 1000.0  # 一万二: twelve thousand
+        return high * 10000 + low
+    if re.fullmatch(r"[\d.]+", text):
+        return _plain_number(text)
+    return _zh_below_wan(text)
+
+
+def _plain_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+_ZH_NUMERAL = r"[零一二两三四五六七八九十百千万]+"
+_NOT_MONEY_EN = (
+    r"(?!\s*(?:k?w\b|kwh|wh|mah|gb|tb|mb|mm|cm|m\b|km|metres?|meters?|inch|in\b|\"|%|v\b|volts?"
+    r"|hours?|hrs?|years?|months?|weeks?|days?|nights?|people|persons?|guests?|rooms?|x\b|rpm"
+    r"|nm|kg|g\b|litres?|liters?|l\b|ml|seats?|minutes?|mins?|st|nd|rd|th))"
+)
+_PRICE_EN = re.compile(
+    r"(?:£|\$|€|¥|rmb ?|usd ?|gbp ?|eur ?)\s?(\d[\d,]*(?:\.\d+)?)(k\b)?"
+    r"|(\d[\d,]*(?:\.\d+)?)(k)?\s?(?:pounds|quid|dollars|euros|yuan|rmb|usd|gbp|eur)\b"
+    r"|\b(?:costs?|priced at|price(?: is)?|at|for|only|just|comes to|total(?:ling)?|is|'s)"
+    r"\s+(?:around |about |roughly |only |just |under )?(\d{1,3}(?:,\d{3})+|\d{3,6})(?:\.\d+)?"
+    + _NOT_MONEY_EN,
+    re.IGNORECASE,
+)
+_PRICE_ZH = re.compile(
+    rf"(\d+(?:\.\d+)?万?|{_ZH_NUMERAL})\s*(?:元|块|人民币)"
+    rf"|(\d+(?:\.\d+)?万|{_ZH_NUMERAL}[千万](?:{_ZH_NUMERAL})?)(?![零一二两三四五六七八九十百千万\d]"
+    r"|\s*(?:毫升|升|瓦|公里|米|次|年|天|个|人|口|小时|分钟|公斤|克|寸|mah|w|g|公分|平))",
+    re.IGNORECASE,
+)
+
+
+def prices(text: str) -> list[float]:
+    """The amounts of money a reply names ("1,120 delivered" only with a price word before it,
+    "£1,400", "1899 元", "两千九百九", "33.8万"), in the order said."""
+    text = _fold(text or "")
+    found: list[tuple[int, float]] = []
+    for m in _PRICE_EN.finditer(text):
+        raw = m.group(1) or m.group(3) or m.group(5)
+        value = _plain_number(raw) if raw else None
+        if value is not None:
+            if m.group(2) or m.group(4):
+                value *= 1000
+            found.append((m.start(), value))
+    for m in _PRICE_ZH.finditer(text):
+        value = zh_number(m.group(1) or m.group(2))
+        if value is not None and value >= 10:
+            found.append((m.start(), value))
+    return [value for _, value in sorted(found)]
+
+
+def budget_limit(value: str) -> float | None:
+    """The most a customer's budget allows, read from the fact's value ("up to about 1,200",
+    "两千左右", "三十五万左右", "under 150"): the amount, with room above it for "about" /
+    "左右" (15 %) and a little for "up to" / "以内" (5 %)."""
+    text = _fold(value or "")
+    amounts = [p for p in prices(text)]
+    if not amounts:
+        m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+        amounts = [_plain_number(m.group(0)) or 0.0] if m else []
+        if not amounts:
+            m = re.search(rf"(\d+(?:\.\d+)?万|{_ZH_NUMERAL})", text)
+            number = zh_number(m.group(1)) if m else None
+            amounts = [number] if number else []
+    if not amounts or not amounts[0]:
+        return None
+    amount = max(amounts)
+    loose = re.search(r"about|around|roughly|approximately|or so|左右|上下|差不多|大概", text, re.I)
+    return amount * (1.15 if loose else 1.05)
