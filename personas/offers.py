@@ -270,14 +270,24 @@ _ZH_PHRASES: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+# A remedy's name used for a record of it asks for or looks up that record, it offers nothing:
+# "your repair ticket number", "the refund reference", "维修单号", "退款进度" (blind set 8:
+# "麻烦您把维修单号给我" was judged a premature offer of a repair).
+_RECORD_AFTER = (
+    r"(?!\s?(?:ticket|reference|ref|number|no\b|record|history|log|status|form|claim number)"
+    r"|单|工单|记录|编号|进度|状态|凭证|历史)"
+)
 _REMEDY_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     (
         kind,
         re.compile(
-            "|".join(
+            "(?:"
+            + "|".join(
                 [f"(?:{_en(p)})" for p in _EN_PHRASES[kind]]
                 + [f"(?:{p})" for p in _ZH_PHRASES[kind]]
-            ),
+            )
+            + ")"
+            + _RECORD_AFTER,
             re.IGNORECASE,
         ),
     )

@@ -524,3 +524,16 @@ def test_moving_a_guest_up_to_a_better_room_is_an_upgrade() -> None:
     offer = read_offer("I'm moving you to our corner executive suite at no extra charge.", "en")
     assert "upgrade" in offer.remedies
     assert "upgrade" in read_offer("我给您换到行政套房，不加钱。", "zh").remedies
+
+
+def test_a_remedys_record_asked_for_or_looked_up_offers_nothing():
+    """Session 8 (blind set 8): '麻烦您把维修单号给我' asks for an id; it offers no repair."""
+    for text, lang in [
+        ("请把退货单号发我一下", "zh"),
+        ("我先查一下您的维修记录", "zh"),
+        ("What's the refund reference on your email?", "en"),
+        ("Do you have the repair ticket to hand?", "en"),
+    ]:
+        assert read_offer(text, lang).remedies == (), text
+    assert read_offer("我今天就给您安排退货，运费我们出", "zh").remedies == ("refund",)
+    assert read_offer("I'll book the repair for Friday", "en").remedies == ("repair",)
