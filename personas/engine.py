@@ -184,7 +184,19 @@ _RESPECT = re.compile(
     r"|\byour (?:expertise|experience)\b|\bi won'?t waste your time\b"
     r"|您说得(?:对|没错|在理)|您说的(?:对|没错|在理)|您(?:最|更|比我(?:们)?(?:更|还)?)(?:懂|清楚|了解|门儿清|在行)"
     r"|您(?:是)?(?:行家|内行|专家|懂行)|您懂|请教|班门弄斧|您眼光|您考虑得(?:真|很|非常)?周到"
-    r"|(?:老|资深|尊贵的|多年的)(?:VIP|会员|客户|车主|用户)|VIP(?:客户|会员)",
+    r"|(?:老|资深|尊贵的|多年的)(?:VIP|会员|客户|车主|用户)|VIP(?:客户|会员)"
+    # compliments on the customer's care, taste or research (001 女性客户 F2 赞美, R-LIS-I4)
+    r"|\byou(?:'ve| have) (?:clearly |really |obviously )?done (?:your|a lot of|some) "
+    r"(?:homework|research|reading)\b|\b(?:great|good|lovely|excellent) (?:taste|eye)\b"
+    r"|\byou (?:clearly |really )?know what you(?:'re| are) (?:looking for|after)\b"
+    r"|\b(?:that's|what) a (?:great|good|smart|sensible|thoughtful)"
+    r" (?:question|point|idea|choice)\b"
+    r"|\b(?:great|good|lovely|excellent|brilliant) (?:choice|pick)\b"
+    r"|\b(?:is|'s) a (?:favourite|favorite) of mine\b|\bsounds (?:gorgeous|beautiful|lovely)\b"
+    r"|(?:您|你)(?:真|很|挺)?(?:会挑|有眼光)|选得(?:真|很)?好"
+    r"|做(?:过|了)(?:不少|很多|好多)?功课|(?:很|真|这么|那么|特别)用心|眼光(?:真|很|不错|好|独到)"
+    r"|(?:有|好)品味|品味(?:真|很|不错)|研究得(?:真|很|挺|这么)(?:细|透|仔细|清楚)"
+    r"|(?:问|想)得(?:真|很|特别)?(?:好|到位|专业)",
     re.IGNORECASE,
 )
 

@@ -286,3 +286,16 @@ def test_a_follow_up_adding_a_guide_to_a_fitting_recommendation_still_speaks_to_
         persona, first["state"], "收到后我把设置教程发给您。谢谢您！", "thanks_closing", "follow_up"
     )
     assert follow["state"]["heard"].get("judged") != "rejected"
+
+
+def test_compliments_on_the_customers_care_or_taste_count_as_the_praise_a_type_needs(
+    library: PersonaLibrary,
+):
+    """Session 8 (blind set 8): a shopper who needs praise before deciding (001 女性客户 F2) gets
+    it from a compliment on her research or taste whatever the analysis filed it under."""
+    persona = library.get("female_zh_skincare")
+    state = engine.start(persona, 1)["state"]
+    out = react(persona, state, "您好～看得出您来之前做了很多功课，眼光真好。", "greeting")
+    assert out["state"]["moves_seen"].get("praise") == 1
+    rude = react(persona, state, "你是不是没做功课？", "closed_question")
+    assert not rude["state"]["moves_seen"].get("praise")
