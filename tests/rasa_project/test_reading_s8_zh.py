@@ -24,18 +24,24 @@ CASES: list[tuple[str, str]] = [
     ("我跟您打包票，这个股票下个月肯定翻倍", "deceive"),
     ("只剩今天最后三个名额，错过就再也报不上了", "deceive"),
     ("这个枕头睡一晚，颈椎病就全好了", "deceive"),
+    # ... also without a word of guarantee (an everyday claim no product meets)
+    ("这款跑步机放在卧室里一点声音都没有", "deceive"),
+    ("这期理财年化百分之十五，一点风险都没有", "deceive"),
     # impatience and contempt
     ("你到底听没听我说话，烦死了", "rude"),
     ("这么简单的步骤都弄不明白，真服了", "rude"),
     # contradicting the customer
     ("您记错了，我们从来没说过可以退差价", "argue"),
     ("这根本不算漏水，只是一点水汽", "argue"),
+    ("这个划痕是运输中正常的，不算瑕疵", "argue"),
     # brush-offs
     ("这个不归我们售后管，您自己找厂家去", "dismiss"),
     ("规定就这样，谁来说都没用", "dismiss"),
+    ("我们只负责卖，安装的事找师傅", "dismiss"),
     # the fault put on the customer
     ("是您自己没关窗，雨水才进来的", "blame_customer"),
     ("谁让您不提前预约，现在当然没号了", "blame_customer"),
+    ("您没把充电器拔掉，电池才鼓包的", "blame_customer"),
     # praise and restatement
     ("您这眼光真毒，一挑就挑中了店里最好的面料", "praise"),
     ("您对咖啡豆这么有讲究，一看就是行家", "praise"),
