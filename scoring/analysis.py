@@ -730,11 +730,17 @@ def cap_classifier_only_filler(state: AnalysisState) -> None:
     """A short reply only the classifier calls a filler ranks below any other evidence.
 
     An unknown short reply is a filler only when nothing else is found in it: capped at
-    NLU_ONLY_FILLER_MAX, just above MOVE_MIN.
+    NLU_ONLY_FILLER_MAX, just above MOVE_MIN. Chinese: when the reply does reach another move
+    ("王老师好" greets, "对吧" checks, "慢走啊" sees the customer off), it said something, so
+    the classifier's filler reading of it goes: a short greeting or farewell is no empty
+    filler (moves.md: perfunctory is filler with no content).
     """
     combined = state.combined
     if "perfunctory" in combined and "perfunctory" not in state.evidence.cue_moves:
         combined["perfunctory"] = min(combined["perfunctory"], NLU_ONLY_FILLER_MAX)
+        others = [c for m, c in combined.items() if m != "perfunctory" and c >= MOVE_MIN]
+        if state.lang == "zh" and others:
+            del combined["perfunctory"]
 
 
 def weigh_default_question(state: AnalysisState) -> None:

@@ -176,6 +176,31 @@ def test_a_classifier_only_filler_is_capped(
 
 
 @pytest.mark.parametrize(
+    ("lang", "cue", "combined", "kept"),
+    [
+        # Chinese: a short greeting or farewell said something; the classifier's filler goes
+        ("zh", {"greeting": 0.7}, {"perfunctory": 0.6, "greeting": 0.7}, False),
+        ("zh", {}, {"perfunctory": 0.6, "thanks_closing": 0.4}, False),
+        # ... not when nothing else reaches MOVE_MIN
+        ("zh", {}, {"perfunctory": 0.6, "thanks_closing": 0.2}, True),
+        # ... nor when the cues themselves found the filler
+        ("zh", {"perfunctory": 0.9}, {"perfunctory": 0.9, "greeting": 0.7}, True),
+        # English is left as it was (capped, still reported)
+        ("en", {"greeting": 0.7}, {"perfunctory": 0.6, "greeting": 0.7}, True),
+    ],
+)
+def test_a_classifier_only_filler_beside_another_move_goes_zh(
+    lang: str, cue: dict[str, float], combined: dict[str, float], kept: bool
+) -> None:
+    s = state("王老师好", lang, cue=cue, combined=combined)
+    cap_classifier_only_filler(s)
+    assert ("perfunctory" in s.combined) is kept
+    assert {m: c for m, c in s.combined.items() if m != "perfunctory"} == {
+        m: c for m, c in combined.items() if m != "perfunctory"
+    }
+
+
+@pytest.mark.parametrize(
     ("default_question", "cue_closed", "nlu", "ranked", "dropped"),
     [
         # the classifier clearly reads a confirmation: the default reading goes
