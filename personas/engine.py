@@ -1159,7 +1159,8 @@ def _promise_of_care(turn: _Turn) -> bool:
         and not turn.offer.time_frame
         and not _DETAIL.search(turn.text or "")
         and not _PITCH.search(turn.text or "")
-        and not _long(turn)
+        # a long reply describes what will be done, unless it is the hello that sets the tone
+        and (not _long(turn) or turn.has("greeting"))
     )
 
 

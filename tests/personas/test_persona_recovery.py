@@ -417,3 +417,17 @@ def test_a_goodbye_with_nothing_done_after_a_brush_off_drives_the_customer_off(
     }
     r = react(persona, state, "Goodbye.", "thanks_closing")
     assert not (r["ended"] and r["outcome"] == "walked_away")
+
+
+def test_a_long_welcome_that_promises_checkable_facts_is_no_premature_offer(library):
+    """Session 8 (blind set 8): a hello that says how the talk will go, at length, with no
+    remedy, figure, product or time in it, is not judged as a proposal made too early."""
+    persona = library.get("doubtful_en_solar_quote")
+    state = engine.start(persona, 1)["state"]
+    text = (
+        "Hello and welcome, thanks for coming in. I know a lot of people have pushed you, so "
+        "I will keep to things you can check for yourself, with no sales talk from me."
+    )
+    out = engine.react(persona, state, said("greeting", "offer_solution"), text=text)
+    assert out["state"]["heard"]["kind"] != "offer"
+    assert out["state"]["mood"]["trust"] >= state["mood"]["trust"]
