@@ -102,9 +102,7 @@ async def test_a_conversation_left_idle_is_let_go_and_read_back_from_the_databas
 ) -> None:
     now = [1000.0]
     monkeypatch.setattr(cached_sql.time, "monotonic", lambda: now[0])
-    store = CachedSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", db=str(db), max_idle_seconds=60
-    )
+    store = CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), max_idle_seconds=60)
     idle = DialogueStateTracker.from_events("idle", turn("hi", 1.0))
     busy = DialogueStateTracker.from_events("busy", turn("hi", 2.0))
     await store.save(idle)
