@@ -156,6 +156,7 @@ def nlu_plan(processor: MessageProcessor) -> tuple[str, list[tuple[str, Any, lis
 def _reads_no_sequence_features(node: Any) -> bool:
     """Whether a node of the NLU plan is a component known to read no sequence features: it
     reads tokens (featurizers), sentence features (MoveClassifier) or the intent and entities."""
+    from components.move_classifier import MoveClassifier
     from rasa.graph_components.converters.nlu_message_converter import NLUMessageConverter
     from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
     from rasa.nlu.extractors.entity_synonyms import EntitySynonymMapper
@@ -164,8 +165,6 @@ def _reads_no_sequence_features(node: Any) -> bool:
     )
     from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
     from rasa.nlu.tokenizers.tokenizer import Tokenizer
-
-    from components.move_classifier import MoveClassifier
 
     component = getattr(node, "_component", None)
     if isinstance(component, Tokenizer):
