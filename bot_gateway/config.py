@@ -137,10 +137,10 @@ class StackSettings(BaseSettings):
     web_host: str = "127.0.0.1"
     # Rasa runs the custom actions itself, no action server process (rasa_project/serve.py):
     # ~2 ms less CPU per turn in all and one process less, but the actions' CPU then shares
-    # the Rasa process's one core, whose ceiling is what limits a single node (make bench:
-    # Rasa 8.6-9.6 ms per turn with an action server, 11.1-12.9 ms with the actions in it), so
-    # it is off by default. The production topology (docker-compose, `make topology`) always
-    # runs separate action servers.
+    # the Rasa process's one core, whose ceiling is what limits a single node (250 trainees at
+    # human pace, session 8: Rasa 6.8 ms per turn with an action server, 9.6 ms with the actions
+    # in it; 15.5 vs 13.6 ms for the whole stack), so it is off by default. The production
+    # topology (docker-compose, `make topology`) always runs separate action servers.
     actions_in_process: bool = False
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     state_dir: Path = PROJECT_ROOT / "var"

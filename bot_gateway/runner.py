@@ -108,7 +108,9 @@ class LocalStack:
         s = self.settings
         token = self.rasa_auth_token()
         # Rasa's HTTP API (model, trackers) answers only with ?token= when RASA_AUTH_TOKEN is set
-        rasa_auth = ["--auth-token", token] if token else []
+        # one argument: a token starting with "-" (secrets.token_urlsafe gives one about once in
+        # 64) given as its own argument reads as an option to Rasa's argparse, which then exits
+        rasa_auth = [f"--auth-token={token}"] if token else []
         status_query = f"?token={token}" if token else ""
         base_env = {**os.environ, **self.shared_env(), **self.rasa_env()}
         gateway_env = {

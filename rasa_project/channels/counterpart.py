@@ -143,9 +143,89 @@ def nlu_plan(processor: MessageProcessor) -> tuple[str, list[tuple[str, Any, lis
         for name in sorted(ready):
             order.append((name, nodes[name], list(pending.pop(name).needs.values())))
             placed.add(name)
+    if all(_reads_no_sequence_features(node) for _, node, _ in order):
+        order = [
+            (name, SentenceFeaturesOnly(node) if SentenceFeaturesOnly.fits(node) else node, needs)
+            for name, node, needs in order
+        ]
     plan = (target, order)
     processor._counterpart_nlu_plan = plan  # type: ignore[attr-defined]
     return plan
+
+
+def _reads_no_sequence_features(node: Any) -> bool:
+    """Whether a node of the NLU plan is a component known to read no sequence features: it
+    reads tokens (featurizers), sentence features (MoveClassifier) or the intent and entities."""
+    from components.move_classifier import MoveClassifier
+    from rasa.graph_components.converters.nlu_message_converter import NLUMessageConverter
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+    from rasa.nlu.extractors.entity_synonyms import EntitySynonymMapper
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
+    from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
+    from rasa.nlu.tokenizers.tokenizer import Tokenizer
+
+    component = getattr(node, "_component", None)
+    if isinstance(component, Tokenizer):
+        return True
+    known = (
+        NLUMessageConverter,
+        RegexFeaturizer,
+        CountVectorsFeaturizer,
+        MoveClassifier,
+        EntitySynonymMapper,
+        FallbackClassifier,
+    )
+    return type(component) in known
+
+
+class SentenceFeaturesOnly:
+    """A CountVectorsFeaturizer node of the parse that adds only its sentence features.
+
+    Rasa's featurizer computes, for each message, a sequence matrix (one row per token) and the
+    sentence row; in this pipeline nothing reads the sequence matrices (`nlu_plan` checks every
+    node's kind), so the parse skips them: the same sentence features, by the same calls, and
+    the same parse (~0.4 ms less per parse). Rasa's own graph (training, `/model/parse`) is
+    untouched.
+    """
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+        self.featurizer = node._component
+
+    @staticmethod
+    def fits(node: Any) -> bool:
+        from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+            CountVectorsFeaturizer,
+        )
+
+        return (
+            type(getattr(node, "_component", None)) is CountVectorsFeaturizer
+            and getattr(node, "_fn_name", None) == "process"
+            and getattr(node, "_eager", False)
+            and not getattr(node, "_hooks", True)
+            and list(getattr(node, "_inputs", {})) == ["messages"]
+        )
+
+    def __call__(self, *inputs: Any) -> tuple[str, Any]:
+        from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+
+        featurizer = self.featurizer
+        if featurizer.vectorizers is None or len(inputs) != 1 or not isinstance(inputs[0], tuple):
+            return self.node(*inputs)
+        messages = inputs[0][1]
+        for message in messages:
+            for attribute in featurizer._attributes:
+                # CountVectorsFeaturizer.process and _create_features, the sentence row only
+                tokens = featurizer._get_processed_message_tokens_by_attribute(message, attribute)
+                vectorizer = featurizer.vectorizers.get(attribute)
+                if not vectorizer or not tokens or attribute not in DENSE_FEATURIZABLE_ATTRIBUTES:
+                    continue
+                sentence = vectorizer.transform([" ".join(tokens)])
+                sentence.sort_indices()
+                featurizer.add_features_to_message(None, sentence.tocoo(), attribute, message)
+        return self.node._node_name, messages
 
 
 def parse_text(

@@ -132,7 +132,42 @@ class MoveClassifier(IntentClassifier, GraphComponent):
         )
 
     def _weigh(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        """Sublinear TF-IDF, rows L2-normalised."""
+        """Sublinear TF-IDF, rows L2-normalised.
+
+        One reply (what the server parses, one message at a time) is weighed on its arrays by
+        `_weigh_row`, with the same floating-point operations in the same order as the matrix
+        operations below, so the same bits come out (~0.5 ms less per parse: the sparse
+        operations cost far more than their arithmetic on ~100 non-zeros)."""
+        if counts.shape[0] == 1 and counts.nnz and counts.has_canonical_format:
+            return self._weigh_row(counts)
+        return self._weigh_matrix(counts)
+
+    def _weigh_row(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
+        """`_weigh_matrix` of a one-row matrix in canonical form (sorted, unique columns).
+
+        Step by step as scipy computes it there: the element-wise product with the idf row keeps
+        the row's order; the squared norm is `np.add.reduceat` over the row (scipy's row sum);
+        the product with the diagonal matrix of 1/norm multiplies each value once and lists the
+        columns in reverse (sparsetools' csr_matmat), the order in which `x @ weights` then sums
+        them."""
+        data = counts.data.astype(np.float64)
+        data = 1.0 + np.log(np.maximum(data, 1.0))
+        data = np.multiply(data, self.idf[counts.indices])
+        norms = np.sqrt(np.add.reduceat(np.multiply(data, data), np.zeros(1, dtype=np.intp)))
+        norms[norms == 0] = 1.0
+        scale = 1.0 / norms
+        data = scale[0] * data[::-1]
+        return scipy.sparse.csr_matrix(
+            (
+                data,
+                counts.indices[::-1].copy(),
+                np.array([0, len(data)], dtype=counts.indptr.dtype),
+            ),
+            shape=counts.shape,
+        )
+
+    def _weigh_matrix(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
+        """Sublinear TF-IDF, rows L2-normalised (any number of rows)."""
         x = counts.astype(np.float64)
         x.data = 1.0 + np.log(np.maximum(x.data, 1.0))
         x = x.multiply(self.idf).tocsr()

@@ -98,8 +98,7 @@ def test_the_runner_starts_rasa_with_the_token_and_hands_it_to_the_gateway(
 ) -> None:
     stack = _stack(tmp_path, rasa_auth_token="tok-123")
     rasa = stack.service("rasa")
-    at = rasa.command.index("--auth-token")
-    assert rasa.command[at + 1] == "tok-123"
+    assert "--auth-token=tok-123" in rasa.command
     assert rasa.ready_url.endswith("/status?token=tok-123")
     assert stack.service("gateway").env["RASA_AUTH_TOKEN"] == "tok-123"
 
@@ -109,7 +108,7 @@ def test_without_the_setting_rasa_starts_without_a_token(
 ) -> None:
     monkeypatch.delenv("RASA_AUTH_TOKEN", raising=False)
     stack = _stack(tmp_path)
-    assert "--auth-token" not in stack.service("rasa").command
+    assert not any(a.startswith("--auth-token") for a in stack.service("rasa").command)
     assert stack.service("rasa").ready_url.endswith("/status")
 
 
@@ -118,4 +117,18 @@ def test_isolated_stacks_protect_rasa_with_a_fresh_token(tmp_path: Path) -> None
     second = isolated_stack(tmp_path / "b")
     tokens = [s.service("gateway").env["RASA_AUTH_TOKEN"] for s in (first, second)]
     assert all(len(t) >= 24 for t in tokens) and tokens[0] != tokens[1]
-    assert "--auth-token" in first.service("rasa").command
+    assert f"--auth-token={tokens[0]}" in first.service("rasa").command
+
+
+def test_a_token_that_starts_with_a_dash_reaches_rasa_as_the_tokens_value(tmp_path: Path) -> None:
+    """Rasa's command line reads the token as the option's value, not as another option (a
+    fresh token starts with "-" about once in 64: Rasa exited with 'expected one argument')."""
+    import argparse
+
+    stack = _stack(tmp_path, rasa_auth_token="-dash-first")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token")
+    parsed, _ = parser.parse_known_args(
+        [a for a in stack.service("rasa").command if a.startswith("--auth-token")]
+    )
+    assert parsed.auth_token == "-dash-first"

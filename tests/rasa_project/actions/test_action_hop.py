@@ -18,11 +18,13 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
+    Event,
     SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 DOMAIN = Domain.from_yaml(
@@ -49,6 +51,8 @@ def patched(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     monkeypatch.setattr(rasa_processor, "copy", rasa_processor.copy)
     monkeypatch.setattr(rasa_run, "close_resources", rasa_run.close_resources)
+    # the staticmethod itself (getattr would give the bare function back)
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
     serve.install()
 
 
@@ -140,6 +144,32 @@ def test_a_response_is_valid_exactly_when_the_whole_schema_says_so(response: Any
     assert (ours is None) == full.is_valid(response)
     if ours is not None:
         assert ours.message == best_match(full.iter_errors(response)).message
+
+
+def test_event_classes_are_found_by_name_as_rasa_finds_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rasas = Event.resolve_by_type
+    names = {c.type_name for c in all_subclasses(Event)}
+    expected = {name: rasas(name) for name in names}
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    serve.install()
+    assert Event.resolve_by_type is not rasas
+    assert {name: Event.resolve_by_type(name) for name in names} == expected
+    # names the table lacks take Rasa's own way: the old "topic", a default, an error
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="no_such_event"):
+        Event.resolve_by_type("no_such_event")
+    # events read back are the events written
+    written = [
+        UserUttered("hi", {"name": "greeting", "confidence": 1.0}),
+        SlotSet("persona_state", {"mood": 1}),
+        BotUttered("hello"),
+    ]
+    read = [Event.from_parameters(e.as_dict()) for e in written]
+    assert [type(e) for e in read] == [UserUttered, SlotSet, BotUttered]
+    assert read == written
 
 
 def test_rasas_debug_snapshots_are_copied_only_when_debug_is_logged(patched: None) -> None:

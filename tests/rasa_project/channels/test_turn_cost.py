@@ -319,3 +319,49 @@ def test_the_parse_run_node_by_node_is_the_graph_runners(loaded: Agent, text: st
     assert ours["intent_ranking"] == counterpart.without_control_intents(theirs)["intent_ranking"]
     assert ours["intent"] == counterpart.without_control_intents(theirs)["intent"]
     assert ours["entities"] == theirs.get("entities", [])
+
+
+@pytest.mark.parametrize(
+    "text", ["您好，我是客服小李，请问有什么可以帮您？", REPLIES[3], "？？", "ok"]
+)
+def test_the_parse_skips_only_the_sequence_features_nobody_reads(loaded: Agent, text: str) -> None:
+    """The count-vector featurizers of the parse add their sentence rows only; those rows are the
+    ones Rasa's own featurizers add, and every later component reads nothing else."""
+    processor = loaded.processor
+    _, order = counterpart.nlu_plan(processor)
+    skipping = [node for _, node, _ in order if isinstance(node, counterpart.SentenceFeaturesOnly)]
+    assert len(skipping) == 2  # the word and the character n-gram featurizers of config.yml
+    metadata = processor.model_metadata
+    target = metadata.predict_schema.nodes[metadata.nlu_target].needs["messages"]
+    tracker = DialogueStateTracker("s1", [])
+    results = {"__message__": ("__message__", [UserMessage(text)])}
+    results["__tracker__"] = ("__tracker__", tracker)
+    for name, node, needs in order:
+        results[name] = node(*(results[dep] for dep in needs))
+    ours = results[target][1][0]
+    theirs = processor.graph_runner.run(
+        inputs={"__message__": [UserMessage(text)], "__tracker__": tracker}, targets=[target]
+    )[target][0]
+
+    def rows(message: Any, kind: str) -> list[tuple[str, list[Any]]]:
+        return [
+            (f.origin, f.features.toarray().tolist())
+            for f in message.features
+            if f.type == kind and "CountVectorsFeaturizer" in str(f.origin)
+        ]
+
+    assert rows(ours, "sentence") == rows(theirs, "sentence")
+    assert rows(ours, "sentence")
+    assert rows(ours, "sequence") == []
+    assert rows(theirs, "sequence")
+
+
+def test_a_component_that_may_read_sequence_features_gets_them(loaded: Agent, monkeypatch) -> None:
+    processor = loaded.processor
+    monkeypatch.delitem(processor.__dict__, "_counterpart_nlu_plan", raising=False)
+    monkeypatch.setattr(counterpart, "_reads_no_sequence_features", lambda node: False)
+    try:
+        _, order = counterpart.nlu_plan(processor)
+        assert not any(isinstance(n, counterpart.SentenceFeaturesOnly) for _, n, _ in order)
+    finally:
+        processor.__dict__.pop("_counterpart_nlu_plan", None)

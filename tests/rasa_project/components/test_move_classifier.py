@@ -38,3 +38,43 @@ def test_counts_equal_rasas_combined_sentence_features() -> None:
 def test_counts_refuse_messages_without_sparse_features() -> None:
     with pytest.raises(ValueError, match="sparse featurizer"):
         MoveClassifier._counts([Message(data={TEXT: "x"})])
+
+
+def test_one_reply_is_weighed_to_the_same_bits_as_the_matrix_way() -> None:
+    """The server weighs one reply at a time on its arrays (`_weigh_row`): every value of the
+    weighted row and every move's probability is the same float as scipy's matrix operations
+    give (`_weigh_matrix`), summed in the same order."""
+    rng = np.random.default_rng(11)
+    width, moves = 400, 23
+    classifier = MoveClassifier(
+        {},
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        labels=[f"move{j}" for j in range(moves)],
+        idf=1.0 + rng.random(width) * 6,
+        weights=rng.normal(size=(width, moves)) * 3,
+        bias=rng.normal(size=moves),
+    )
+    for nnz in [1, 2, 7, 40, 120, 400]:
+        for _ in range(20):
+            columns = np.sort(rng.choice(width, size=nnz, replace=False))
+            counts = scipy.sparse.csr_matrix(
+                (rng.integers(1, 6, size=nnz).astype(np.float64), (np.zeros(nnz), columns)),
+                shape=(1, width),
+            )
+            assert counts.has_canonical_format
+            fast, slow = classifier._weigh(counts), classifier._weigh_matrix(counts)
+            assert fast.shape == slow.shape
+            assert np.array_equal(fast.toarray(), slow.toarray())
+            logits = [x @ classifier.weights + classifier.bias for x in (fast, slow)]
+            assert np.array_equal(logits[0], logits[1])
+
+
+def test_several_rows_and_an_empty_row_take_the_matrix_way() -> None:
+    classifier = MoveClassifier(
+        {}, None, None, labels=["a"], idf=np.ones(3), weights=np.ones((3, 1)), bias=np.zeros(1)
+    )  # type: ignore[arg-type]
+    two = scipy.sparse.csr_matrix(np.array([[1.0, 0, 2.0], [0, 3.0, 0]]))
+    assert np.allclose(classifier._weigh(two).toarray(), classifier._weigh_matrix(two).toarray())
+    empty = scipy.sparse.csr_matrix((1, 3))
+    assert classifier._weigh(empty).nnz == 0

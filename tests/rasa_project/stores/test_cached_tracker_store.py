@@ -9,6 +9,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from stores import cached_sql
 from stores.cached_sql import CachedSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
@@ -94,6 +95,28 @@ async def test_a_new_session_is_read_back_from_its_start(db: Path) -> None:
     latest = await store.retrieve("s1")
     assert isinstance(latest.events[0], SessionStarted)
     assert latest.get_slot("mood") == 50.0
+
+
+async def test_a_conversation_left_idle_is_let_go_and_read_back_from_the_database(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(cached_sql.time, "monotonic", lambda: now[0])
+    store = CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db), max_idle_seconds=60)
+    idle = DialogueStateTracker.from_events("idle", turn("hi", 1.0))
+    busy = DialogueStateTracker.from_events("busy", turn("hi", 2.0))
+    await store.save(idle)
+    await store.save(busy)
+    now[0] += 45
+    assert await store.retrieve("busy") is busy  # used again: kept
+    now[0] += 30  # idle untouched for 75 s, busy for 30 s
+    other = DialogueStateTracker.from_events("other", turn("hi", 3.0))
+    await store.save(other)
+    assert list(store._cache) == ["busy", "other"]
+    again = await store.retrieve("idle")
+    assert again is not idle
+    assert again.get_slot("mood") == 1.0
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in idle.events]
 
 
 async def test_the_cache_keeps_only_the_most_recent_conversations(db: Path) -> None:
