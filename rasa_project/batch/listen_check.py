@@ -8,12 +8,12 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
   (or "I told you" for a fact the opening already gave) — never another fact; a question about
   something the scenario does not cover must draw out no fact at all (``uncovered_fact``
   otherwise), an open one may draw out what the customer would tell next;
-- **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/ and
-  scripts_blind8/ each reported as its own set, written from the persona files by people who
-  never read the engine): well-run conversations
-  must end *resolved*, also after a rejected remedy; bad agents must never resolve and must
-  drive most customers off (one that neither resolves nor is driven off is listed as a miss);
-  content-free agents must never resolve; the generic polite agent is reported;
+- **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
+  scripts_blind8/ and scripts_blind9/ each reported as its own set, written from the persona
+  files by people who never read the engine): well-run conversations must end *resolved*, also
+  after a rejected remedy; bad agents must never resolve and must drive most customers off (one
+  that neither resolves nor is driven off is listed as a miss); content-free agents must never
+  resolve; the generic polite agent is reported;
 - **don't ask again**: the rubric's "asked again" fires only where the customer had really
   given that detail.
 
@@ -53,6 +53,9 @@ PROBE_SETS = {
     # written blind in session 8 (typos, traditional characters, mixed zh/en), played blind once
     # (see scripts_blind8/README.md), then used for development
     "probes_blind8": ROOT / "tests" / "personas" / "data" / "fact_probes_blind8.yml",
+    # written blind in session 8 by a contact-centre reviewer, kept from the engineers and played
+    # once on the merged work (see scripts_blind9/README.md)
+    "probes_blind9": ROOT / "tests" / "personas" / "data" / "fact_probes_blind9.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -63,6 +66,7 @@ SCRIPT_SETS = {
     "blind7": ROOT / "tests" / "personas" / "data" / "scripts_blind7",
     "holdout7": ROOT / "tests" / "personas" / "data" / "scripts_holdout7",
     "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
+    "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
 }
 
 #: goals (issue 13 "Done when")
