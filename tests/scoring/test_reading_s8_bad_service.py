@@ -110,3 +110,49 @@ def test_owning_that_our_service_was_not_acceptable_is_no_argument() -> None:
     own the failure); 'that's simply not true' contradicts them."""
     assert "argue" not in _moves("That's simply not good enough from us, and I'm sorry.", "en")
     assert "argue" in _moves("That's simply not true.", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "move"),
+    [
+        # hiding behind the small print or the system (blind set 9; seed 003, 002)
+        ("As per the policy, claims have to be made in writing within a week.", "en", "dismiss"),
+        ("The system won't let me reopen a closed case.", "en", "dismiss"),
+        ("We can't give you any prices over the phone.", "en", "dismiss"),
+        ("Maybe a smart meter just isn't for you then.", "en", "dismiss"),
+        ("You don't need to think about the wiring, it's standard.", "en", "dismiss"),
+        ("这个我们也不知道。", "zh", "dismiss"),
+        ("您去问卖家吧。", "zh", "dismiss"),
+        # blame guessed, the complaint waved away, talking down
+        ("That's most likely something you did when you set it up.", "en", "blame_customer"),
+        ("The noise cancelling is mostly hype.", "en", "argue"),
+        ("It's never the router, trust me.", "en", "argue"),
+        ("I honestly don't have time to explain every setting.", "en", "rude"),
+        ("Maybe ask your son to help you with it.", "en", "rude"),
+        # made-up urgency and over-claiming (seed 001 不要欺骗)
+        ("Rates are going up next week, so book now.", "en", "deceive"),
+        ("The offer ends on Sunday, so you'll have to decide today.", "en", "deceive"),
+        ("If you wait, you'll regret it.", "en", "deceive"),
+        ("We've only got a few left in that colour.", "en", "deceive"),
+        ("Every single one of our clients has saved money with it.", "en", "deceive"),
+    ],
+)
+def test_system_walls_guessed_blame_and_pressure_are_negative(text: str, lang: str, move: str):
+    moves = _moves(text, lang)
+    assert move in moves, (text, moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("As per our terms you're owed a full refund, and I'll send it today.", "en"),
+        ("The system won't let me change it, but I can book you a new slot now.", "en"),
+        ("I can't give you exact prices until the survey, but I'll send a range today.", "en"),
+        ("If it isn't something you did, we'll replace it free.", "en"),
+        ("我们也不清楚原因，不过我马上帮您问厂家，今天回复您。", "zh"),
+        ("I don't have time to go through it right now, but I'll call you at three.", "en"),
+    ],
+)
+def test_the_same_walls_with_a_way_forward_stay_clear(text: str, lang: str):
+    moves = _moves(text, lang)
+    assert not _negative(moves), (text, moves)
