@@ -1019,7 +1019,10 @@ def _check(turn: _Turn) -> str | None:
         turn.hear("check", result="corrected", fact=fact["id"])
         return "corrected"
     asked = turn.asked if turn.asks else []
-    if asked and (not turn.has("paraphrase") or _names_without_figures(turn, asked[0].fact_id)):
+    # several told facts put back in one reply ("So a small bright room, about 1,200, and a cat
+    # - have I got that right?") restate whatever the analysis filed it under
+    restated = turn.has("paraphrase") or len({m.fact_id for m in said}) >= 2
+    if asked and (not restated or _names_without_figures(turn, asked[0].fact_id)):
         # "What was your order number again?" names the fact without its details: not a check
         return None
     turn.progress = True

@@ -299,3 +299,18 @@ def test_compliments_on_the_customers_care_or_taste_count_as_the_praise_a_type_n
     assert out["state"]["moves_seen"].get("praise") == 1
     rude = react(persona, state, "你是不是没做功课？", "closed_question")
     assert not rude["state"]["moves_seen"].get("praise")
+
+
+def test_several_told_facts_put_back_with_a_check_are_confirmed(library: PersonaLibrary):
+    """'So a small bright room, about 1,200, and a cat - have I got that right?' restates what
+    the customer said whatever the analysis filed it under: confirmed, not 'I told you'."""
+    persona = library.get("female_en_sofa")
+    state = heard_out(persona)
+    out = react(
+        persona,
+        state,
+        "So it's a small bright room, around 1,200, and a cat who scratches - is that right?",
+        "confirm",
+    )
+    assert out["state"]["heard"]["kind"] == "check"
+    assert out["state"]["heard"]["result"] == "confirmed"
