@@ -1049,6 +1049,11 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
     the question is what the customer answers."""
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if named and turn.text and turn.asks:
+        # a remedy named only in the clause that says why the question is asked ("So I can
+        # look up the right instructions, what does it say on the box?") offers nothing
+        rest = offers.read_offer(listening.without_purpose(turn.text), turn.persona.language)
+        named = [r for r in rest.remedies if r not in NOT_A_REMEDY]
     if named or not turn.text or not turn.asks:
         return False
     if turn.offer.time_frame and not all(

@@ -1203,6 +1203,19 @@ def asks_for_information(text: str, lang: str) -> bool:
     return any(_sentence_asks(p, lang) for p in _sentences(text))
 
 
+def without_purpose(text: str) -> str:
+    """``text`` (English lower-cased) without the leading clauses that only say why something is
+    asked ("So I can look up the right instructions, what does it say on the box?" -> "what
+    does it say on the box?", "为了帮您安排，…" -> "…")."""
+    out = []
+    for part in _sentences(text):
+        if _is_zh(part):
+            out.append(_ZH_PURPOSE.sub("", part))
+        else:
+            out.append(_EN_PURPOSE.sub("", part.strip().lower(), count=1))
+    return " ".join(out)
+
+
 def _asked_part(text: str) -> str:
     """The part of a reply that asks: its asking sentences without a leading clause that only
     says why ("So I can find your booking, ..."); the whole text when no sentence asks."""

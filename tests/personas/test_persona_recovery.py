@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from personas import Persona, PersonaLibrary, engine
+from personas import Persona, PersonaLibrary, engine, listening
 from personas.offers import read_offer
 
 SOLAR = "doubtful_en_solar_quote"
@@ -431,3 +431,15 @@ def test_a_long_welcome_that_promises_checkable_facts_is_no_premature_offer(libr
     out = engine.react(persona, state, said("greeting", "offer_solution"), text=text)
     assert out["state"]["heard"]["kind"] != "offer"
     assert out["state"]["mood"]["trust"] >= state["mood"]["trust"]
+
+
+def test_a_remedy_named_only_in_the_reason_for_a_question_offers_nothing(library):
+    """'So I can look up the right instructions for your set, what does it say on the box?'
+    asks for the model; the instructions are why it is asked, not a guide offered (held-out
+    probe; the customer had answered it with an objection about the fault)."""
+    persona = library.get("talkative_en_tv_setup")
+    state = engine.start(persona, 1)["state"]
+    text = "So that I can find the right instructions for your TV, which model is it?"
+    out = engine.react(persona, state, said("closed_question"), text=text)
+    assert out["state"]["heard"]["kind"] != "offer"
+    assert listening.without_purpose(text) == "which model is it?"

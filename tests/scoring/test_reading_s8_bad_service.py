@@ -156,3 +156,14 @@ def test_system_walls_guessed_blame_and_pressure_are_negative(text: str, lang: s
 def test_the_same_walls_with_a_way_forward_stay_clear(text: str, lang: str):
     moves = _moves(text, lang)
     assert not _negative(moves), (text, moves)
+
+
+def test_a_diagnosis_in_our_own_words_is_no_argument_and_doubting_the_customer_is() -> None:
+    """'I think I know what's happened: …' explains; 'I think I know what works' talks down;
+    doubting the customer's own measurement and guessing they knocked it are negative (tuned
+    bad agents, session 8)."""
+    assert "argue" not in _moves("I think I know what's happened: the input is set wrong.", "en")
+    assert "argue" in _moves("I think I know better, I do this every day.", "en")
+    assert "argue" in _moves("您那个测温枪未必准，别拿它当依据。", "zh")
+    assert "blame_customer" in _moves("多半是您搬家的时候碰过。", "zh")
+    assert "blame_customer" not in _moves("多半是运输途中碰到的，我马上给您换。", "zh")
