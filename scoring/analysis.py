@@ -29,6 +29,11 @@ from typing import Any, cast
 
 import yaml
 
+try:  # the regex parser: re._parser from Python 3.11, sre_parse before
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse
+
 from practice.contracts import Analysis, Cue, Entity, MoveReading
 from practice.vocabulary import (
     KIND_MOVES,
@@ -174,6 +179,9 @@ class CueGroup:
     #: a match counts only when the text just before it does not match this (negations:
     #: "you shouldn't feel it is your fault" puts no fault on anyone)
     unless_before: re.Pattern[str] | None = None
+    #: literals (lower case) one of which every match of the patterns contains, or None: a
+    #: text holding none of them cannot match, so its regex scan is skipped (speed only)
+    literals: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,69 @@ class CueRules:
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
+#: characters without case (besides ASCII): a text made of these and ASCII compares with a
+#: lower-cased literal exactly as an IGNORECASE regex does (no "ſ" reading as "s", no Kelvin
+#: sign as "k"); other texts skip the literal prefilter
+_CASELESS = (
+    "\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
+)
+_CASELESS_TEXT = re.compile(f"[{_CASELESS}]*")
+_CASELESS_CHAR = re.compile(f"[{_CASELESS}]")
+
+
+def _required_literals(parsed: Any) -> tuple[str, ...] | None:
+    """Literals one of which any match of a parsed regex (sre_parse tree) must contain, or None
+    when no such set can be read off it. Lower-cased, caseless characters only (see _CASELESS)."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            candidates.append({"".join(run)})
+            run.clear()
+
+    for op, av in parsed.data:
+        name = str(op)
+        if name == "LITERAL" and _CASELESS_CHAR.fullmatch(chr(av)):
+            run.append(chr(av).lower())
+            continue
+        end_run()
+        inner: tuple[str, ...] | None = None
+        if name == "SUBPATTERN":
+            inner = _required_literals(av[-1])
+        elif name == "BRANCH":
+            branches = [_required_literals(b) for b in av[1]]
+            if all(b is not None for b in branches):
+                inner = tuple({lit for b in branches for lit in cast(tuple[str, ...], b)})
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            inner = _required_literals(av[2])
+        if inner:
+            candidates.append(set(inner))
+    end_run()
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (min(len(lit) for lit in c), -len(c)))
+    return tuple(sorted(best))
+
+
+def _literals(patterns: tuple[re.Pattern[str], ...]) -> tuple[str, ...] | None:
+    found: set[str] = set()
+    for pattern in patterns:
+        lits = _required_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
+        if not lits or "" in lits:
+            return None
+        found.update(lits)
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=64)
+def _folded(text: str) -> str | None:
+    """The text lower-cased for the literal prefilter, or None when it has cased characters
+    beyond ASCII (then every group's regex runs)."""
+    return text.lower() if _CASELESS_TEXT.fullmatch(text) else None
+
+
 def _compile(patterns: list[str] | tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     # one alternation per list: a single regex scan per cue group instead of one per pattern
     return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
@@ -222,10 +293,12 @@ def load_cues(lang: str) -> CueRules:
         move = g.get("move")
         if move is not None and move not in MOVES:
             raise ValueError(f"cues/{lang}.yml: group {g['id']!r} names unknown move {move!r}")
+        patterns = _compile(g["patterns"])
         groups.append(
             CueGroup(
                 id=g["id"],
-                patterns=_compile(g["patterns"]),
+                patterns=patterns,
+                literals=_literals(patterns),
                 move=move,
                 confidence=float(g.get("confidence", 0.0)),
                 politeness=float(g.get("politeness", 0.0)),
@@ -509,6 +582,9 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
 
 
 def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
+    if group.literals is not None and (folded := _folded(text)) is not None:
+        if not any(lit in folded for lit in group.literals):
+            return None
     for pattern in group.patterns:
         if group.whole:
             if m := pattern.fullmatch(text):
