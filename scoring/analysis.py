@@ -29,12 +29,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
-try:  # the regex parser: re._parser from Python 3.11, sre_parse before
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse as _sre_parse
-
 from practice.contracts import Analysis, Cue, Entity, MoveReading
+from practice.literals import _folded, _literals
 from practice.vocabulary import (
     KIND_MOVES,
     LANGUAGES,
@@ -214,62 +210,6 @@ class CueRules:
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
-#: characters without case (besides ASCII): a text made of these and ASCII compares with a
-#: lower-cased literal exactly as an IGNORECASE regex does (no "ſ" reading as "s", no Kelvin
-#: sign as "k"); other texts skip the literal prefilter
-_CASELESS = (
-    "\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\uff01-\uff20\uff3b-\uff40\uff5b-\uff65"
-)
-_CASELESS_TEXT = re.compile(f"[{_CASELESS}]*")
-_CASELESS_CHAR = re.compile(f"[{_CASELESS}]")
-
-
-def _required_literals(parsed: Any) -> tuple[str, ...] | None:
-    """Literals one of which any match of a parsed regex (sre_parse tree) must contain, or None
-    when no such set can be read off it. Lower-cased, caseless characters only (see _CASELESS)."""
-    candidates: list[set[str]] = []
-    run: list[str] = []
-
-    def end_run() -> None:
-        if run:
-            candidates.append({"".join(run)})
-            run.clear()
-
-    for op, av in parsed.data:
-        name = str(op)
-        if name == "LITERAL" and _CASELESS_CHAR.fullmatch(chr(av)):
-            run.append(chr(av).lower())
-            continue
-        end_run()
-        inner: tuple[str, ...] | None = None
-        if name == "SUBPATTERN":
-            inner = _required_literals(av[-1])
-        elif name == "BRANCH":
-            branches = [_required_literals(b) for b in av[1]]
-            if all(b is not None for b in branches):
-                inner = tuple({lit for b in branches for lit in cast(tuple[str, ...], b)})
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            inner = _required_literals(av[2])
-        if inner:
-            candidates.append(set(inner))
-    end_run()
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda c: (min(len(lit) for lit in c), -len(c)))
-    return tuple(sorted(best))
-
-
-def _literals(patterns: tuple[re.Pattern[str], ...]) -> tuple[str, ...] | None:
-    found: set[str] = set()
-    for pattern in patterns:
-        lits = _required_literals(_sre_parse.parse(pattern.pattern, pattern.flags))
-        if not lits or "" in lits:
-            return None
-        found.update(lits)
-    return tuple(sorted(found))
-
-
 def _by_literal(patterns: list[str]) -> dict[str, tuple[int, ...]]:
     """For each literal, the patterns (by position) that need it; {} unless every pattern
     compiles alone and has literals of its own."""
@@ -284,13 +224,6 @@ def _by_literal(patterns: list[str]) -> dict[str, tuple[int, ...]]:
         for lit in lits:
             needing.setdefault(lit, []).append(i)
     return {lit: tuple(idx) for lit, idx in needing.items()}
-
-
-@functools.lru_cache(maxsize=64)
-def _folded(text: str) -> str | None:
-    """The text lower-cased for the literal prefilter, or None when it has cased characters
-    beyond ASCII (then every group's regex runs)."""
-    return text.lower() if _CASELESS_TEXT.fullmatch(text) else None
 
 
 def _compile(patterns: list[str] | tuple[str, ...]) -> tuple[re.Pattern[str], ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring import analysis
+from practice import literals
 from scoring.analysis import _folded, _group_match, _literals, load_cues
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "rasa_project" / "data" / "nlu"
@@ -84,4 +84,21 @@ def test_texts_with_cased_letters_beyond_ascii_skip_the_prefilter() -> None:
     assert _folded("I'm SORRY，您好") == "i'm sorry，您好"
     assert _folded("ſorry") is None
     assert _folded("\u212aNOW") is None
-    assert analysis._CASELESS_TEXT.fullmatch("Ｉ") is None
+    assert literals._CASELESS_TEXT.fullmatch("Ｉ") is None
+
+
+def test_prefilter_never_changes_the_remedies_named_or_the_score_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from personas import offers
+    from scoring import reply_scores
+
+    texts = OWN + _nlu_texts(5)
+    fast_named = [offers._named(offers._fold(t)) for t in texts]
+    fast_features = [reply_scores.feature_matches(t, lang) for t in texts for lang in ("en", "zh")]
+    assert any(fast_named) and any(fast_features)
+    monkeypatch.setattr(offers, "cannot_match", lambda pattern, text: False)
+    monkeypatch.setattr(reply_scores, "cannot_match", lambda pattern, text: False)
+    assert [offers._named(offers._fold(t)) for t in texts] == fast_named
+    slow = [reply_scores.feature_matches(t, lang) for t in texts for lang in ("en", "zh")]
+    assert slow == fast_features
