@@ -773,6 +773,7 @@ _GIVE_BACK = (
     .values(turn_owner=None, turn_lease_until=None)
     .returning(_S.status)
 )
+_LATER = _TURNS.alias("later_turns")  # the turns table again, uncorrelated, in _ANSWERED
 _ANSWERED = (
     update(_TURNS)
     .where(_T.id == _p("p_turn", _T.id), _T.status == "pending")
@@ -782,7 +783,13 @@ _ANSWERED = (
         moves=_p("p_moves", _T.moves),
         rating=_p("p_rating", _T.rating),
     )
-    .returning(_T.index)
+    # the session's last index too, read in the same statement (it places the answer)
+    .returning(
+        _T.index,
+        select(func.max(_LATER.c.index))
+        .where(_LATER.c.session_id == _p("p_session", _T.session_id))
+        .scalar_subquery(),
+    )
 )
 _LAST_INDEX = select(func.max(_T.index)).where(_T.session_id == _p("p_session", _T.session_id))
 
@@ -913,19 +920,22 @@ def _store_answer(
         status = conn.scalar(_GIVE_BACK, {"p_session": session_id, "p_owner": owner})
     released = status is not None
     answered: int | None = None
+    last: int | None = None
     if trainee_turn_id is not None:
         analysis = payload.get("analysis")
-        answered = conn.scalar(
+        row = conn.execute(
             _ANSWERED,
             {
                 "p_turn": trainee_turn_id,
+                "p_session": session_id,
                 "p_analysis": analysis,
                 "p_moves": (analysis or {}).get("moves"),
                 "p_rating": payload.get("rating"),
             },
-        )
-        if answered is None:  # answered and stored before (a replayed request)
+        ).first()
+        if row is None:  # answered and stored before (a replayed request)
             return released
+        answered, last = row[0], row[1]
     if status is None:
         status = conn.scalar(select(s.status).where(s.id == session_id))
     if status != "active":
@@ -935,7 +945,7 @@ def _store_answer(
             _INSERT_TURN,
             {
                 "session_id": session_id,
-                "index": _answer_index(conn, session_id, answered),
+                "index": _answer_index(conn, session_id, answered, last),
                 "role": "customer",
                 "text": payload["customer"],
                 "state": payload.get("state"),
@@ -967,13 +977,16 @@ def _store_answer(
     return released
 
 
-def _answer_index(conn: Connection, session_id: str, answered: int | None) -> int:
+def _answer_index(
+    conn: Connection, session_id: str, answered: int | None, last: int | None = None
+) -> int:
     """Where the customer's answer goes: right after the reply it answers, so the stored
     conversation reads in the order the customer heard it even when later replies were stored
-    while this one waited out an outage (those move one place down)."""
+    while this one waited out an outage (those move one place down). `last`: the session's
+    last index, read already with the answered reply (read here otherwise)."""
     t = _TURNS.c
-    last = conn.scalar(_LAST_INDEX, {"p_session": session_id})
     if answered is None:
+        last = conn.scalar(_LAST_INDEX, {"p_session": session_id})
         return (-1 if last is None else last) + 1
     if last is None or last <= answered:
         return answered + 1

@@ -649,6 +649,10 @@ class _Cue:
     phrase: str = ""  # as the trainer or topics.yml wrote it (for reports)
 
 
+#: texts whose fact scores an index keeps (a turn scores one reply's parts a few times over)
+_SCORES_MEMO = 16
+
+
 class _Index:
     """Cues of one persona's facts and of the other built-in topics, indexed by feature."""
 
@@ -796,7 +800,17 @@ class _Index:
 
     def scores(self, text: str) -> dict[str, float]:
         """How well the text fits each owner (fact id or topic:<name>): its best cue's coverage,
-        raised by the share of the text's own content the owner's cues explain."""
+        raised by the share of the text's own content the owner's cues explain. One turn asks
+        this of the same text several times (match_facts, near_facts, asks_several ...): the
+        last few texts' scores are kept (a copy is returned, so a caller cannot change them)."""
+        memo: dict[str, dict[str, float]] = self.__dict__.setdefault("_scores_memo", {})
+        if (kept := memo.get(text)) is None:
+            if len(memo) >= _SCORES_MEMO:
+                memo.pop(next(iter(memo)))
+            kept = memo[text] = self._scores(text)
+        return dict(kept)
+
+    def _scores(self, text: str) -> dict[str, float]:
         matched: dict[int, float] = {}
         found, unknown = _text_features(text, self.fuzzy)
         text_mass = sum(self._weight(f) * factor for f, factor in found)

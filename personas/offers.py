@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from practice.literals import cannot_match
+
 __all__ = [
     "REMEDY_KINDS",
     "REMEDY_LABELS",
@@ -476,6 +478,7 @@ def _named(folded: str) -> list[tuple[int, int, str]]:
         (
             (m.start(), m.end(), kind)
             for kind, pattern in _REMEDY_PATTERNS
+            if not cannot_match(pattern, folded)
             for m in pattern.finditer(folded)
         ),
         key=lambda item: (item[0], item[0] - item[1]),

@@ -25,11 +25,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import yaml
 
 from practice.contracts import Analysis, Cue, Entity, MoveReading
+from practice.literals import _folded, _literals
 from practice.vocabulary import (
     KIND_MOVES,
     LANGUAGES,
@@ -174,6 +175,15 @@ class CueGroup:
     #: a match counts only when the text just before it does not match this (negations:
     #: "you shouldn't feel it is your fault" puts no fault on anyone)
     unless_before: re.Pattern[str] | None = None
+    #: literals (lower case) one of which every match of the patterns contains, or None: a
+    #: text holding none of them cannot match, so its regex scan is skipped (speed only)
+    literals: tuple[str, ...] | None = None
+    #: the group's patterns compiled one by one, and for each of its literals the patterns that
+    #: need it: a text is scanned only with the patterns whose literal it holds (the others
+    #: cannot match anywhere in it), the first match found as the alternation finds it;
+    #: by_literal is empty when unknown
+    alternatives: tuple[re.Pattern[str], ...] = ()
+    by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -200,6 +210,22 @@ class CueRules:
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
+def _by_literal(patterns: list[str]) -> dict[str, tuple[int, ...]]:
+    """For each literal, the patterns (by position) that need it; {} unless every pattern
+    compiles alone and has literals of its own."""
+    needing: dict[str, list[int]] = {}
+    for i, p in enumerate(patterns):
+        try:
+            lits = _literals((re.compile(p, re.IGNORECASE),))
+        except re.error:  # a pattern that refers to another's group
+            return {}
+        if not lits:
+            return {}
+        for lit in lits:
+            needing.setdefault(lit, []).append(i)
+    return {lit: tuple(idx) for lit, idx in needing.items()}
+
+
 def _compile(patterns: list[str] | tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     # one alternation per list: a single regex scan per cue group instead of one per pattern
     return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
@@ -222,10 +248,14 @@ def load_cues(lang: str) -> CueRules:
         move = g.get("move")
         if move is not None and move not in MOVES:
             raise ValueError(f"cues/{lang}.yml: group {g['id']!r} names unknown move {move!r}")
+        patterns = _compile(g["patterns"])
         groups.append(
             CueGroup(
                 id=g["id"],
-                patterns=_compile(g["patterns"]),
+                patterns=patterns,
+                literals=_literals(patterns),
+                alternatives=tuple(re.compile(f"(?:{p})", re.IGNORECASE) for p in g["patterns"]),
+                by_literal=_by_literal(g["patterns"]),
                 move=move,
                 confidence=float(g.get("confidence", 0.0)),
                 politeness=float(g.get("politeness", 0.0)),
@@ -509,6 +539,21 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
 
 
 def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
+    if group.literals is not None and (folded := _folded(text)) is not None:
+        if not group.by_literal:
+            if not any(lit in folded for lit in group.literals):
+                return None
+        else:
+            kept: set[int] = set()
+            for lit in group.literals:
+                if lit in folded:
+                    kept.update(group.by_literal[lit])
+            if not kept:
+                return None
+            if len(kept) < len(group.alternatives):
+                found = _alternatives_match(group, sorted(kept), text)
+                if found is not False:
+                    return found
     for pattern in group.patterns:
         if group.whole:
             if m := pattern.fullmatch(text):
@@ -518,6 +563,35 @@ def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
             if group.unless_before is None or not group.unless_before.search(text[: m.start()]):
                 return m
     return None
+
+
+def _alternatives_match(
+    group: CueGroup, kept: list[int], text: str
+) -> re.Match[str] | Literal[False] | None:
+    """_group_match with only some of the group's patterns, each searched alone: the alternation
+    matches first where the leftmost of them does, ties going to the earlier pattern, and the
+    next scan starts where that match ends. False after an empty match (the whole alternation
+    then decides, as finditer steps on from an empty match in its own way)."""
+    patterns = group.alternatives
+    if group.whole:
+        for i in kept:
+            if m := patterns[i].fullmatch(text):
+                return m
+        return None
+    pos = 0
+    while True:
+        best: re.Match[str] | None = None
+        for i in kept:
+            m = patterns[i].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return None
+        if best.end() == best.start():
+            return False
+        if group.unless_before is None or not group.unless_before.search(text[: best.start()]):
+            return best
+        pos = best.end()
 
 
 def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:

@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from practice.literals import cannot_match
+
 SCORES_FILE = Path(__file__).parent / "cues" / "scores.yml"
 DIMENSIONS = ("empathy", "politeness")
 
@@ -163,6 +165,8 @@ def feature_matches(text: str, lang: str) -> dict[str, list[float]]:
     sentences: list[str] | None = None
     found: dict[str, list[float]] = {}
     for feature in lexicon.features:
+        if cannot_match(feature.pattern, written):
+            continue  # (a sentence start is part of the text: the same literals)
         hits: list[float] = []
         text = written if feature.case_sensitive else lowered
         if feature.start:

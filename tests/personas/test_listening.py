@@ -971,3 +971,22 @@ def test_shorthand_and_polite_indirect_requests_ask(library):
     assert not asks_for_information("Bear with me please.", "en")
     assert not asks_for_information("One moment please", "en")
     assert match_facts("order no pls", vacuum)[0].fact_id == "order_number"
+
+
+def test_kept_fact_scores_equal_fresh_ones_and_callers_cannot_change_them(
+    library: PersonaLibrary,
+) -> None:
+    from personas import listening
+
+    for pid, _fid, question in FACT_PROBES[:: max(1, len(FACT_PROBES) // 60)]:
+        index = listening._index(library.get(pid))
+        fresh = index._scores(question)
+        first = index.scores(question)
+        assert first == fresh
+        first.clear()  # a caller changing its copy
+        assert index.scores(question) == fresh
+    # the memo stays bounded
+    assert all(
+        len(listening._index(p).__dict__.get("_scores_memo", {})) <= listening._SCORES_MEMO
+        for p in library.list()
+    )
