@@ -10,13 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 
-def analysis(*moves: str, remedy: str | None = None, confidence: float = 0.9) -> dict[str, Any]:
+def analysis(
+    *moves: str, remedy: str | None = None, confidence: float = 0.9, lang: str = "en"
+) -> dict[str, Any]:
+    """The move analysis of one reply, as personas.engine receives it."""
     return {
         "moves": [{"move": m, "confidence": confidence} for m in moves],
         "scores": {"empathy": 0.5, "politeness": 0.5},
         "entities": [{"entity": "remedy", "value": remedy}] if remedy else [],
         "cues": [],
-        "lang": "en",
+        "lang": lang,
     }
 
 

@@ -6,24 +6,14 @@ Driven through personas.engine with the reply's words and the analysis the move 
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import pytest
+from persona_scripts import analysis as said
 
 from personas import PersonaLibrary, engine
 
 SOFA = "female_en_sofa"
 LAPTOP = "male_zh_laptop"
-
-
-def said(*moves: str, lang: str = "en") -> dict[str, Any]:
-    return {
-        "moves": [{"move": m, "confidence": 0.9} for m in moves],
-        "entities": [],
-        "scores": {},
-        "cues": [],
-        "lang": lang,
-    }
 
 
 @pytest.mark.parametrize(

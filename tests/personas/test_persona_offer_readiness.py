@@ -8,23 +8,14 @@ give."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+
+from persona_scripts import analysis as said
 
 from personas import Persona, PersonaLibrary, engine
 
 VACUUM = "angry_en_vacuum_broken"
 WATCH = "arrogant_zh_watch_service"
 PURIFIER = "doubtful_zh_water_purifier"
-
-
-def said(*moves: str, lang: str = "en") -> dict[str, Any]:
-    return {
-        "moves": [{"move": m, "confidence": 0.9} for m in moves],
-        "entities": [],
-        "scores": {},
-        "cues": [],
-        "lang": lang,
-    }
 
 
 def heard_out(persona: Persona, seen: dict[str, int] | None = None, **mood: float) -> dict:

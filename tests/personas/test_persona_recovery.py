@@ -9,7 +9,8 @@ give. Sentences are this module's own."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+
+from persona_scripts import analysis as said
 
 from personas import Persona, PersonaLibrary, engine, listening
 from personas.offers import read_offer
@@ -19,16 +20,6 @@ PURIFIER = "doubtful_zh_water_purifier"
 PHONE = "silent_zh_phone_for_father"
 SOFA = "female_en_sofa"
 LAPTOP = "silent_en_laptop_student"
-
-
-def said(*moves: str, lang: str = "en", confidence: float = 0.9) -> dict[str, Any]:
-    return {
-        "moves": [{"move": m, "confidence": confidence} for m in moves],
-        "entities": [],
-        "scores": {},
-        "cues": [],
-        "lang": lang,
-    }
 
 
 def heard_out(persona: Persona, seen: dict[str, int] | None = None, **mood: float) -> dict:
