@@ -9,7 +9,7 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
   something the scenario does not cover must draw out no fact at all (``uncovered_fact``
   otherwise), an open one may draw out what the customer would tell next;
 - **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
-  scripts_blind8/ and scripts_blind9/ each reported as its own set, written from the persona
+  scripts_blind8/, scripts_blind9/ and scripts_blind10/ each reported as its own set, written from the persona
   files by people who never read the engine): well-run conversations must end *resolved*, also
   after a rejected remedy; bad agents must never resolve and must drive most customers off (one
   that neither resolves nor is driven off is listed as a miss); content-free agents must never
@@ -56,6 +56,9 @@ PROBE_SETS = {
     # written blind in session 8 by a contact-centre reviewer, kept from the engineers and played
     # once on the merged work (see scripts_blind9/README.md)
     "probes_blind9": ROOT / "tests" / "personas" / "data" / "fact_probes_blind9.yml",
+    # written blind in session 9 (new trainees: voice input, mixed zh/en, subtle bad service),
+    # played blind once on the session's start, then used for development
+    "probes_blind10": ROOT / "tests" / "personas" / "data" / "fact_probes_blind10.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -67,6 +70,7 @@ SCRIPT_SETS = {
     "holdout7": ROOT / "tests" / "personas" / "data" / "scripts_holdout7",
     "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
     "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
+    "blind10": ROOT / "tests" / "personas" / "data" / "scripts_blind10",
 }
 
 #: goals (issue 13 "Done when")
