@@ -157,7 +157,36 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_CLAUSE_END = re.compile(r"(?<=[。!?;；\n])|(?<=\.)\s+|(?<=[,，])\s*(?=[^,，]*[?？]\s*$)")
+_CLAUSE_END = re.compile(
+    r"(?<=[。!?;；\n])|(?<=\.)\s+|(?<=[,，])\s*(?=[^,，]*[?？]\s*$)"
+    # Chinese chat: a clause closed by a question particle ends at the comma or space after it
+    # ("方便给下单号吗 我帮您查一下" asks first, then says why)
+    r"|(?<=[吗嗎嘛])[,，\s]+(?=\S)"
+    # an emoji closes what came before it, as a full stop would ("no rush 🙂 what's it for")
+    r"|(?<=[\u2600-\u27bf\U0001f300-\U0001faff])\s+"
+)
+#: English typed without punctuation (voice input, a hurried phone): a question that follows
+#: an acknowledgement in the same run ("oh no what shows on the screen", "i get it is there
+#: something going on", "fair enough Priya what exactly worries you") starts after the words
+#: that acknowledge or address the customer, when it opens as a question does (inversion, or a
+#: question word before its verb); "I know what you mean", "sorry about the wait when it comes"
+#: have no such seam
+_RUN_ON_SPLIT = re.compile(r"(?<=[\w,)])\s+(?=[a-z])", re.IGNORECASE)
+_RUN_ON_HEAD_END = re.compile(
+    r"(?i)\b(sorry|apologi[sz]e|apologies|get it|got it|understand|understood|fair( enough)?|"
+    r"no rush( at all)?|no worries|no problem|oh no|oh dear|thanks|thank you|cheers|sir|madam|"
+    r"ma'?am|mate|hi|hello|hey|okay|ok|alright|i see|noted|of course|absolutely|totally|"
+    r"lovely|great|perfect|brilliant|wow|frustrating|annoying|awful|terrible|stressful|rough|"
+    r"hear that|hear you|for waiting|for holding( on)?|for your patience|bearing with (me|us))"
+    r"[\s,!]*$|(?<=\s)(?-i:[A-Z][a-z]+),?$"
+)
+_RUN_ON_OPENER = re.compile(
+    r"(?i)^((do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
+    r"might)(n'?t)? (you|u|i|we|there|your|it|anyone|anything|that|this)\b(?!')|"
+    r"(what|how|when|where|which|who|why)( exactly| else| kind of| sort of| type of)? (\w+ )?"
+    r"(is|are|was|were|do|does|did|will|would|can|could|should|has|have|had|happened|went|"
+    r"shows|made|makes)\b|how (big|long|much|many|old|often|far|soon)\b|whats|hows|wheres)"
+)
 _EN_TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -408,6 +437,20 @@ def _split_clauses(text: str) -> list[tuple[int, str]]:
     return clauses
 
 
+def _run_on_question(clause: str, rules: CueRules) -> int | None:
+    """Where a question starts inside an English run-on clause with no question mark, after
+    words that acknowledge or address the customer; None when it has none."""
+    if rules.lang != "en" or "?" in clause:
+        return None
+    for m in _RUN_ON_SPLIT.finditer(clause):
+        head, tail = clause[: m.start()], clause[m.end() :]
+        if len(tail.split()) < 3 or not _RUN_ON_OPENER.search(tail):
+            continue
+        if _RUN_ON_HEAD_END.search(head) and _is_question(tail, rules):
+            return m.end()
+    return None
+
+
 def _is_question(clause: str, rules: CueRules) -> bool:
     return clause.endswith("?") or (
         bool(rules.question_starts.search(clause))
@@ -421,6 +464,8 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
     frame = ""  # English: the clause before, when a comma ties it to this one
     for pos, clause in _split_clauses(text):
         before, frame = frame, clause if rules.lang == "en" and clause.endswith(",") else ""
+        if not _is_question(clause, rules) and (cut := _run_on_question(clause, rules)):
+            pos, clause = pos + cut, clause[cut:]
         if not _is_question(clause, rules):
             continue
         if any(_group_match(g, clause) for g in suggestions):
