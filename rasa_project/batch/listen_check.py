@@ -11,9 +11,9 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
 - **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
   scripts_blind8/, scripts_blind9/ and scripts_blind10/ each reported as its own set, written
   from the persona files by people who never read the engine): well-run conversations must end
-  *resolved*, also after a rejected remedy; bad agents must never resolve and must drive most customers off (one
-  that neither resolves nor is driven off is listed as a miss); content-free agents must never
-  resolve; the generic polite agent is reported;
+  *resolved*, also after a rejected remedy; bad agents must never resolve and must drive most
+  customers off (one that neither resolves nor is driven off is listed as a miss); content-free
+  agents must never resolve; the generic polite agent is reported;
 - **don't ask again**: the rubric's "asked again" fires only where the customer had really
   given that detail.
 
