@@ -32,7 +32,7 @@ def _moves(text: str, lang: str) -> list[str]:
 
 BAD = [
     # passive-aggressive repetition
-    ("As I already explained, the boarding gate closes forty minutes before departure.", "en", "rude"),
+    ("As I already explained, the gate closes forty minutes before departure.", "en", "rude"),
     ("As previously stated, the account was frozen for security reasons.", "en", "rude"),
     ("As I've said several times, the fee applies to every withdrawal abroad.", "en", "rude"),
     ("As per my last email, the contract runs until March.", "en", "rude"),
@@ -67,7 +67,7 @@ BAD = [
     ("这个退款我没有权限。", "zh", "dismiss"),
     ("流程就是这样的。", "zh", "dismiss"),
     # credentials instead of listening
-    ("I've been doing this job for twelve years, I think I know how a boiler works.", "en", "argue"),
+    ("I've been doing this for twelve years, I think I know how a boiler works.", "en", "argue"),
     ("With all due respect, madam, that isn't how interest is calculated.", "en", "argue"),
     ("我干这行十年了，比您清楚多了。", "zh", "argue"),
     ("您听我的就对了。", "zh", "argue"),
@@ -128,7 +128,7 @@ GOOD = [
     ("I'll contact the courier myself and chase the claim for you.", "en"),
     ("You won't need to contact the manufacturer, I'll handle the warranty claim directly.", "en"),
     ("You're welcome to call us back any time.", "en"),
-    ("Refunds are handled by another team, so I'll pass this to them now and call you by Friday.", "en"),
+    ("Refunds are handled by another team, so I'll pass this on now and call you by Friday.", "en"),
     ("The dent is purely cosmetic, but I'll still send a replacement panel today.", "en"),
     ("I know the figures look high, and you're right to check them.", "en"),
     ("I'll keep it quick: the refund is on its way.", "en"),
