@@ -24,7 +24,11 @@ BAD = [
     ("You'll have to chase the insurer yourself for the excess.", "en", "dismiss"),
     ("We're only the reseller, so the airline decides that.", "en", "dismiss"),
     ("Upgrades are decided by the system at check-in.", "en", "dismiss"),
-    ("With respect, I've sold pianos for twenty years, I do know what I'm talking about.", "en", "argue"),
+    (
+        "With respect, I've sold pianos for twenty years, I do know what I'm talking about.",
+        "en",
+        "argue",
+    ),
     ("Honestly, the scratch is purely cosmetic 😊", "en", "argue"),
     ("Sorry to interrupt, but I don't need to hear about your neighbour.", "en", "rude"),
     ("This heater will 100% never trip the fuse.", "en", "deceive"),
