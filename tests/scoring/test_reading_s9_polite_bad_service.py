@@ -112,6 +112,15 @@ BAD = [
     ("Please figure the app settings out yourself.", "en", "dismiss"),
     ("Going for the budget mattress is a false economy.", "en", "argue"),
     ("Go for the silver one, it's what everyone buys.", "en", "deceive"),
+    # the complaint disputed by numbers or by our screen, the feeling waved away
+    ("You're the first guest this season to complain about the pool.", "en", "argue"),
+    ("No other customers have reported a fault with this kettle.", "en", "argue"),
+    ("The broadband is running fine on our side.", "en", "argue"),
+    ("I'm not sure what you expect us to do about that.", "en", "dismiss"),
+    ("You must have entered the wrong PIN.", "en", "blame_customer"),
+    ("There's no point getting worked up about a late parcel.", "en", "rude"),
+    ("其他用户都没有这个问题。", "zh", "argue"),
+    ("系统显示一切正常。", "zh", "argue"),
 ]
 
 
@@ -149,6 +158,9 @@ GOOD = [
     ("您想好了再说，不着急。", "zh"),
     ("我明天再联系您，告诉您维修进度。", "zh"),
     ("I'll sort the settings out for you now.", "en"),
+    ("Everything is running fine on our end, so could you restart the router for me?", "en"),
+    ("You must have been so worried about the booking.", "en"),
+    ("我们后台显示正常，不过我马上派师傅去看看。", "zh"),
 ]
 
 
@@ -156,3 +168,26 @@ GOOD = [
 def test_service_that_takes_it_on_is_not_negative(text: str, lang: str) -> None:
     moves = _moves(text, lang)
     assert not [m for m in moves if m in NEGATIVE_MOVES], (text, moves)
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        # no pressure on a silent or hesitant shopper, a promise to find the right one (seed 001;
+        # 003 ch3 warm words)
+        ("您好，不着急，您慢慢挑。", "reassurance"),
+        ("慢慢说不着急，我在这儿。", "reassurance"),
+        ("放心，我们一定帮您选到合适的。", "reassurance"),
+        # the customer's care for family recognised
+        ("给妈妈挑按摩椅，您真孝顺。", "praise"),
+        ("您真有心，还记得爷爷怕吵。", "praise"),
+    ],
+)
+def test_care_for_a_quiet_shopper_reads_as_care(text: str, move: str) -> None:
+    assert move in _moves(text, "zh"), (text, _moves(text, "zh"))
+
+
+def test_a_hurried_customer_is_not_reassured() -> None:
+    # 「着急」 said of the customer's hurry, no promise to take time: no reassurance read
+    moves = _moves("您着急的话就直接拍吧。", "zh")
+    assert "reassurance" not in moves, moves
