@@ -212,6 +212,8 @@ class CueRules:
     what_exists_questions: re.Pattern[str] | None = None
     advice_requests: re.Pattern[str] | None = None
     #: the customer thanks ("辛苦你了"), and a whole reply that answers thanks ("没事的")
+    #: a reply that asks the customer to pick among what it names ("您自己挑吧")
+    choice_invitations: re.Pattern[str] | None = None
     thanks_context: re.Pattern[str] | None = None
     thanks_reply: re.Pattern[str] | None = None
     #: a bare "sorry" opening a reply, and the words that make it an apology for a fault
@@ -305,6 +307,7 @@ def load_cues(lang: str) -> CueRules:
         ),
         what_exists_questions=_joined(raw.get("what_exists_questions")),
         advice_requests=_joined(raw.get("advice_requests")),
+        choice_invitations=_joined(raw.get("choice_invitations")),
         thanks_context=_joined([thanks["context"]] if thanks else None),
         thanks_reply=_joined([thanks["reply"]] if thanks else None),
         courtesy_sorry=(
@@ -1075,10 +1078,12 @@ def listing_what_exists_informs_zh(state: AnalysisState) -> None:
     advice_requests), so the names, prices and hours that answer are information, even with
     a word of praise for them ("都挺不错"): moves.md inform, as service desks file such
     answers. A reply that proposes in so many words (推荐您…, 建议…, 您可以去…, 要不…: the
-    offer, offer-question and recommend cue groups) still proposes. When the only solution
-    evidence is listed options or the classifier's reading, inform takes the best solution
-    confidence (or keeps its own, if higher) and the solution moves end RANK_BELOW_MARGIN
-    below it (still reported). Not for apologies or negative readings that lead.
+    offer, offer-question and recommend cue groups) still proposes, and so does a list the
+    customer is asked to pick from ("这几款都不错，您自己挑吧": choice_invitations). When
+    the only solution evidence is listed options or the classifier's reading, inform takes
+    the best solution confidence (or keeps its own, if higher) and the solution moves end
+    RANK_BELOW_MARGIN below it (still reported). Not for apologies or negative readings that
+    lead.
     """
     ev, combined = state.evidence, state.combined
     if state.lang != "zh" or not ev.customer_asked_what_exists:
@@ -1087,6 +1092,9 @@ def listing_what_exists_informs_zh(state: AnalysisState) -> None:
         return  # it asks for a fact of its own
     if any(g in ev.cue_ids for g in PROPOSING_CUES_ZH):
         return
+    rules = load_cues("zh")
+    if rules.choice_invitations and rules.choice_invitations.search(state.text):
+        return  # names set out for the customer to pick from: options offered
     solution = {m: c for m, c in combined.items() if MOVE_FAMILIES[m] == "solution"}
     if not solution or max(solution.values()) < MOVE_MIN:
         return

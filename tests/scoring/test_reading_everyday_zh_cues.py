@@ -103,3 +103,8 @@ def test_a_gas_station_is_no_encouragement(text: str) -> None:
 
 def test_cheering_on_still_encourages() -> None:
     assert _moves("考试加油！")[0] == "reassurance"
+
+
+def test_names_set_out_to_pick_from_offer_even_to_what_is_there() -> None:
+    moves = _moves("这两款都挺实惠的，您自己挑一款。", "有哪些便宜点的电水壶？")
+    assert moves[0] == "offer_solution", moves
