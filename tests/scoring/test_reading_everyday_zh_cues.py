@@ -108,3 +108,18 @@ def test_cheering_on_still_encourages() -> None:
 def test_names_set_out_to_pick_from_offer_even_to_what_is_there() -> None:
     moves = _moves("这两款都挺实惠的，您自己挑一款。", "有哪些便宜点的电水壶？")
     assert moves[0] == "offer_solution", moves
+
+
+@pytest.mark.parametrize("text", ["好了，我下线了", "那我先挂了啊"])
+def test_signing_off_closes(text: str) -> None:
+    assert _moves(text)[0] == "thanks_closing"
+
+
+@pytest.mark.parametrize("text", ["有什么事就跟我说，别一个人扛着", "有啥需要找我"])
+def test_an_open_door_is_no_question(text: str) -> None:
+    moves = _moves(text)
+    assert not any(MOVE_FAMILIES[m] == "question" for m in moves), moves
+
+
+def test_an_open_door_and_not_carrying_it_alone_comfort() -> None:
+    assert _moves("有什么事就跟我说，别一个人扛着")[0] == "reassurance"
