@@ -128,6 +128,9 @@ RANK_BELOW_MARGIN = 0.05
 #: the English cue groups that restate the person's situation (a reason, a checking tag, "I
 #: understand you've…"): the restatement leads the feeling it names and the tag that checks it
 EN_RESTATING_CUES = frozenset({"restated_reflection", "checked_restatement", "understood_facts"})
+#: the Chinese cue groups that propose in so many words (推荐您…, 建议…, 您可以去…, 要不要我帮您…):
+#: listed names answering "what is there?" inform, these still propose
+PROPOSING_CUES_ZH = frozenset({"offer_solution", "offer_question", "recommend"})
 #: an English contrast between naming the feeling and comforting ("that's hard, but you'll…")
 _EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGNORECASE)
 #: English: typographic apostrophes and primes written for "'" (phones and word processors type
@@ -233,6 +236,15 @@ class CueRules:
     time_frame: re.Pattern[str]
     #: the customer asks for something to be found or suggested ("I'm looking for a hotel")
     option_requests: re.Pattern[str] | None = None
+    #: the customer asks what there is or which one fits ("周边有哪些餐馆？", "有没有便宜点的？"),
+    #: and the asks among those that want a recommendation or a search all the same
+    what_exists_questions: re.Pattern[str] | None = None
+    advice_requests: re.Pattern[str] | None = None
+    #: the customer thanks ("辛苦你了"), and a whole reply that answers thanks ("没事的")
+    #: a reply that asks the customer to pick among what it names ("您自己挑吧")
+    choice_invitations: re.Pattern[str] | None = None
+    thanks_context: re.Pattern[str] | None = None
+    thanks_reply: re.Pattern[str] | None = None
     #: a bare "sorry" opening a reply, and the words that make it an apology for a fault
     courtesy_sorry: re.Pattern[str] | None = None
     not_courtesy: re.Pattern[str] | None = None
@@ -267,6 +279,10 @@ def _score_weights() -> dict[str, Any]:
     return weights
 
 
+def _joined(patterns: list[str] | None) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
 @functools.cache
 def load_cues(lang: str) -> CueRules:
     """The cue rules for one language, read from scoring/cues/<lang>.yml on first use."""
@@ -297,6 +313,7 @@ def load_cues(lang: str) -> CueRules:
             )
         )
     q, para, ents = raw["questions"], raw["paraphrase"], raw["entities"]
+    thanks = raw.get("thanks_reply")
     return CueRules(
         lang=lang,
         groups=tuple(groups),
@@ -317,6 +334,11 @@ def load_cues(lang: str) -> CueRules:
             if raw.get("option_requests")
             else None
         ),
+        what_exists_questions=_joined(raw.get("what_exists_questions")),
+        advice_requests=_joined(raw.get("advice_requests")),
+        choice_invitations=_joined(raw.get("choice_invitations")),
+        thanks_context=_joined([thanks["context"]] if thanks else None),
+        thanks_reply=_joined([thanks["reply"]] if thanks else None),
         courtesy_sorry=(
             re.compile(raw["courtesy_sorry"]["opening"], re.IGNORECASE)
             if raw.get("courtesy_sorry")
@@ -411,6 +433,10 @@ class Evidence:
     customer_asked: bool = False
     #: ... asked for something to be found or suggested ("Any other hotels?", "帮我找个餐馆")
     customer_wants_options: bool = False
+    #: ... asked what there is or which one fits, and not for advice ("周边有哪些餐馆？")
+    customer_asked_what_exists: bool = False
+    #: the customer thanked and the whole reply answers thanks ("辛苦你了" - "没事的")
+    answers_thanks: bool = False
     #: the reply names what was found for a customer who asked for it (an offer)
     found_option: bool = False
     #: the reply opens with a bare "sorry" that apologises for no fault ("Sorry, it's not.")
@@ -561,6 +587,19 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
     ev.customer_asked = any(_is_question(c, rules) for _, c in _split_clauses(context))
     ev.customer_wants_options = bool(
         context and rules.option_requests and rules.option_requests.search(context)
+    )
+    ev.answers_thanks = bool(
+        context
+        and rules.thanks_context
+        and rules.thanks_reply
+        and rules.thanks_context.search(context)
+        and rules.thanks_reply.search(text)
+    )
+    ev.customer_asked_what_exists = bool(
+        ev.customer_asked
+        and rules.what_exists_questions
+        and rules.what_exists_questions.search(context)
+        and not (rules.advice_requests and rules.advice_requests.search(context))
     )
     overlap = 0.0
     if context:
@@ -1060,6 +1099,8 @@ def found_option_answers_a_request(state: AnalysisState) -> None:
     ev, combined = state.evidence, state.combined
     if not ev.customer_wants_options or (ev.asks and ev.confirm_clauses < ev.question_clauses):
         return
+    if ev.customer_asked_what_exists:
+        return  # an answer to "what is there?": listing_what_exists_informs_zh reads it
     inform = combined.get("inform", 0.0)
     if inform < MOVE_MIN or any(
         combined.get(m, 0.0) >= inform for m in ("offer_solution", "recommend")
@@ -1071,6 +1112,65 @@ def found_option_answers_a_request(state: AnalysisState) -> None:
     combined["offer_solution"] = min(MOVE_MAX, inform + RANK_BELOW_MARGIN)
     ev.position.setdefault("offer_solution", ev.position.get("inform", 0))
     ev.found_option = True
+
+
+def listing_what_exists_informs_zh(state: AnalysisState) -> None:
+    """Chinese: naming what there is, in answer to "what is there?", informs.
+
+    "周边有哪些健身房？" - "有力美健身和超级猩猩，两家都不错。"; "有没有便宜点的套餐？" - "有的，
+    月租39元的那档包含30G流量。"; "哪家周日营业？" - "城西那家周日也开。" The customer asked what
+    exists or which one fits (the cue file's what_exists_questions, and not for advice: its
+    advice_requests), so the names, prices and hours that answer are information, even with
+    a word of praise for them ("都挺不错"): moves.md inform, as service desks file such
+    answers. A reply that proposes in so many words (推荐您…, 建议…, 您可以去…, 要不…: the
+    offer, offer-question and recommend cue groups) still proposes, and so does a list the
+    customer is asked to pick from ("这几款都不错，您自己挑吧": choice_invitations). When
+    the only solution evidence is listed options or the classifier's reading, inform takes
+    the best solution confidence (or keeps its own, if higher) and the solution moves end
+    RANK_BELOW_MARGIN below it (still reported). Not for apologies or negative readings that
+    lead.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "zh" or not ev.customer_asked_what_exists:
+        return
+    if ev.asks and ev.confirm_clauses < ev.question_clauses:
+        return  # it asks for a fact of its own
+    if any(g in ev.cue_ids for g in PROPOSING_CUES_ZH):
+        return
+    rules = load_cues("zh")
+    if rules.choice_invitations and rules.choice_invitations.search(state.text):
+        return  # names set out for the customer to pick from: options offered
+    solution = {m: c for m, c in combined.items() if MOVE_FAMILIES[m] == "solution"}
+    if not solution or max(solution.values()) < MOVE_MIN:
+        return
+    best = max(combined.items(), key=lambda kv: kv[1])[0]
+    if MOVE_FAMILIES[best] not in ("solution", "inform", "paraphrase"):
+        return
+    inform = max(combined.get("inform", 0.0), max(solution.values()))
+    combined["inform"] = inform
+    ev.position.setdefault("inform", min(ev.position.get(m, NLU_POSITION) for m in solution))
+    for move in solution:
+        combined[move] = min(combined[move], inform - RANK_BELOW_MARGIN)
+    if ev.overlap_only and "paraphrase" in combined:
+        combined["paraphrase"] = min(combined["paraphrase"], inform - RANK_BELOW_MARGIN)
+
+
+def answering_thanks_closes_zh(state: AnalysisState) -> None:
+    """Chinese: "没事的" said to "辛苦你了" is "you're welcome", a polite close.
+
+    The same words comfort a worried customer ("没事的，会好的"), so the reading turns on the
+    customer's line: when it thanked (the cue file's thanks_reply context) and the whole reply
+    is a short answer to thanks ("没事的", "小事", "不麻烦"), thanks_closing leads,
+    RANK_BELOW_MARGIN above the reassurance the words carry (still reported).
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "zh" or not ev.answers_thanks:
+        return
+    best = max(combined.values(), default=STATEMENT_CONFIDENCE)
+    combined["thanks_closing"] = min(
+        MOVE_MAX, max(combined.get("thanks_closing", 0.0), best + RANK_BELOW_MARGIN)
+    )
+    ev.position.setdefault("thanks_closing", 0)
 
 
 def checked_proposal_is_offer_first(state: AnalysisState) -> None:
@@ -1194,6 +1294,8 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     question_after_the_feeling_leads,
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
+    listing_what_exists_informs_zh,
+    answering_thanks_closes_zh,
     checked_proposal_is_offer_first,
     courtesy_sorry_before_an_answer,
     courtesy_sorry_before_a_proposal_zh,
