@@ -17,7 +17,12 @@ conversation, growing each turn) with the standard library's encoder. Here each 
 session per event loop (keep-alive connections, closed by the client before the action server's
 idle timeout), encodes with ujson (already in the lock file, 4x faster; any value ujson cannot
 encode falls back to the standard encoder), and sends the events the actions read: user and bot
-messages and session boundaries (`ACTION_EVENTS`); slots reach them as `slots`, as before. The
+messages and session boundaries (`ACTION_EVENTS`), each with only the fields the actions read of it
+(practice.transcript.read_fields: a user message's text, intent, time and reply time, a bot
+message's turn payload without what the transcript does not use; the latest message still arrives
+whole as `latest_message`, slots as `slots`). A whole event list was ~22 kB per call in a 12-turn
+conversation, most of it each user message's intent ranking and tokens and each bot message's
+persona state, encoded by Rasa and decoded by the action server on every turn. The
 response is validated against Rasa's schema event by event, with the sub-schema its `event` names
 (the schema's `oneOf` tried all of them for each event: ~7 % of the server's CPU per turn).
 
@@ -261,10 +266,14 @@ def action_hop() -> None:
     import rasa
     from rasa.shared.core.trackers import EventVerbosity
 
+    from practice.transcript import read_fields
+
     def action_call_format(self: action.RemoteAction, tracker: Any, domain: Any) -> Any:
         # RemoteAction._action_call_format, with the events of ACTION_EVENTS only
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = [e.as_dict() for e in tracker.events if e.type_name in ACTION_EVENTS]
+        state["events"] = [
+            read_fields(e.as_dict()) for e in tracker.events if e.type_name in ACTION_EVENTS
+        ]
         call = {
             "next_action": self._name,
             "sender_id": tracker.sender_id,
