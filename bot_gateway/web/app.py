@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -62,11 +61,6 @@ def create_app(settings: Settings | None = None, limits: LimitSettings | None = 
 
             # Long polling, or a webhook route on this app when TELEGRAM_WEBHOOK_URL is set.
             stop_telegram = await start_telegram(app, settings, service)
-        # what start-up loaded lives as long as the process: left out of every later full
-        # garbage collection, which walked it all and paused the event loop (see
-        # rasa_project/serve.py, freeze_startup_heap); only at start, never of objects that die
-        gc.collect()
-        gc.freeze()
         try:
             yield
         finally:
