@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -75,8 +76,15 @@ def serve() -> None:
     settings = get_settings()
     limits = LimitSettings()
     configure_logging(settings.log_level, json=settings.log_json)
+    web_app = create_app(settings, limits)
+    # what start-up loaded (the web stack, SQLAlchemy, pydantic, aiogram) lives as long as the
+    # process: left out of every later full garbage collection, which walked it all and paused
+    # the event loop (rasa_project/serve.py, freeze_startup_heap); here, in the served process
+    # only, not in every app a test creates
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
-        create_app(settings, limits),
+        web_app,
         host=settings.web_host,
         port=settings.web_port,
         log_level=settings.log_level.lower(),

@@ -28,6 +28,8 @@ COMMANDS = ("start", "end", "silence")
 #: seconds an idle connection to Rasa is kept: below Sanic's keep-alive timeout (5 s), so the
 #: client, not the server, closes it and no request goes out on a connection being closed
 KEEPALIVE_SECONDS = 3.0
+#: connections to one Rasa server at most (Rasa's listen backlog is above it: runner.py)
+MAX_CONNECTIONS = 200
 #: pause before each new attempt at a connection Rasa refused (a restarting server)
 CONNECT_RETRY_PAUSE = 0.5
 
@@ -76,7 +78,9 @@ class RasaClient:
             self._session = aiohttp.ClientSession(
                 timeout=self.timeout,
                 connector=aiohttp.TCPConnector(
-                    limit=200, keepalive_timeout=KEEPALIVE_SECONDS, enable_cleanup_closed=False
+                    limit=MAX_CONNECTIONS,
+                    keepalive_timeout=KEEPALIVE_SECONDS,
+                    enable_cleanup_closed=False,
                 ),
                 json_serialize=json.dumps,
             )

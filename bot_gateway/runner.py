@@ -22,6 +22,8 @@ import httpx
 from bot_gateway.config import PROJECT_ROOT, Settings, StackSettings, get_settings
 
 RASA_DIR = PROJECT_ROOT / "rasa_project"
+#: the Rasa server's listen backlog (Sanic's, SANIC_BACKLOG); uvicorn's default, as the gateway's
+RASA_BACKLOG = 2048
 
 
 class StackError(RuntimeError):
@@ -86,6 +88,11 @@ class LocalStack:
             "LOCK_STORE_PORT": "",
             # Rasa's telemetry would try the internet, which a training room may not have.
             "RASA_TELEMETRY_ENABLED": "false",
+            # connections waiting to be accepted: Rasa's default (100) overflowed whenever its
+            # event loop stalled for a moment under load (the gateway opens a connection per
+            # request then in flight): each dropped SYN is sent again after 1 s, then 3 s, a
+            # turn's latency at once (`nstat`: 2066 listen overflows in 20 s, 600 trainees)
+            "SANIC_BACKLOG": str(RASA_BACKLOG),
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
         }

@@ -122,6 +122,48 @@ def from_tracker_events(events: Iterable[Mapping[str, Any]]) -> list[TranscriptE
     return transcript
 
 
+#: what `from_tracker_events` reads of a turn payload (a bot event's data.custom)
+_PAYLOAD_READ = ("type", "error", "analysis", "rating", "customer", "state")
+
+
+def read_fields(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The parts of one tracker event (Rasa's `as_dict` form) that `from_tracker_events` reads,
+    so that ``from_tracker_events(map(read_fields, events)) == from_tracker_events(events)``.
+
+    The Rasa server sends the action server these instead of whole events (rasa_project/serve.py):
+    a user event's parse keeps its intent (not the ranking, tokens and a copy of the metadata), a
+    bot event only its turn payload, of which the persona state only its mood. Other kinds, and
+    values of a shape this reader does not expect, are kept as they are.
+    """
+    kind = event.get("event")
+    if kind == "user":
+        kept = {k: event[k] for k in ("event", "text", "timestamp", "metadata") if k in event}
+        metadata = kept.get("metadata")
+        if isinstance(metadata, Mapping):
+            kept["metadata"] = {k: metadata[k] for k in ("reply_seconds",) if k in metadata}
+        if "parse_data" in event:
+            parse = event["parse_data"]
+            kept["parse_data"] = (
+                {"intent": parse.get("intent")} if isinstance(parse, Mapping) else parse
+            )
+        return kept
+    if kind == "bot":
+        kept = {k: event[k] for k in ("event", "timestamp") if k in event}
+        data = event.get("data")
+        if not isinstance(data, Mapping):
+            kept["data"] = data
+            return kept
+        payload = data.get("custom")
+        if isinstance(payload, Mapping):
+            payload = {k: payload[k] for k in _PAYLOAD_READ if k in payload}
+            state = payload.get("state")
+            if isinstance(state, Mapping) and "mood" in state:
+                payload["state"] = {"mood": state["mood"]}
+        kept["data"] = {"custom": payload}
+        return kept
+    return event
+
+
 def _is_control(event: Mapping[str, Any], text: str) -> bool:
     parse = event.get("parse_data")
     if not isinstance(parse, Mapping):  # a hand-written event without a parse

@@ -17,7 +17,12 @@ conversation, growing each turn) with the standard library's encoder. Here each 
 session per event loop (keep-alive connections, closed by the client before the action server's
 idle timeout), encodes with ujson (already in the lock file, 4x faster; any value ujson cannot
 encode falls back to the standard encoder), and sends the events the actions read: user and bot
-messages and session boundaries (`ACTION_EVENTS`); slots reach them as `slots`, as before. The
+messages and session boundaries (`ACTION_EVENTS`), each with only the fields the actions read of it
+(practice.transcript.read_fields: a user message's text, intent, time and reply time, a bot
+message's turn payload without what the transcript does not use; the latest message still arrives
+whole as `latest_message`, slots as `slots`). A whole event list was ~22 kB per call in a 12-turn
+conversation, most of it each user message's intent ranking and tokens and each bot message's
+persona state, encoded by Rasa and decoded by the action server on every turn. The
 response is validated against Rasa's schema event by event, with the sub-schema its `event` names
 (the schema's `oneOf` tried all of them for each event: ~7 % of the server's CPU per turn).
 
@@ -261,10 +266,14 @@ def action_hop() -> None:
     import rasa
     from rasa.shared.core.trackers import EventVerbosity
 
+    from practice.transcript import read_fields
+
     def action_call_format(self: action.RemoteAction, tracker: Any, domain: Any) -> Any:
         # RemoteAction._action_call_format, with the events of ACTION_EVENTS only
         state = tracker.current_state(EventVerbosity.NONE)
-        state["events"] = [e.as_dict() for e in tracker.events if e.type_name in ACTION_EVENTS]
+        state["events"] = [
+            read_fields(e.as_dict()) for e in tracker.events if e.type_name in ACTION_EVENTS
+        ]
         call = {
             "next_action": self._name,
             "sender_id": tracker.sender_id,
@@ -437,6 +446,42 @@ def observe(process: str, port: int | None, *, actions: bool = False) -> None:
         start_http_server(port, addr="127.0.0.1")
 
 
+def freeze_startup_heap() -> None:
+    """Leave what the process loaded at start out of every later garbage collection.
+
+    Python's full (generation 2) collection walks every container object alive, and runs again
+    each time the survivors since the last one reach a quarter of the heap. The model, TensorFlow,
+    the NLU pipeline (Rasa) and the persona library with its listening indexes (action server)
+    are most of the heap and live as long as the process; under load each full collection
+    stopped the server's one event loop for up to ~1 s every 5-30 s (gc.callbacks probe, 600
+    trainees at human pace), every turn waiting behind it. Collected once, then frozen
+    (gc.freeze: the permanent generation), those objects are no longer walked; what turns create
+    (trackers, caches) is collected as before. Only at start: objects frozen later and then
+    dropped would never be collected."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _freeze_after_loading() -> None:
+    """The Rasa server freezes its start-up heap once the model is loaded (Rasa loads it in a
+    before_server_start listener, `rasa.core.run.load_agent_on_start`, looked up by name)."""
+    from rasa.core import run
+
+    load = run.load_agent_on_start
+    if getattr(load, "freezes_heap", False):
+        return
+
+    async def load_then_freeze(*args: Any, **kwargs: Any) -> Any:
+        loaded = await load(*args, **kwargs)
+        freeze_startup_heap()
+        return loaded
+
+    load_then_freeze.freezes_heap = True  # type: ignore[attr-defined]
+    run.load_agent_on_start = load_then_freeze  # type: ignore[assignment]
+
+
 def prepare_personas() -> None:
     """The action server builds every persona's listening indexes in the background as it starts
     (0.1-0.3 s of CPU each); built on the first turn instead, they made the first trainees of each
@@ -451,6 +496,7 @@ def prepare_personas() -> None:
                 listening.prepare(persona)
         except Exception:  # a bad library is reported on the turn that needs it
             logging.getLogger(__name__).exception("preparing the personas failed")
+        freeze_startup_heap()  # the indexes are built: the start-up heap is complete
 
     threading.Thread(target=build, name="prepare-personas", daemon=True).start()
 
@@ -463,6 +509,8 @@ if __name__ == "__main__":
     if in_process:
         actions_in_process()
     observe("action-server" if acting else "rasa", int(metrics_port or 0), actions=in_process)
+    if not acting:
+        _freeze_after_loading()
     if acting or in_process:
         prepare_personas()
     from rasa.__main__ import main

@@ -87,3 +87,14 @@ def test_the_gateway_database_lives_in_the_state_folder_unless_database_url_is_s
     stack = LocalStack(stack_settings, app_settings=_app_settings(database_url=chosen))
     assert stack.database_url == chosen
     assert stack.service("gateway").env["DATABASE_URL"] == chosen
+
+
+def test_rasa_can_queue_every_connection_the_gateway_may_open(
+    stack_settings: StackSettings,
+) -> None:
+    """A connection Rasa's listen queue cannot take is dropped and tried again a second later:
+    the backlog must hold every connection the gateway may open to it at once."""
+    from bot_gateway.rasa_client import MAX_CONNECTIONS
+
+    stack = LocalStack(stack_settings, app_settings=_app_settings())
+    assert int(stack.service("rasa").env["SANIC_BACKLOG"]) >= MAX_CONNECTIONS

@@ -27,6 +27,8 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
+from practice.transcript import read_fields
+
 DOMAIN = Domain.from_yaml(
     """
 version: "3.1"
@@ -108,8 +110,14 @@ def test_the_action_call_carries_the_events_the_actions_read(patched: None) -> N
     full = tracker.current_state(EventVerbosity.ALL)
     assert [e["event"] for e in call["tracker"]["events"]] == ["session_started", "user", "bot"]
     assert call["tracker"]["events"] == [
-        e for e in full["events"] if e["event"] in {"session_started", "user", "bot"}
+        read_fields(e) for e in full["events"] if e["event"] in {"session_started", "user", "bot"}
     ]
+    user = call["tracker"]["events"][1]
+    assert user["parse_data"] == {"intent": {"name": "greeting", "confidence": 1.0}}
+    assert call["tracker"]["events"][2]["data"] == {
+        "custom": {"type": "counterpart.turn", "customer": "Well?"}
+    }
+    assert call["tracker"]["latest_message"] == full["latest_message"]  # whole, as before
     assert {k: v for k, v in call["tracker"].items() if k != "events"} == {
         k: v for k, v in full.items() if k != "events"
     }

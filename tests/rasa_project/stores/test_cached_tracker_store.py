@@ -126,3 +126,35 @@ async def test_the_cache_keeps_only_the_most_recent_conversations(db: Path) -> N
         await store.save(tracker)
     assert await store.retrieve("s0") is not trackers[0]  # evicted, rebuilt from the database
     assert await store.retrieve("s2") is trackers[2]
+
+
+async def test_a_conversation_that_is_over_is_let_go_and_reads_back_whole(db: Path) -> None:
+    domain = Domain.from_yaml(
+        """
+version: "3.1"
+intents: [greeting]
+slots:
+  ended:
+    type: bool
+    influence_conversation: false
+    mappings: [{type: custom}]
+"""
+    )
+    store = CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db), done_slot="ended")
+    going = DialogueStateTracker.from_events("going", [SlotSet("ended", False)], domain.slots)
+    over = DialogueStateTracker.from_events("over", [SlotSet("ended", False)], domain.slots)
+    await store.save(going)
+    over.update_with_events(
+        [UserUttered("bye", {"name": "greeting", "confidence": 1.0}), SlotSet("ended", True)],
+        domain,
+    )
+    await store.save(over)
+    assert list(store._cache) == ["going"]
+    assert await store.retrieve("going") is going
+    again = await store.retrieve("over")
+    assert again is not over and again.get_slot("ended") is True
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in over.events]
+    # without a done slot the store keeps it, as before
+    keeping = CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+    await keeping.save(over)
+    assert await keeping.retrieve("over") is over

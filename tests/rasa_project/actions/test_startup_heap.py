@@ -1,0 +1,46 @@
+"""serve.py leaves the Rasa server's and the action server's start-up heap out of later garbage
+collections (gc.freeze once it is loaded)."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import pytest
+import serve
+from rasa.core import run as rasa_run
+
+
+@pytest.fixture
+def unfrozen() -> Any:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+async def test_the_rasa_server_freezes_its_heap_once_the_model_is_loaded(
+    monkeypatch: pytest.MonkeyPatch, unfrozen: None
+) -> None:
+    seen: list[int] = []
+
+    async def load(*args: Any) -> str:
+        seen.append(gc.get_freeze_count())  # nothing frozen while loading
+        return "agent"
+
+    monkeypatch.setattr(rasa_run, "load_agent_on_start", load)
+    serve._freeze_after_loading()
+    serve._freeze_after_loading()  # installed once
+    assert rasa_run.load_agent_on_start is not load
+    assert await rasa_run.load_agent_on_start("model", None, None, None, None) == "agent"
+    assert seen == [0]
+    assert gc.get_freeze_count() > 0  # frozen after the load
+
+
+def test_objects_made_after_the_freeze_are_collected_as_before(unfrozen: None) -> None:
+    serve.freeze_startup_heap()
+    frozen = gc.get_freeze_count()
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1  # the new cycle is garbage and found
+    assert gc.get_freeze_count() == frozen
