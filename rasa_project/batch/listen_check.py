@@ -67,6 +67,9 @@ SCRIPT_SETS = {
     "holdout7": ROOT / "tests" / "personas" / "data" / "scripts_holdout7",
     "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
     "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
+    # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
+    # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
+    "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
 }
 
 #: goals (issue 13 "Done when")
