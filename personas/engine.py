@@ -901,7 +901,17 @@ def _value(persona: Persona, fact_id: str) -> str:
     return str(_fact(persona, fact_id).get("value", ""))
 
 
+#: what ``behaviour.needs`` may count besides moves: questions the customer answered with a fact
+#: of theirs (001 S1 诱导法: keep asking so that he has to answer, 「只要对方开口，就可根据他的
+#: 回答来准备对策」; digest_001 §2.7 / R-Q5: closed and leading questions suit a silent customer
+#: once they draw answers)
+ANSWERED = "answered_question"
+
+
 def _reveal(turn: _Turn, fact: dict[str, Any], how: str) -> str:
+    if turn.has(*QUESTION_MOVES) or turn.asks:
+        seen = turn.state["moves_seen"]
+        seen[ANSWERED] = seen.get(ANSWERED, 0) + 1
     turn.state["facts_revealed"].append(fact["id"])
     turn.entries = list(fact.get("lines") or [])
     turn.progress = True
