@@ -1603,7 +1603,20 @@ def is_open(text: str, persona: Persona) -> bool:
     name and the matter in general ("What happened?", "What seems to be the problem?", "您说说
     是怎么回事？"). Only such a question draws out what the customer would tell next; a
     specific question no fact answers ("What colour is it?", "您家几楼？") is not covered."""
+    if _YES_NO_EXTRA.search(normalise(text)):
+        # "需要帮您贴个膜吗？", "Do you want a case with it?": a yes or no to something offered,
+        # not an invitation to go on, however little in it is specific
+        return False
     return invites_more(text) or not specific_words(text, persona)
+
+
+#: a yes/no offer of something extra ("需要帮您贴个膜吗？", "Do you want a case with that?")
+_YES_NO_EXTRA = re.compile(
+    r"^\W*(?:请问)?(?:您|你)?(?:还)?(?:需要|要不要|需不需要|想不想|要)(?:我|我们)?(?:帮|给|为)(?:您|你)"
+    r"[^，,。？?]{1,12}(?:吗|么|嘛)?\W*$"
+    r"|^\W*(?:and )?(?:do|would) you (?:want|like|need) (?:a|an|some|me to|us to)\b[^?]{0,40}"
+    r"\b(?:with|to go with|as well|too|also)\b[^?]*\?\W*$"
+)
 
 
 def asks_about_uncovered(text: str, persona: Persona) -> bool:

@@ -50,3 +50,13 @@ def test_a_word_only_the_runner_up_says_makes_the_question_unclear(
     # 家人 sets the scene (the user), 视频 is only in what the need says
     assert _ids("您家里人平时会用手机跟家人视频聊天吗？", phone) != ["user"]
     assert "user" not in _ids("您家里人平时会用手机跟家人视频聊天吗？", phone)[:1]
+
+
+def test_a_yes_no_offer_of_an_extra_is_not_an_open_invitation(library: PersonaLibrary) -> None:
+    phone = library.get("silent_zh_phone_for_father")
+    assert not listening.is_open("要不要帮您加一个手机壳？", phone)
+    sofa = library.get("female_en_sofa")
+    assert not listening.is_open("Would you like a throw to go with it?", sofa)
+    # still open: asking whether there is anything else to tell or to do
+    assert listening.is_open("还有什么需要我帮您的吗？", phone)
+    assert listening.is_open("What else would you like to tell me?", sofa)
