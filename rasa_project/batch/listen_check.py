@@ -10,7 +10,8 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
   otherwise), an open one may draw out what the customer would tell next;
 - **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
   scripts_blind8/ and scripts_blind9/ each reported as its own set, written from the persona
-  files by people who never read the engine): well-run conversations must end *resolved*, also
+  files by people who never read the engine; scripts_hollow/: bad service with a polite surface,
+  session 9): well-run conversations must end *resolved*, also
   after a rejected remedy; bad agents must never resolve and must drive most customers off (one
   that neither resolves nor is driven off is listed as a miss); content-free agents must never
   resolve; the generic polite agent is reported;
