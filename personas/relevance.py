@@ -70,7 +70,11 @@ TELLING_IDF = 3.0
 #: replies remembered for copy-paste, and how alike two must be to count as the same
 REMEMBERED = 6
 SAME_REPLY = 0.8
-SAME_REPLY_MIN_CHARS = 8
+#: a canned line is a sentence or more: "Does that work for you?" or 「您看可以吗？」 asked
+#: again after a revised offer is a check, not copy-paste (English in letters, Chinese in
+#: characters)
+SAME_REPLY_MIN_EN = 30
+SAME_REPLY_MIN_ZH = 12
 
 _AS_I_SAID = re.compile(
     r"\b(?:as|like) i(?:'ve| have)? (?:already |just |previously )?(?:said|mentioned|explained"
@@ -115,7 +119,9 @@ _ELSEWHERE = re.compile(
 def said_before(text: str, said: Iterable[str]) -> bool:
     """The reply repeats an earlier reply of this conversation, word for word or nearly."""
     now = _grams(text)
-    if len(listening.normalise(text)) < SAME_REPLY_MIN_CHARS or not now:
+    zh = len(re.findall(r"[\u4e00-\u9fff]", text))
+    letters = len(re.findall(r"[A-Za-z]", text))
+    if not now or (zh < SAME_REPLY_MIN_ZH and letters < SAME_REPLY_MIN_EN):
         return False
     for earlier in said:
         then = _grams(earlier)

@@ -164,3 +164,12 @@ def test_a_stalling_agent_drives_an_angry_customer_off(library: PersonaLibrary) 
             break
     assert out is not None and out["ended"], out["state"]["mood"]
     assert out["outcome"] in ("walked_away", "escalated")
+
+
+def test_a_short_check_asked_again_is_not_copy_paste() -> None:
+    assert not relevance.said_before("Does that work for you?", ["Does that work for you?"])
+    assert not relevance.said_before("您看这样可以吗？", ["您看这样可以吗？"])
+    line = "I'll make sure your comments reach the appropriate department."
+    assert relevance.said_before(line, ["Hello.", line])
+    zh = "这个情况我们会反馈给相关部门，有结果了会通知您。"
+    assert relevance.said_before(zh, [zh])
