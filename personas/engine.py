@@ -39,7 +39,7 @@ from functools import cached_property
 from typing import Any
 
 from personas import lines as line_bank
-from personas import listening, offers
+from personas import listening, offers, relevance
 from personas.model import BANDS, Persona
 from practice.contracts import Analysis, PersonaState, Reaction
 from practice.vocabulary import (
@@ -196,7 +196,11 @@ _RESPECT = re.compile(
     r"|(?:您|你)(?:真|很|挺)?(?:会挑|有眼光)|选得(?:真|很)?好"
     r"|做(?:过|了)(?:不少|很多|好多)?功课|(?:很|真|这么|那么|特别)用心|眼光(?:真|很|不错|好|独到)"
     r"|(?:有|好)品味|品味(?:真|很|不错)|研究得(?:真|很|挺|这么)(?:细|透|仔细|清楚)"
-    r"|(?:问|想)得(?:真|很|特别)?(?:好|到位|专业)",
+    r"|(?:问|想)得(?:真|很|特别)?(?:好|到位|专业)"
+    # knowing more than most ("对三电的了解肯定比一般销售深得多", "you'll know more than most
+    # people who come in")
+    r"|(?:了解|懂|知道|认识)[^，。！？]{0,8}比(?:一般|大多数|普通|很多|我们?)[^，。！？]{0,6}(?:深|多|专业|透)"
+    r"|\byou(?:'ll| will)? (?:probably |surely |certainly )?know more (?:about \w+ )?than most\b",
     re.IGNORECASE,
 )
 
@@ -229,6 +233,7 @@ def start(persona: Persona, seed: int) -> Reaction:
         "offer": None,
         "fit_credited": False,
         "rejected_cost": False,
+        "said": [],
         "accepted": None,
         "heard": None,
         "ended": False,
@@ -269,9 +274,25 @@ def react(
         before=dict(state["mood"]),
     )
 
+    # goodwill is earned by speaking to this customer, not by a move's label (personas.relevance)
+    hollow = relevance.hollow(
+        persona,
+        state,
+        turn.text,
+        turn.moves,
+        asks=turn.asks,
+        recognises=bool(_RESPECT.search(turn.text)),
+        remedies=turn.offer.remedies,
+        time_frame=turn.offer.time_frame,
+    )
+    relevance.remember(state, turn.text)
+    if hollow:
+        weighted = {m: w for m, w in weighted.items() if m not in relevance.CREDIT_MOVES}
+        weighted["perfunctory"] = 1.0
+        turn.moves = [*turn.moves, "perfunctory"] if "perfunctory" not in turn.moves else turn.moves
     _apply_moves(persona, state, weighted)
     _update_streaks(persona, state, turn.moves)
-    for move in turn.moves:
+    for move in weighted if hollow else turn.moves:
         state["moves_seen"][move] = state["moves_seen"].get(move, 0) + 1
     _count_evidence(turn)
     state["recent_moves"] = ([*state["recent_moves"], turn.moves])[-3:]
@@ -289,6 +310,8 @@ def react(
         return _end(persona, state, ending, turn)
 
     reaction = _choose_reaction(turn)
+    if hollow and state["heard"] is not None:
+        state["heard"]["hollow"] = hollow
     if reaction == "left":
         return _end(persona, state, "walked_away", turn)
     _spend_patience(turn, reaction)
@@ -329,6 +352,7 @@ def _upgrade(state: dict[str, Any]) -> None:
     state.setdefault("heard", None)
     state.setdefault("fit_credited", False)
     state.setdefault("rejected_cost", False)
+    state.setdefault("said", [])
     state["v"] = STATE_VERSION
 
 
@@ -877,7 +901,17 @@ def _value(persona: Persona, fact_id: str) -> str:
     return str(_fact(persona, fact_id).get("value", ""))
 
 
+#: what ``behaviour.needs`` may count besides moves: questions the customer answered with a fact
+#: of theirs (001 S1 诱导法: keep asking so that he has to answer, 「只要对方开口，就可根据他的
+#: 回答来准备对策」; digest_001 §2.7 / R-Q5: closed and leading questions suit a silent customer
+#: once they draw answers)
+ANSWERED = "answered_question"
+
+
 def _reveal(turn: _Turn, fact: dict[str, Any], how: str) -> str:
+    if turn.has(*QUESTION_MOVES) or turn.asks:
+        seen = turn.state["moves_seen"]
+        seen[ANSWERED] = seen.get(ANSWERED, 0) + 1
     turn.state["facts_revealed"].append(fact["id"])
     turn.entries = list(fact.get("lines") or [])
     turn.progress = True

@@ -526,9 +526,17 @@ def _choice_words(part: str) -> list[tuple[str, str]]:
     for pattern in (_EN_CHOICE, _ZH_CHOICE):
         for m in pattern.finditer(norm):
             sides: list[list[tuple[str, str]]] = []
-            for side in m.groups():
+            for n, side in enumerate(m.groups()):
                 words: list[tuple[str, str]] = []
-                for token in _TOKEN.findall(side):
+                tokens = _TOKEN.findall(side)
+                strong = [
+                    t for t in tokens if not _CJK.match(t) and any(_strong(f) for f in _en_words(t))
+                ]
+                if n == 0 and pattern is _EN_CHOICE and strong and not _CJK.match(tokens[-1]):
+                    # what is offered before "or" is its last word: "your roof slate or tile?"
+                    # offers slate, the roof is what the choice is about
+                    tokens = strong[-1:]
+                for token in tokens:
                     if _CJK.match(token):
                         words.extend((f, f) for f in _zh_features(token) if _strong(f))
                     else:
@@ -548,7 +556,15 @@ def _focus(part: str) -> frozenset[str]:
         out.update(f for f in _en_words(m.group(1)) if _strong(f))
     for m in _ZH_FOCUS.finditer(_ZH_FILLER.sub("的", norm)):
         run = m.group(1)
-        cut = next((i for i, ch in enumerate(run) if ch in _ZH_STOP), len(run))
+        # 问 of 请问 is a stop character, not of 问题 ("是什么问题")
+        cut = next(
+            (
+                i
+                for i, ch in enumerate(run)
+                if ch in _ZH_STOP and not (ch == "问" and run[i + 1 : i + 2] == "题")
+            ),
+            len(run),
+        )
         run = run[:cut]
         out.update(f for f in _zh_features(run) if _strong(f))
     return frozenset(out)
@@ -1172,6 +1188,10 @@ _FAULT_WORD = re.compile(
     r"坏|故障|断网|停机|报错|毛病|(?<![a-z])(?:broke|broken|stop|stopped|stops|fault|faulty|error|"
     r"crash|crashed|wrong|fail|failed|fails)(?![a-z])"
 )
+# what a question asks for when it asks for the fault (故障 folds to 问题)
+_FAULT_FOCUS = re.compile(r"问题|现象|症状|(?<![a-z])(?:problem|issue|symptom)")
+# How close the runner-up must score for a word only it says to make the question unclear
+_SPECIFIC_GAP = 0.25
 # How far under MATCH_MIN a need-type fact may score and still be what a question about a need
 # ("What got you thinking about solar?") asks for.
 _NEED_SLACK = 0.1
@@ -1250,6 +1270,10 @@ def _asked_part(text: str) -> str:
     return " ".join(out)
 
 
+def _fact_of(persona: Persona, fact_id: str) -> Mapping[str, Any]:
+    return next((f for f in persona.facts if str(f.get("id")) == fact_id), {})
+
+
 def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
     about nothing in this scenario. When the reply asks (a question, a request for information),
@@ -1276,7 +1300,53 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
         ),
         key=lambda m: -m.score,
     )
+    options = _choice_words(text)
+    if options and not any(_owned(f, surface, index) for f, surface in options):
+        return []  # "Windows or Mac?": a choice between things none of its facts is about
     focus = _focus(text) - index.neutral
+    fault_asked = bool(focus) and any(
+        _FAULT_WORD.search(f) or _FAULT_FOCUS.search(f) for f in focus
+    )
+    if fault_asked:
+        # "是什么故障现象？", "what fault does it show?": asks for the fault, whatever words set
+        # the scene ("您家里的网络" shares 家里 with a need); the problem fact answers it
+        problem = [
+            m
+            for m in facts
+            if _fact_topic(_fact_of(persona, m.fact_id), load_topics()) == "problem"
+            or m.fact_id == "problem"
+        ]
+        if problem and problem[0].fact_id != facts[0].fact_id:
+            facts = problem + [m for m in facts if m.fact_id != problem[0].fact_id]
+            scored = [problem[0].score]
+    rivals = sorted(
+        (
+            FactMatch(fid, round(best[fid], 3))
+            for fid in index.fact_ids
+            if fid in best
+            and fid != facts[0].fact_id
+            # a need a little under MATCH_MIN still counts, as for a question about a need
+            and best[fid] >= (MATCH_MIN - _NEED_SLACK if fid in index.need_ids else MATCH_MIN)
+        ),
+        key=lambda m: -m.score,
+    )
+    if rivals and facts[0].score - rivals[0].score < _SPECIFIC_GAP:
+        # topic specificity: the runner-up's own words (what it says) hold a word of the
+        # question that the best fact neither is cued by nor says ("...跟家人视频吗？": 视频 is
+        # the grandchild video calls of the need, 家人 only sets the scene): which one is meant is
+        # not plain, so ask back rather than tell the wrong one
+        words = {f for f, _ in _text_features(text, index.fuzzy)[0]} - index.neutral
+        words = {f for f in words if _strong(f) and not _NUMERIC.match(f)}
+        top, second = facts[0].fact_id, rivals[0].fact_id
+
+        def says(fid: str, f: str) -> bool:
+            return any(o == fid for o, _ in index.content_postings.get(f, ()))
+
+        def cued_by(fid: str, f: str) -> bool:
+            return fid in index.owners_of.get(f, ())
+
+        if any(says(second, f) and not says(top, f) and not cued_by(top, f) for f in words):
+            return []
     if focus:
         # the question asks for a thing ("Which programs ...?"): a fact whose cues have that word
         # is what it asks, not one matched on the words that set the scene ("... for your course")
@@ -1301,7 +1371,6 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
             if not any(o.fact_id in {x.fact_id for x in owning} for o in others):
                 scored = scored[:1]  # the rivals do not have what it asks for: no tie
     asked_for = _en_focus_words(text)
-    options = _choice_words(text)
     if (
         asked_for
         and not any(_owned(f, surface, index) for f, surface in asked_for)
@@ -1310,13 +1379,12 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
         # it asks for a thing none of this scenario's facts is about (unless it offers another
         # that one is: "trouble with stairs, or any special facilities?")
         return []
-    if options and not any(_owned(f, surface, index) for f, surface in options):
-        return []  # "Windows or Mac?": a choice between things none of its facts is about
     if (
         need
         and facts[0].score - need[0].score <= _NEED_GAP
         and _NEED_CUE.search(folded := _folded(normalise(text)))
         and not _FAULT_WORD.search(folded)
+        and not fault_asked
     ):
         # a question about a reason, an event, a person asks for the need rather than for the
         # concrete thing (the fault, the household, the budget) that shares a word with it
@@ -1535,7 +1603,20 @@ def is_open(text: str, persona: Persona) -> bool:
     name and the matter in general ("What happened?", "What seems to be the problem?", "您说说
     是怎么回事？"). Only such a question draws out what the customer would tell next; a
     specific question no fact answers ("What colour is it?", "您家几楼？") is not covered."""
+    if _YES_NO_EXTRA.search(normalise(text)):
+        # "需要帮您贴个膜吗？", "Do you want a case with it?": a yes or no to something offered,
+        # not an invitation to go on, however little in it is specific
+        return False
     return invites_more(text) or not specific_words(text, persona)
+
+
+#: a yes/no offer of something extra ("需要帮您贴个膜吗？", "Do you want a case with that?")
+_YES_NO_EXTRA = re.compile(
+    r"^\W*(?:请问)?(?:您|你)?(?:还)?(?:需要|要不要|需不需要|想不想|要)(?:我|我们)?(?:帮|给|为)(?:您|你)"
+    r"[^，,。？?]{1,12}(?:吗|么|嘛)?\W*$"
+    r"|^\W*(?:and )?(?:do|would) you (?:want|like|need) (?:a|an|some|me to|us to)\b[^?]{0,40}"
+    r"\b(?:with|to go with|as well|too|also)\b[^?]*\?\W*$"
+)
 
 
 def asks_about_uncovered(text: str, persona: Persona) -> bool:

@@ -10,10 +10,11 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
   otherwise), an open one may draw out what the customer would tell next;
 - **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
   scripts_blind8/, scripts_blind9/ and scripts_blind10/ each reported as its own set, written
-  from the persona files by people who never read the engine): well-run conversations must end
-  *resolved*, also after a rejected remedy; bad agents must never resolve and must drive most
-  customers off (one that neither resolves nor is driven off is listed as a miss); content-free
-  agents must never resolve; the generic polite agent is reported;
+  from the persona files by people who never read the engine; scripts_hollow/: bad service with
+  a polite surface, session 9): well-run conversations must end *resolved*, also after a
+  rejected remedy; bad agents must never resolve and must drive most customers off (one that
+  neither resolves nor is driven off is listed as a miss); content-free agents must never
+  resolve; the generic polite agent is reported;
 - **don't ask again**: the rubric's "asked again" fires only where the customer had really
   given that detail.
 
@@ -71,6 +72,9 @@ SCRIPT_SETS = {
     "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
     "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
     "blind10": ROOT / "tests" / "personas" / "data" / "scripts_blind10",
+    # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
+    # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
+    "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
 }
 
 #: goals (issue 13 "Done when")

@@ -1,0 +1,283 @@
+"""Whether a reply is about this customer: credit for goodwill depends on it.
+
+A reply the analysis files as information, reassurance, a follow-up or a hello earns the
+customer's goodwill only when it speaks to *this* customer's matter: a fact of theirs (the
+complaint, the order, the need), what they just said, what a fitting remedy or recommendation
+would speak to, a remedy or a product figure. The same label on words that answer nothing they
+asked or raised is hollow service, and the customer hears it as such:
+
+- **off the point**: a brand history, a spiel, an upsell, "one moment please", "still loading"
+  while nothing of theirs is touched (seed 001 R-LIS-D1 「不要假装听」, R-LIS-I6 「避免虚假的反应」;
+  digest_001 §3.8 negative body language 「左顾右盼而不是关注客户」, 「看客户的目光茫然」: generic,
+  irrelevant answers; 004 ch2 「预判问题类型,错失关键投诉细节」);
+- **a vague promise**: "someone from the relevant team will be in touch", "后续会有相关部门联系您"
+  with no what and no when (002 §2a 「不要隨意猜測或給出模糊的答案」, 003 Ch3.1 step 5
+  「給出預期的解決時間」; digest_002_003 §3.3: vague answers and broken promises upset customers);
+- **sent to do the work**: "it's all on our website / in the manual, have a look yourself",
+  "参数都在详情页，自己看哈", with nothing we will do (001 R-LIS-4 「向客户强调你所能做的事情」;
+  000 §2 「不輕易放棄解決問題」);
+- **"as I already said"**: the agent's own words thrown back (001 R-LIS-D5 「不要让自己陷入争论」,
+  R-LIS-D7: don't be over-sensitive; 004 TOC 「避免误解与重复沟通」);
+- **copy-paste**: the same reply again, word for word or nearly (004 ch1 「识别嗯哦等敷衍词频」:
+  canned, perfunctory replies are counted against the agent).
+
+A hollow reply earns none of the goodwill its label would (no trust, no calming, no evidence
+toward what a type needs before deciding) and counts as ``perfunctory`` (敷衍, 004 ch1): each
+type's ``effects.perfunctory`` says what it costs that customer, and since it moves nothing
+forward the type's ``stall`` applies as well. Questions, checks, feelings met (empathy, apology),
+praise and proposals are judged by their own rules, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from personas import listening
+from personas.model import Persona
+
+#: the moves whose goodwill a hollow reply does not earn
+CREDIT_MOVES = frozenset(
+    {"inform", "reassurance", "follow_up", "greeting", "paraphrase", "thanks_closing"}
+)
+#: a reply with any of these is judged by its own rules (a question, a check, recognition, a
+#: red line)
+_OWN_RULES = frozenset(
+    {
+        "open_question",
+        "closed_question",
+        "confirm",
+        "praise",
+        "blame_customer",
+        "argue",
+        "rude",
+        "dismiss",
+        "deceive",
+    }
+)
+#: feelings met: not hollow for being off the matter, only for sending away or promising vaguely
+_CALMING = frozenset({"empathy", "apology"})
+_PROPOSING = frozenset({"offer_solution", "recommend"})
+#: what a reply after a proposal may hold and be about that proposal
+_AFTER_OFFER = frozenset({"follow_up", "thanks_closing", "greeting", "reassurance"})
+#: how surely a reply must restate a fact of theirs to be about it (a lone shared word such as
+#: 连续 in a boast about the company is no restatement of "连续三天断网")
+SURE_MENTION = 0.7
+#: how telling (inverse document frequency over the persona's facts and the built-in topics)
+#: a shared word must be for a reply to be about the customer's matter
+TELLING_IDF = 3.0
+#: replies remembered for copy-paste, and how alike two must be to count as the same
+REMEMBERED = 6
+SAME_REPLY = 0.8
+#: a canned line is a sentence or more: "Does that work for you?" or 「您看可以吗？」 asked
+#: again after a revised offer is a check, not copy-paste (English in letters, Chinese in
+#: characters)
+SAME_REPLY_MIN_EN = 30
+SAME_REPLY_MIN_ZH = 12
+
+_AS_I_SAID = re.compile(
+    r"\b(?:as|like) i(?:'ve| have)? (?:already |just |previously )?(?:said|mentioned|explained"
+    r"|told you|stated)\b"
+    r"|\bi(?:'ve| have) already (?:said|told you|explained|mentioned)\b"
+    r"|\bas (?:previously|already) (?:said|stated|mentioned|explained)\b"
+    r"|我(?:刚才|刚刚|已经|之前|早就|前面|上面)[^，。！？,.!?]{0,6}?(?:说|讲|解释|介绍)(?:过|了)"
+    r"|(?:正如|就像)我(?:刚才|之前|前面)?(?:所)?说",
+    re.IGNORECASE,
+)
+#: who or when left open: "someone will be in touch", "in due course", "相关部门", "后续"
+_VAGUE_PROMISE = re.compile(
+    r"\b(?:some(?:one|body)|a colleague|the team|management"
+    r"|the (?:relevant|right|appropriate) (?:team|department|person))\b[^.!?]{0,60}"
+    r"\b(?:will|'ll|should|can)\b[^.!?]{0,30}"
+    r"\b(?:be in touch|contact|call|get back|reach out|follow up|look into)"
+    r"|\b(?:in due course|at some point|eventually|some ?time|when (?:we|i) can"
+    r"|as soon as we can)\b"
+    r"|\b(?:we|i)(?:'ll| will) (?:be in touch|get back to you|let you know|pass (?:it|this|that|"
+    r"your \w+) on|raise it|feed (?:it|this) back|look into it)\b(?![^.!?]{0,40}\b(?:by|before|"
+    r"within|today|tomorrow|tonight|on (?:mon|tue|wed|thu|fri|sat|sun)))"
+    r"|相关(?:部门|人员|同事)|后续(?:会|再)?(?:有人)?|会有人|有人会|(?:有|等)(?:结果|消息|进展)(?:了)?(?:会|再|就)?"
+    r"(?:通知|联系|告诉|回复)|晚点|回头(?:再|有)|反馈(?:给|上去|到)|尽快(?:给您)?(?:答复|回复|处理|联系)"
+    r"|请您?耐心等待",
+    re.IGNORECASE,
+)
+#: the customer sent to look it up or do it themselves, elsewhere
+_ELSEWHERE = re.compile(
+    r"\b(?:on|through|via|from|in) (?:our|the) (?:website|web ?site|site|app|online portal|portal"
+    r"|faq|help (?:centre|center|page)s?|manual|brochure|guest feedback form|feedback form)\b"
+    r"|\b(?:check|read|see|look at|go through|browse|compare|have a (?:look|read|browse))\b"
+    r"[^.!?]{0,40}"
+    r"\b(?:website|online|manual|tags?|labels?|boxes|cards)\b"
+    r"|\byou can (?:always )?(?:do|book|check|track|register|submit|browse|compare|look|read|raise|"
+    r"find)\b[^.!?]{0,50}\b(?:online|website|app|form)\b"
+    r"|官网|详情页|说明书上|(?:app|APP|App)上|常见问题|自助|营业厅|"
+    r"自己(?:看|查|对比|比较|翻|上去|联系|预约|去|了解|研究)",
+    re.IGNORECASE,
+)
+
+
+def said_before(text: str, said: Iterable[str]) -> bool:
+    """The reply repeats an earlier reply of this conversation, word for word or nearly."""
+    now = _grams(text)
+    zh = len(re.findall(r"[\u4e00-\u9fff]", text))
+    letters = len(re.findall(r"[A-Za-z]", text))
+    if not now or (zh < SAME_REPLY_MIN_ZH and letters < SAME_REPLY_MIN_EN):
+        return False
+    for earlier in said:
+        then = _grams(earlier)
+        if then and len(now & then) / len(now | then) >= SAME_REPLY:
+            return True
+    return False
+
+
+def remember(state: dict[str, Any], text: str) -> None:
+    if text:
+        state["said"] = [*(state.get("said") or []), text[:300]][-REMEMBERED:]
+
+
+def _grams(text: str) -> set[str]:
+    norm = re.sub(r"[\W_]+", " ", listening.normalise(text)).strip()
+    return {norm[i : i + 3] for i in range(max(0, len(norm) - 2))}
+
+
+def hollow(
+    persona: Persona,
+    state: Mapping[str, Any],
+    text: str,
+    moves: Iterable[str],
+    *,
+    asks: bool,
+    recognises: bool = False,
+    remedies: Iterable[str] = (),
+    time_frame: str | None = None,
+) -> str | None:
+    """Why this reply is hollow service to this customer ("as_i_said", "repeated", "elsewhere",
+    "vague_promise", "off_the_point"), or None when it is not."""
+    if not text:
+        return None
+    moves = set(moves)
+    if _AS_I_SAID.search(text):
+        return "as_i_said"
+    if said_before(text, state.get("said") or ()):
+        return "repeated"
+    if asks or recognises or moves <= {"perfunctory"} or moves & _OWN_RULES:
+        # a question, a check, recognition (praise, or respect in other words) or a red line:
+        # judged by its own rules; no recognisable move, or a filler the analysis already read
+        # as perfunctory: the type's tables already say what it costs
+        return None
+    named = [r for r in remedies if r != "callback"]
+    if named or time_frame:
+        return None  # a remedy or a when: the proposal is judged in its own terms
+    if _VAGUE_PROMISE.search(text):
+        return "vague_promise"
+    about = about_customer(persona, state, text)
+    if _ELSEWHERE.search(text) and not about:
+        # "it's all on our website" instead of an answer; an answer that also says where to
+        # check it ("the permit number is on the official site") is an answer
+        return "elsewhere"
+    if state.get("accepted") is not None or (state.get("offer") and moves <= _AFTER_OFFER):
+        # a thank-you or a follow-up once something is proposed or agreed is about that
+        return None
+    if moves & (_CALMING | _PROPOSING) or moves <= {"thanks_closing"}:
+        # feelings met, a proposal (judged in its own terms) or a goodbye (answered as one)
+        return None
+    if "greeting" in moves and int(state.get("turn", 0)) <= 1:
+        # a hello is a hello, also one that says take your time or that we will help
+        return None
+    return None if about else "off_the_point"
+
+
+#: words any reply may hold, about anyone: sharing one of them with the customer's matter does
+#: not make a reply about it
+_GENERIC = (
+    "now today day days week weeks year years way great good best lovely nice new everyone "
+    "everybody people customer customers service team honestly really always lot lots thing "
+    "things moment minute second bit kind sure happy glad pleased welcome 现在 今天 我们 服务 客户 "
+    "非常 一直 大家 很多 时候 一下 马上 好的 可以 没问题 欢迎 谢谢 感谢"
+)
+
+
+def _product_out(text: str, product: str) -> str:
+    """The text without the product's name or any two-character part of a Chinese one: naming
+    the product is not speaking to the customer's matter ("our steam ovens are the best")."""
+    out = text
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", product):
+        out = re.sub(rf"(?i)\b{re.escape(word)}s?\b", " ", out)
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", product):
+        parts = sorted(
+            {run[i:j] for i in range(len(run)) for j in range(i + 2, len(run) + 1)},
+            key=len,
+            reverse=True,
+        )
+        for part in parts:
+            out = out.replace(part, " ")
+    return out
+
+
+def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> bool:
+    """The reply speaks to this customer's matter: a fact of theirs (not by the product's name
+    alone), the words of what they last said, what a fitting proposal speaks to (the
+    scenario's ``fits`` words and ``need``), or, for a shopper, the figures of a product."""
+    facts = [str(f["id"]) for f in persona.facts]
+    product_name = str(persona.scenario.get("product", ""))
+    text = _product_out(text, product_name)
+    if any(m.score >= SURE_MENTION for m in listening.mentions(text, persona, facts)):
+        return True
+    product = _content(product_name) | _content(_GENERIC)
+    words = _content(text) - product
+    if not words and not _specifics(text):
+        return False
+    remedies = persona.scenario.get("remedies") or {}
+    # the trainer's cue phrases (what each fact answers, what a fitting proposal speaks to)
+    cues: set[str] = _content(str(remedies.get("need") or ""))
+    for fact in persona.facts:
+        for about in fact.get("about") or ():
+            cues |= _content(str(about))
+    for word in remedies.get("fits") or ():
+        cues |= _content(str(word))
+    # ... and the customer's own words (the facts' values, what they just said)
+    own: set[str] = _content(str(state.get("last_line") or ""))
+    for fact in persona.facts:
+        own |= _content(str(fact.get("value", "")))
+    index = listening._index(persona)
+    telling = {
+        w for w in words - _neutral(persona) if index.idf.get(w, index.default_idf) >= TELLING_IDF
+    }
+    # one cue word says it ("dock", "claws", "光猫"); of their own words it takes two, a lone
+    # one being as likely chance ("连续" in a boast of years in business) as a reference
+    if telling & cues or len(telling & own) >= 2:
+        return True
+    # a shopper is answered by a product's figures (sizes, prices, specs), not by a year
+    return persona.scenario.get("kind") == "pre_sales" and _specifics(text)
+
+
+_SPEC = re.compile(
+    r"[$£€¥]\s?\d|\d[\d.,]*\s?(?:%|k\b|kw|kwh|w\b|v\b|nm|mm|cm|m\b|kg|g\b|gb|tb|gigs?|ghz|hz|mah"
+    r"|inch|in\b|\"|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|years? (?:warranty|guarantee)"
+    r"|pounds|dollars|euros|nights?|people|seats?|cores?|元|块|寸|英寸|瓦|度|升|毫升|公斤|克|小时|分钟|天|年质保"
+    r"|年保修|个月|万|千|核|倍|折)"
+    r"|\d{3,}(?![\d年])"
+    r"|[一二两三四五六七八九十][百千万]",
+    re.IGNORECASE,
+)
+
+
+def _specifics(text: str) -> bool:
+    """A figure with a unit or a price, or an amount: "1,050", "32 GB", "4 kW", "两千"; a bare
+    year ("since 1987") is none."""
+    cleaned = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
+    return bool(_SPEC.search(cleaned))
+
+
+def _content(text: str) -> set[str]:
+    """The words of content of a text (stemmed, folded; Chinese as the matcher cuts it)."""
+    norm = listening.normalise(text)
+    return {
+        f
+        for f in listening._features(norm)  # the matcher's own features
+        if listening._strong(f) and not listening._NUMERIC.match(f)
+    }
+
+
+def _neutral(persona: Persona) -> frozenset[str]:
+    return frozenset(listening._index(persona).neutral)
