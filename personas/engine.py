@@ -1415,8 +1415,6 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("needs_more", str(pre.get("reaction", "not_ready")))
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
-        if not again:
-            _effects(state, pre.get("effects"))
         # A proposal is the moment a shopper raises what they had not said yet: once open
         # enough, the customer answers it with the missing need (their objection). A yes/no
         # offer of something extra ("Would you like travel insurance?") raises only a need:
@@ -1430,7 +1428,11 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
                 if _gate(persona, state, _fact(persona, f)) and (f in needs_ids or not asked_yes_no)
             ]
             if ready:
+                # open enough to answer it with their need (judged on the mood it found them
+                # in): an objection, not an offer made too soon
                 return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
+        if not again:
+            _effects(state, pre.get("effects"))
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
     speaks_to_them = speaks_to_them and not acceptable
     if (
