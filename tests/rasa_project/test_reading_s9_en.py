@@ -64,7 +64,6 @@ PRIMARY: dict[str, list[tuple[str, str, str]]] = {
         ("Another option is the riverside campsite.", "", "solution"),
         ("I've found three rooms that match your dates.", "", "solution"),
         ("The Blue Door is a lovely little restaurant near the harbour.", "", "solution"),
-        ("There are some nice two-bed flats on Station Road.", "", "solution"),
     ],
 }
 
