@@ -192,3 +192,28 @@ def test_a_bare_correct_tag_checks_the_details() -> None:
     got = moves("A table for four at 7:30 on Saturday, correct?")
     assert got[0] == "paraphrase"
     assert "confirm" in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stay positive, the engineer will have it working by Friday.",
+        "Please don't give up, you're nearly through the paperwork.",
+        "Don't be so hard on yourself, anyone could miss that email.",
+        "Be proud of yourself for sorting the accounts on your own.",
+    ],
+)
+def test_encouragement_as_an_imperative_is_reassurance(text: str) -> None:
+    assert moves(text)[0] == "reassurance"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a remedy put first leads; giving up on something is no encouragement
+        "Call the bank to cancel the card, and try not to blame yourself.",
+        "Don't give up on the claim, send the photos today.",
+    ],
+)
+def test_a_remedy_with_encouragement_still_offers(text: str) -> None:
+    assert moves(text)[0] == "offer_solution"
