@@ -217,3 +217,29 @@ def test_encouragement_as_an_imperative_is_reassurance(text: str) -> None:
 )
 def test_a_remedy_with_encouragement_still_offers(text: str) -> None:
     assert moves(text)[0] == "offer_solution"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you have a neighbour who could take the parcel in?",
+        "Is there anyone at the branch you could speak to?",
+        "Are you familiar with our price-match scheme?",
+        "Have you been able to see a GP about it?",
+        "Have you tried using the app instead?",
+    ],
+)
+def test_a_source_of_help_asked_about_proposes_it(text: str) -> None:
+    assert moves(text)[0] == "offer_solution"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you have your order number?",
+        "Have you used the app before?",
+        "Have you joined the loyalty scheme yet?",
+    ],
+)
+def test_a_fact_asked_for_stays_a_question(text: str) -> None:
+    assert moves(text)[0] == "closed_question"
