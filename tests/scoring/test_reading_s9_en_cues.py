@@ -243,3 +243,28 @@ def test_a_source_of_help_asked_about_proposes_it(text: str) -> None:
 )
 def test_a_fact_asked_for_stays_a_question(text: str) -> None:
     assert moves(text)[0] == "closed_question"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's hard to watch your car sit in the garage for weeks.",
+        "That's a tough decision to make on your own.",
+        "Losing the deposit is a hard pill to swallow.",
+        "The anger and the worry are natural reactions.",
+        "It's understandable that you want the money back first.",
+    ],
+)
+def test_the_difficulty_validated_is_empathy(text: str) -> None:
+    assert moves(text)[0] == "empathy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is hard to say when the part will arrive.",
+        "It's difficult to find the form on our site, here is the link.",
+    ],
+)
+def test_a_hard_fact_is_no_feeling(text: str) -> None:
+    assert "empathy" not in moves(text)
