@@ -268,3 +268,16 @@ def test_the_difficulty_validated_is_empathy(text: str) -> None:
 )
 def test_a_hard_fact_is_no_feeling(text: str) -> None:
     assert "empathy" not in moves(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rude"),
+    [
+        ("Honestly, this is basic stuff.", True),
+        ("I can't believe you're asking that again.", True),
+        ("It is basic stuff, but easy to miss, so here is the guide.", False),
+        ("This is basic information about your tariff.", False),
+    ],
+)
+def test_contempt_for_what_the_customer_knows(text: str, rude: bool) -> None:
+    assert ("rude" in moves(text)) is rude
