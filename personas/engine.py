@@ -1415,24 +1415,29 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         return judged("needs_more", str(pre.get("reaction", "not_ready")))
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
+        # the need is raised by a customer who was open enough for it when the proposal came
+        # (before what a premature proposal costs: judging it on the mood it left would keep a
+        # shopper at the edge of telling it "not ready" through every fitting offer after)
+        open_for = {f: _gate(persona, state, _fact(persona, f)) for f in missing}
+        if not again:
+            _effects(state, pre.get("effects"))
         # A proposal is the moment a shopper raises what they had not said yet: once open
         # enough, the customer answers it with the missing need (their objection). A yes/no
         # offer of something extra ("Would you like travel insurance?") raises only a need:
         # the dates or the fault told in answer to it would answer a question nobody asked.
+        # A fact that is no need (the fault, the order) the customer tells only if still open
+        # enough after the proposal's cost: a remedy before they were heard out is premature.
         if missing and not unmet and mood["anger"] < th.get("venting_anger", 60):
             asked_yes_no = bool(_YES_NO_OFFER.search(turn.text or "")) and not again
             needs_ids = listening.need_facts(persona)
             ready = [
                 f
                 for f in missing
-                if _gate(persona, state, _fact(persona, f)) and (f in needs_ids or not asked_yes_no)
+                if (open_for[f] if f in needs_ids else _gate(persona, state, _fact(persona, f)))
+                and (f in needs_ids or not asked_yes_no)
             ]
             if ready:
-                # open enough to answer it with their need (judged on the mood it found them
-                # in): an objection, not an offer made too soon
                 return _objection(turn, _fact(persona, ready[0]), judged("objection", "reveal"))
-        if not again:
-            _effects(state, pre.get("effects"))
         return judged("not_ready", str(pre.get("reaction", "not_ready")))
     speaks_to_them = speaks_to_them and not acceptable
     if (
