@@ -9,7 +9,7 @@ Plays, through the practice core with the trained NLU in-process (``--no-nlu``: 
   something the scenario does not cover must draw out no fact at all (``uncovered_fact``
   otherwise), an open one may draw out what the customer would tell next;
 - **scripts** (tests/personas/data/scripts/*.jsonl, and scripts_blind7/, scripts_holdout7/,
-  scripts_blind8/, scripts_blind9/ and scripts_blind10/ each reported as its own set, written
+  scripts_blind8/ to scripts_blind11/ each reported as its own set, written
   from the persona files by people who never read the engine; scripts_hollow/: bad service with
   a polite surface, session 9): well-run conversations must end *resolved*, also after a
   rejected remedy; bad agents must never resolve and must drive most customers off (one that
@@ -60,6 +60,9 @@ PROBE_SETS = {
     # written blind in session 9 (new trainees: voice input, mixed zh/en, subtle bad service),
     # played blind once on the session's start, then used for development
     "probes_blind10": ROOT / "tests" / "personas" / "data" / "fact_probes_blind10.yml",
+    # written blind in session 9 (a senior agent's indirect style), kept from the engineers and
+    # played once on the session's start and once on the merged work (scripts_blind11/README.md)
+    "probes_blind11": ROOT / "tests" / "personas" / "data" / "fact_probes_blind11.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -72,6 +75,7 @@ SCRIPT_SETS = {
     "blind8": ROOT / "tests" / "personas" / "data" / "scripts_blind8",
     "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
     "blind10": ROOT / "tests" / "personas" / "data" / "scripts_blind10",
+    "blind11": ROOT / "tests" / "personas" / "data" / "scripts_blind11",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
