@@ -1,6 +1,7 @@
 """Everyday bad service of blind set 11's kinds (session 9, lead), read by the cue rules alone:
 policy quoted instead of a way forward, talking down to the customer, made-up urgency; zh:
-不归我们管, 偶尔…很正常, 自己看详情页, the person who knows is off today, 都是恰饭的, 不买就去招呼别人.
+不归我们管, 偶尔…很正常, 自己看详情页, the person who knows is off today, 都是恰饭的,
+不买就去招呼别人.
 Each kind has a good counterpart in the same words that must not read negative. Sentences
 written for these tests (seed 001, 002 §2a, 003 ch3)."""
 
@@ -43,9 +44,15 @@ def test_everyday_bad_service_reads_negative(text: str, lang: str) -> None:
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("Gold membership doesn't entitle you to free delivery, but I'll waive it this time.", "en"),
+        (
+            "Gold membership doesn't entitle you to free delivery, but I'll waive it this time.",
+            "en",
+        ),
         ("Most people who buy this one love how soft it is.", "en"),
-        ("I can't promise it'll still be there next week, so I've put it on hold until Friday.", "en"),
+        (
+            "I can't promise it'll still be there next week, so I've put it on hold until Friday.",
+            "en",
+        ),
         ("发票这块不归我们门店管，不过我帮您直接联系财务，今天给您开好。", "zh"),
         ("偶尔有点杂音是正常的，不过您说的这种咔咔声，我马上帮您安排师傅上门看看。", "zh"),
         ("尺码表在详情页，我帮您对一下：您说的身高选M正好。", "zh"),
