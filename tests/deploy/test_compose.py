@@ -23,6 +23,9 @@ REQUIRED = {
 }
 INIT_SCRIPT = ROOT / "docker" / "postgres-init.sh"
 # Read by the image itself and by our first-start script, not by our settings classes.
+#: Sanic settings the Rasa service is given through the environment (SANIC_ prefix)
+SANIC_VARIABLES = {"SANIC_BACKLOG"}
+
 IMAGE_VARIABLES = {
     "postgres": {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
     | set(re.findall(r"\$\{?(\w+)", INIT_SCRIPT.read_text(encoding="utf-8")))
@@ -84,7 +87,9 @@ def test_every_variable_compose_sets_is_read_by_the_service(service: str) -> Non
     readers = {
         "gateway": {name.upper() for name in Settings.model_fields},
         "migrate": {name.upper() for name in Settings.model_fields},
-        "rasa": _endpoint_variables() | _rasa_settings_variables(),
+        # Sanic (Rasa's web server) reads SANIC_<SETTING> into its config itself
+        # (sanic.config.Config.load_environment_vars); the backlog is the one compose sets
+        "rasa": _endpoint_variables() | _rasa_settings_variables() | SANIC_VARIABLES,
         "action-server": _endpoint_variables() | _rasa_settings_variables(),
         "postgres": IMAGE_VARIABLES["postgres"],
     }[service]
