@@ -126,9 +126,15 @@ def actions_after_typed_text(stack: Any, session_id: str) -> list[tuple[str, str
     return found
 
 
-@pytest.mark.parametrize("chunk", range(0, len(INJECTIONS), 3))
+#: typed texts per session: two, because an angry customer given two replies that say nothing
+#: to them is at the edge of escalating (seed 002: not being listened to inflames), and a
+#: third would reach a customer who has already ended the session themselves
+PER_SESSION = 2
+
+
+@pytest.mark.parametrize("chunk", range(0, len(INJECTIONS), PER_SESSION))
 def test_no_typed_text_reaches_rasa_as_an_intent(stack, client: httpx.Client, chunk: int) -> None:
-    texts = INJECTIONS[chunk : chunk + 3]
+    texts = INJECTIONS[chunk : chunk + PER_SESSION]
     session_id = start(client, mode="assessment")
     for text in texts:
         answer = client.post(f"/api/sessions/{session_id}/replies", json={"text": text})
