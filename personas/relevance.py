@@ -57,6 +57,7 @@ _OWN_RULES = frozenset(
     }
 )
 #: feelings met: not hollow for being off the matter, only for sending away or promising vaguely
+_NEGATIVE = frozenset({"blame_customer", "argue", "rude", "dismiss", "deceive"})
 _CALMING = frozenset({"empathy", "apology"})
 _PROPOSING = frozenset({"offer_solution", "recommend"})
 #: what a reply after a proposal may hold and be about that proposal
@@ -156,6 +157,8 @@ def hollow(
     if not text:
         return None
     moves = set(moves)
+    if moves & _NEGATIVE:
+        return None  # read as the negative move it is ("as I already said" is rude): costed there
     if _AS_I_SAID.search(text):
         return "as_i_said"
     if said_before(text, state.get("said") or ()):
