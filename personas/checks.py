@@ -30,6 +30,7 @@ import yaml
 
 from personas.listening import colliding_about
 from personas.model import MIN_OPENINGS, MIN_VARIANTS
+from personas.offers import REMEDY_KINDS, REMEDY_SYNONYMS
 from practice.vocabulary import MOVES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -217,8 +218,21 @@ def schema_errors(
             ]
             if extra:
                 line = _key_line(node, path, extra[0])
-        found.append(ValidationError(file, line, f"{_where(path)}: {err.message}"))
+        message = err.message
+        if err.validator == "enum" and isinstance(err.instance, str):
+            # "'open_qestion' is not one of [twenty names]" buries the likely fix
+            message = f"'{err.instance}' is not one of the allowed values" + _did_you_mean(
+                err.instance, [str(v) for v in err.validator_value]
+            )
+        found.append(ValidationError(file, line, f"{_where(path)}: {message}"))
     return found
+
+
+def _did_you_mean(value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f" ({', '.join(known)})"
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -265,8 +279,25 @@ def semantic_errors(
             err(["scenario", "facts", i, "id"], f"duplicate fact id '{fid}'")
         seen.add(fid)
         for j, move in enumerate(fact.get("asked_by") or []):
-            if move not in moves:
+            if move not in moves and isinstance(move, str) and not _schema_enumerates_moves():
                 err(["scenario", "facts", i, "asked_by", j], f"unknown move '{move}'")
+    remedies = _mapping(_mapping(data.get("scenario")).get("remedies"))
+    known_remedies = remedy_names()
+    for key in ("acceptable", "rejected"):
+        names = remedies.get(key)
+        for j, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str) and _norm_remedy(name) not in known_remedies:
+                err(
+                    ["scenario", "remedies", key, j],
+                    f"unknown remedy '{name}': no trainee offer is ever read as it"
+                    + _remedy_hint(name, known_remedies),
+                )
+    for name in _mapping(remedies.get("why_not")):
+        if isinstance(name, str) and _norm_remedy(name) not in known_remedies:
+            err(
+                ["scenario", "remedies", "why_not", name],
+                f"why_not.{name}: unknown remedy '{name}'" + _remedy_hint(name, known_remedies),
+            )
     behaviour = data.get("behaviour") or {}
     for move in (behaviour.get("effects") or {}) if isinstance(behaviour, dict) else {}:
         if move not in moves:
@@ -495,6 +526,32 @@ def _mapping(value: object) -> Mapping[str, Any]:
 
 def _norm_remedy(name: object) -> str:
     return str(name).strip().casefold()
+
+
+def remedy_names() -> frozenset[str]:
+    """Every remedy name a persona file may use (canonical kinds and their synonyms), folded."""
+    names = {_norm_remedy(k) for k in REMEDY_KINDS}
+    for synonyms in REMEDY_SYNONYMS.values():
+        names.update(_norm_remedy(n) for n in synonyms)
+    return frozenset(names)
+
+
+def _remedy_hint(name: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(_norm_remedy(name), sorted(known), n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f" (remedy names: {', '.join(REMEDY_KINDS)}, or a synonym such as replacement or 退款)"
+
+
+def _schema_enumerates_moves() -> bool:
+    """Whether the schema itself lists the moves a fact is asked by (it then reports an unknown
+    one, with a suggestion, and this check would only say it twice)."""
+    schema, _ = _schema_and_validators()
+    definitions = schema.get("definitions", {})
+    items = definitions.get("fact", {}).get("properties", {}).get("asked_by", {}).get("items", {})
+    if "$ref" in items:
+        items = definitions.get(str(items["$ref"]).rsplit("/", 1)[-1], {})
+    return "enum" in items
 
 
 def plain_usable(entry: object, available: set[str]) -> bool:

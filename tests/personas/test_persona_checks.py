@@ -380,3 +380,42 @@ def test_the_library_has_no_drafts_and_no_warnings():
     assert lib.errors == []
     assert lib.drafts() == []
     assert [str(w) for w in lib.warnings] == []
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def test_a_misspelt_remedy_is_an_error_at_its_line_with_the_likely_name(tmp_path):
+    text = persona(
+        "sam",
+        ("    acceptable: [trial]\n", "    acceptable: [trail]\n"),
+        ("    rejected: [upgrade]\n", "    rejected: [gift card]\n"),
+    )
+    lib, path = load(tmp_path, text)
+    errors = [str(e) for e in lib.errors]
+    assert f"{path}:{line_no(text, 'acceptable:')}: unknown remedy 'trail'" in errors[0]
+    assert "did you mean 'trial'?" in errors[0]
+    assert f"{path}:{line_no(text, 'rejected:')}: unknown remedy 'gift card'" in errors[1]
+    assert "refund, exchange" in errors[1]  # no close name: the names are listed
+    assert lib.list() == []  # a persona with errors is never offered
+
+
+def test_a_remedy_synonym_is_a_known_name(tmp_path, topics):
+    text = persona("sam", ("    rejected: [upgrade]\n", "    rejected: [voucher, 退款]\n"))
+    lib, _ = load(tmp_path, text, topics=topics)
+    assert lib.errors == []
+
+
+def test_a_misspelt_move_is_reported_once_with_the_likely_name(tmp_path):
+    text = persona(
+        "sam",
+        (
+            '      about: ["what material',
+            '      asked_by: [open_qestion]\n      about: ["what material',
+        ),
+    )
+    lib, path = load(tmp_path, text)
+    errors = [str(e) for e in lib.errors]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{path}:{line_no(text, 'open_qestion')}: ")
+    assert "did you mean 'open_question'?" in errors[0]
