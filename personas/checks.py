@@ -554,10 +554,13 @@ def _schema_enumerates_moves() -> bool:
     return "enum" in items
 
 
-def plain_usable(entry: object, available: set[str]) -> bool:
-    """Whether a line can be said in any state: no ``when`` and every placeholder has a value."""
+def plain_usable(entry: object, available: set[str], kind: object = None) -> bool:
+    """Whether a line can be said in any state: no ``when`` (or only a ``kind`` that is this
+    persona's) and every placeholder has a value."""
     text = line_text(entry)
-    if not text or line_condition(entry):
+    condition = dict(line_condition(entry))
+    kinds = condition.pop("kind", None)
+    if not text or condition or (kinds and kind not in kinds):
         return False
     return set(placeholders_of(text)) <= available
 
@@ -644,6 +647,7 @@ def persona_warnings(
     # -- every reaction has something to say whatever the state
     available = set(SCENARIO_PLACEHOLDERS) | fact_ids | ({"need", "why_not"} if need else set())
     own = _mapping(data.get("lines"))
+    scenario_kind = _mapping(data.get("scenario")).get("kind")
     for reaction in required_reactions:
         bank = merged_lines.get(reaction)
         entries = [entry for _, entry in bank_entries(bank, [])]
@@ -656,7 +660,7 @@ def persona_warnings(
             slots.add("remedy")
         if reaction == "accepted" and acceptable:
             slots.add("remedy")  # an accepted offer names one of them
-        if any(plain_usable(entry, slots) for entry in entries):
+        if any(plain_usable(entry, slots, scenario_kind) for entry in entries):
             continue
         source = "this file" if reaction in own else "the type's lines"
         missing = sorted(
