@@ -11,6 +11,7 @@ signs anyone in. Scripts export from /api/export with ``Authorization: Bearer <t
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,11 +51,15 @@ Sessions = Annotated[async_sessionmaker, Depends(sessionmaker)]
 
 
 def ui_lang(request: Request, lang: str | None = None) -> str:
-    """The dashboard language: ?lang= switches it and is remembered in the session."""
+    """The dashboard language: ?lang= switches it and is remembered in the session; until then
+    an English browser gets English, any other Chinese (the product's first language)."""
     if lang in LANGS:
         request.session[LANG_KEY] = lang
     stored = request.session.get(LANG_KEY)
-    return stored if stored in LANGS else "zh"
+    if stored in LANGS:
+        return str(stored)
+    accept = (request.headers.get("accept-language") or "").strip().lower()
+    return "en" if accept.startswith("en") else "zh"
 
 
 Lang = Annotated[str, Depends(ui_lang)]
@@ -276,6 +281,22 @@ async def staff_home() -> RedirectResponse:
 # ---------------------------------------------------------------------------- dashboard
 
 
+def trainee_labels(trainees: list[Any]) -> dict[int, str]:
+    """How the filter names each trainee: the display name, and where two share one (every
+    Telegram user called 小李), the channel and the account number as well, so a supervisor can
+    tell them apart."""
+    counts = Counter(t.display_name for t in trainees)
+    return {
+        t.id: t.display_name
+        if counts[t.display_name] == 1
+        else f"{t.display_name} · {CHANNEL_NAMES.get(t.channel, t.channel)} #{t.id}"
+        for t in trainees
+    }
+
+
+CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web"}
+
+
 @router.get("/staff/sessions", response_class=HTMLResponse)
 async def sessions_page(
     request: Request, who: Supervisor, db: Sessions, lang: Lang, filters: Filters
@@ -294,6 +315,7 @@ async def sessions_page(
         items=items,
         cohorts=[c for c, _, _ in cohorts],
         trainees=[t for t, _, _ in people],
+        trainee_labels=trainee_labels([t for t, _, _ in people]),
         filters=filters,
         persona_types=catalogue_labels().names("persona_types", lang),
         outcomes=catalogue_labels().names("outcomes", lang),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+
+from bot_gateway.db.engine import create_engine, create_sessionmaker
+from bot_gateway.db.models import Cohort, PracticeSession, Trainee
 
 from tests.bot_gateway.supervisor.conftest import World, sign_in
 
@@ -118,3 +123,53 @@ def test_json_export_is_valid_when_nothing_matches(client: TestClient) -> None:
     sign_in(client, "sue")
     response = client.get("/staff/export?format=json&since=2030-01-01")
     assert json.loads(response.content) == {"sessions": []}
+
+
+def _add_namesakes_and_an_unfinished_session(world: World) -> None:
+    async def add() -> None:
+        engine = create_engine(world.database_url)
+        async with create_sessionmaker(engine).begin() as db:
+            cohort = await db.get(Cohort, world.cohort_a)
+            first = Trainee(
+                channel="telegram", external_id="701", display_name="小李", cohort=cohort
+            )
+            second = Trainee(channel="web", external_id="w9", display_name="小李", cohort=cohort)
+            db.add_all([first, second])
+            db.add(
+                PracticeSession(
+                    trainee=first,
+                    persona_id="angry_zh_test",
+                    persona_type="angry",
+                    language="zh",
+                    mode="practice",
+                    status="ended",
+                    outcome=None,
+                    started_at=datetime(2026, 11, 22, 9, 0, tzinfo=UTC),
+                    rubric_version="test",
+                )
+            )
+        await engine.dispose()
+
+    asyncio.run(add())
+
+
+def test_namesakes_are_told_apart_and_an_unfinished_session_says_how_it_stands(
+    client: TestClient, world: World
+) -> None:
+    _add_namesakes_and_an_unfinished_session(world)
+    sign_in(client, "ada")
+    page = client.get("/staff/sessions?lang=zh").text
+    assert "小李 · Telegram #" in page and "小李 · Web #" in page
+    assert ">王芳</option>" in page  # a name nobody shares stays as it is
+    assert "学员提前结束" in page and ">ended<" not in page
+    assert "Ended by the trainee" in client.get("/staff/sessions?lang=en").text
+
+
+def test_an_english_browser_gets_the_english_dashboard_until_it_switches(
+    client: TestClient,
+) -> None:
+    sign_in(client, "sue")
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    assert "Sessions" in client.get("/staff/sessions", headers=english).text
+    assert "练习记录" in client.get("/staff/sessions?lang=zh", headers=english).text
+    assert "练习记录" in client.get("/staff/sessions", headers=english).text
