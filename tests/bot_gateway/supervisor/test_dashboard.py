@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from bot_gateway.db.engine import create_engine, create_sessionmaker
 from bot_gateway.db.models import Cohort, PracticeSession, Trainee
-
 from tests.bot_gateway.supervisor.conftest import World, sign_in
 
 
