@@ -111,6 +111,10 @@ class RatingContext:
     asked_again: str | None = None
     #: whether a persona judged the reply (then ``asked_again`` is authoritative)
     heard_by_persona: bool = False
+    #: how the customer judged a proposal in the reply (personas.engine: accepted, rejected,
+    #: not_ready, vague, objection, needs_more, not_convinced); None when it proposed nothing
+    #: or no persona heard it. Only the tip reads it: the next step follows the customer's answer
+    offer_judged: str | None = None
 
     @property
     def turn_index(self) -> int:

@@ -93,6 +93,7 @@ def rate_reply(
         scenario=scenario_context(persona, state),
         asked_again=heard.get("fact") if heard.get("answer") == "already_told" else None,
         heard_by_persona=True,
+        offer_judged=str(heard["judged"]) if heard.get("kind") == "offer" else None,
     )
     return rate_turn(analysis, context)
 

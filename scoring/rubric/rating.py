@@ -35,6 +35,39 @@ def _points(fired: tuple[Guideline, float]) -> float:
     return guideline.weight * strength
 
 
+# The next step once the customer has answered a proposal other than by taking it: not ready
+# (not heard out yet: calm them, or find out what matters first, 003 Ch3.1), a remedy that misses
+# them or an objection (offer what fits what they said, with options, 003 ch3), a promise with
+# no what or when (name it and the time, 003 Ch3.1 step 5), heard out but not won over yet (what
+# this type needs before deciding, 001: evidence, respect, being drawn out, detail, efficiency).
+OFFER_ANSWER_TIPS: Final = {
+    "not_ready": "steps.solve_before_understanding",
+    "rejected": "solution.explore_together",
+    "objection": "solution.explore_together",
+    "vague": "emotion.vague_promise",
+}
+TYPE_NEEDS_TIPS: Final = {
+    "doubtful": "type.doubtful.evidence",
+    "arrogant": "type.arrogant.acknowledge",
+    "silent": "type.silent.open_up",
+    "female_shopper": "type.female_shopper.detail_and_time",
+    "male_shopper": "type.male_shopper.efficient",
+    "talkative": "type.talkative.focus",
+}
+
+
+def _offer_answer_tip(t: Turn) -> str | None:
+    """The tip that follows the customer's answer to this reply's proposal, if it was not taken."""
+    judged = t.offer_judged
+    if judged is None or judged == "accepted":
+        return None
+    if t.upset and judged in ("not_ready", "needs_more", "not_convinced"):
+        return "emotion.empathise"
+    if judged in ("needs_more", "not_convinced"):
+        return TYPE_NEEDS_TIPS.get(t.persona_type or "", "solution.explore_together")
+    return OFFER_ANSWER_TIPS.get(judged)
+
+
 # How many of the trainee's previous replies still count as having met the customer's feeling:
 # once it has been met, the five steps go on to understanding, confirming and solving while the
 # customer calms (seed 003 Ch3.1, the fourth step comes once the emotion is steady); a hint
@@ -53,6 +86,9 @@ def _pick_tip(t: Turn, fired: list[tuple[Guideline, float]]) -> str:
         return max(negatives, key=_points)[0].id
     if t.upset and not t.moves & CALMING_MOVES and not _soothed_lately(t):
         return "emotion.empathise"
+    if answer_tip := _offer_answer_tip(t):
+        # the customer has just answered the proposal: the next step follows that answer
+        return answer_tip
     if t.solution_now and not t.has("confirm"):
         return "confirm.check_understanding"
     if t.solution_now and not t.has_time_frame:

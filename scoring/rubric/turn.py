@@ -62,6 +62,8 @@ class Turn:
     asked_again: str | None = None
     #: whether a persona heard the reply (then ``asked_again`` is the customer's own judgement)
     heard_by_persona: bool = False
+    #: how the customer judged a proposal in this reply (RatingContext.offer_judged); tip only
+    offer_judged: str | None = None
     #: what the conversation is about, for the tip (no rule reads it)
     scenario: ScenarioContext | None = None
     #: the analysis's per-reply empathy rating (0-1), when there is one
@@ -252,5 +254,6 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         ),
         asked_again=context.asked_again,
         heard_by_persona=context.heard_by_persona,
+        offer_judged=context.offer_judged,
         scenario=context.scenario if isinstance(context.scenario, ScenarioContext) else None,
     )

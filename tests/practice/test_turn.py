@@ -200,3 +200,26 @@ def test_a_reply_starting_with_a_slash_is_a_reply_and_commands_are_known_by_inte
         (e["role"], e["text"]) for e in result.transcript
     ]
     assert ("trainee", "/ /empathy") in [(e["role"], e["text"]) for e in rebuilt]
+
+
+def test_the_hint_after_a_proposal_follows_the_customers_answer(library):
+    """A remedy offered to the arrogant watch owner before he has been asked what he needs:
+    he says he is not ready, and the hint says to find out first rather than to follow up."""
+    from scoring.analysis import analyze
+
+    watch = library.get("arrogant_zh_watch_service")
+    opening = turn.start(watch, seed=1)
+    result = turn.play_turn(
+        watch,
+        opening.state,
+        Reply("给您安排免费返修，周四中午前送回。"),
+        analyzer=lambda text, lang, context: analyze(text, lang, context=context),
+        transcript=opening.transcript,
+    )
+    assert result.state["heard"]["kind"] == "offer"
+    assert result.state["heard"]["judged"] == "not_ready"
+    assert result.rating is not None
+    assert result.rating["tip"]["guideline"] in {
+        "steps.solve_before_understanding",
+        "emotion.empathise",
+    }

@@ -616,3 +616,33 @@ def test_a_remedy_after_the_feeling_was_met_and_the_problem_understood_is_not_ig
         RatingContext(lang="en", customer_text=upset, history=history(("open_question",))),
     )
     assert fired(rushed).get("emotion.ignored") == "-"
+
+
+@pytest.mark.parametrize(
+    ("judged", "persona_type", "tip"),
+    [
+        ("not_ready", "arrogant", "steps.solve_before_understanding"),
+        ("rejected", "angry", "solution.explore_together"),
+        ("objection", "female_shopper", "solution.explore_together"),
+        ("vague", "angry", "emotion.vague_promise"),
+        ("needs_more", "doubtful", "type.doubtful.evidence"),
+        ("not_convinced", "silent", "type.silent.open_up"),
+        ("accepted", "angry", "steps.follow_up"),
+    ],
+)
+def test_after_a_proposal_the_tip_follows_the_customers_answer(judged, persona_type, tip):
+    """A fitting remedy with a time frame and a check: the rubric's next step would be the
+    follow-up, unless the customer did not take it; then the tip answers what they said."""
+    result = rate_turn(
+        analysis("offer_solution", "confirm", entities=["remedy", "time_frame"]),
+        RatingContext(
+            lang="en",
+            persona_type=persona_type,
+            customer_text="Right, that's what happened.",
+            history=history(("empathy",), ("open_question",), ("paraphrase",)),
+            text="I'll send a replacement by Thursday - does that work for you?",
+            offer_judged=judged,
+            heard_by_persona=True,
+        ),
+    )
+    assert result["tip"]["guideline"] == tip
