@@ -99,6 +99,11 @@ def _pick_tip(t: Turn, fired: list[tuple[Guideline, float]]) -> str:
         return "questioning.open_question"
     paraphrased = "paraphrase" in t.moves or any("paraphrase" in m for m in t.history_moves)
     if not paraphrased:
+        if t.scenario is not None and not t.scenario.told:
+            # nothing told yet, nothing to say back: draw the customer out first
+            return (
+                "type.silent.open_up" if t.persona_type == "silent" else "questioning.open_question"
+            )
         return "listening.paraphrase_facts"
     if not (t.solution_now or t.solution_before):
         return "steps.solve_concrete"

@@ -646,3 +646,30 @@ def test_after_a_proposal_the_tip_follows_the_customers_answer(judged, persona_t
         ),
     )
     assert result["tip"]["guideline"] == tip
+
+
+def test_before_the_customer_has_told_anything_the_tip_draws_them_out_instead_of_paraphrasing():
+    from practice.contracts import ScenarioContext
+
+    nothing_told = ScenarioContext(kind="pre_sales", product="smartphone")
+    opened = history(("greeting", "open_question"))
+    for persona_type, tip in (("silent", "type.silent.open_up"), ("male_shopper", None)):
+        result = rate_turn(
+            analysis("closed_question"),
+            RatingContext(
+                lang="zh",
+                persona_type=persona_type,
+                customer_text="……问这个干嘛？",
+                history=opened,
+                scenario=nothing_told,
+            ),
+        )
+        assert result["tip"]["guideline"] != "listening.paraphrase_facts"
+        if tip:
+            assert result["tip"]["guideline"] == tip
+    told = ScenarioContext(kind="pre_sales", product="smartphone", told={"budget": "两千左右"})
+    result = rate_turn(
+        analysis("open_question"),
+        RatingContext(lang="zh", persona_type="silent", history=opened, scenario=told),
+    )
+    assert result["tip"]["guideline"] == "listening.paraphrase_facts"
