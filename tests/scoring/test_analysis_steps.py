@@ -590,7 +590,8 @@ def test_a_checked_proposal_is_an_offer_first(
         ("en", "Would you like me to book the technician for Thursday?", "", "offer_solution"),
         ("en", "Shall I reserve the grey sofa for you until Saturday?", "", "offer_solution"),
         ("zh", "要不要我帮您预约周六上午的体检？", "", "offer_solution"),
-        ("zh", "您看这款保湿面霜怎么样？", "", "offer_solution"),
+        # a product put forward is a pre-sales recommendation (moves.md recommend)
+        ("zh", "您看这款保湿面霜怎么样？", "", "recommend"),
         # options laid out
         ("en", "Here are three plans that fit: Basic, Plus or Family.", "", "offer_solution"),
         ("zh", "这两款沙发都符合您的要求，您可以从中挑一个。", "", "offer_solution"),
