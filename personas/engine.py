@@ -233,6 +233,8 @@ def start(persona: Persona, seed: int) -> Reaction:
         "offer": None,
         "fit_credited": False,
         "rejected_cost": False,
+        "grievances": 0,
+        "pushed": {},
         "said": [],
         "accepted": None,
         "heard": None,
@@ -315,7 +317,8 @@ def react(
     if reaction == "left":
         return _end(persona, state, "walked_away", turn)
     _spend_patience(turn, reaction)
-    if _last_straw(turn):
+    grievance = _compound(turn, hollow)
+    if _last_straw(turn, grievance):
         return _end(persona, state, "walked_away", turn)
     if reaction == "accepted" and (
         state["turn"] >= persona.max_turns or bool(CLOSING_MOVES & set(turn.moves))
@@ -353,6 +356,8 @@ def _upgrade(state: dict[str, Any]) -> None:
     state.setdefault("fit_credited", False)
     state.setdefault("rejected_cost", False)
     state.setdefault("said", [])
+    state.setdefault("grievances", 0)
+    state.setdefault("pushed", {})
     state["v"] = STATE_VERSION
 
 
@@ -601,20 +606,83 @@ def _spend_patience(turn: _Turn, reaction: str) -> None:
     _effects(state, turn.persona.behaviour.get("stall"))
 
 
-def _last_straw(turn: _Turn) -> bool:
-    """Another red line (blame, rudeness, a brush-off, a lie) after an earlier one, with
-    patience nearly gone, ends it: the customer leaves rather than take one more (002 §2a /
-    digest_002_003 §3.3; the threshold is the type's ``thresholds.last_straw_patience``). A
-    single one, say a reply misread as rude, is not a pattern."""
-    heard = turn.state.get("heard") or {}
+def _grievance(turn: _Turn, hollow: str | None) -> str | None:
+    """What this reply did wrong to the customer, as bad service they will remember: a red line
+    (blame, rudeness, a brush-off, a lie), hollow service (敷衍: fillers, off the point, a vague
+    promise, "as I said", copy-paste), one more bare closed question in a string they have
+    stopped answering (001 R-LIS-D6), or a proposal pushed again after the customer said "not
+    yet" or "no" (counted in ``state["pushed"]``). None for a reply that did none of these."""
+    state = turn.state
+    heard = state.get("heard") or {}
+    if heard.get("kind") == "red_line":
+        return "red_line"
+    if hollow or "perfunctory" in turn.moves:
+        return "hollow"
+    if heard.get("why") == "interrogated":
+        return "interrogated"
+    if heard.get("kind") == "offer" and heard.get("judged") in ("not_ready", "rejected"):
+        # one proposal too early, or one that misses them, is part of finding what fits; the
+        # same answer again means the trainee pushes instead of listening (003 Ch3.3
+        # 「避免…過早地給出解決方案」; 001 R-LIS-D1 「不要假装听」)
+        key = "premature" if heard["judged"] == "not_ready" else "refused"
+        pushed = state.setdefault("pushed", {})
+        pushed[key] = int(pushed.get(key) or 0) + 1
+        if pushed[key] >= 2:
+            return "pushed"
+    return None
+
+
+def _compound(turn: _Turn, hollow: str | None) -> str | None:
+    """Bad service compounds: each offence after the first costs more than the one before
+    (``behaviour.escalation``: ``step`` more of what this reply cost, per earlier offence, up
+    to ``max`` times). The guidelines' conflict escalates (003 Ch2.1 / Ch3.2 「避免…沖突升級」,
+    digest_002_003 §3.4): a customer already brushed off or talked down to hears the next
+    brush-off as confirmation and loses patience and trust faster, and anger builds on anger
+    (004 ch3 emotional contagion, digest_000_004 §3). One offence, say a reply misread as rude
+    inside a good conversation, costs what the type's tables say and no more."""
+    grievance = _grievance(turn, hollow)
+    if grievance is None:
+        return None
+    state = turn.state
+    earlier = int(state.get("grievances") or 0)
+    state["grievances"] = earlier + 1
+    rule = turn.persona.behaviour.get("escalation") or {}
+    factor = min(
+        float(rule.get("max", 1.0)), 1.0 + float(rule.get("step", 0.0)) * earlier
+    ) - 1.0
+    if factor <= 0:
+        return grievance
+    mood, before = state["mood"], turn.before
+    extra = {
+        key: (mood[key] - before[key]) * factor
+        for key in ("patience", "trust")
+        if mood[key] < before[key]
+    }
+    if mood["anger"] > before["anger"]:
+        extra["anger"] = (mood["anger"] - before["anger"]) * factor
+    _add(state, extra)
+    return grievance
+
+
+def _last_straw(turn: _Turn, grievance: str | None) -> bool:
+    """One offence too many, with patience nearly gone, ends it: the customer leaves rather
+    than take one more (002 §2a / digest_002_003 §3.3; the threshold is the type's
+    ``thresholds.last_straw_patience``): a red line (blame, rudeness, a brush-off, a lie) after
+    any earlier offence, any offence after a red line, or any offence (hollow service,
+    interrogation, pushing) after two. A single one, say a reply misread as rude, is not a
+    pattern."""
     limit = turn.persona.behaviour["thresholds"].get("last_straw_patience")
-    if limit is None or heard.get("kind") != "red_line":
+    if limit is None or grievance is None:
         return False
-    seen = turn.state["moves_seen"]
-    earlier = sum(seen.get(m, 0) for m in NEGATIVE_REACTION) - sum(
+    state = turn.state
+    seen = state["moves_seen"]
+    # red lines of earlier replies (also those of a state saved before offences were counted)
+    offended = sum(seen.get(m, 0) for m in NEGATIVE_REACTION) - sum(
         1 for m in turn.moves if m in NEGATIVE_REACTION
     )
-    return earlier > 0 and turn.state["mood"]["patience"] <= float(limit)
+    earlier = max(int(state.get("grievances") or 0) - 1, offended)
+    pattern = earlier >= 2 or (earlier >= 1 and (grievance == "red_line" or offended > 0))
+    return pattern and state["mood"]["patience"] <= float(limit)
 
 
 def _band(mood: dict[str, float], persona: Persona) -> str:
