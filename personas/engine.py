@@ -102,8 +102,10 @@ _ANYTHING_ELSE = re.compile(
     r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
-    r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的)?((吗|嗎|么|麼|呢|没有|沒有)\W*$|[？?])"
-    r"|^\W*(好的?|行|嗯)?\W*(还有|還有)(别的|別的|其他|其它|什么|什麼)?(吗|嗎|么|麼|没有|沒有)\W*$",
+    r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的|的)?"
+    # a chat particle after the question word ("还有其他问题吗亲？", "…吗哈？") changes nothing
+    r"((吗|嗎|么|麼|呢|没有|沒有)(亲|親|哈|呀|哦)?(\W*$|[？?])|[？?])"
+    r"|^\W*(好的?|行|嗯)?\W*(还有|還有)(别的|別的|其他|其它|什么|什麼)?(吗|嗎|么|麼|没有|沒有)(亲|親|哈|呀|哦)?\W*$",
     re.IGNORECASE,
 )
 #: what an "anything else?" may come with and still be only that question
@@ -192,6 +194,10 @@ _RESPECT = re.compile(
     r"|\b(?:that's|what) a (?:great|good|smart|sensible|thoughtful)"
     r" (?:question|point|idea|choice)\b"
     r"|\b(?:great|good|lovely|excellent|brilliant) (?:choice|pick)\b"
+    # her own choice recognised as the one the expert would make ("You've picked out the one
+    # I'd have chosen too")
+    r"|\byou(?:'ve| have)? (?:picked|chosen|spotted|found|gone for)(?: out)? [^.!?]{0,30}"
+    r"\b(?:i(?:'d| would) have (?:chosen|picked|gone for)|my (?:own )?favou?rite)"
     r"|\b(?:is|'s) a (?:favourite|favorite) of mine\b|\bsounds (?:gorgeous|beautiful|lovely)\b"
     r"|(?:您|你)(?:真|很|挺)?(?:会挑|有眼光)|选得(?:真|很)?好"
     r"|做(?:过|了)(?:不少|很多|好多)?功课|(?:很|真|这么|那么|特别)用心|眼光(?:真|很|不错|好|独到)"
@@ -397,7 +403,10 @@ class _Turn:
         information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
         return bool(self.text) and (
             listening.asks_for_information(self.text, self.persona.language)
-            or bool(_QUESTION_FORM.search(self.text) or _REQUEST_FORM.search(self.text))
+            or bool(
+                _QUESTION_FORM.search(self.text)
+                or _REQUEST_FORM.search(listening.without_telling(self.text))
+            )
         )
 
     @property
@@ -447,6 +456,10 @@ def _recognised(turn: _Turn) -> str | None:
         return None
     # all it names are out now; the customer says the weightiest in their own words
     said.sort(key=lambda m: not _fact(persona, m.fact_id).get("required"))
+    if turn.has(*QUESTION_MOVES) or turn.asks:
+        # asked "is that right?", he answers with what is his: a question he answered, as much
+        # as one about a single fact (001 S1 诱导法; the silent type's drawn_out need)
+        state["moves_seen"][ANSWERED] = state["moves_seen"].get(ANSWERED, 0) + 1
     state["facts_revealed"].extend(m.fact_id for m in said)
     fact = _fact(persona, said[0].fact_id)
     turn.entries = list(fact.get("lines") or [])
@@ -905,11 +918,14 @@ def _says_goodbye(turn: _Turn) -> bool:
 def _anything_else(turn: _Turn) -> bool:
     """The reply only asks whether the customer needs anything else ("Anything else?", "Is there
     anything else I can help you with today?", "还有其他问题吗？"), with no proposal in it."""
-    return (
-        bool(turn.text)
-        and bool(_ANYTHING_ELSE.search(turn.text))
-        and set(turn.moves) <= _ANYTHING_ELSE_ALONE
-    )
+    if not turn.text or not _ANYTHING_ELSE.search(turn.text):
+        return False
+    if set(turn.moves) <= _ANYTHING_ELSE_ALONE:
+        return True
+    # nothing but the question ("Anything else?"), whatever the analysis filed it under (a
+    # bare "Anything else?" read as a paraphrase restates nothing)
+    rest = _ANYTHING_ELSE.sub(" ", turn.text)
+    return not re.search(r"\w", rest) and not turn.has(*SOLUTION_MOVES)
 
 
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:

@@ -1129,6 +1129,18 @@ _ZH_OFFER = re.compile(
     r"(?:给|帮)(?:您|你).{0,24}(?:好吗|可以吗|行吗|好不好|可不可以|行不行)"
 )
 _ZH_INFO_VERB = re.compile(r"告诉|说说|讲讲|聊聊|介绍|描述|提供|报一下")
+#: the trainee telling the customer ("我给您介绍一下…", "再跟您讲讲我们的会员制度"): the verbs
+#: that ask the customer to tell ("说说您的需求") here say what the trainee will tell
+_ZH_TELLING = re.compile(
+    r"(?:给|跟|和|为|向|帮|給|為|幫)(?:您|你)(?:[^，,。？?！!、\s]{0,4}?)"
+    r"(?:说说|讲讲|聊聊|谈谈|介绍|说一下|讲一下|讲解|科普|说明)"
+)
+
+
+def without_telling(text: str) -> str:
+    """``text`` without the clauses where the trainee tells the customer something in the verbs
+    that otherwise ask ("我给您详细介绍一下…" -> "我…"): what remains asks, or does not."""
+    return _ZH_TELLING.sub("，", text)
 # A leading clause that says why the trainee asks ("So I can find your booking, ...",
 # "我好给您挑配置，...") : context for the question, not what it asks.
 _EN_PURPOSE = re.compile(
@@ -1220,7 +1232,11 @@ def _sentence_asks(sentence: str, lang: str) -> bool:
         # replacement or a refund?" offers a remedy.
         return bool(_ALTERNATIVES.search(s)) and not read_offer(s, lang).remedies
     if _is_zh(s):
-        return bool(_QUESTION_MARK.search(s) or _ZH_QUESTION.search(s) or _ZH_REQUEST.search(s))
+        return bool(
+            _QUESTION_MARK.search(s)
+            or _ZH_QUESTION.search(s)
+            or _ZH_REQUEST.search(without_telling(s))
+        )
     return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _EN_REQUEST.search(s))
 
 
@@ -1260,6 +1276,7 @@ def _asked_part(text: str) -> str:
     out = []
     for part in parts:
         if _is_zh(part):
+            part = _asking_clauses_zh(part)
             stripped = _ZH_PURPOSE.sub("", part)
         else:
             stripped = _EN_PURPOSE.sub("", part.lower())
@@ -1268,6 +1285,25 @@ def _asked_part(text: str) -> str:
                 stripped = trimmed
         out.append(stripped if len(stripped) >= 4 else part)
     return " ".join(out)
+
+
+#: a space between Chinese characters: in chat and voice input it ends a clause as a comma or a
+#: full stop would ("明白了 老花眼看字费劲 您大概想花多少呢")
+_ZH_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _asking_clauses_zh(part: str) -> str:
+    """A Chinese sentence written with spaces for punctuation, cut to its asking clauses: what
+    the trainee restates or promises before the question ("老花眼看字费劲 … 这个我们一定帮您挑好
+    您大概想花多少呢") is not what it asks. The sentence as it is when no clause, or every clause,
+    asks."""
+    clauses = [c for c in _ZH_SPACE.split(part) if c.strip()]
+    if len(clauses) < 2:
+        return part
+    asking = [c for c in clauses if _sentence_asks(c, "zh")]
+    if not asking or len(asking) == len(clauses):
+        return part
+    return " ".join(asking)
 
 
 def _fact_of(persona: Persona, fact_id: str) -> Mapping[str, Any]:
