@@ -660,9 +660,7 @@ def _compound(turn: _Turn, hollow: str | None) -> str | None:
     earlier = int(state.get("grievances") or 0)
     state["grievances"] = earlier + 1
     rule = turn.persona.behaviour.get("escalation") or {}
-    factor = min(
-        float(rule.get("max", 1.0)), 1.0 + float(rule.get("step", 0.0)) * earlier
-    ) - 1.0
+    factor = min(float(rule.get("max", 1.0)), 1.0 + float(rule.get("step", 0.0)) * earlier) - 1.0
     if factor <= 0:
         return grievance
     mood, before = state["mood"], turn.before

@@ -1141,6 +1141,8 @@ def without_telling(text: str) -> str:
     """``text`` without the clauses where the trainee tells the customer something in the verbs
     that otherwise ask ("我给您详细介绍一下…" -> "我…"): what remains asks, or does not."""
     return _ZH_TELLING.sub("，", text)
+
+
 # A leading clause that says why the trainee asks ("So I can find your booking, ...",
 # "我好给您挑配置，...") : context for the question, not what it asks.
 _EN_PURPOSE = re.compile(
