@@ -1316,8 +1316,66 @@ def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
     about nothing in this scenario. When the reply asks (a question, a request for information),
     only its asking part counts: its questions and requests, without a leading clause that says
-    why ("So I can find your booking, ..."); an apology or a story around them does not."""
-    return _match(_asked_part(text), persona)
+    why ("So I can find your booking, ..."); an apology or a story around them does not. A
+    question about a thing of the customer's that nothing in this scenario knows ("what brand is
+    your soundbar?", "does your building have a narrow staircase?") asks about nothing of it."""
+    part = _asked_part(text)
+    if _possessed_unknown(part, _index(persona)):
+        return []
+    return _match(part, persona)
+
+
+#: a thing of the customer's that a question is about: its subject ("does your building have
+#: …", "what brand is your soundbar", "您家里的路由器是…"), not a thing that only sets the scene
+#: ("does anyone in your party need …")
+_EN_POSSESSED = re.compile(
+    r"(?:^|[.?!,;:]\s*|\b(?:so|and|also|oh|ok|okay|right|then)\s+)"
+    r"(?:(?:what|which)\s+[a-z]+\s+(?:is|are|was|were|does|do)\s+"
+    r"|(?:does|do|is|are|was|were|has|have|did|can|will|would)\s+)"
+    r"your\s+((?:[a-z][a-z'-]*\s+){0,2}[a-z][a-z'-]*)"
+)
+_ZH_POSSESSED = re.compile(
+    r"(?:^|[，。？！,.?!；;\s])(?:请问)?(?:您|你)(?:家里|家)?的([\u4e00-\u9fff]{2,4})"
+)
+#: words that end the thing named after "your" ("your sofa *is*", "your soundbar *for*")
+_EN_PHRASE_END = frozenset(
+    "is are was were be been do does did have has had will would can could should to for of in "
+    "on at with from by about and or but that which who when where how what usually normally "
+    "typically always often ever still now then there here at all like".split()
+)
+
+
+def _possessed_unknown(part: str, index: _Index) -> bool:
+    """The question asks about a thing of the customer's (after "your", "您的") whose every word
+    is unknown to this scenario: no fact, cue, built-in topic or the product has it, nor a word
+    one typo away. Then whatever else it shares with a fact only sets the scene."""
+    norm = normalise(part)
+    phrases: list[list[str]] = []
+    for m in _EN_POSSESSED.finditer(norm):
+        words: list[str] = []
+        for word in m.group(1).split():
+            if word in _EN_PHRASE_END:
+                break
+            words.append(word)
+        if words:
+            phrases.append(words)
+    for m in _ZH_POSSESSED.finditer(norm):
+        phrases.append([m.group(1)])
+    if not phrases:
+        return False
+
+    def unknown(words: list[str]) -> bool:
+        found, missing = _text_features(" ".join(words), index.fuzzy)
+        if any(f in index.neutral for f, _ in _words(" ".join(words))):
+            return False  # the product itself ("your TV")
+        strong = [f for f, _ in found if f not in _WEAK and _strong(f)]
+        strong += [f for f in missing if f not in _WEAK and _strong(f)]
+        facts = set(index.fact_ids)
+        # known to a built-in topic only ("building", "router"): a kind of thing customers
+        # have, but nothing this customer has said or would say
+        return bool(strong) and not any(facts & set(index.owners_of.get(f, ())) for f, _ in found)
+
+    return all(unknown(words) for words in phrases)
 
 
 def _match(text: str, persona: Persona) -> list[FactMatch]:

@@ -113,3 +113,37 @@ def test_a_check_he_recognises_counts_as_a_question_he_answered(library: Persona
 )
 def test_her_choice_recognised_is_praise(text: str, respect: bool):
     assert bool(engine._RESPECT.search(text)) is respect
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        ("talkative_en_tv_setup", "what brand is your soundbar"),
+        (
+            "female_en_sofa",
+            "does your building have a narrow staircase or is there a wide entrance",
+        ),
+        ("angry_zh_broadband_outage", "您家里的路由器是自己买的，还是装机时我们送的呀？"),
+    ],
+)
+def test_a_question_about_a_thing_of_theirs_the_scenario_does_not_know_asks_no_fact(
+    library: PersonaLibrary, persona_id: str, text: str
+):
+    assert listening.match_facts(text, library.get(persona_id)) == []
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text", "fact"),
+    [
+        ("talkative_en_tv_setup", "Which model is your TV?", "model"),
+        ("female_en_sofa", "What's your budjet?", "budget"),
+        ("talkative_en_holiday_booking", "Does anyone in your party have mobility needs?", None),
+    ],
+)
+def test_a_thing_of_theirs_that_only_sets_the_scene_or_is_known_keeps_the_match(
+    library: PersonaLibrary, persona_id: str, text: str, fact: str | None
+):
+    asked = listening.match_facts(text, library.get(persona_id))
+    assert asked
+    if fact:
+        assert asked[0].fact_id == fact
