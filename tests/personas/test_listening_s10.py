@@ -147,3 +147,15 @@ def test_a_thing_of_theirs_that_only_sets_the_scene_or_is_known_keeps_the_match(
     assert asked
     if fact:
         assert asked[0].fact_id == fact
+
+
+def test_a_female_shopper_is_recognised_by_praise_or_by_a_mistake_owned(
+    library: PersonaLibrary,
+):
+    """001 「渴望得到他人的认可和赞扬」: praised, or told she was right when the trainee owns a
+    wrong recommendation; neither, and she still needs it."""
+    beh = library.get("female_zh_skincare").behaviour
+    rest = {"inform": 2, "open_question": 1}
+    assert engine._unmet_needs(beh, {**rest, "apology": 1}) == []
+    assert engine._unmet_needs(beh, {**rest, "praise": 1}) == []
+    assert engine._unmet_needs(beh, rest) == ["recognition"]
