@@ -272,6 +272,7 @@ def react(
     beh = persona.behaviour
     state["turn"] += 1
     state["heard"] = None
+    state.pop("unmet", None)  # what a proposal still lacked, only for the line answering it
     weighted = _moves_of(analysis, beh)
     turn = _Turn(
         persona=persona,
@@ -1494,7 +1495,18 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # heard out, but this customer needs more before deciding (evidence, respect, being
         # drawn out): the type's answer to a premature offer, without its cost
         pre = beh.get("premature") or {}
-        return judged("needs_more", str(pre.get("reaction", "not_ready")))
+        reaction = str(pre.get("reaction", "not_ready"))
+        # ... saying what is still missing (issue 13: an answer in the proposal's terms): the
+        # lines of that bank written for the unmet need (``when: {unmet: [...]}``) come first
+        state["unmet"] = unmet
+        turn.entries = [
+            e
+            for e in line_bank.bank_entries(persona, reaction, state)
+            if "unmet" in line_bank.condition_of(e)
+        ]
+        verdict = judged("needs_more", reaction)
+        state["heard"]["unmet"] = unmet
+        return verdict
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
         # the need is raised by a customer who was open enough for it when the proposal came

@@ -159,3 +159,51 @@ def test_a_female_shopper_is_recognised_by_praise_or_by_a_mistake_owned(
     assert engine._unmet_needs(beh, {**rest, "apology": 1}) == []
     assert engine._unmet_needs(beh, {**rest, "praise": 1}) == []
     assert engine._unmet_needs(beh, rest) == ["recognition"]
+
+
+# ---- a proposal the customer is not ready for says what is missing ---------------------------
+
+
+def _heard_out(persona, **mood):
+    state = copy.deepcopy(engine.start(persona, 3)["state"])
+    state["facts_revealed"] = [f["id"] for f in persona.facts]
+    state["mood"].update({"anger": 20.0, "trust": 60.0, "patience": 60.0, "openness": 70.0})
+    state["mood"].update(mood)
+    state["stage"] = "negotiating"
+    return state
+
+
+def test_a_proposal_before_respect_is_shown_is_answered_with_what_is_missing(
+    library: PersonaLibrary,
+):
+    persona = library.get("arrogant_zh_watch_service")
+    offer = "我安排首席技师优先返修，周四下午前调好交还给您，全部免费。"
+    r = engine.react(persona, _heard_out(persona), said("offer_solution", lang="zh"), text=offer)
+    heard = r["state"]["heard"]
+    assert heard["judged"] == "needs_more" and heard["unmet"] == ["respect"]
+    respect_lines = {
+        e["say"]
+        for e in persona.lines["not_ready"]
+        if isinstance(e, dict) and "respect" in (e.get("when") or {}).get("unmet", [])
+    }
+    assert r["line"] in respect_lines
+
+
+def test_a_line_for_an_unmet_need_holds_only_while_that_need_is_unmet():
+    from personas import lines
+
+    condition = {"unmet": ["inform"]}
+    assert lines.holds(condition, {"unmet": ["inform", "praise"]})
+    assert not lines.holds(condition, {"unmet": ["praise"]})
+    assert not lines.holds(condition, {})
+
+
+def test_what_was_missing_is_not_kept_past_the_line_that_said_it(library: PersonaLibrary):
+    persona = library.get("arrogant_zh_watch_service")
+    offer = "我安排首席技师优先返修，周四下午前调好交还给您，全部免费。"
+    r = engine.react(persona, _heard_out(persona), said("offer_solution", lang="zh"), text=offer)
+    assert r["state"]["unmet"] == ["respect"]
+    after = engine.react(
+        persona, r["state"], said("apology", lang="zh"), text="非常抱歉，是我们的失误。"
+    )
+    assert "unmet" not in after["state"]
