@@ -6,8 +6,9 @@ band, stage, ``any``). A line is text, or ``{say, when}``: it is used only while
 condition in ``when`` holds (facts told or still missing, an offer made or not, stage, mood
 band, what a proposal still lacks for this customer: ``unmet``), so a line never claims
 something untrue at that point of the conversation. A line whose placeholder has no value at
-that moment (``{remedy}`` when nothing was offered) is not used either; lines that use this turn's own details (the fact asked about, the remedy and time
-frame offered) are preferred, so the customer answers in the trainee's terms.
+that moment (``{remedy}`` when nothing was offered) is not used either; lines that use this
+turn's own details (the fact asked about, the remedy and time frame offered) are preferred, so
+the customer answers in the trainee's terms.
 
 Randomness only from ``random.Random(f"{seed}:{turn}:{silences}:{reaction}")``; a line
 already said in this conversation is avoided while fresh ones remain.
