@@ -102,8 +102,10 @@ _ANYTHING_ELSE = re.compile(
     r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
-    r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的)?((吗|嗎|么|麼|呢|没有|沒有)\W*$|[？?])"
-    r"|^\W*(好的?|行|嗯)?\W*(还有|還有)(别的|別的|其他|其它|什么|什麼)?(吗|嗎|么|麼|没有|沒有)\W*$",
+    r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的|的)?"
+    # a chat particle after the question word ("还有其他问题吗亲？", "…吗哈？") changes nothing
+    r"((吗|嗎|么|麼|呢|没有|沒有)(亲|親|哈|呀|哦)?(\W*$|[？?])|[？?])"
+    r"|^\W*(好的?|行|嗯)?\W*(还有|還有)(别的|別的|其他|其它|什么|什麼)?(吗|嗎|么|麼|没有|沒有)(亲|親|哈|呀|哦)?\W*$",
     re.IGNORECASE,
 )
 #: what an "anything else?" may come with and still be only that question
@@ -192,6 +194,10 @@ _RESPECT = re.compile(
     r"|\b(?:that's|what) a (?:great|good|smart|sensible|thoughtful)"
     r" (?:question|point|idea|choice)\b"
     r"|\b(?:great|good|lovely|excellent|brilliant) (?:choice|pick)\b"
+    # her own choice recognised as the one the expert would make ("You've picked out the one
+    # I'd have chosen too")
+    r"|\byou(?:'ve| have)? (?:picked|chosen|spotted|found|gone for)(?: out)? [^.!?]{0,30}"
+    r"\b(?:i(?:'d| would) have (?:chosen|picked|gone for)|my (?:own )?favou?rite)"
     r"|\b(?:is|'s) a (?:favourite|favorite) of mine\b|\bsounds (?:gorgeous|beautiful|lovely)\b"
     r"|(?:您|你)(?:真|很|挺)?(?:会挑|有眼光)|选得(?:真|很)?好"
     r"|做(?:过|了)(?:不少|很多|好多)?功课|(?:很|真|这么|那么|特别)用心|眼光(?:真|很|不错|好|独到)"
@@ -233,6 +239,8 @@ def start(persona: Persona, seed: int) -> Reaction:
         "offer": None,
         "fit_credited": False,
         "rejected_cost": False,
+        "grievances": 0,
+        "pushed": {},
         "said": [],
         "accepted": None,
         "heard": None,
@@ -264,6 +272,7 @@ def react(
     beh = persona.behaviour
     state["turn"] += 1
     state["heard"] = None
+    state.pop("unmet", None)  # what a proposal still lacked, only for the line answering it
     weighted = _moves_of(analysis, beh)
     turn = _Turn(
         persona=persona,
@@ -315,7 +324,8 @@ def react(
     if reaction == "left":
         return _end(persona, state, "walked_away", turn)
     _spend_patience(turn, reaction)
-    if _last_straw(turn):
+    grievance = _compound(turn, hollow)
+    if _last_straw(turn, grievance):
         return _end(persona, state, "walked_away", turn)
     if reaction == "accepted" and (
         state["turn"] >= persona.max_turns or bool(CLOSING_MOVES & set(turn.moves))
@@ -353,6 +363,8 @@ def _upgrade(state: dict[str, Any]) -> None:
     state.setdefault("fit_credited", False)
     state.setdefault("rejected_cost", False)
     state.setdefault("said", [])
+    state.setdefault("grievances", 0)
+    state.setdefault("pushed", {})
     state["v"] = STATE_VERSION
 
 
@@ -392,7 +404,10 @@ class _Turn:
         information in the imperative ("I'll need your order number", "麻烦提供一下账号")."""
         return bool(self.text) and (
             listening.asks_for_information(self.text, self.persona.language)
-            or bool(_QUESTION_FORM.search(self.text) or _REQUEST_FORM.search(self.text))
+            or bool(
+                _QUESTION_FORM.search(self.text)
+                or _REQUEST_FORM.search(listening.without_telling(self.text))
+            )
         )
 
     @property
@@ -442,6 +457,10 @@ def _recognised(turn: _Turn) -> str | None:
         return None
     # all it names are out now; the customer says the weightiest in their own words
     said.sort(key=lambda m: not _fact(persona, m.fact_id).get("required"))
+    if turn.has(*QUESTION_MOVES) or turn.asks:
+        # asked "is that right?", he answers with what is his: a question he answered, as much
+        # as one about a single fact (001 S1 诱导法; the silent type's drawn_out need)
+        state["moves_seen"][ANSWERED] = state["moves_seen"].get(ANSWERED, 0) + 1
     state["facts_revealed"].extend(m.fact_id for m in said)
     fact = _fact(persona, said[0].fact_id)
     turn.entries = list(fact.get("lines") or [])
@@ -601,20 +620,81 @@ def _spend_patience(turn: _Turn, reaction: str) -> None:
     _effects(state, turn.persona.behaviour.get("stall"))
 
 
-def _last_straw(turn: _Turn) -> bool:
-    """Another red line (blame, rudeness, a brush-off, a lie) after an earlier one, with
-    patience nearly gone, ends it: the customer leaves rather than take one more (002 §2a /
-    digest_002_003 §3.3; the threshold is the type's ``thresholds.last_straw_patience``). A
-    single one, say a reply misread as rude, is not a pattern."""
-    heard = turn.state.get("heard") or {}
+def _grievance(turn: _Turn, hollow: str | None) -> str | None:
+    """What this reply did wrong to the customer, as bad service they will remember: a red line
+    (blame, rudeness, a brush-off, a lie), hollow service (敷衍: fillers, off the point, a vague
+    promise, "as I said", copy-paste), one more bare closed question in a string they have
+    stopped answering (001 R-LIS-D6), or a proposal pushed again after the customer said "not
+    yet" or "no" (counted in ``state["pushed"]``). None for a reply that did none of these."""
+    state = turn.state
+    heard = state.get("heard") or {}
+    if heard.get("kind") == "red_line":
+        return "red_line"
+    if hollow or "perfunctory" in turn.moves:
+        return "hollow"
+    if heard.get("why") == "interrogated":
+        return "interrogated"
+    if heard.get("kind") == "offer" and heard.get("judged") in ("not_ready", "rejected"):
+        # one proposal too early, or one that misses them, is part of finding what fits; the
+        # same answer again means the trainee pushes instead of listening (003 Ch3.3
+        # 「避免…過早地給出解決方案」; 001 R-LIS-D1 「不要假装听」)
+        key = "premature" if heard["judged"] == "not_ready" else "refused"
+        pushed = state.setdefault("pushed", {})
+        pushed[key] = int(pushed.get(key) or 0) + 1
+        if pushed[key] >= 2:
+            return "pushed"
+    return None
+
+
+def _compound(turn: _Turn, hollow: str | None) -> str | None:
+    """Bad service compounds: each offence after the first costs more than the one before
+    (``behaviour.escalation``: ``step`` more of what this reply cost, per earlier offence, up
+    to ``max`` times). The guidelines' conflict escalates (003 Ch2.1 / Ch3.2 「避免…沖突升級」,
+    digest_002_003 §3.4): a customer already brushed off or talked down to hears the next
+    brush-off as confirmation and loses patience and trust faster, and anger builds on anger
+    (004 ch3 emotional contagion, digest_000_004 §3). One offence, say a reply misread as rude
+    inside a good conversation, costs what the type's tables say and no more."""
+    grievance = _grievance(turn, hollow)
+    if grievance is None:
+        return None
+    state = turn.state
+    earlier = int(state.get("grievances") or 0)
+    state["grievances"] = earlier + 1
+    rule = turn.persona.behaviour.get("escalation") or {}
+    factor = min(float(rule.get("max", 1.0)), 1.0 + float(rule.get("step", 0.0)) * earlier) - 1.0
+    if factor <= 0:
+        return grievance
+    mood, before = state["mood"], turn.before
+    extra = {
+        key: (mood[key] - before[key]) * factor
+        for key in ("patience", "trust")
+        if mood[key] < before[key]
+    }
+    if mood["anger"] > before["anger"]:
+        extra["anger"] = (mood["anger"] - before["anger"]) * factor
+    _add(state, extra)
+    return grievance
+
+
+def _last_straw(turn: _Turn, grievance: str | None) -> bool:
+    """One offence too many, with patience nearly gone, ends it: the customer leaves rather
+    than take one more (002 §2a / digest_002_003 §3.3; the threshold is the type's
+    ``thresholds.last_straw_patience``): a red line (blame, rudeness, a brush-off, a lie) after
+    any earlier offence, any offence after a red line, or any offence (hollow service,
+    interrogation, pushing) after two. A single one, say a reply misread as rude, is not a
+    pattern."""
     limit = turn.persona.behaviour["thresholds"].get("last_straw_patience")
-    if limit is None or heard.get("kind") != "red_line":
+    if limit is None or grievance is None:
         return False
-    seen = turn.state["moves_seen"]
-    earlier = sum(seen.get(m, 0) for m in NEGATIVE_REACTION) - sum(
+    state = turn.state
+    seen = state["moves_seen"]
+    # red lines of earlier replies (also those of a state saved before offences were counted)
+    offended = sum(seen.get(m, 0) for m in NEGATIVE_REACTION) - sum(
         1 for m in turn.moves if m in NEGATIVE_REACTION
     )
-    return earlier > 0 and turn.state["mood"]["patience"] <= float(limit)
+    earlier = max(int(state.get("grievances") or 0) - 1, offended)
+    pattern = earlier >= 2 or (earlier >= 1 and (grievance == "red_line" or offended > 0))
+    return pattern and state["mood"]["patience"] <= float(limit)
 
 
 def _band(mood: dict[str, float], persona: Persona) -> str:
@@ -837,11 +917,14 @@ def _says_goodbye(turn: _Turn) -> bool:
 def _anything_else(turn: _Turn) -> bool:
     """The reply only asks whether the customer needs anything else ("Anything else?", "Is there
     anything else I can help you with today?", "还有其他问题吗？"), with no proposal in it."""
-    return (
-        bool(turn.text)
-        and bool(_ANYTHING_ELSE.search(turn.text))
-        and set(turn.moves) <= _ANYTHING_ELSE_ALONE
-    )
+    if not turn.text or not _ANYTHING_ELSE.search(turn.text):
+        return False
+    if set(turn.moves) <= _ANYTHING_ELSE_ALONE:
+        return True
+    # nothing but the question ("Anything else?"), whatever the analysis filed it under (a
+    # bare "Anything else?" read as a paraphrase restates nothing)
+    rest = _ANYTHING_ELSE.sub(" ", turn.text)
+    return not re.search(r"\w", rest) and not turn.has(*SOLUTION_MOVES)
 
 
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
@@ -1412,7 +1495,18 @@ def _judge_offer(turn: _Turn, *, again: bool = False) -> str:
         # heard out, but this customer needs more before deciding (evidence, respect, being
         # drawn out): the type's answer to a premature offer, without its cost
         pre = beh.get("premature") or {}
-        return judged("needs_more", str(pre.get("reaction", "not_ready")))
+        reaction = str(pre.get("reaction", "not_ready"))
+        # ... saying what is still missing (issue 13: an answer in the proposal's terms): the
+        # lines of that bank written for the unmet need (``when: {unmet: [...]}``) come first
+        state["unmet"] = unmet
+        turn.entries = [
+            e
+            for e in line_bank.bank_entries(persona, reaction, state)
+            if "unmet" in line_bank.condition_of(e)
+        ]
+        verdict = judged("needs_more", reaction)
+        state["heard"]["unmet"] = unmet
+        return verdict
     if mood["anger"] >= th.get("venting_anger", 60) or missing:
         pre = beh.get("premature") or {}
         # the need is raised by a customer who was open enough for it when the proposal came

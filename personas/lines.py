@@ -4,10 +4,11 @@ and what the trainee just said.
 A bank holds lines for one reaction, as a plain list or by selector (``<stage>.<band>``,
 band, stage, ``any``). A line is text, or ``{say, when}``: it is used only while every
 condition in ``when`` holds (facts told or still missing, an offer made or not, stage, mood
-band), so a line never claims something untrue at that point of the conversation. A line
-whose placeholder has no value at that moment (``{remedy}`` when nothing was offered) is not
-used either; lines that use this turn's own details (the fact asked about, the remedy and time
-frame offered) are preferred, so the customer answers in the trainee's terms.
+band, what a proposal still lacks for this customer: ``unmet``), so a line never claims
+something untrue at that point of the conversation. A line whose placeholder has no value at
+that moment (``{remedy}`` when nothing was offered) is not used either; lines that use this
+turn's own details (the fact asked about, the remedy and time frame offered) are preferred, so
+the customer answers in the trainee's terms.
 
 Randomness only from ``random.Random(f"{seed}:{turn}:{silences}:{reaction}")``; a line
 already said in this conversation is avoided while fresh ones remain.
@@ -49,6 +50,8 @@ def holds(condition: Mapping[str, Any], state: Mapping[str, Any]) -> bool:
     if any(f in told for f in condition.get("facts_missing") or ()):
         return False
     if "offer_made" in condition and bool(state.get("offer")) != bool(condition["offer_made"]):
+        return False
+    if "unmet" in condition and not set(condition["unmet"]) & set(state.get("unmet") or ()):
         return False
     if "stage" in condition and state.get("stage") not in condition["stage"]:
         return False

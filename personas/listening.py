@@ -1129,6 +1129,20 @@ _ZH_OFFER = re.compile(
     r"(?:给|帮)(?:您|你).{0,24}(?:好吗|可以吗|行吗|好不好|可不可以|行不行)"
 )
 _ZH_INFO_VERB = re.compile(r"告诉|说说|讲讲|聊聊|介绍|描述|提供|报一下")
+#: the trainee telling the customer ("我给您介绍一下…", "再跟您讲讲我们的会员制度"): the verbs
+#: that ask the customer to tell ("说说您的需求") here say what the trainee will tell
+_ZH_TELLING = re.compile(
+    r"(?:给|跟|和|为|向|帮|給|為|幫)(?:您|你)(?:[^，,。？?！!、\s]{0,4}?)"
+    r"(?:说说|讲讲|聊聊|谈谈|介绍|说一下|讲一下|讲解|科普|说明)"
+)
+
+
+def without_telling(text: str) -> str:
+    """``text`` without the clauses where the trainee tells the customer something in the verbs
+    that otherwise ask ("我给您详细介绍一下…" -> "我…"): what remains asks, or does not."""
+    return _ZH_TELLING.sub("，", text)
+
+
 # A leading clause that says why the trainee asks ("So I can find your booking, ...",
 # "我好给您挑配置，...") : context for the question, not what it asks.
 _EN_PURPOSE = re.compile(
@@ -1220,7 +1234,11 @@ def _sentence_asks(sentence: str, lang: str) -> bool:
         # replacement or a refund?" offers a remedy.
         return bool(_ALTERNATIVES.search(s)) and not read_offer(s, lang).remedies
     if _is_zh(s):
-        return bool(_QUESTION_MARK.search(s) or _ZH_QUESTION.search(s) or _ZH_REQUEST.search(s))
+        return bool(
+            _QUESTION_MARK.search(s)
+            or _ZH_QUESTION.search(s)
+            or _ZH_REQUEST.search(without_telling(s))
+        )
     return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _EN_REQUEST.search(s))
 
 
@@ -1260,6 +1278,7 @@ def _asked_part(text: str) -> str:
     out = []
     for part in parts:
         if _is_zh(part):
+            part = _asking_clauses_zh(part)
             stripped = _ZH_PURPOSE.sub("", part)
         else:
             stripped = _EN_PURPOSE.sub("", part.lower())
@@ -1270,6 +1289,25 @@ def _asked_part(text: str) -> str:
     return " ".join(out)
 
 
+#: a space between Chinese characters: in chat and voice input it ends a clause as a comma or a
+#: full stop would ("明白了 老花眼看字费劲 您大概想花多少呢")
+_ZH_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _asking_clauses_zh(part: str) -> str:
+    """A Chinese sentence written with spaces for punctuation, cut to its asking clauses: what
+    the trainee restates or promises before the question ("老花眼看字费劲 … 这个我们一定帮您挑好
+    您大概想花多少呢") is not what it asks. The sentence as it is when no clause, or every clause,
+    asks."""
+    clauses = [c for c in _ZH_SPACE.split(part) if c.strip()]
+    if len(clauses) < 2:
+        return part
+    asking = [c for c in clauses if _sentence_asks(c, "zh")]
+    if not asking or len(asking) == len(clauses):
+        return part
+    return " ".join(asking)
+
+
 def _fact_of(persona: Persona, fact_id: str) -> Mapping[str, Any]:
     return next((f for f in persona.facts if str(f.get("id")) == fact_id), {})
 
@@ -1278,8 +1316,66 @@ def match_facts(text: str, persona: Persona) -> list[FactMatch]:
     """The facts ``text`` asks about, best first, each scoring at least MATCH_MIN; [] when it asks
     about nothing in this scenario. When the reply asks (a question, a request for information),
     only its asking part counts: its questions and requests, without a leading clause that says
-    why ("So I can find your booking, ..."); an apology or a story around them does not."""
-    return _match(_asked_part(text), persona)
+    why ("So I can find your booking, ..."); an apology or a story around them does not. A
+    question about a thing of the customer's that nothing in this scenario knows ("what brand is
+    your soundbar?", "does your building have a narrow staircase?") asks about nothing of it."""
+    part = _asked_part(text)
+    if _possessed_unknown(part, _index(persona)):
+        return []
+    return _match(part, persona)
+
+
+#: a thing of the customer's that a question is about: its subject ("does your building have
+#: …", "what brand is your soundbar", "您家里的路由器是…"), not a thing that only sets the scene
+#: ("does anyone in your party need …")
+_EN_POSSESSED = re.compile(
+    r"(?:^|[.?!,;:]\s*|\b(?:so|and|also|oh|ok|okay|right|then)\s+)"
+    r"(?:(?:what|which)\s+[a-z]+\s+(?:is|are|was|were|does|do)\s+"
+    r"|(?:does|do|is|are|was|were|has|have|did|can|will|would)\s+)"
+    r"your\s+((?:[a-z][a-z'-]*\s+){0,2}[a-z][a-z'-]*)"
+)
+_ZH_POSSESSED = re.compile(
+    r"(?:^|[，。？！,.?!；;\s])(?:请问)?(?:您|你)(?:家里|家)?的([\u4e00-\u9fff]{2,4})"
+)
+#: words that end the thing named after "your" ("your sofa *is*", "your soundbar *for*")
+_EN_PHRASE_END = frozenset(
+    "is are was were be been do does did have has had will would can could should to for of in "
+    "on at with from by about and or but that which who when where how what usually normally "
+    "typically always often ever still now then there here at all like".split()
+)
+
+
+def _possessed_unknown(part: str, index: _Index) -> bool:
+    """The question asks about a thing of the customer's (after "your", "您的") whose every word
+    is unknown to this scenario: no fact, cue, built-in topic or the product has it, nor a word
+    one typo away. Then whatever else it shares with a fact only sets the scene."""
+    norm = normalise(part)
+    phrases: list[list[str]] = []
+    for m in _EN_POSSESSED.finditer(norm):
+        words: list[str] = []
+        for word in m.group(1).split():
+            if word in _EN_PHRASE_END:
+                break
+            words.append(word)
+        if words:
+            phrases.append(words)
+    for m in _ZH_POSSESSED.finditer(norm):
+        phrases.append([m.group(1)])
+    if not phrases:
+        return False
+
+    def unknown(words: list[str]) -> bool:
+        found, missing = _text_features(" ".join(words), index.fuzzy)
+        if any(f in index.neutral for f, _ in _words(" ".join(words))):
+            return False  # the product itself ("your TV")
+        strong = [f for f, _ in found if f not in _WEAK and _strong(f)]
+        strong += [f for f in missing if f not in _WEAK and _strong(f)]
+        facts = set(index.fact_ids)
+        # known to a built-in topic only ("building", "router"): a kind of thing customers
+        # have, but nothing this customer has said or would say
+        return bool(strong) and not any(facts & set(index.owners_of.get(f, ())) for f, _ in found)
+
+    return all(unknown(words) for words in phrases)
 
 
 def _match(text: str, persona: Persona) -> list[FactMatch]:
