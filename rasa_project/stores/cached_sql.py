@@ -147,6 +147,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if entry is not None and entry.tracker is tracker:
             # this process wrote (or read) the first `saved` events itself: no count query
             new_events = list(itertools.islice(tracker.events, entry.saved, None))
+        elif self._nothing_stored(tracker.sender_id):
+            # a new conversation (its first save): every event is new, as the count would say
+            new_events = list(tracker.events)
         else:
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
@@ -162,6 +165,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._cache.pop(tracker.sender_id, None)
         else:
             self._remember(tracker, last_id)
+
+    def _nothing_stored(self, sender_id: str) -> bool:
+        """Whether the conversation has no event stored: the indexed `SELECT max(id)` of the
+        cache check, instead of the ORM count query SQLTrackerStore runs (an ORM query built
+        anew on each call: ~2.5 % of the server's CPU per turn, yappi, with a new conversation
+        every ~12 turns)."""
+        with self.engine.connect() as connection:
+            return self._last_event_id(connection, sender_id) is None
 
     def _done(self, tracker: DialogueStateTracker) -> bool:
         slot = tracker.slots.get(self._done_slot) if self._done_slot else None
