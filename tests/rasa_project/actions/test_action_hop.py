@@ -14,6 +14,7 @@ from jsonschema.exceptions import best_match
 from rasa.core import processor as rasa_processor
 from rasa.core import run as rasa_run
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -55,6 +56,8 @@ def patched(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rasa_run, "close_resources", rasa_run.close_resources)
     # the staticmethod itself (getattr would give the bare function back)
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    for name in ("_run_action", "_update_tracker_session"):
+        monkeypatch.setattr(MessageProcessor, name, MessageProcessor.__dict__[name])
     serve.install()
 
 
@@ -161,6 +164,8 @@ def test_event_classes_are_found_by_name_as_rasa_finds_them(
     names = {c.type_name for c in all_subclasses(Event)}
     expected = {name: rasas(name) for name in names}
     monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    for name in ("_run_action", "_update_tracker_session"):
+        monkeypatch.setattr(MessageProcessor, name, MessageProcessor.__dict__[name])
     serve.install()
     assert Event.resolve_by_type is not rasas
     assert {name: Event.resolve_by_type(name) for name in names} == expected

@@ -365,3 +365,84 @@ def test_a_component_that_may_read_sequence_features_gets_them(loaded: Agent, mo
         assert not any(isinstance(n, counterpart.SentenceFeaturesOnly) for _, n, _ in order)
     finally:
         processor.__dict__.pop("_counterpart_nlu_plan", None)
+
+
+async def test_the_processors_shortcuts_play_the_same_turns(
+    agent: Agent, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve.py runs read-only actions on the tracker itself when the prediction adds no event
+    (no replayed copy) and reads whether a session must start off the events' classes: the same
+    conversation with Rasa's own `_run_action` and `_update_tracker_session` gives the same
+    events and payloads, with half the copies."""
+    import serve
+    from rasa.core.processor import MessageProcessor
+
+    def own(name: str) -> Any:
+        method = MessageProcessor.__dict__[name]
+        return getattr(method, "rasas", method)
+
+    def plain(value: Any) -> Any:
+        # without what differs between any two runs: wall-clock times and message ids
+        if isinstance(value, dict):
+            return {
+                k: plain(v) for k, v in value.items() if k not in ("at", "timestamp", "message_id")
+            }
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    def events(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+        return [plain(e.as_dict()) for e in tracker.events]
+
+    copies = 0
+    replay = DialogueStateTracker.travel_back_in_time
+
+    def counted(self: DialogueStateTracker, target_time: float) -> DialogueStateTracker:
+        nonlocal copies
+        copies += 1
+        return replay(self, target_time)
+
+    monkeypatch.setattr(DialogueStateTracker, "travel_back_in_time", counted)
+    monkeypatch.setattr(MessageProcessor, "_run_action", own("_run_action"))
+    monkeypatch.setattr(MessageProcessor, "_update_tracker_session", own("_update_tracker_session"))
+    theirs = await play(agent, "s1", REPLIES)
+    theirs_events = events(await agent.tracker_store.retrieve("s1"))
+    theirs_copies, copies = copies, 0
+
+    serve._actions_on_the_tracker()
+    serve._session_check_by_type()
+    assert getattr(MessageProcessor._run_action, "skips_copy", False)
+    assert getattr(MessageProcessor._update_tracker_session, "checks_by_type", False)
+    processor = agent.processor
+    agent.tracker_store = processor.tracker_store = CachedSQLTrackerStore(
+        domain=processor.domain, dialect="sqlite", db=str(tmp_path / "ours.db")
+    )
+    ours = await play(agent, "s1", REPLIES)
+    ours_events = events(await agent.tracker_store.retrieve("s1"))
+
+    # one copy a turn is left: the custom action's prediction carries an event (the rule's
+    # DefinePrevUserUtteredFeaturization), so that action runs on a copy as in Rasa
+    turns = len(REPLIES) + 1
+    assert (theirs_copies, copies) == (2 * turns + 1, turns)
+    assert [without_times(customer(m)) for m in ours] == [
+        without_times(customer(m)) for m in theirs
+    ]
+    assert ours_events == theirs_events
+
+
+async def test_a_new_conversation_is_stored_whole_without_counting_its_events(
+    agent: Agent,
+) -> None:
+    """The first save of a conversation nobody stored yet takes every event as new after the
+    indexed check (no ORM count query); a conversation already stored is counted as before."""
+    store = agent.tracker_store
+    seen = statements(store)
+    await play(agent, "s1", REPLIES[:1])
+    assert not [s for s in seen if "count(" in s.lower()]
+    again = await store.retrieve("s1")
+    store._cache.clear()
+    assert again is not None
+    before = len(again.events)
+    await store.save(again)
+    assert [s for s in seen if "count(" in s.lower()]  # stored already: Rasa's count decides
+    assert len((await store.retrieve("s1")).events) == before

@@ -158,3 +158,28 @@ slots:
     keeping = CachedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
     await keeping.save(over)
     assert await keeping.retrieve("over") is over
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"event": "user", "text": "你好 / héllo 😀", "parse_data": {"intent": {"confidence": 0.9}}},
+        {"event": "slot", "name": "s", "value": {"a": [1, 2.5, None, True, 1e22, 10**20]}},
+        {"event": "slot", "name": "s", "value": {"tiny": 1e-05, "k": {}, "l": []}},
+        {"event": "bot", "text": 'line\nnext\t"q" \\ \u2028', "data": {"custom": None}},
+    ],
+)
+def test_an_event_row_holds_what_the_standard_encoder_would_write(data: dict) -> None:
+    import json
+
+    written = cached_sql._dumps(data)
+    assert json.loads(written) == data
+    if "tiny" not in str(data):  # (ujson writes 1e-5 where json writes 1e-05)
+        assert written == json.dumps(data)
+
+
+def test_an_event_row_with_numbers_out_of_the_ordinary_is_written_as_json_writes_it() -> None:
+    import json
+
+    for value in (2**70, float("nan"), float("inf"), -0.0):
+        assert cached_sql._dumps({"value": value}) == json.dumps({"value": value})
