@@ -52,7 +52,6 @@ import json
 import logging
 import os
 import sys
-import threading
 import time
 from functools import cache
 from typing import Any
@@ -586,22 +585,48 @@ def _freeze_after_loading() -> None:
 
 
 def prepare_personas() -> None:
-    """The action server builds every persona's listening indexes in the background as it starts
-    (0.1-0.3 s of CPU each); built on the first turn instead, they made the first trainees of each
-    persona wait seconds under load."""
+    """The action server builds every persona's listening indexes (0.1-0.3 s of CPU each) and
+    plays one warm-up turn per language (the cue rules, the rubric and its catalogue load on
+    first use) before it starts serving, so "ready" means ready: built on the first turns
+    instead, or in a background thread racing them, they made the first trainees wait seconds
+    under load (a restarted action server's first turn took 16.5 s on a loaded machine, past the
+    gateway's timeout). A bad library is reported on the turn that needs it."""
+    from actions.practice import persona_library
+    from personas import listening
 
-    def build() -> None:
-        from actions.practice import persona_library
-        from personas import listening
+    log = logging.getLogger(__name__)
+    try:
+        personas = persona_library().list()
+        for persona in personas:
+            listening.prepare(persona)
+        _warm_up_turns(personas)
+    except Exception:
+        log.exception("preparing the personas failed")
+    freeze_startup_heap()  # the indexes are built: the start-up heap is complete
 
-        try:
-            for persona in persona_library().list():
-                listening.prepare(persona)
-        except Exception:  # a bad library is reported on the turn that needs it
-            logging.getLogger(__name__).exception("preparing the personas failed")
-        freeze_startup_heap()  # the indexes are built: the start-up heap is complete
 
-    threading.Thread(target=build, name="prepare-personas", daemon=True).start()
+def _warm_up_turns(personas: list[Any]) -> None:
+    """One scripted turn per language through the practice core, with the cue rules alone."""
+    from practice import turn
+    from practice.contracts import Reply
+    from scoring.analysis import analyze
+
+    replies = {
+        "zh": "您好，非常抱歉，能具体说说情况吗？",
+        "en": "Hello, I'm sorry - could you tell me what happened?",
+    }
+    for lang, text in replies.items():
+        persona = next((p for p in personas if p.language == lang), None)
+        if persona is None:
+            continue
+        opening = turn.start(persona, seed=0)
+        turn.play_turn(
+            persona,
+            opening.state,
+            Reply(text),
+            analyzer=lambda t, lg, context: analyze(t, lg, context=context),
+            transcript=opening.transcript,
+        )
 
 
 if __name__ == "__main__":

@@ -44,3 +44,31 @@ def test_objects_made_after_the_freeze_are_collected_as_before(unfrozen: None) -
     del cycle
     assert gc.collect() >= 1  # the new cycle is garbage and found
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_action_server_is_prepared_before_it_serves(
+    monkeypatch: pytest.MonkeyPatch, unfrozen: None
+) -> None:
+    """Every persona's indexes are built and a warm-up turn per language is played before
+    prepare_personas returns (no background thread racing the first trainees), then the heap is
+    frozen."""
+    from personas import listening
+    from practice import turn
+
+    prepared: list[str] = []
+    played: list[str] = []
+    real_prepare, real_play = listening.prepare, turn.play_turn
+    monkeypatch.setattr(
+        listening, "prepare", lambda persona: (prepared.append(persona.id), real_prepare(persona))
+    )
+    monkeypatch.setattr(
+        turn,
+        "play_turn",
+        lambda persona, *a, **k: (played.append(persona.language), real_play(persona, *a, **k))[1],
+    )
+    serve.prepare_personas()
+    from actions.practice import persona_library
+
+    assert sorted(prepared) == sorted(p.id for p in persona_library().list())
+    assert sorted(played) == ["en", "zh"]
+    assert gc.get_freeze_count() > 0
