@@ -2167,6 +2167,11 @@ def contradicts(text: str, persona: Persona, fact_id: str) -> bool:
 #: where a restatement divides into its claims ("So it stopped working after two weeks, order
 #: AV-558213, and you need it for the weekend")
 _CLAIMS = re.compile(r"\s*(?:[,;，；。.!?！？—–]+|\band\b)\s*", re.IGNORECASE)
+#: a claim in which the trainee speaks for themself or the shop: telling, not restating
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|we'?re|we'?ve|we'?ll|our|ours|us|i|i'?m|i'?ll|i'?ve|i'?d)\b|我|咱|本店|公司",
+    re.IGNORECASE,
+)
 
 
 def adds_figure(text: str, persona: Persona, fact_id: str) -> bool:
@@ -2178,6 +2183,8 @@ def adds_figure(text: str, persona: Persona, fact_id: str) -> bool:
         return False
     kinds = {q.kind for t in _fact_texts(fact) for q in _quantities(normalise(t))}
     for claim in _CLAIMS.split(text):
+        if _FIRST_PERSON.search(claim):
+            continue  # the trainee telling ("our warranty is insurance-backed for 25 years")
         said = {
             q.kind
             for q in _quantities(normalise(claim))

@@ -118,3 +118,12 @@ def test_a_restatement_of_what_was_said_is_still_confirmed(library: PersonaLibra
 def test_a_figure_with_a_thousands_comma_is_one_part(library: PersonaLibrary):
     fact = next(f for f in library.get("female_en_sofa").facts if f["id"] == "budget")
     assert listening.value_parts(fact) == ["up to about 1,200"]
+
+
+def test_a_figure_the_trainee_tells_in_a_check_is_no_correction(library: PersonaLibrary):
+    persona = library.get("doubtful_en_solar_quote")
+    text = (
+        "So you're worried about the warranty and inflated figures. In fact our warranty is "
+        "insurance-backed for 25 years, and the figures come from your own meter data."
+    )
+    assert not listening.adds_figure(text, persona, "concern")
