@@ -457,9 +457,10 @@ def _recognised(turn: _Turn) -> str | None:
         return None
     said.sort(key=lambda m: not _fact(persona, m.fact_id).get("required"))
     # What the trainee got right is confirmed (004 ch1 复述与确认; 002 §2b 反饋與確認). A fact
-    # named in full (or most of it) is out. One named only in part ("…他主要跟家里人视频" for a father who
-    # cannot see or hear well and wants to video his grandson) has that part confirmed; the
-    # rest comes out only when the customer is open enough to tell it, as for a question.
+    # named in full (or most of it) is out. One named only in part ("…他主要跟家里人视频" for
+    # a father who cannot see or hear well and wants to video his grandson) has that part
+    # confirmed; the rest comes out only when the customer is open enough to tell it, as for
+    # a question.
     revealed: list[str] = []
     added: list[str] = []  # named in part, the rest told because the customer is open enough
     recognised: list[str] = []  # what is confirmed, in the fact values' own words
