@@ -455,22 +455,73 @@ def _recognised(turn: _Turn) -> str | None:
     ]
     if not said:
         return None
-    # all it names are out now; the customer says the weightiest in their own words
     said.sort(key=lambda m: not _fact(persona, m.fact_id).get("required"))
+    # What the trainee got right is confirmed (004 ch1 复述与确认; 002 §2b 反饋與確認). A fact
+    # named in full (or most of it) is out. One named only in part ("…他主要跟家里人视频" for
+    # a father who cannot see or hear well and wants to video his grandson) has that part
+    # confirmed; the rest comes out only when the customer is open enough to tell it, as for
+    # a question.
+    revealed: list[str] = []
+    added: list[str] = []  # named in part, the rest told because the customer is open enough
+    recognised: list[str] = []  # what is confirmed, in the fact values' own words
+    partly: dict[str, list[str]] = {}
+    for m in said:
+        fact = _fact(persona, m.fact_id)
+        named, parts = listening.named_parts(turn.text, persona, m.fact_id)
+        # at least half of what the value says is the fact named ("you've got a cat who
+        # scratches" for a cat that scratches and fabric that must resist it)
+        if named and 2 * len(named) < len(parts):
+            if not _gate(persona, state, fact):
+                partly[m.fact_id] = named
+                recognised.extend(named)
+                continue
+            added.append(m.fact_id)
+        revealed.append(m.fact_id)
+        recognised.append(str(fact.get("value", "")))
     if turn.has(*QUESTION_MOVES) or turn.asks:
         # asked "is that right?", he answers with what is his: a question he answered, as much
         # as one about a single fact (001 S1 诱导法; the silent type's drawn_out need)
         state["moves_seen"][ANSWERED] = state["moves_seen"].get(ANSWERED, 0) + 1
-    state["facts_revealed"].extend(m.fact_id for m in said)
-    fact = _fact(persona, said[0].fact_id)
-    turn.entries = list(fact.get("lines") or [])
+    state["facts_revealed"].extend(revealed)
+    if partly:
+        confirmed = state.setdefault("confirmed", {})
+        for fid, named in partly.items():
+            confirmed[fid] = list(dict.fromkeys([*(confirmed.get(fid) or []), *named]))
     turn.progress = True
     if not turn.has("paraphrase", "confirm"):
         # a restatement the analysis did not file as one: being heard right still counts
         # (the listening moves carry it otherwise; 004 ch1)
         _effects(state, persona.behaviour.get("checked"))
-    turn.hear("check", result="recognised", fact=fact["id"], facts=[m.fact_id for m in said])
-    return "reveal"
+    first = added[0] if added else (revealed[0] if revealed else next(iter(partly)))
+    heard: dict[str, Any] = {"fact": first, "facts": revealed}
+    if partly:
+        heard["partly"] = sorted(partly)
+    turn.hear("check", result="recognised", **heard)
+    # the answer says the guess is right: the fact's own line when it tells the rest or is
+    # the one thing named, unless it reads as a correction ("……不是我用，给我爸买的。" after
+    # "是给您父亲用吧？"); otherwise the type's confirmation of what was recognised
+    own = [] if partly or (len(revealed) > 1 and not added) else _fact(persona, first).get("lines")
+    agreeing = [e for e in own or [] if not _CORRECTING.match(line_bank.text_of(e))]
+    if agreeing:
+        turn.entries = agreeing
+        return "reveal"
+    turn.slots["value"] = _joined(recognised, persona.language)
+    return "confirmed"
+
+
+#: a line that opens by saying the other got it wrong ("No, it's …", "……不是我用", "不对")
+_CORRECTING = re.compile(
+    r"[\s.…,，、]*(?:no\b|nope\b|not\b|that'?s not\b|wrong\b|actually,? no\b"
+    r"|不是|不对|没有|错了|其实不)",
+    re.IGNORECASE,
+)
+
+
+def _joined(values: list[str], lang: str) -> str:
+    values = list(dict.fromkeys(v for v in values if v))
+    if lang == "zh" or len(values) < 2:
+        return "，".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
 
 
 def _offer_of(text: str | None, lang: str, analysis: Analysis | None) -> offers.Offer:
@@ -1130,6 +1181,10 @@ def _check(turn: _Turn) -> str | None:
         and not _figures_kept(turn.text, _value(persona, m.fact_id))
         and listening.contradicts(turn.text, persona, m.fact_id)
     ]
+    if not wrong and turn.has("paraphrase", "confirm"):
+        # a figure the customer never gave put on what they told (002 §2b: a check that
+        # changes the facts is put right, not agreed to)
+        wrong = [f for f in told if listening.adds_figure(turn.text, persona, f)]
     if wrong:
         fact = _fact(persona, wrong[0])
         turn.slots["value"] = str(fact.get("value", ""))

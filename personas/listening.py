@@ -1839,6 +1839,54 @@ def names_fact(text: str, persona: Persona, fact_id: str) -> bool:
     return bool(value_numbers & {q.key for q in _quantities(normalise(text)) if _telling(q)})
 
 
+#: where a fact's value divides into the things it says ("父亲眼睛不好、耳背，想跟孙子视频";
+#: "cracked bumper, charging dock does not power on"; "… on Saturday and has a dust allergy")
+_VALUE_PARTS = re.compile(
+    r"\s*(?:[、，;；/]|(?<![0-9]),|,(?![0-9])|\band\b|以及|并且)\s*", re.IGNORECASE
+)
+
+
+def value_parts(fact: Mapping[str, Any]) -> list[str]:
+    """The things a fact's value says, in order (one part when it does not divide)."""
+    value = str(fact.get("value", "")).strip()
+    return [p for p in _VALUE_PARTS.split(value) if p.strip()] or [value]
+
+
+def named_parts(text: str, persona: Persona, fact_id: str) -> tuple[list[str], list[str]]:
+    """Which parts of the fact's value ``text`` names, and all its parts. A part is named by a
+    word of its own (one no other fact's value uses, so "父亲" in a guess about who the phone
+    is for does not name "父亲眼睛不好") or by its figures; a part with no word of its own
+    counts as named. "他主要跟家里人视频" names only "想跟孙子视频" of the hidden need."""
+    fact = next((f for f in persona.facts if str(f.get("id")) == fact_id), None)
+    if fact is None:
+        return [], []
+    parts = value_parts(fact)
+    index = _index(persona)
+    others = {
+        f
+        for o in persona.facts
+        if str(o.get("id")) != fact_id
+        for f in _features(normalise(str(o.get("value", ""))))
+    }
+    own_by_part = [
+        {
+            f
+            for f in _features(normalise(part))
+            if _strong(f) and f not in index.neutral and f not in others and not _NUMERIC.match(f)
+        }
+        for part in parts
+    ]
+    vocab = set().union(*own_by_part) if own_by_part else set()
+    found = {f for f, _ in _text_features(text, _Fuzzy(vocab))[0]}
+    numbers = {q.key for q in _quantities(normalise(text)) if _telling(q)}
+    named = []
+    for part, own in zip(parts, own_by_part, strict=True):
+        part_numbers = {q.key for q in _quantities(normalise(part)) if _telling(q)}
+        if (not own and not part_numbers) or own & found or part_numbers & numbers:
+            named.append(part)
+    return named, parts
+
+
 # --------------------------------------------------------------------------- contradicting
 
 
@@ -2112,6 +2160,37 @@ def contradicts(text: str, persona: Persona, fact_id: str) -> bool:
             continue
         told = {round(q.value, 3) for q in said if q.kind == kind}
         if not told & values and not any(_close(t, v) for t in told for v in values):
+            return True
+    return False
+
+
+#: where a restatement divides into its claims ("So it stopped working after two weeks, order
+#: AV-558213, and you need it for the weekend")
+_CLAIMS = re.compile(r"\s*(?:[,;，；。.!?！？—–]+|\band\b)\s*", re.IGNORECASE)
+#: a claim in which the trainee speaks for themself or the shop: telling, not restating
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|we'?re|we'?ve|we'?ll|our|ours|us|i|i'?m|i'?ll|i'?ve|i'?d)\b|我|咱|本店|公司",
+    re.IGNORECASE,
+)
+
+
+def adds_figure(text: str, persona: Persona, fact_id: str) -> bool:
+    """Whether a restatement puts a figure on this fact of a kind the fact never had ("it
+    stopped working after two weeks" of a vacuum that arrived broken): a detail the customer
+    never gave, so the restatement changes what they said."""
+    fact = next((f for f in persona.facts if str(f.get("id")) == fact_id), None)
+    if fact is None:
+        return False
+    kinds = {q.kind for t in _fact_texts(fact) for q in _quantities(normalise(t))}
+    for claim in _CLAIMS.split(text):
+        if _FIRST_PERSON.search(claim):
+            continue  # the trainee telling ("our warranty is insurance-backed for 25 years")
+        said = {
+            q.kind
+            for q in _quantities(normalise(claim))
+            if q.kind not in ("id", "number") and _telling(q)
+        }
+        if said - kinds and _about_fact(claim, persona, fact_id):
             return True
     return False
 

@@ -56,16 +56,32 @@ def start(
 
 def scenario_context(persona: Persona, state: PersonaState) -> ScenarioContext:
     """What the conversation is about so far, for tips that speak about this conversation."""
-    told = set(state.get("facts_revealed") or ())
     remedies = persona.scenario.get("remedies") or {}
     return ScenarioContext(
         kind=str(persona.scenario.get("kind") or ""),
         product=str(persona.scenario.get("product") or ""),
-        told={str(f["id"]): str(f.get("value", "")) for f in persona.facts if f["id"] in told},
+        told=_told(persona, state),
         remedies=tuple(
             dict.fromkeys(normalise_remedy(str(r)) for r in remedies.get("acceptable") or ())
         ),
     )
+
+
+def _told(persona: Persona, state: PersonaState) -> dict[str, str]:
+    """What the customer has said or confirmed, fact by fact: a fact's value once it is out;
+    of a fact the trainee guessed only in part, just the part the customer confirmed (never
+    the rest of a hidden need nobody has said)."""
+    revealed = set(state.get("facts_revealed") or ())
+    confirmed = state.get("confirmed") or {}
+    sep = "，" if persona.language == "zh" else ", "
+    told: dict[str, str] = {}
+    for fact in persona.facts:
+        fid = str(fact["id"])
+        if fid in revealed:
+            told[fid] = str(fact.get("value", ""))
+        elif confirmed.get(fid):
+            told[fid] = sep.join(str(p) for p in confirmed[fid])
+    return told
 
 
 def rate_reply(
