@@ -115,6 +115,9 @@ NLU_ONLY_NEGATIVE_MIN = 0.35
 NLU_ONLY_NEGATIVE_SECONDARY_MIN = 0.75
 #: ... and more still when the cues found comfort, an apology or thanks in the reply
 NLU_NEGATIVE_OVER_KIND_CUE_MIN = 0.9
+#: ... and this much when the cues found a proposal or options in the reply (a weaker reading is
+#: the classifier's doubt about an unfamiliar list of names, not a finding)
+NLU_NEGATIVE_OVER_PROPOSAL_MIN = 0.55
 #: a short reply only the classifier calls a filler ranks below any other evidence
 NLU_ONLY_FILLER_MAX = 0.35
 #: a by-default closed question gives way when the classifier is at least this sure the reply
@@ -136,6 +139,11 @@ _EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGN
 #: English: typographic apostrophes and primes written for "'" (phones and word processors type
 #: "I’ll", "you’re"); the cue rules spell contractions with the ASCII one
 _EN_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+#: a sales pitch to a customer who is complaining, with nothing for the complaint, brushes it
+#: off this surely (seed 003 Ch3.2: move to product highlights only once the emotion is met)
+UPSELL_OVER_COMPLAINT_CONFIDENCE = 0.75
+#: the remedies that answer a complaint: a pitch that comes with one of these is no brush-off
+COMPLAINT_REMEDIES = frozenset({"refund", "exchange", "repair", "reship", "compensation"})
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -248,6 +256,10 @@ class CueRules:
     #: a bare "sorry" opening a reply, and the words that make it an apology for a fault
     courtesy_sorry: re.Pattern[str] | None = None
     not_courtesy: re.Pattern[str] | None = None
+    #: the customer complains ("it broke after two days", "还没到"), and a reply that sells them
+    #: something more (an upgrade, a protection plan, a membership, "顺便给您推荐…")
+    complaint_context: re.Pattern[str] | None = None
+    upsell_pitch: re.Pattern[str] | None = None
     score_weights: dict[str, Any] = field(default_factory=dict)
 
 
@@ -314,6 +326,7 @@ def load_cues(lang: str) -> CueRules:
         )
     q, para, ents = raw["questions"], raw["paraphrase"], raw["entities"]
     thanks = raw.get("thanks_reply")
+    upsell = raw.get("upsell") or {}
     return CueRules(
         lang=lang,
         groups=tuple(groups),
@@ -349,6 +362,8 @@ def load_cues(lang: str) -> CueRules:
             if raw.get("courtesy_sorry")
             else None
         ),
+        complaint_context=_joined(upsell.get("complaint")),
+        upsell_pitch=_joined(upsell.get("pitch")),
         score_weights=_score_weights(),
     )
 
@@ -441,6 +456,11 @@ class Evidence:
     found_option: bool = False
     #: the reply opens with a bare "sorry" that apologises for no fault ("Sorry, it's not.")
     courtesy_sorry: bool = False
+    #: the customer complained and the reply pitches something more, with no remedy for the
+    #: complaint in it (an upgrade, a protection plan; "顺便给您推荐一下新款")
+    upsell_over_complaint: bool = False
+    #: the reply names a time frame ("today", "by 5 pm", "明天上午")
+    time_frame: bool = False
 
     def cue(
         self, cue_id: str, match: str, pos: int, move: str | None = None, conf: float = 0.0
@@ -595,6 +615,7 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
         and rules.thanks_context.search(context)
         and rules.thanks_reply.search(text)
     )
+    _upsell_cue(text, context, rules, ev)
     ev.customer_asked_what_exists = bool(
         ev.customer_asked
         and rules.what_exists_questions
@@ -620,6 +641,22 @@ def _paraphrase_cues(text: str, context: str, rules: CueRules, ev: Evidence) -> 
             OVERLAP_CONFIDENCE_MAX, OVERLAP_CONFIDENCE_BASE + OVERLAP_CONFIDENCE_SLOPE * overlap
         )
         ev.cue("context_overlap", f"{overlap:.2f}", 0, "paraphrase", confidence)
+
+
+def _upsell_cue(text: str, context: str, rules: CueRules, ev: Evidence) -> None:
+    """The customer complained and the reply pitches something more with no remedy for the
+    complaint (see upsell_over_complaint_brushes_off)."""
+    if not (context and rules.complaint_context and rules.upsell_pitch):
+        return
+    if not rules.complaint_context.search(context):
+        return
+    pitch = rules.upsell_pitch.search(text)
+    if pitch is None:
+        return
+    if any(p.search(text) for name, p in rules.remedies if name in COMPLAINT_REMEDIES):
+        return
+    ev.upsell_over_complaint = True
+    ev.cue("upsell_over_complaint_s10b", pitch.group(0), pitch.start())
 
 
 def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
@@ -683,6 +720,7 @@ def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
         if m := _group_match(group, text):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
             ev.politeness_delta += group.politeness
+    ev.time_frame = bool(rules.time_frame.search(text))
     ev.courtesy_sorry = bool(
         rules.courtesy_sorry
         and rules.courtesy_sorry.search(text)
@@ -791,6 +829,46 @@ def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
             floor = max(floor, NLU_NEGATIVE_OVER_KIND_CUE_MIN)
         if ev.nlu_moves[move] < floor:
             del ev.nlu_moves[move]
+
+
+def proposal_needs_a_surer_classifier_negative(state: AnalysisState) -> None:
+    """A reply whose cues found a proposal or a list of options needs a surer classifier to be
+    read as negative as well.
+
+    "A、B和C都是不错的选择" or "这么看只有两个选择了：A和B" propose; the classifier, meeting
+    names it never saw, sometimes ranks a faint negative reading first (the rude and brush-off
+    replies it learned from are short and plain too). When the cues found a move of the
+    solution family and no negative words, a negative move only the classifier reads needs
+    NLU_NEGATIVE_OVER_PROPOSAL_MIN: below it the customer would not react anyway (a move under
+    the persona types' strong_confidence next to a sure proposal is ignored), and the reading
+    would only cost the trainee points for nothing they said.
+    """
+    ev = state.evidence
+    if not any(MOVE_FAMILIES[m] == "solution" for m in ev.cue_moves):
+        return
+    if any(m in NEGATIVE_MOVES for m in ev.cue_moves):
+        return
+    for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES]:
+        if ev.nlu_moves[move] < NLU_NEGATIVE_OVER_PROPOSAL_MIN:
+            del ev.nlu_moves[move]
+
+
+def committed_follow_up_is_no_brush_off(state: AnalysisState) -> None:
+    """A handover the agent follows up with a time frame is no brush-off.
+
+    "这个归账务部门处理，我已经转过去了，他们今天下午五点前会联系您" and "billing handles that, so
+    I've passed it on and they'll call you before 5 pm" name the other team, as a brush-off does,
+    and then say who will get back to the customer and when (seed 003 Ch3.1 「給出預期的解決時
+    間」, 002 §2c 「主動告知用戶處理進度」). When the cues found a follow-up and a time frame and no
+    negative words, a dismissal only the classifier reads needs NLU_NEGATIVE_OVER_KIND_CUE_MIN.
+    """
+    ev = state.evidence
+    if not (ev.time_frame and "follow_up" in ev.cue_moves):
+        return
+    if any(m in NEGATIVE_MOVES for m in ev.cue_moves):
+        return
+    if ev.nlu_moves.get("dismiss", 1.0) < NLU_NEGATIVE_OVER_KIND_CUE_MIN:
+        del ev.nlu_moves["dismiss"]
 
 
 def question_needs_a_surer_negative_zh(state: AnalysisState) -> None:
@@ -1244,6 +1322,27 @@ def courtesy_sorry_before_a_proposal_zh(state: AnalysisState) -> None:
     combined["apology"] = min(combined["apology"], max(proposals) - RANK_BELOW_MARGIN)
 
 
+def upsell_over_complaint_brushes_off(state: AnalysisState) -> None:
+    """Selling more to a customer who is complaining brushes the complaint off.
+
+    "Have you considered our protection plan?" or "顺便给您推荐一下新款" answers "my screen
+    cracked after two days" with a pitch: whatever the reply proposes, the complaint is left
+    where it was (seed 003 Ch3.2: turn to product highlights only once the emotion is met and
+    never to dodge the complaint; 001 R-LIS-D1 「不要假装听」). When the customer's message
+    complains, the reply pitches something more, carries no remedy for the complaint (refund,
+    exchange, repair, reshipping, compensation) and meets no feeling (no apology or empathy),
+    it is a brush-off, UPSELL_OVER_COMPLAINT_CONFIDENCE sure. The same pitch to a shopper who
+    asked for it is a recommendation.
+    """
+    if not state.evidence.upsell_over_complaint:
+        return
+    combined = state.combined
+    if any(combined.get(m, 0.0) >= MOVE_MIN for m in ("apology", "empathy")):
+        return
+    combined["dismiss"] = max(combined.get("dismiss", 0.0), UPSELL_OVER_COMPLAINT_CONFIDENCE)
+    state.evidence.position.setdefault("dismiss", 0)
+
+
 def fall_back_when_nothing_found(state: AnalysisState) -> None:
     """A reply where no move reaches MOVE_MIN still does something.
 
@@ -1278,6 +1377,8 @@ def _nlu_best_guess(ranked: list[tuple[str, float]]) -> str | None:
 #: how the evidence becomes one confidence per move, in this order
 ADJUSTMENTS: tuple[Adjustment, ...] = (
     drop_doubtful_classifier_negatives,
+    proposal_needs_a_surer_classifier_negative,
+    committed_follow_up_is_no_brush_off,
     question_needs_a_surer_negative_zh,
     sure_negative_outweighs_classifier_comfort_zh,
     drop_classifier_filler_in_long_reply,
@@ -1299,6 +1400,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     checked_proposal_is_offer_first,
     courtesy_sorry_before_an_answer,
     courtesy_sorry_before_a_proposal_zh,
+    upsell_over_complaint_brushes_off,
     fall_back_when_nothing_found,
 )
 
