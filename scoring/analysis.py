@@ -136,6 +136,16 @@ _EN_CONTRAST = re.compile(r"\b(but|though|although|however|yet|still)\b", re.IGN
 #: English: typographic apostrophes and primes written for "'" (phones and word processors type
 #: "I’ll", "you’re"); the cue rules spell contractions with the ASCII one
 _EN_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+#: English typed in a hurry: "your"/"ur" for "you're" before words no possessive takes ("your
+#: welcome", "your not alone", "i know your going through a lot", "ur having a rough week");
+#: the cue rules read the contraction. Not "your welcome pack", "your being here", "your right to…"
+_EN_CHAT_YOURE = re.compile(
+    r"\b(your|ur|youre|u r)(?= (welcome\b(?!\s+[a-z])|not\b|going (to|through|thr?u)\b|"
+    r"having (a|an|such|so|the|trouble|problems|issues|second|doubts|a hard)\b|trying to\b|"
+    r"dealing with\b|feeling (so|really|very|a bit|a little|down|low|bad|better|worse|sad|"
+    r"anxious|stressed|overwhelmed|lonely|stuck|lost)\b))",
+    re.IGNORECASE,
+)
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -186,10 +196,22 @@ _RUN_ON_HEAD_END = re.compile(
 _RUN_ON_OPENER = re.compile(
     r"(?i)^((do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
     r"might)(n'?t)? (you|u|i|we|there|your|it|anyone|anything|that|this)\b(?!')|"
-    r"(what|how|when|where|which|who|why)( exactly| else| kind of| sort of| type of)? (\w+ )?"
+    # a pronoun between the question word and its verb is the subject of a clause in statement
+    # order ("…frustrating when I have a lot to do"), not a question
+    r"(what|how|when|where|which|who|why)( exactly| else| kind of| sort of| type of)? "
+    r"((?!(i|you|we|they|he|she|it|that|this|there)\b)\w+ )?"
     r"(is|are|was|were|do|does|did|will|would|can|could|should|has|have|had|happened|went|"
     r"shows|made|makes)\b|how (big|long|much|many|old|often|far|soon)\b|whats|hows|wheres)"
 )
+#: ... but a verb of knowing with no object of its own, right before a question word, takes that
+#: clause as its object: "I can understand how you are feeling", "I see how that would be
+#: overwhelming", "I understand why people are upset" name what is understood and ask nothing
+#: ("I get it is there something going on" and "got it, what time suits you" still ask)
+_RUN_ON_KNOWING_HEAD = re.compile(
+    r"(?i)\b(understand|understood|see|get|know|hear|imagine|appreciate|reali[sz]e)"
+    r"( (completely|totally|fully|entirely|perfectly|now))?[\s,]*$"
+)
+_RUN_ON_WH = re.compile(r"(?i)^(what|how|why|when|where|which|who)\b")
 _EN_TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -472,6 +494,8 @@ def _run_on_question(clause: str, rules: CueRules) -> int | None:
         head, tail = clause[: m.start()], clause[m.end() :]
         if len(tail.split()) < 3 or not _RUN_ON_OPENER.search(tail):
             continue
+        if _RUN_ON_KNOWING_HEAD.search(head) and _RUN_ON_WH.search(tail):
+            continue  # "I can understand how you are feeling": what is understood
         if _RUN_ON_HEAD_END.search(head) and _is_question(tail, rules):
             return m.end()
     return None
@@ -1382,6 +1406,7 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
     rules = load_cues(lang)
     if lang == "en":
         cleaned, context = cleaned.translate(_EN_APOSTROPHES), context.translate(_EN_APOSTROPHES)
+        cleaned = _EN_CHAT_YOURE.sub("you're", cleaned)
     state = AnalysisState(text=cleaned, lang=lang)
 
     if (moves := no_words_is_perfunctory(state)) is not None:
