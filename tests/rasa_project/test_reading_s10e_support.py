@@ -18,11 +18,27 @@ from practice.vocabulary import MOVE_FAMILIES, NEGATIVE_MOVES
 #: (reply, language, expected family of the primary move)
 PRIMARY: dict[str, list[tuple[str, str, str]]] = {
     "feeling_named_back": [
-        ("I can appreciate how fed up you are with the roadworks outside the shop.", "en", "empathy"),
-        ("You're probably worried the deposit won't come back in time for the new flat.", "en", "empathy"),
-        ("I'm sure it was upsetting to find the sofa delivered in the wrong colour.", "en", "empathy"),
+        (
+            "I can appreciate how fed up you are with the roadworks outside the shop.",
+            "en",
+            "empathy",
+        ),
+        (
+            "You're probably worried the deposit won't come back in time for the new flat.",
+            "en",
+            "empathy",
+        ),
+        (
+            "I'm sure it was upsetting to find the sofa delivered in the wrong colour.",
+            "en",
+            "empathy",
+        ),
         ("I understand your frustration with the app logging you out.", "en", "empathy"),
-        ("I can understand how you are feeling after the third cancelled appointment.", "en", "empathy"),
+        (
+            "I can understand how you are feeling after the third cancelled appointment.",
+            "en",
+            "empathy",
+        ),
         ("I get that sitting on hold for an hour is maddening.", "en", "empathy"),
         ("听得出来，您对这次的维修特别不放心。", "zh", "empathy"),
         ("我能体会您等了一整天却没人上门的那种憋屈。", "zh", "empathy"),
@@ -36,7 +52,11 @@ PRIMARY: dict[str, list[tuple[str, str, str]]] = {
         ("一个人处理这么多事，您真的很坚强。", "zh", "reassurance"),
     ],
     "self_blame_denied": [
-        ("Forgetting the password doesn't make you stupid, the rules keep changing.", "en", "reassurance"),
+        (
+            "Forgetting the password doesn't make you stupid, the rules keep changing.",
+            "en",
+            "reassurance",
+        ),
         ("You're not overreacting, a leak like that needs looking at today.", "en", "reassurance"),
         ("忘了密码一点都不傻，这个系统换得太勤了。", "zh", "reassurance"),
     ],
