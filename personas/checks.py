@@ -30,6 +30,7 @@ import yaml
 
 from personas.listening import colliding_about
 from personas.model import MIN_OPENINGS, MIN_VARIANTS
+from personas.offers import REMEDY_KINDS, REMEDY_SYNONYMS
 from practice.vocabulary import MOVES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -217,8 +218,21 @@ def schema_errors(
             ]
             if extra:
                 line = _key_line(node, path, extra[0])
-        found.append(ValidationError(file, line, f"{_where(path)}: {err.message}"))
+        message = err.message
+        if err.validator == "enum" and isinstance(err.instance, str):
+            # "'open_qestion' is not one of [twenty names]" buries the likely fix
+            message = f"'{err.instance}' is not one of the allowed values" + _did_you_mean(
+                err.instance, [str(v) for v in err.validator_value]
+            )
+        found.append(ValidationError(file, line, f"{_where(path)}: {message}"))
     return found
+
+
+def _did_you_mean(value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f" ({', '.join(known)})"
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -265,8 +279,25 @@ def semantic_errors(
             err(["scenario", "facts", i, "id"], f"duplicate fact id '{fid}'")
         seen.add(fid)
         for j, move in enumerate(fact.get("asked_by") or []):
-            if move not in moves:
+            if move not in moves and isinstance(move, str) and not _schema_enumerates_moves():
                 err(["scenario", "facts", i, "asked_by", j], f"unknown move '{move}'")
+    remedies = _mapping(_mapping(data.get("scenario")).get("remedies"))
+    known_remedies = remedy_names()
+    for key in ("acceptable", "rejected"):
+        names = remedies.get(key)
+        for j, name in enumerate(names if isinstance(names, list) else []):
+            if isinstance(name, str) and _norm_remedy(name) not in known_remedies:
+                err(
+                    ["scenario", "remedies", key, j],
+                    f"unknown remedy '{name}': no trainee offer is ever read as it"
+                    + _remedy_hint(name, known_remedies),
+                )
+    for name in _mapping(remedies.get("why_not")):
+        if isinstance(name, str) and _norm_remedy(name) not in known_remedies:
+            err(
+                ["scenario", "remedies", "why_not", name],
+                f"why_not.{name}: unknown remedy '{name}'" + _remedy_hint(name, known_remedies),
+            )
     behaviour = data.get("behaviour") or {}
     for move in (behaviour.get("effects") or {}) if isinstance(behaviour, dict) else {}:
         if move not in moves:
@@ -497,10 +528,39 @@ def _norm_remedy(name: object) -> str:
     return str(name).strip().casefold()
 
 
-def plain_usable(entry: object, available: set[str]) -> bool:
-    """Whether a line can be said in any state: no ``when`` and every placeholder has a value."""
+def remedy_names() -> frozenset[str]:
+    """Every remedy name a persona file may use (canonical kinds and their synonyms), folded."""
+    names = {_norm_remedy(k) for k in REMEDY_KINDS}
+    for synonyms in REMEDY_SYNONYMS.values():
+        names.update(_norm_remedy(n) for n in synonyms)
+    return frozenset(names)
+
+
+def _remedy_hint(name: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(_norm_remedy(name), sorted(known), n=1, cutoff=0.75)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f" (remedy names: {', '.join(REMEDY_KINDS)}, or a synonym such as replacement or 退款)"
+
+
+def _schema_enumerates_moves() -> bool:
+    """Whether the schema itself lists the moves a fact is asked by (it then reports an unknown
+    one, with a suggestion, and this check would only say it twice)."""
+    schema, _ = _schema_and_validators()
+    definitions = schema.get("definitions", {})
+    items = definitions.get("fact", {}).get("properties", {}).get("asked_by", {}).get("items", {})
+    if "$ref" in items:
+        items = definitions.get(str(items["$ref"]).rsplit("/", 1)[-1], {})
+    return "enum" in items
+
+
+def plain_usable(entry: object, available: set[str], kind: object = None) -> bool:
+    """Whether a line can be said in any state: no ``when`` (or only a ``kind`` that is this
+    persona's) and every placeholder has a value."""
     text = line_text(entry)
-    if not text or line_condition(entry):
+    condition = dict(line_condition(entry))
+    kinds = condition.pop("kind", None)
+    if not text or condition or (kinds and kind not in kinds):
         return False
     return set(placeholders_of(text)) <= available
 
@@ -587,6 +647,7 @@ def persona_warnings(
     # -- every reaction has something to say whatever the state
     available = set(SCENARIO_PLACEHOLDERS) | fact_ids | ({"need", "why_not"} if need else set())
     own = _mapping(data.get("lines"))
+    scenario_kind = _mapping(data.get("scenario")).get("kind")
     for reaction in required_reactions:
         bank = merged_lines.get(reaction)
         entries = [entry for _, entry in bank_entries(bank, [])]
@@ -599,7 +660,7 @@ def persona_warnings(
             slots.add("remedy")
         if reaction == "accepted" and acceptable:
             slots.add("remedy")  # an accepted offer names one of them
-        if any(plain_usable(entry, slots) for entry in entries):
+        if any(plain_usable(entry, slots, scenario_kind) for entry in entries):
             continue
         source = "this file" if reaction in own else "the type's lines"
         missing = sorted(

@@ -60,15 +60,29 @@ def bank_entries(persona: Persona, reaction: str, state: Mapping[str, Any]) -> l
     Falls back to ``neutral`` for a reaction a trainer's custom type forgot (the checker
     reports that)."""
     bank = persona.lines.get(reaction) or persona.lines.get("neutral") or ["..."]
+    kind = persona.scenario.get("kind")
     if isinstance(bank, list):
-        return list(bank)
+        return [e for e in bank if fits_kind(e, kind)]
     band, stage = state.get("band"), state.get("stage")
     found: list[object] = []
     for key in (f"{stage}.{band}", band, stage, "any"):
         found.extend(bank.get(key) or [])
     if not found:
         found = [entry for group in bank.values() for entry in group or []]
-    return found
+    return [e for e in found if fits_kind(e, kind)]
+
+
+def fits_kind(entry: object, kind: object) -> bool:
+    """Whether a line is for this persona's kind of scenario (``when: {kind: [pre_sales]}``);
+    a line without that condition serves every kind."""
+    kinds = condition_of(entry).get("kind")
+    return not kinds or kind in kinds
+
+
+def state_condition(entry: object) -> Mapping[str, Any]:
+    """A line's condition on the conversation (its ``when`` without ``kind``, which is about
+    the persona and is settled by ``bank_entries``)."""
+    return {k: v for k, v in condition_of(entry).items() if k != "kind"}
 
 
 def scenario_values(persona: Persona) -> dict[str, str]:
@@ -123,7 +137,9 @@ def pick(
         candidates = usable(bank_entries(persona, reaction, state), state, values)
     if not candidates:
         # every line of the bank is conditional and none holds: the condition-free fallback
-        plain = [text_of(e) for e in bank_entries(persona, reaction, state) if not condition_of(e)]
+        plain = [
+            text_of(e) for e in bank_entries(persona, reaction, state) if not state_condition(e)
+        ]
         candidates = [t for t in plain if _slots_in(t) <= values.keys()] or ["..."]
     used = set(state["lines_used"])
     fresh = [t for t in dict.fromkeys(candidates) if line_key(t) not in used]

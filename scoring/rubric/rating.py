@@ -35,12 +35,23 @@ def _points(fired: tuple[Guideline, float]) -> float:
     return guideline.weight * strength
 
 
+# How many of the trainee's previous replies still count as having met the customer's feeling:
+# once it has been met, the five steps go on to understanding, confirming and solving while the
+# customer calms (seed 003 Ch3.1, the fourth step comes once the emotion is steady); a hint
+# that asks for empathy again on every reply only teaches repeating it (apologise once, 003).
+SOOTHED_LATELY_REPLIES: Final = 3
+
+
+def _soothed_lately(t: Turn) -> bool:
+    return any(moves & CALMING_MOVES for moves in t.history_moves[-SOOTHED_LATELY_REPLIES:])
+
+
 def _pick_tip(t: Turn, fired: list[tuple[Guideline, float]]) -> str:
     """The guideline this reply most needs: the worst lapse, else the next right move."""
     negatives = [(g, s) for g, s in fired if g.effect == "-"]
     if negatives:
         return max(negatives, key=_points)[0].id
-    if t.upset and not t.moves & CALMING_MOVES:
+    if t.upset and not t.moves & CALMING_MOVES and not _soothed_lately(t):
         return "emotion.empathise"
     if t.solution_now and not t.has("confirm"):
         return "confirm.check_understanding"

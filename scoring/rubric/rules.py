@@ -272,11 +272,15 @@ def _reassure(t: Turn) -> float:
 @rule("emotion.ignored")
 def _emotion_ignored(t: Turn) -> float:
     previous = t.history_moves[-1] if t.history_moves else frozenset()
+    # a remedy put forward once the feeling was met and the problem understood answers the
+    # upset customer's "now do something about it" (seed 003 Ch3.1: solve at once, step 5)
+    solving_in_turn = t.solution_now and t.soothed_before and t.understood_before
     return yes(
         t.upset
         and bool(t.moves)
         and not t.moves & (CALMING_MOVES | {"paraphrase"})
         and not previous & CALMING_MOVES
+        and not solving_in_turn
     )
 
 

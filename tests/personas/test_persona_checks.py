@@ -49,6 +49,7 @@ lines:
     - "Need a drill today."
 """
 
+LIBRARY = Path(__file__).resolve().parents[2] / "personas" / "library"
 NEED = "    need: something that does the job without paying for what I don't use\n"
 TOPICS = "budget:\n  en: [budget, price range]\n  zh: [预算]\nusage:\n  en: [what for]\n"
 
@@ -380,3 +381,90 @@ def test_the_library_has_no_drafts_and_no_warnings():
     assert lib.errors == []
     assert lib.drafts() == []
     assert [str(w) for w in lib.warnings] == []
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def test_a_misspelt_remedy_is_an_error_at_its_line_with_the_likely_name(tmp_path):
+    text = persona(
+        "sam",
+        ("    acceptable: [trial]\n", "    acceptable: [trail]\n"),
+        ("    rejected: [upgrade]\n", "    rejected: [gift card]\n"),
+    )
+    lib, path = load(tmp_path, text)
+    errors = [str(e) for e in lib.errors]
+    assert f"{path}:{line_no(text, 'acceptable:')}: unknown remedy 'trail'" in errors[0]
+    assert "did you mean 'trial'?" in errors[0]
+    assert f"{path}:{line_no(text, 'rejected:')}: unknown remedy 'gift card'" in errors[1]
+    assert "refund, exchange" in errors[1]  # no close name: the names are listed
+    assert lib.list() == []  # a persona with errors is never offered
+
+
+def test_a_remedy_synonym_is_a_known_name(tmp_path, topics):
+    text = persona("sam", ("    rejected: [upgrade]\n", "    rejected: [voucher, 退款]\n"))
+    lib, _ = load(tmp_path, text, topics=topics)
+    assert lib.errors == []
+
+
+def test_a_misspelt_move_is_reported_once_with_the_likely_name(tmp_path):
+    text = persona(
+        "sam",
+        (
+            '      about: ["what material',
+            '      asked_by: [open_qestion]\n      about: ["what material',
+        ),
+    )
+    lib, path = load(tmp_path, text)
+    errors = [str(e) for e in lib.errors]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{path}:{line_no(text, 'open_qestion')}: ")
+    assert "did you mean 'open_question'?" in errors[0]
+
+
+# ----------------------------------------------------------------------------- kind of scenario
+
+
+def test_lines_for_one_kind_of_scenario_are_said_only_in_it(tmp_path):
+    """A type's lines serve shoppers and after-sales customers alike; a line kept to one kind
+    (``when: {kind: [pre_sales]}``) is never said in the other."""
+    from personas.lines import bank_entries, text_of
+
+    library = PersonaLibrary()
+    shopper = library.get("doubtful_en_solar_quote")
+    source = (LIBRARY / "doubtful_en_solar_quote.yml").read_text(encoding="utf-8")
+    assert "kind: pre_sales" in source
+    lib, _ = load(
+        tmp_path,
+        source.replace("kind: pre_sales", "kind: after_sales", 1),
+        stem="doubtful_en_solar_quote",
+    )
+    complaint = lib.get("doubtful_en_solar_quote")
+    state = {"stage": "clarifying", "band": "uneasy"}
+    for_shopper = {text_of(e) for e in bank_entries(shopper, "unmoved", state)}
+    for_complaint = {text_of(e) for e in bank_entries(complaint, "unmoved", state)}
+    assert "That's what every salesperson says." in for_shopper
+    assert "That's what every salesperson says." not in for_complaint
+    assert "That's what the last person told me too." in for_complaint
+    assert "That's what the last person told me too." not in for_shopper
+
+
+def test_a_bank_whose_plain_lines_are_all_for_the_other_kind_is_warned_about(tmp_path, topics):
+    only_other = persona(
+        "sam",
+        (
+            '    - "Need a drill today."\n',
+            '    - "Need a drill today."\n  unmoved:\n'
+            + "".join(
+                f'    - say: "Not convinced, {n}."\n      when: {{kind: [after_sales]}}\n'
+                for n in ("really", "sorry", "still", "honestly", "no")
+            ),
+        ),
+    )
+    lib, path = load(tmp_path, only_other, topics=topics)
+    assert any(
+        "reaction 'unmoved'" in w and "no line for every state" in w for w in warnings_of(lib, path)
+    )
+    own_kind = only_other.replace("kind: [after_sales]", "kind: [pre_sales]")
+    lib, path = load(tmp_path, own_kind, topics=topics)
+    assert not [w for w in warnings_of(lib, path) if "reaction 'unmoved'" in w]

@@ -574,3 +574,45 @@ def test_catalogue_covers_the_seeds_steps_dimensions_and_types():
     assert {"listening.paraphrase_facts", "listening.paraphrase_feelings"} <= ids
     # seed 002's chat language
     assert {"language.concise", "language.no_jargon", "language.precise_details"} <= ids
+
+
+def test_the_empathy_tip_is_not_repeated_on_every_reply_once_the_feeling_was_met():
+    """An upset customer heard with empathy a reply ago: the hint moves on to the next step
+    (here paraphrasing the facts) instead of asking for empathy again (seed 003 Ch3.1)."""
+    upset = "This is ridiculous, I'm furious, it broke after two days!"
+    never_soothed = rate_turn(
+        analysis("open_question"),
+        RatingContext(lang="en", customer_text=upset, history=history(("greeting",))),
+    )
+    assert never_soothed["tip"]["guideline"] in {"emotion.empathise", "emotion.ignored"}
+    soothed = rate_turn(
+        analysis("open_question"),
+        RatingContext(lang="en", customer_text=upset, history=history(("empathy", "apology"))),
+    )
+    assert soothed["tip"]["guideline"] == "listening.paraphrase_facts"
+    long_ago = rate_turn(
+        analysis("closed_question"),
+        RatingContext(
+            lang="en",
+            customer_text=upset,
+            history=history(
+                ("empathy",), ("open_question",), ("closed_question",), ("closed_question",)
+            ),
+        ),
+    )
+    assert long_ago["tip"]["guideline"] != "listening.paraphrase_facts"
+
+
+def test_a_remedy_after_the_feeling_was_met_and_the_problem_understood_is_not_ignoring_it():
+    upset = "Fine. Now do something about it, I'm still furious."
+    moves = history(("empathy",), ("open_question",), ("paraphrase",))
+    solved = rate_turn(
+        analysis("offer_solution", entities=["remedy", "time_frame"]),
+        RatingContext(lang="en", customer_text=upset, history=moves),
+    )
+    assert "emotion.ignored" not in fired(solved)
+    rushed = rate_turn(
+        analysis("offer_solution", entities=["remedy", "time_frame"]),
+        RatingContext(lang="en", customer_text=upset, history=history(("open_question",))),
+    )
+    assert fired(rushed).get("emotion.ignored") == "-"
