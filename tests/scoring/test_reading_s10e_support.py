@@ -200,3 +200,38 @@ def test_the_feeling_heard_is_empathy_zh(text: str) -> None:
 )
 def test_what_is_heard_that_is_no_feeling_is_no_empathy_zh(text: str, family: str) -> None:
     assert primary_family(text, "zh") == family, moves(text, "zh")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["王姐您好，今天想看点什么？", "李老师早上好，您的报告已经出来了。", "亲您好，这边是售后。"],
+)
+def test_a_greeting_after_the_address_greets_zh(text: str) -> None:
+    assert moves(text, "zh")[0] == "greeting", moves(text, "zh")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("我给您寄一份样品过去？", "solution"),
+        ("我帮您预留周六下午那个位置？", "solution"),
+        ("我帮您查一下，您的手机号是多少？", "question"),
+    ],
+)
+def test_an_offer_asked_as_a_question_proposes_zh(text: str, family: str) -> None:
+    assert primary_family(text, "zh") == family, moves(text, "zh")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you keep thinking about it, you'll miss out on this price.",
+        "Sleep on it and you'll lose the deal, honestly.",
+    ],
+)
+def test_fear_of_missing_out_pressed_is_made_up_urgency(text: str) -> None:
+    assert "deceive" in moves(text), moves(text)
+
+
+def test_waiting_for_something_real_is_no_pressure() -> None:
+    assert "deceive" not in moves("If you wait until Friday, you'll get the new colour.")
