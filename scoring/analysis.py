@@ -932,7 +932,8 @@ def weigh_default_question(state: AnalysisState) -> None:
     When the classifier is QUESTION_DEFAULT_OVERRIDE sure of another move (a confirmation,
     a rhetorical jab, a remark ending in 吧) and does not read a closed question itself, that
     one unlabelled form gets one reading: the classifier's. A clause that asks for a fact
-    keeps its closed question.
+    keeps its closed question, and so does a question beside another clause whose move the cues
+    found and the classifier reads (the classifier's reading belongs to that clause).
     """
     ev, ranked = state.evidence, state.ranked
     if not ev.default_question or not ranked:
@@ -940,6 +941,10 @@ def weigh_default_question(state: AnalysisState) -> None:
     if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
         return  # another clause asks for a fact: that question stands
     if ranked[0][0] == "closed_question":
+        return
+    if ranked[0][0] in ev.cue_moves and len(_split_clauses(state.text)) > ev.question_clauses:
+        # the classifier's reading is what another clause says ("不着急，慢慢看。这部手机准备给谁用
+        # 呢？": the comfort before the question), found there by the cues: the question stands
         return
     if (
         ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE

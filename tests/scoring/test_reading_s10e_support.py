@@ -235,3 +235,16 @@ def test_fear_of_missing_out_pressed_is_made_up_urgency(text: str) -> None:
 
 def test_waiting_for_something_real_is_no_pressure() -> None:
     assert "deceive" not in moves("If you wait until Friday, you'll get the new colour.")
+
+
+def test_a_question_after_comfort_still_asks_zh() -> None:
+    # the classifier's comfort reading belongs to the clause before the question
+    nlu = {
+        "intent": {"name": "reassurance", "confidence": 0.83},
+        "intent_ranking": [
+            {"name": "reassurance", "confidence": 0.83},
+            {"name": "greeting", "confidence": 0.08},
+        ],
+    }
+    found = analyze("您好，不着急，慢慢看。这部手机准备给谁用呢？", "zh", "", nlu=nlu)
+    assert "closed_question" in [m["move"] for m in found["moves"]], found["moves"]
