@@ -144,6 +144,16 @@ _EN_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\
 UPSELL_OVER_COMPLAINT_CONFIDENCE = 0.75
 #: the remedies that answer a complaint: a pitch that comes with one of these is no brush-off
 COMPLAINT_REMEDIES = frozenset({"refund", "exchange", "repair", "reship", "compensation"})
+#: English typed in a hurry: "your"/"ur" for "you're" before words no possessive takes ("your
+#: welcome", "your not alone", "i know your going through a lot", "ur having a rough week");
+#: the cue rules read the contraction. Not "your welcome pack", "your being here", "your right to…"
+_EN_CHAT_YOURE = re.compile(
+    r"\b(your|ur|youre|u r)(?= (welcome\b(?!\s+[a-z])|not\b|going (to|through|thr?u)\b|"
+    r"having (a|an|such|so|the|trouble|problems|issues|second|doubts|a hard)\b|trying to\b|"
+    r"dealing with\b|feeling (so|really|very|a bit|a little|down|low|bad|better|worse|sad|"
+    r"anxious|stressed|overwhelmed|lonely|stuck|lost)\b))",
+    re.IGNORECASE,
+)
 #: moves below this confidence are not reported
 MOVE_MIN = 0.3
 #: a reply where nothing reaches MOVE_MIN takes the classifier's best move when it is this sure
@@ -194,10 +204,22 @@ _RUN_ON_HEAD_END = re.compile(
 _RUN_ON_OPENER = re.compile(
     r"(?i)^((do|does|did|is|are|was|were|can|could|will|would|should|shall|have|has|had|may|"
     r"might)(n'?t)? (you|u|i|we|there|your|it|anyone|anything|that|this)\b(?!')|"
-    r"(what|how|when|where|which|who|why)( exactly| else| kind of| sort of| type of)? (\w+ )?"
+    # a pronoun between the question word and its verb is the subject of a clause in statement
+    # order ("…frustrating when I have a lot to do"), not a question
+    r"(what|how|when|where|which|who|why)( exactly| else| kind of| sort of| type of)? "
+    r"((?!(i|you|we|they|he|she|it|that|this|there)\b)\w+ )?"
     r"(is|are|was|were|do|does|did|will|would|can|could|should|has|have|had|happened|went|"
     r"shows|made|makes)\b|how (big|long|much|many|old|often|far|soon)\b|whats|hows|wheres)"
 )
+#: ... but a verb of knowing with no object of its own, right before a question word, takes that
+#: clause as its object: "I can understand how you are feeling", "I see how that would be
+#: overwhelming", "I understand why people are upset" name what is understood and ask nothing
+#: ("I get it is there something going on" and "got it, what time suits you" still ask)
+_RUN_ON_KNOWING_HEAD = re.compile(
+    r"(?i)\b(understand|understood|see|get|know|hear|imagine|appreciate|reali[sz]e)"
+    r"( (completely|totally|fully|entirely|perfectly|now))?[\s,]*$"
+)
+_RUN_ON_WH = re.compile(r"(?i)^(what|how|why|when|where|which|who)\b")
 _EN_TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -492,6 +514,8 @@ def _run_on_question(clause: str, rules: CueRules) -> int | None:
         head, tail = clause[: m.start()], clause[m.end() :]
         if len(tail.split()) < 3 or not _RUN_ON_OPENER.search(tail):
             continue
+        if _RUN_ON_KNOWING_HEAD.search(head) and _RUN_ON_WH.search(tail):
+            continue  # "I can understand how you are feeling": what is understood
         if _RUN_ON_HEAD_END.search(head) and _is_question(tail, rules):
             return m.end()
     return None
@@ -986,7 +1010,8 @@ def weigh_default_question(state: AnalysisState) -> None:
     When the classifier is QUESTION_DEFAULT_OVERRIDE sure of another move (a confirmation,
     a rhetorical jab, a remark ending in 吧) and does not read a closed question itself, that
     one unlabelled form gets one reading: the classifier's. A clause that asks for a fact
-    keeps its closed question.
+    keeps its closed question, and so does a question beside another clause whose move the cues
+    found and the classifier reads (the classifier's reading belongs to that clause).
     """
     ev, ranked = state.evidence, state.ranked
     if not ev.default_question or not ranked:
@@ -994,6 +1019,10 @@ def weigh_default_question(state: AnalysisState) -> None:
     if ev.cue_moves.get("closed_question", 0.0) > QUESTION_DEFAULT:
         return  # another clause asks for a fact: that question stands
     if ranked[0][0] == "closed_question":
+        return
+    if ranked[0][0] in ev.cue_moves and len(_split_clauses(state.text)) > ev.question_clauses:
+        # the classifier's reading is what another clause says ("不着急，慢慢看。这部手机准备给谁用
+        # 呢？": the comfort before the question), found there by the cues: the question stands
         return
     if (
         ranked[0][1] >= QUESTION_DEFAULT_OVERRIDE
@@ -1484,6 +1513,7 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
     rules = load_cues(lang)
     if lang == "en":
         cleaned, context = cleaned.translate(_EN_APOSTROPHES), context.translate(_EN_APOSTROPHES)
+        cleaned = _EN_CHAT_YOURE.sub("you're", cleaned)
     state = AnalysisState(text=cleaned, lang=lang)
 
     if (moves := no_words_is_perfunctory(state)) is not None:
