@@ -16,7 +16,7 @@ ARRANGED = [
     ("A replacement kettle will be sent out today and reach you on Tuesday.", "en"),
     ("The spare key will be left at reception for you from 4 pm.", "en"),
     ("师傅明天下午两点到四点之间上门换滤芯。", "zh"),
-    ("新的键盘周三前送到，旧的到时候一起带走。", "zh"),
+    ("新键盘周三前给您送到，旧的到时候快递员一起带走。", "zh"),
 ]
 EMPTY_PROMISES = [
     ("I promise this phone will never slow down, ever.", "en"),
