@@ -845,7 +845,10 @@ def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
     """
     ev = state.evidence
     top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
-    kind_words = any(m in KIND_MOVES for m in ev.cue_moves)
+    # a plain request with a courtesy word ("Understood. Booking reference, please?") is no
+    # rudeness for being short: the classifier's rude and brush-off examples are short too
+    polite_request = ev.asks and "politeness_marker" in ev.cue_ids
+    kind_words = polite_request or any(m in KIND_MOVES for m in ev.cue_moves)
     negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
         floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
@@ -1020,6 +1023,8 @@ def weigh_default_question(state: AnalysisState) -> None:
         return  # another clause asks for a fact: that question stands
     if ranked[0][0] == "closed_question":
         return
+    if ranked[0][0] in NEGATIVE_MOVES and ranked[0][0] not in ev.nlu_moves:
+        return  # a negative reading too doubtful to keep does not unseat the question either
     if ranked[0][0] in ev.cue_moves and len(_split_clauses(state.text)) > ev.question_clauses:
         # the classifier's reading is what another clause says ("不着急，慢慢看。这部手机准备给谁用
         # 呢？": the comfort before the question), found there by the cues: the question stands

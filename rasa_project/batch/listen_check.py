@@ -63,6 +63,9 @@ PROBE_SETS = {
     # written blind in session 9 (a senior agent's indirect style), kept from the engineers and
     # played once on the session's start and once on the merged work (scripts_blind11/README.md)
     "probes_blind11": ROOT / "tests" / "personas" / "data" / "fact_probes_blind11.yml",
+    # written blind in session 10 (long multi-part and terse chat replies, canned macros),
+    # played once on the session's start and once on the merged work (scripts_blind12/README.md)
+    "probes_blind12": ROOT / "tests" / "personas" / "data" / "fact_probes_blind12.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -76,6 +79,7 @@ SCRIPT_SETS = {
     "blind9": ROOT / "tests" / "personas" / "data" / "scripts_blind9",
     "blind10": ROOT / "tests" / "personas" / "data" / "scripts_blind10",
     "blind11": ROOT / "tests" / "personas" / "data" / "scripts_blind11",
+    "blind12": ROOT / "tests" / "personas" / "data" / "scripts_blind12",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
