@@ -90,8 +90,10 @@ def _practice(gateway_url: str, code: str, name: str) -> str:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    # a Chinese-speaking supervisor's browser: the dashboard follows the browser's language
+    # until the toggle switches it
     context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, accept_downloads=True
+        viewport=PHONE, is_mobile=True, has_touch=True, accept_downloads=True, locale="zh-CN"
     )
     page = context.new_page()
     yield page
