@@ -228,11 +228,14 @@ def schema_errors(
     return found
 
 
-def _did_you_mean(value: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+def _did_you_mean(
+    value: str, known: list[str], *, cutoff: float = 0.6, otherwise: str | None = None
+) -> str:
+    """ "; did you mean 'x'?" for the closest known name, else the names (or ``otherwise``)."""
+    close = difflib.get_close_matches(value, known, n=1, cutoff=cutoff)
     if close:
         return f"; did you mean '{close[0]}'?"
-    return f" ({', '.join(known)})"
+    return otherwise if otherwise is not None else f" ({', '.join(known)})"
 
 
 # --------------------------------------------------------------------------- semantic checks
@@ -278,9 +281,7 @@ def semantic_errors(
         if fid in seen:
             err(["scenario", "facts", i, "id"], f"duplicate fact id '{fid}'")
         seen.add(fid)
-        for j, move in enumerate(fact.get("asked_by") or []):
-            if move not in moves and isinstance(move, str) and not _schema_enumerates_moves():
-                err(["scenario", "facts", i, "asked_by", j], f"unknown move '{move}'")
+        # an unknown move in asked_by is the schema's to report (its move enum), with a suggestion
     remedies = _mapping(_mapping(data.get("scenario")).get("remedies"))
     known_remedies = remedy_names()
     for key in ("acceptable", "rejected"):
@@ -537,21 +538,13 @@ def remedy_names() -> frozenset[str]:
 
 
 def _remedy_hint(name: str, known: frozenset[str]) -> str:
-    close = difflib.get_close_matches(_norm_remedy(name), sorted(known), n=1, cutoff=0.75)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return f" (remedy names: {', '.join(REMEDY_KINDS)}, or a synonym such as replacement or 退款)"
-
-
-def _schema_enumerates_moves() -> bool:
-    """Whether the schema itself lists the moves a fact is asked by (it then reports an unknown
-    one, with a suggestion, and this check would only say it twice)."""
-    schema, _ = _schema_and_validators()
-    definitions = schema.get("definitions", {})
-    items = definitions.get("fact", {}).get("properties", {}).get("asked_by", {}).get("items", {})
-    if "$ref" in items:
-        items = definitions.get(str(items["$ref"]).rsplit("/", 1)[-1], {})
-    return "enum" in items
+    names = ", ".join(REMEDY_KINDS)
+    return _did_you_mean(
+        _norm_remedy(name),
+        sorted(known),
+        cutoff=0.75,
+        otherwise=f" (remedy names: {names}, or a synonym such as replacement or 退款)",
+    )
 
 
 def plain_usable(entry: object, available: set[str], kind: object = None) -> bool:
