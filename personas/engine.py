@@ -1169,6 +1169,12 @@ def _check(turn: _Turn) -> str | None:
     if not restating:
         return None
     said = listening.mentions(turn.text, persona, told)
+    if not said and turn.has("paraphrase", "confirm"):
+        # marked as a restatement, it restates the told fact it touches clearly most, even in
+        # two of its words; its tag ("is that it?") is not an invitation to tell more (002 §2b)
+        near = listening.mentions(turn.text, persona, told, listening.CHECK_MENTION_MIN)
+        if len(near) == 1 or (len(near) > 1 and near[0].score >= 2 * near[1].score):
+            said = near[:1]
     if not said:
         return None
     # only a restatement can get a fact wrong: a figure in a proposal ("it's 2.1 m wide") is

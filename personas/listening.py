@@ -55,6 +55,7 @@ from personas.offers import read_offer
 
 __all__ = [
     "BOTH_MIN",
+    "CHECK_MENTION_MIN",
     "MATCH_MIN",
     "MENTION_MIN",
     "NEAR_MIN",
@@ -85,6 +86,9 @@ MATCH_MIN = 0.45
 NEAR_MIN = 0.35
 #: A told fact whose score is below this is not restated by the text.
 MENTION_MIN = 0.5
+#: a reply the analysis reads as a restatement ("So if I've got it right, you doubt the savings
+#: figure - is that it?") restates the told fact it touches most, in fewer of its words
+CHECK_MENTION_MIN = 0.3
 
 # How much better an unrelated built-in topic must fit before the reply counts as off-scenario.
 _OFF_TOPIC_MARGIN = 0.15
@@ -1670,9 +1674,29 @@ def specific_words(text: str, persona: Persona) -> list[str]:
     return _specific(_asked_part(text), _index(persona))
 
 
+# The courtesies around an opening question and the matter in general ("Thanks for getting in
+# touch - how can I help with your order?", "感谢您的咨询，关于订单有什么可以帮您？"): they ask
+# about nothing in particular, so such a question invites the customer to tell (seeds 003 Ch1: the
+# opening lets the customer speak first). English words as stems; "order" folds to 订单.
+_MATTER_EN = frozenset(
+    _stem(w)
+    for w in """touch contact contacting reach reaching out regard regarding enquiry enquiries
+    inquiry inquiries query queries request requests quote quotes quotation order orders
+    booking bookings reservation purchase case ticket""".split()
+)
+# Chinese: cut out before the bigrams, so no seam of them is read as content ("关于订单有" gives
+# no "于订", "单有").
+_MATTER_ZH = re.compile(
+    "感谢|谢谢|多谢|关于|咨询|联系|来电|来信|留言|订单|报价|预订|预约|这笔|这单"
+)
+
+
 def _specific(part: str, index: _Index) -> list[str]:
     out = []
-    for feature, _surface in _words(normalise(part)):
+    norm = _MATTER_ZH.sub("的", _folded(normalise(part)))
+    for feature, _surface in _words(norm):
+        if feature in _MATTER_EN or _MATTER_ZH.fullmatch(feature):
+            continue
         if feature in _ASKS_A_THING:
             out.append(feature)
             continue
@@ -1792,9 +1816,12 @@ def prepare(persona: Persona) -> None:
     _content_index(persona)
 
 
-def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactMatch]:
+def mentions(
+    text: str, persona: Persona, fact_ids: Iterable[str], minimum: float = MENTION_MIN
+) -> list[FactMatch]:
     """Which of these (already told) facts ``text`` restates, best first, each scoring at least
-    MENTION_MIN: matched against the fact's value and its reveal lines, numbers and ids included."""
+    ``minimum`` (MENTION_MIN): matched against the fact's value and its reveal lines, numbers and
+    ids included."""
     index = _content_index(persona)
     found = dict(_text_features(text, index.fuzzy)[0])
     numbers = {q.key for q in _quantities(normalise(text)) if _telling(q)}
@@ -1808,7 +1835,7 @@ def mentions(text: str, persona: Persona, fact_ids: Iterable[str]) -> list[FactM
             got += _MENTION_MASS / 2
         total = sum(content.weights.values())
         score = min(1.0, got / min(total, _MENTION_MASS)) if total else 0.0
-        if score >= MENTION_MIN:
+        if score >= minimum:
             out.append(FactMatch(fid, round(score, 3)))
     out.sort(key=lambda m: -m.score)
     return out

@@ -1,0 +1,79 @@
+"""Opening questions and marked restatements (session 11, found by playing the product).
+
+An opening question wrapped in courtesies about the matter in general ("Thanks for getting in
+touch - what's on your mind about the quote?", "感谢您的咨询，关于订单有什么可以帮您？") invites the
+customer to tell; it is not a question about something the scenario does not cover. A reply the
+analysis reads as a restatement, tagged "is that it?", restates the told fact it touches most,
+even in two of its words; the tag does not invite the next fact."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from persona_scripts import analysis as said
+
+from personas import PersonaLibrary, engine, listening
+
+SOLAR = "doubtful_en_solar_quote"
+SKINCARE = "female_zh_skincare"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        (SOLAR, "Hi, I'm Priya. Thanks for getting in touch - what's on your mind about it?"),
+        (SOLAR, "How can I help with your order today?"),
+        (SOLAR, "What can I do for you regarding the booking?"),
+        (SOLAR, "Thanks for contacting us - how can I help with your enquiry?"),
+        (SKINCARE, "感谢您的咨询，关于订单有什么可以帮您？"),
+    ],
+)
+def test_an_opening_about_the_matter_in_general_is_open(
+    library: PersonaLibrary, persona_id: str, text: str
+):
+    assert listening.is_open(text, library.get(persona_id))
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        (SOLAR, "What's your order number?"),
+        (SOLAR, "What colour is your roof?"),
+        (SOLAR, "Do you have other quotes?"),
+        (SKINCARE, "您的订单号是多少？"),
+    ],
+)
+def test_a_question_about_one_thing_stays_specific(
+    library: PersonaLibrary, persona_id: str, text: str
+):
+    assert not listening.is_open(text, library.get(persona_id))
+
+
+def test_the_opening_draws_out_what_she_would_tell_first(library: PersonaLibrary):
+    persona = library.get(SOLAR)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    r = engine.react(
+        persona,
+        state,
+        said("greeting", "open_question"),
+        text="Thanks for getting in touch - what's on your mind about the quote?",
+    )
+    heard = r["state"]["heard"]
+    assert heard.get("fact") == "concern", heard
+
+
+def test_a_marked_restatement_in_few_of_the_facts_words_is_confirmed(library: PersonaLibrary):
+    persona = library.get(SOLAR)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state = engine.react(
+        persona, state, said("open_question"), text="What's on your mind about the quote?"
+    )["state"]
+    assert "concern" in state["facts_revealed"]
+    text = "So if I've got it right, you're not sure the savings figure is real. Is that it?"
+    marked = said("paraphrase", "closed_question")
+    r = engine.react(persona, copy.deepcopy(state), marked, text=text)
+    assert r["state"]["heard"] == {"kind": "check", "result": "confirmed", "facts": ["concern"]}
+    # the same words in a plain question are no restatement: no check is heard
+    r = engine.react(persona, copy.deepcopy(state), said("closed_question"), text=text)
+    assert r["state"]["heard"].get("kind") != "check"
