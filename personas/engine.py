@@ -34,7 +34,7 @@ from __future__ import annotations
 import copy
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -386,6 +386,8 @@ class _Turn:
     #: a fact whose own lines answer (drawn out) or whose `again` lines do (asked again)
     entries: list[object] | None = None
     progress: bool = False
+    #: a line said before this turn's line: the yes to a check the reply also made
+    lead: str = ""
 
     @cached_property
     def asked(self) -> list[listening.FactMatch]:
@@ -890,6 +892,10 @@ def _choose_reaction(turn: _Turn) -> str:
             return "drift"
 
     checked = _check(turn)
+    if checked == "confirmed" and asks:
+        also = _confirm_and_answer(turn, was_off=was_off, steering=bool(steering))
+        if also:
+            return also
     if checked:
         return checked
     if asks:
@@ -1051,6 +1057,32 @@ def _reveal(turn: _Turn, fact: dict[str, Any], how: str) -> str:
     turn.progress = True
     turn.hear("question", answer="fact", fact=fact["id"], how=how)
     return "reveal"
+
+
+def _confirm_and_answer(turn: _Turn, *, was_off: bool, steering: bool) -> str | None:
+    """A check and a question about something not yet told in one reply ("So a junior suite and
+    a room by the lift - have I got that right? May I ask what the stay is for?"): the customer
+    says yes and answers the question (or holds it back), instead of answering only the check
+    and leaving the question unheard (002 §2b; 003 Ch1: questions are answered by what they
+    ask). The check's effects stand; its yes leads the line."""
+    check = dict(turn.state["heard"] or {})
+    told = turn.state["facts_revealed"]
+    rest = listening.questions_beside_restating(turn.text, turn.persona, told)
+    if not rest:
+        return None
+    question = replace(turn, text=rest)
+    asked = [m for m in question.asked if m.fact_id not in told]
+    if not asked:
+        return None
+    answered = _answer_question(question, was_off=was_off, steering=steering)
+    heard = turn.state["heard"] or {}
+    if not answered or heard.get("fact") != asked[0].fact_id:
+        turn.state["heard"] = check
+        return None
+    heard["check"] = check
+    turn.entries, turn.progress = question.entries, turn.progress or question.progress
+    turn.lead = line_bank.pick(turn.persona, turn.state, "confirmed")
+    return answered
 
 
 def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | None:
@@ -1685,6 +1717,8 @@ def _emit(
         entries=turn.entries if turn is not None else None,
         slots=turn.slots if turn is not None else None,
     )
+    if turn is not None and turn.lead:
+        line = f"{turn.lead} {line}" if persona.language != "zh" else turn.lead + line
     state["last_reaction"] = reaction
     state["last_line"] = line
     return _reaction(state, line, reaction)

@@ -75,6 +75,7 @@ __all__ = [
     "need_facts",
     "normalise",
     "prepare",
+    "questions_beside_restating",
     "specific_words",
 ]
 
@@ -1248,6 +1249,19 @@ def _sentence_asks(sentence: str, lang: str) -> bool:
 
 def _sentences(text: str) -> list[str]:
     return [p for p in _SENTENCE_END.split(text.strip()) if p and p.strip()]
+
+
+def questions_beside_restating(text: str, persona: Persona, told: Iterable[str]) -> str:
+    """The asking sentences of ``text`` that restate none of the told facts: in "So a junior
+    suite and a room by the lift - have I got that right? May I ask what the stay is for?" the
+    second; "" when every asking sentence restates (or none asks)."""
+    told = list(told)
+    lang = "zh" if _is_zh(text) else "en"
+    return " ".join(
+        p.strip()
+        for p in _sentences(text)
+        if _sentence_asks(p, lang) and not mentions(p, persona, told, CHECK_MENTION_MIN)
+    )
 
 
 def asks_for_information(text: str, lang: str) -> bool:

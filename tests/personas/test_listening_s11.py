@@ -14,6 +14,7 @@ import pytest
 from persona_scripts import analysis as said
 
 from personas import PersonaLibrary, engine, listening
+from personas import lines as line_bank
 
 SOLAR = "doubtful_en_solar_quote"
 SKINCARE = "female_zh_skincare"
@@ -77,3 +78,39 @@ def test_a_marked_restatement_in_few_of_the_facts_words_is_confirmed(library: Pe
     # the same words in a plain question are no restatement: no check is heard
     r = engine.react(persona, copy.deepcopy(state), said("closed_question"), text=text)
     assert r["state"]["heard"].get("kind") != "check"
+
+
+HOTEL = "arrogant_en_hotel_suite"
+
+
+def test_a_check_and_a_question_in_one_reply_get_a_yes_and_an_answer(library: PersonaLibrary):
+    persona = library.get(HOTEL)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state = engine.react(
+        persona, state, said("open_question"), text="Could you tell me what happened at check-in?"
+    )["state"]
+    assert state["facts_revealed"] == ["problem"]
+    text = (
+        "So you booked a junior suite and were put in a standard double beside the service lift"
+        " - have I got that right? May I ask what the stay is for?"
+    )
+    r = engine.react(persona, state, said("paraphrase", "confirm", "open_question"), text=text)
+    heard = r["state"]["heard"]
+    assert heard["fact"] == "hidden_need"
+    assert heard["check"] == {"kind": "check", "result": "confirmed", "facts": ["problem"]}
+    assert "hidden_need" in r["state"]["facts_revealed"]
+    # the yes leads, the answer follows
+    confirmed = [line_bank.text_of(e) for e in line_bank.bank_entries(persona, "confirmed", {})]
+    assert any(r["line"].startswith(c) for c in confirmed), r["line"]
+
+
+def test_a_check_alone_is_only_confirmed(library: PersonaLibrary):
+    persona = library.get(HOTEL)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state = engine.react(
+        persona, state, said("open_question"), text="Could you tell me what happened at check-in?"
+    )["state"]
+    text = "So a junior suite was booked and you got a standard double by the lift - right?"
+    r = engine.react(persona, state, said("paraphrase", "confirm"), text=text)
+    assert r["state"]["heard"] == {"kind": "check", "result": "confirmed", "facts": ["problem"]}
+    assert r["state"]["facts_revealed"] == ["problem"]
