@@ -137,3 +137,31 @@ def test_an_empty_reply_is_refused_in_the_page(page: Page, gateway_url: str) -> 
     page.click("#send")
     expect(page.locator(".msg.error")).to_be_visible()
     expect(page.locator(".msg.trainee")).to_have_count(0)
+
+
+def test_an_english_scorecard_with_unobserved_dimensions_fits_a_phone(
+    browser: Browser, gateway_url: str
+) -> None:
+    """Found by playing at 375 px in English: "not observed" beside an empty bar made the page
+    wider than the phone; it now takes the bar's place."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(gateway_url)
+        page.fill("#name", "Maya")
+        page.click("#signin-button")
+        expect(page.locator("#setup")).to_be_visible()
+        page.select_option("#filter-lang", "en")
+        page.locator("#personas button").first.click()
+        page.click("#start")
+        expect(page.locator(".msg.customer")).to_have_count(1)
+        page.fill("#reply", "Hello, I'm sorry to hear that. Could you tell me what happened?")
+        page.click("#send")
+        expect(page.locator(".msg.customer")).to_have_count(2, timeout=30_000)
+        page.click("#end")
+        expect(page.locator("#result")).to_be_visible(timeout=30_000)
+        unobserved = page.locator("#dimensions li.unobserved")
+        expect(unobserved.first).to_contain_text("not observed")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()

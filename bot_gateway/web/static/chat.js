@@ -255,8 +255,11 @@ function showScorecard(sessionId, card, outcome) {
     bar.appendChild(fill);
     const number = document.createElement("b");
     // a dimension with no evidence in the conversation is not observed, not a score (issue 15)
-    number.textContent = value === null || value === undefined ? t().notObserved : Math.round(value);
-    item.append(caption, bar, number);
+    const observed = value !== null && value !== undefined;
+    number.textContent = observed ? Math.round(value) : t().notObserved;
+    // "not observed" takes the bar's place: a phone's width has no room for both (375 px)
+    item.classList.toggle("unobserved", !observed);
+    item.append(caption, ...(observed ? [bar] : []), number);
     return item;
   }));
   $("steps").replaceChildren(...rows.steps.map(({ key, label: name, done }) => {
