@@ -100,10 +100,13 @@ def _pick_tip(t: Turn, fired: list[tuple[Guideline, float]]) -> str:
     paraphrased = "paraphrase" in t.moves or any("paraphrase" in m for m in t.history_moves)
     if not paraphrased:
         if t.scenario is not None and not t.scenario.told:
-            # nothing told yet, nothing to say back: draw the customer out first
-            return (
-                "type.silent.open_up" if t.persona_type == "silent" else "questioning.open_question"
-            )
+            if t.persona_type == "silent":
+                # nothing told yet, nothing to say back: draw the customer out first
+                return "type.silent.open_up"
+            if "open_question" not in t.moves:
+                return "questioning.open_question"
+            # this reply draws the customer out already (the hint shows under their answer):
+            # the next step is saying back what they tell (003 Ch1: listen, then confirm)
         return "listening.paraphrase_facts"
     if not (t.solution_now or t.solution_before):
         return "steps.solve_concrete"

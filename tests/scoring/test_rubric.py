@@ -673,3 +673,25 @@ def test_before_the_customer_has_told_anything_the_tip_draws_them_out_instead_of
         RatingContext(lang="zh", persona_type="silent", history=opened, scenario=told),
     )
     assert result["tip"]["guideline"] == "listening.paraphrase_facts"
+
+
+def test_an_open_question_before_anything_is_told_is_followed_by_the_next_step_not_itself():
+    """Found by playing: "您先别急，跟我说说现在是什么情况？" drew "use an open question"."""
+    from practice.contracts import ScenarioContext
+
+    nothing_told = ScenarioContext(kind="after_sales", product="broadband")
+    for persona_type, tip in (
+        ("angry", "listening.paraphrase_facts"),
+        ("doubtful", "listening.paraphrase_facts"),
+        ("silent", "type.silent.open_up"),
+    ):
+        result = rate_turn(
+            analysis("greeting", "apology", "open_question"),
+            RatingContext(
+                lang="zh",
+                persona_type=persona_type,
+                text="您好，给您添麻烦了，您先别急，跟我说说现在是什么情况？",
+                scenario=nothing_told,
+            ),
+        )
+        assert result["tip"]["guideline"] == tip, persona_type
