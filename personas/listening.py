@@ -1156,7 +1156,9 @@ _EN_PURPOSE = re.compile(
     r"so that (?:the|your|it|you|everything)\b|(?:in order )?to (?:help|make sure|"
     r"find|pull up|look up|check|see|get|narrow|point|suggest|recommend|work out|figure out|"
     r"arrange|sort|locate|prioriti[sz]e|book|match|give)|before (?:i|we)|for (?:me|us) to)"
-    r"\b[^,?]{0,120},\s*"
+    # the clause ends at a comma, a dash or a colon ("So I can narrow it down - when ..."); a
+    # hyphen inside a word ("step-free") does not end it
+    r"\b(?:[^,?:;\u2013\u2014-]|-(?=\w)){0,120}(?:,|\s+[-\u2013\u2014]+\s+|\s*[:;])\s*"
 )
 _ZH_PURPOSE = re.compile(
     r"^(?:好的|嗯|明白|了解|理解|抱歉|不好意思)?[，,。\s]*"

@@ -114,3 +114,27 @@ def test_a_check_alone_is_only_confirmed(library: PersonaLibrary):
     r = engine.react(persona, state, said("paraphrase", "confirm"), text=text)
     assert r["state"]["heard"] == {"kind": "check", "result": "confirmed", "facts": ["problem"]}
     assert r["state"]["facts_revealed"] == ["problem"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "That sounds wonderful. So I can narrow it down - when would you like to travel,"
+            " and for how long?",
+            "when would you like to travel, and for how long?",
+        ),
+        ("So I can check: which month suits you?", "which month suits you?"),
+        ("So I can find your booking, what's the reference?", "what's the reference?"),
+        # a hyphen inside a word does not end the clause
+        ("To find a step-free hotel, when would you like to go?", "when would you like to go?"),
+    ],
+)
+def test_a_clause_saying_why_ends_at_a_comma_a_dash_or_a_colon(text: str, asked: str):
+    assert listening._asked_part(text) == asked
+
+
+def test_the_travel_dates_asked_after_a_dash_are_told(library: PersonaLibrary):
+    persona = library.get("talkative_en_holiday_booking")
+    text = "So I can narrow it down - when would you like to travel, and for how long?"
+    assert [m.fact_id for m in listening.match_facts(text, persona)][:1] == ["dates"]
