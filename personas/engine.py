@@ -65,7 +65,7 @@ NEGATIVE_REACTION = {
 CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
 #: reactions that cost patience even when the reply's moves warmed the customer
 STALLING_REACTIONS = frozenset(
-    {"already_told", "answered", "neutral", "impatient", "guarded", "not_done"}
+    {"already_told", "answered", "neutral", "impatient", "guarded", "unclear", "not_done"}
 )
 #: a mood change this large in the customer's favour is progress (patience is not spent)
 PROGRESS_MIN = 2.0
@@ -1115,7 +1115,7 @@ def _answer_question(turn: _Turn, *, was_off: bool, steering: bool) -> str | Non
         # about something of theirs, but not plainly which (two facts fit about as well, or one
         # only nearly): asking what is meant beats telling a fact it may not be about
         turn.hear("question", answer="held_back", why="unclear")
-        return "guarded"
+        return "unclear"
     if open_invitation:
         # an open invitation ("What happened?", "Anything else?"): what this customer would
         # naturally tell next, in the order the trainer listed the facts. A question about

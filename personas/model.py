@@ -52,6 +52,9 @@ CORE_REACTIONS = (
     "corrected",
     "vague_offer",
     "not_done",
+    # a question that fits two of the customer's things about as well, or one only nearly: which
+    # is meant? (asked back in character, not refused)
+    "unclear",
 )
 MIN_OPENINGS = 3
 MIN_VARIANTS = 5

@@ -120,7 +120,10 @@ def test_a_question_about_an_uncovered_topic_never_reveals_a_fact(library, move)
             assert r["state"]["facts_revealed"] == [], (persona.id, question, heard)
             assert heard.get("fact") is None, (persona.id, question, heard)
             # (a talkative customer may wander off instead: that tells no fact either)
-            assert r["reaction"] in ("dont_know", "guarded", "drift"), (persona.id, question)
+            assert r["reaction"] in ("dont_know", "guarded", "unclear", "drift"), (
+                persona.id,
+                question,
+            )
 
 
 @pytest.mark.parametrize(
@@ -141,7 +144,7 @@ def test_a_specific_question_no_fact_answers_does_not_draw_out_the_next_fact(
     persona = library.get(persona_id)
     r = react(persona, calm(persona), question, "open_question")
     assert r["state"]["facts_revealed"] == []
-    assert r["reaction"] in ("dont_know", "guarded", "drift")
+    assert r["reaction"] in ("dont_know", "unclear", "drift")
 
 
 @pytest.mark.parametrize(
@@ -208,7 +211,7 @@ def test_a_question_two_facts_fit_about_as_well_gets_asked_back_not_the_wrong_fa
     persona = library.get("doubtful_en_solar_quote")
     state = calm(persona)
     r = react(persona, state, "How do you feel about the house?", "open_question")
-    assert r["reaction"] == "guarded"
+    assert r["reaction"] == "unclear"  # asked back: which do you mean?
     assert r["state"]["heard"] == {"kind": "question", "answer": "held_back", "why": "unclear"}
     assert r["state"]["facts_revealed"] == []
 
