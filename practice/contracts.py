@@ -115,6 +115,9 @@ class RatingContext:
     #: not_ready, vague, objection, needs_more, not_convinced); None when it proposed nothing
     #: or no persona heard it. Only the tip reads it: the next step follows the customer's answer
     offer_judged: str | None = None
+    #: what the customer still missed before taking the proposal (the type's needs, e.g.
+    #: recognition, respect, inform, drawn_out); tip only
+    offer_unmet: tuple[str, ...] = ()
 
     @property
     def turn_index(self) -> int:

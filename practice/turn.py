@@ -110,6 +110,9 @@ def rate_reply(
         asked_again=heard.get("fact") if heard.get("answer") == "already_told" else None,
         heard_by_persona=True,
         offer_judged=str(heard["judged"]) if heard.get("kind") == "offer" else None,
+        offer_unmet=tuple(str(n) for n in heard.get("unmet") or ())
+        if heard.get("kind") == "offer"
+        else (),
     )
     return rate_turn(analysis, context)
 

@@ -23,7 +23,7 @@ from practice.vocabulary import LANGUAGES
 
 #: bumped whenever a change to the rubric changes scores (stored sessions are re-scored by
 #: `make rescore`); 2.0.0: evidence for every credit, "not observed", red-line caps (issue 15)
-RUBRIC_VERSION: Final[str] = "2.0.0"
+RUBRIC_VERSION: Final[str] = "2.1.0"
 
 DIMENSIONS: Final[tuple[str, ...]] = (
     "listening",

@@ -61,6 +61,11 @@ def _female_detail(t: Turn) -> float:
     )
 
 
+@rule("type.female_shopper.recognise")
+def _female_recognise(t: Turn) -> float:
+    return yes(t.persona_type == "female_shopper" and t.has("praise"))
+
+
 @rule("type.female_shopper.no_false_urgency")
 def _female_urgency(t: Turn) -> float:
     return yes(

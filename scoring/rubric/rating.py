@@ -56,6 +56,18 @@ TYPE_NEEDS_TIPS: Final = {
 }
 
 
+# What the customer still missed (personas: the type's `needs`, named in the customer's answer as
+# `unmet`) -> the tip that gives it: the female shopper wants to be recognised (001 §2.6), the
+# proud customer respected (001), the silent one drawn out (001 §2.7), a shopper asked about
+# what she wants (F1); "inform" is each type's own kind of information (TYPE_NEEDS_TIPS).
+UNMET_NEED_TIPS: Final = {
+    "recognition": "type.female_shopper.recognise",
+    "respect": "type.arrogant.acknowledge",
+    "drawn_out": "type.silent.open_up",
+    "open_question": "questioning.open_question",
+}
+
+
 def _offer_answer_tip(t: Turn) -> str | None:
     """The tip that follows the customer's answer to this reply's proposal, if it was not taken."""
     judged = t.offer_judged
@@ -64,6 +76,10 @@ def _offer_answer_tip(t: Turn) -> str | None:
     if t.upset and judged in ("not_ready", "needs_more", "not_convinced"):
         return "emotion.empathise"
     if judged in ("needs_more", "not_convinced"):
+        for need in t.offer_unmet:
+            # the first thing they said they still miss
+            if need in UNMET_NEED_TIPS:
+                return UNMET_NEED_TIPS[need]
         return TYPE_NEEDS_TIPS.get(t.persona_type or "", "solution.explore_together")
     return OFFER_ANSWER_TIPS.get(judged)
 

@@ -64,6 +64,8 @@ class Turn:
     heard_by_persona: bool = False
     #: how the customer judged a proposal in this reply (RatingContext.offer_judged); tip only
     offer_judged: str | None = None
+    #: what the customer still missed before taking it (RatingContext.offer_unmet); tip only
+    offer_unmet: tuple[str, ...] = ()
     #: what the conversation is about, for the tip (no rule reads it)
     scenario: ScenarioContext | None = None
     #: the analysis's per-reply empathy rating (0-1), when there is one
@@ -255,5 +257,6 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         asked_again=context.asked_again,
         heard_by_persona=context.heard_by_persona,
         offer_judged=context.offer_judged,
+        offer_unmet=tuple(getattr(context, "offer_unmet", ()) or ()),
         scenario=context.scenario if isinstance(context.scenario, ScenarioContext) else None,
     )

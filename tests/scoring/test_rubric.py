@@ -695,3 +695,34 @@ def test_an_open_question_before_anything_is_told_is_followed_by_the_next_step_n
             ),
         )
         assert result["tip"]["guideline"] == tip, persona_type
+
+
+def test_a_proposal_waiting_on_recognition_gets_the_tip_that_gives_it():
+    """Found by playing the skincare shopper: her answer said she missed being recognised
+    (我觉得你还没太懂我的眼光) and the tip asked for more product detail."""
+    for unmet, tip in (
+        (("recognition",), "type.female_shopper.recognise"),
+        (("inform",), "type.female_shopper.detail_and_time"),
+        ((), "type.female_shopper.detail_and_time"),
+    ):
+        result = rate_turn(
+            analysis("recommend", "inform"),
+            RatingContext(
+                lang="zh",
+                persona_type="female_shopper",
+                history=history(("open_question",), ("paraphrase",)),
+                text="那我推荐这套修护精华，含神经酰胺，两件一共558，在预算内。",
+                offer_judged="needs_more",
+                offer_unmet=unmet,
+                heard_by_persona=True,
+            ),
+        )
+        assert result["tip"]["guideline"] == tip, unmet
+
+
+def test_recognising_the_female_shoppers_judgement_earns_empathy():
+    praised = rate_turn(
+        analysis("praise"),
+        RatingContext(lang="zh", persona_type="female_shopper", text="您眼光真好，挑的方向很对。"),
+    )
+    assert any(r["id"] == "type.female_shopper.recognise" for r in praised["rules"])
