@@ -544,8 +544,51 @@ def observe(process: str, port: int | None, *, actions: bool = False) -> None:
         db_errors.labels(process, type(context.original_exception).__name__).inc()
 
     logging.getLogger("counterpart.turns").setLevel(logging.INFO)
+    watch_collections(process)
     if port:
         start_http_server(port, addr="127.0.0.1")
+
+
+#: a full collection that stops the process this long or longer is logged (counterpart.turns)
+GC_LOG_SECONDS = 0.05
+
+
+def watch_collections(process: str) -> None:
+    """Time every garbage collection (gc.callbacks): `counterpart_gc_pause_seconds` by
+    generation, and one JSON log line per collection of GC_LOG_SECONDS or more. The process's
+    one event loop stops while a collection runs, so every turn in flight waits behind it."""
+    import gc
+
+    from prometheus_client import Histogram
+
+    pauses = Histogram(
+        "counterpart_gc_pause_seconds",
+        "Garbage collections of this process (its event loop stopped meanwhile)",
+        ["process", "generation"],
+        buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    )
+    began = [0.0]
+
+    def timed(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+            return
+        elapsed = time.perf_counter() - began[0]
+        generation = info.get("generation", 0)
+        pauses.labels(process, str(generation)).observe(elapsed)
+        if elapsed >= GC_LOG_SECONDS:
+            turn_log.info(
+                json.dumps(
+                    {
+                        "event": f"{process}.gc",
+                        "generation": generation,
+                        "ms": round(elapsed * 1000, 1),
+                        "collected": info.get("collected"),
+                    }
+                )
+            )
+
+    gc.callbacks.append(timed)
 
 
 def freeze_startup_heap() -> None:
