@@ -609,6 +609,41 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+#: seconds between full collections that walk the whole heap, frozen survivors included
+FULL_SWEEP_SECONDS = 600.0
+
+
+def freeze_survivors(sweep_seconds: float = FULL_SWEEP_SECONDS) -> Any:
+    """After each full collection, freeze what survived it, so the next one walks only what
+    was made since.
+
+    The start-up freeze (freeze_startup_heap) leaves out what the process loaded before serving,
+    but much is loaded on the first turns (the tokenizer's dictionary, lazily imported modules:
+    ~690k objects in the Rasa server after a few minutes, 112k functions and 211k lists among
+    them), and the cached trackers live for minutes: every full collection walked them all,
+    0.4-0.8 s with the one event loop stopped, every 10-20 s (300 trainees, gc.callbacks probe,
+    loaded machine), while finding next to no garbage (0-761 objects). Frozen objects are still
+    freed by reference counting when dropped; only garbage in reference cycles among them would
+    wait, so every `sweep_seconds` the frozen objects are handed back (gc.unfreeze) and the next
+    full collection walks everything once, then freezes again. Returns the gc callback."""
+    import gc
+
+    last_sweep = [time.monotonic()]
+
+    def after_full_collection(phase: str, info: dict[str, Any]) -> None:
+        if phase != "stop" or info.get("generation") != 2:
+            return
+        now = time.monotonic()
+        if now - last_sweep[0] >= sweep_seconds:
+            last_sweep[0] = now
+            gc.unfreeze()  # the next full collection walks the whole heap
+        else:
+            gc.freeze()  # a full collection just ran: the younger generations are empty
+
+    gc.callbacks.append(after_full_collection)
+    return after_full_collection
+
+
 def _freeze_after_loading() -> None:
     """The Rasa server freezes its start-up heap once the model is loaded (Rasa loads it in a
     before_server_start listener, `rasa.core.run.load_agent_on_start`, looked up by name)."""
@@ -680,6 +715,7 @@ if __name__ == "__main__":
     if in_process:
         actions_in_process()
     observe("action-server" if acting else "rasa", int(metrics_port or 0), actions=in_process)
+    freeze_survivors()
     if not acting:
         _freeze_after_loading()
     if acting or in_process:
