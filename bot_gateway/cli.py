@@ -83,6 +83,10 @@ def serve() -> None:
     # only, not in every app a test creates
     gc.collect()
     gc.freeze()
+    # and what the first requests load, the sessions' sockets: frozen after each full collection
+    from bot_gateway import metrics
+
+    metrics.manage_collections()
     uvicorn.run(
         web_app,
         host=settings.web_host,

@@ -61,7 +61,18 @@ ACTIVE_SESSIONS = Gauge(
     ["process"],
 )
 
+GC_PAUSE_SECONDS = Histogram(
+    "counterpart_gc_pause_seconds",
+    "Garbage collections of this process (its event loop stopped meanwhile)",
+    ["process", "generation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+
 PROCESS = "gateway"
+#: a collection that stops the process this long or longer is logged
+GC_LOG_SECONDS = 0.05
+#: seconds between full collections that walk the whole heap, frozen survivors included
+FULL_SWEEP_SECONDS = 600.0
 
 
 class ActiveSessions:
@@ -137,3 +148,46 @@ def mount(app: Any) -> None:
 
     count_database_errors()
     app.add_route("/metrics", exposition, include_in_schema=False)
+
+
+def manage_collections(sweep_seconds: float = FULL_SWEEP_SECONDS) -> list[Any]:
+    """Time every garbage collection of the served process (`counterpart_gc_pause_seconds`; a
+    pause of GC_LOG_SECONDS or more is logged) and freeze what survives each full collection,
+    so the next walks only what was made since; every `sweep_seconds` the frozen objects are
+    handed back for one full walk (cycles among them collected). The Rasa server and the action
+    server do the same (rasa_project/serve.py, freeze_survivors: why). Returns the callbacks."""
+    import gc
+
+    import structlog
+
+    log = structlog.get_logger("bot_gateway.gc")
+    began = [0.0, 0.0]
+    last_sweep = [time.monotonic()]
+
+    def timed(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            began[:] = [time.perf_counter(), time.thread_time()]
+            return
+        elapsed = time.perf_counter() - began[0]
+        # the collection's own CPU: on a busy machine the wall time includes being descheduled
+        cpu = time.thread_time() - began[1]
+        generation = info.get("generation", 0)
+        GC_PAUSE_SECONDS.labels(PROCESS, str(generation)).observe(elapsed)
+        if elapsed >= GC_LOG_SECONDS:
+            log.warning(
+                "gateway.gc",
+                generation=generation,
+                ms=round(elapsed * 1000, 1),
+                cpu_ms=round(cpu * 1000, 1),
+                collected=info.get("collected"),
+            )
+        if generation == 2:
+            now = time.monotonic()
+            if now - last_sweep[0] >= sweep_seconds:
+                last_sweep[0] = now
+                gc.unfreeze()  # the next full collection walks the whole heap
+            else:
+                gc.freeze()  # a full collection just ran: the younger generations are empty
+
+    gc.callbacks.append(timed)
+    return [timed]

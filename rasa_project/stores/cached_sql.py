@@ -19,6 +19,20 @@ turn's ~7 events was its own INSERT (the unit of work fetches every new primary 
 query was rebuilt per call: py-spy under load put the checks at 8 % and the saves at 14 % of
 the Rasa server's CPU (with two reads per turn then); after, 7 % and 9 %.
 
+On SQLite (the single node's embedded store) the per-turn check and the save's transaction run
+straight on the pooled DBAPI connection (`engine.raw_connection()`, the same connection and
+pragmas SQLAlchemy uses) with the same SQL: SQLAlchemy's connection, execution context and result
+objects cost ~160 µs of CPU per check and ~350 µs per save, several times the statements
+themselves (~15 µs and ~190 µs); ~0.5 ms of the Rasa server's ~6.7 ms per turn. The server's
+one event loop runs every turn of every trainee, so its CPU per turn is the single node's
+ceiling. PostgreSQL keeps SQLAlchemy's path (pre-ping, reconnection after a restart, the error
+metric's `handle_error` event, which the raw SQLite statements do not fire).
+
+A new conversation is found missing by the same `SELECT max(id)` (no ORM query that finds
+nothing), and the tracker of a session this process started and stored whole is given back as
+the database would give it (`_as_read_back`, from the rows just written), not read back: a
+conversation is a practice session, so each one's first turn cost two ORM reads.
+
 How many conversations are kept: every conversation a trainee is in, and then some, or nearly
 every turn misses. Trainees at human pace each touch their conversation every few seconds, so the
 least recently used entry is always somebody's live conversation once they outnumber the cache:
@@ -52,6 +66,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.pool import NullPool, SingletonThreadPool
 
+#: the columns a stored event fills in (`_row`), in the raw INSERT's order
+_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+#: rows of a conversation kept for `_as_read_back` at most (a session starts on the first turn)
+MAX_ROWS_KEPT = 200
+
 
 @dataclass
 class _Entry:
@@ -62,6 +81,9 @@ class _Entry:
     last_id: int | None
     #: time.monotonic() of its latest use
     used: float
+    #: every stored event of the conversation as (timestamp, type_name, data) rows, when this
+    #: process wrote them all and the session has not started yet (see `_as_read_back`)
+    rows: list[tuple[Any, str, str]] | None = None
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -98,6 +120,53 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._last_id = sa.select(sa.func.max(events.c.id)).where(
             events.c.sender_id == sa.bindparam("sender_id")
         )
+        # SQLite (the single node's store): the same two statements straight on the pooled
+        # DBAPI connection (module docstring)
+        self._raw_sqlite = self.engine.dialect.name == "sqlite"
+        self._sql_last_id = f"SELECT max(id) FROM {events.name} WHERE sender_id = ?"
+        self._sql_insert = (
+            f"INSERT INTO {events.name} ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+        )
+
+    def _newest_id(self, sender_id: str) -> int | None:
+        """The id of the conversation's newest stored event (None: nothing stored)."""
+        if self._raw_sqlite:
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                try:
+                    return cursor.execute(self._sql_last_id, (sender_id,)).fetchone()[0]
+                finally:
+                    cursor.close()
+            finally:
+                connection.close()
+        with self.engine.connect() as connection:
+            return self._last_event_id(connection, sender_id)
+
+    def _store(self, sender_id: str, rows: list[dict[str, Any]]) -> int | None:
+        """Insert `rows` and read the conversation's newest id, in one transaction."""
+        if self._raw_sqlite:
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                try:
+                    if rows:
+                        values = [tuple(row[c] for c in _COLUMNS) for row in rows]
+                        cursor.executemany(self._sql_insert, values)
+                    last_id = cursor.execute(self._sql_last_id, (sender_id,)).fetchone()[0]
+                finally:
+                    cursor.close()
+                connection.commit()
+            finally:
+                # back to the pool, which rolls back whatever was not committed
+                connection.close()
+            return last_id
+        with self.engine.begin() as connection:
+            if rows:
+                connection.execute(self._insert, rows)
+            # under the conversation's lock nobody else writes it: the newest id is ours
+            return self._last_event_id(connection, sender_id)
 
     def _last_event_id(self, connection: Any, sender_id: str) -> int | None:
         return connection.execute(self._last_id, {"sender_id": sender_id}).scalar()
@@ -109,8 +178,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if len(entry.tracker.events) != entry.saved:
             fresh = False
         else:
-            with self.engine.connect() as connection:
-                fresh = self._last_event_id(connection, sender_id) == entry.last_id
+            fresh = self._newest_id(sender_id) == entry.last_id
         if not fresh:
             # changed here without a save, or written by another replica since
             del self._cache[sender_id]
@@ -119,9 +187,14 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._cache.move_to_end(sender_id)
         return entry.tracker
 
-    def _remember(self, tracker: DialogueStateTracker, last_id: int | None) -> None:
+    def _remember(
+        self,
+        tracker: DialogueStateTracker,
+        last_id: int | None,
+        rows: list[tuple[Any, str, str]] | None = None,
+    ) -> None:
         now = time.monotonic()
-        self._cache[tracker.sender_id] = _Entry(tracker, len(tracker.events), last_id, now)
+        self._cache[tracker.sender_id] = _Entry(tracker, len(tracker.events), last_id, now, rows)
         self._cache.move_to_end(tracker.sender_id)
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -135,45 +208,85 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = self._cached(sender_id)
         if tracker is None:
+            last_id = self._newest_id(sender_id)
+            if last_id is None:
+                # nothing stored (a new conversation): what SQLTrackerStore's query would find,
+                # without building and running it (the indexed `SELECT max(id)` says so)
+                return None
             tracker = await super().retrieve(sender_id)
             if tracker is not None:
-                with self.engine.connect() as connection:
-                    self._remember(tracker, self._last_event_id(connection, sender_id))
+                self._remember(tracker, last_id)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events the database lacks (as SQLTrackerStore.save), then cache the tracker."""
         await self.stream_events(tracker)
         entry = self._cache.get(tracker.sender_id)
+        #: the rows stored before this save, when they are all known here
+        stored: list[tuple[Any, str, str]] | None = None
         if entry is not None and entry.tracker is tracker:
             # this process wrote (or read) the first `saved` events itself: no count query
             new_events = list(itertools.islice(tracker.events, entry.saved, None))
+            stored = entry.rows
         elif self._nothing_stored(tracker.sender_id):
             # a new conversation (its first save): every event is new, as the count would say
             new_events = list(tracker.events)
+            stored = []
         else:
             with self.session_scope() as session:
                 new_events = list(self._additional_events(session, tracker))
         rows = [self._row(tracker.sender_id, event) for event in new_events]
-        with self.engine.begin() as connection:
-            if rows:
-                connection.execute(self._insert, rows)
-            # under the conversation's lock nobody else writes it: the newest id is ours
-            last_id = self._last_event_id(connection, tracker.sender_id)
-        if any(isinstance(event, SessionStarted) for event in new_events) or self._done(tracker):
-            # retrieve() returns the latest session only: the next turn reads it back; a
-            # conversation that is over is let go at once (read back if anyone asks again)
+        # under the conversation's lock nobody else writes it: the newest id is ours
+        last_id = self._store(tracker.sender_id, rows)
+        written = None
+        if stored is not None and len(stored) + len(rows) <= MAX_ROWS_KEPT:
+            written = stored + [(r["timestamp"], r["type_name"], r["data"]) for r in rows]
+        if self._done(tracker):
+            # a conversation that is over is let go at once (read back if anyone asks again)
             self._cache.pop(tracker.sender_id, None)
+        elif any(isinstance(event, SessionStarted) for event in new_events):
+            # retrieve() returns the latest session only: the next turn gets the tracker as the
+            # database would give it back, built from the rows just written when this process
+            # wrote them all, else read back
+            fresh = self._as_read_back(tracker.sender_id, written) if written else None
+            if fresh is None:
+                self._cache.pop(tracker.sender_id, None)
+            else:
+                self._remember(fresh, last_id)
         else:
-            self._remember(tracker, last_id)
+            self._remember(tracker, last_id, written)
+
+    def _as_read_back(
+        self, sender_id: str, rows: list[tuple[Any, str, str]]
+    ) -> DialogueStateTracker | None:
+        """The tracker SQLTrackerStore.retrieve would build from `rows`, every stored event of
+        the conversation in id order: the events from the latest session start on (its
+        `_event_query`: timestamp >= the newest `session_started` timestamp, the same floats the
+        rows were written with), each decoded from its stored JSON text, then replayed.
+
+        A conversation's first turn starts its session, and the next turn read all of it back
+        from the database: two ORM queries per conversation (one finding nothing, one reading
+        the session) at ~13 turns per conversation at human pace."""
+        # SQL's max() skips NULLs; with no session start (NULL) every event is read
+        start = max(
+            (s for s, kind, _ in rows if kind == SessionStarted.type_name and s is not None),
+            default=None,
+        )
+        events = [
+            json.loads(data)
+            for stamp, _, data in rows
+            if start is None or (stamp is not None and stamp >= start)
+        ]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     def _nothing_stored(self, sender_id: str) -> bool:
         """Whether the conversation has no event stored: the indexed `SELECT max(id)` of the
         cache check, instead of the ORM count query SQLTrackerStore runs (an ORM query built
         anew on each call: ~2.5 % of the server's CPU per turn, yappi, with a new conversation
         every ~12 turns)."""
-        with self.engine.connect() as connection:
-            return self._last_event_id(connection, sender_id) is None
+        return self._newest_id(sender_id) is None
 
     def _done(self, tracker: DialogueStateTracker) -> bool:
         slot = tracker.slots.get(self._done_slot) if self._done_slot else None

@@ -72,3 +72,24 @@ def test_the_action_server_is_prepared_before_it_serves(
     assert sorted(prepared) == sorted(p.id for p in persona_library().list())
     assert sorted(played) == ["en", "zh"]
     assert gc.get_freeze_count() > 0
+
+
+def test_what_survives_a_full_collection_is_frozen_and_handed_back_for_a_sweep(
+    unfrozen: None,
+) -> None:
+    callback = serve.freeze_survivors(sweep_seconds=3600)
+    try:
+        kept = [[n] for n in range(1000)]
+        gc.collect()
+        assert gc.get_freeze_count() >= 1000  # the survivors, `kept` among them
+        cycle: list[Any] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # garbage made after the freeze is still found
+        gc.callbacks.remove(callback)
+        callback = serve.freeze_survivors(sweep_seconds=0)  # every full collection sweeps
+        gc.collect()
+        assert gc.get_freeze_count() == 0  # handed back: the next full collection walks all
+        assert len(kept) == 1000
+    finally:
+        gc.callbacks.remove(callback)

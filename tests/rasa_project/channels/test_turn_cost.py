@@ -9,12 +9,12 @@ executor, JSON-encoded both ways as over HTTP) on a SQLite tracker store.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from channels import counterpart
 from channels.counterpart import TurnPolicy, handle, rules_read_one_turn, turn_policy
 from rasa.core.agent import Agent
@@ -79,8 +79,20 @@ def agent(loaded: Agent, tmp_path: Path) -> Agent:
 
 
 def statements(store: CachedSQLTrackerStore) -> list[str]:
+    """Every statement the store runs on its SQLite connection, through SQLAlchemy or straight
+    on the DBAPI connection (the store's per-turn path), transaction control left out; SQLite
+    reports an executemany once per row."""
     seen: list[str] = []
-    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+
+    def trace(sql: str) -> None:
+        if sql.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen.append(sql)
+
+    pooled = store.engine.raw_connection()  # the one connection of this thread (SQLite's pool)
+    try:
+        pooled.connection.set_trace_callback(trace)
+    finally:
+        pooled.close()
     return seen
 
 
@@ -123,9 +135,12 @@ async def test_a_turn_reads_the_tracker_once_and_writes_it_in_one_statement(
     answer = await handle(agent, "s1", "reply:9", META, "I understand how frustrating it is.", None)
     assert customer(answer)["customer"]
     assert reads == 1
-    # the freshness check; one INSERT for all the turn's events; the id of the newest
-    kinds = [s.split()[0].upper() for s in seen]
+    # the freshness check; one INSERT for all the turn's seven events; the id of the newest
+    kinds = [kind for kind, _ in itertools.groupby(s.split()[0].upper() for s in seen)]
     assert kinds == ["SELECT", "INSERT", "SELECT"], seen
+    inserts = [s for s in seen if s.upper().startswith("INSERT")]
+    assert len(inserts) == 7
+    assert len({s.split("VALUES")[0] for s in inserts}) == 1  # one statement, a row per event
 
 
 async def test_each_answered_turn_adds_one_user_event_and_the_same_events(agent: Agent) -> None:

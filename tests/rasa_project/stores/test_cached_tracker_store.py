@@ -183,3 +183,70 @@ def test_an_event_row_with_numbers_out_of_the_ordinary_is_written_as_json_writes
 
     for value in (2**70, float("nan"), float("inf"), -0.0):
         assert cached_sql._dumps({"value": value}) == json.dumps({"value": value})
+
+
+def _no_orm_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """SQLTrackerStore's ORM reads of a conversation, recorded (and still answered)."""
+    reads: list[str] = []
+    original = SQLTrackerStore._retrieve
+
+    async def recording(self, sender_id, fetch_events_from_all_sessions):  # type: ignore[no-untyped-def]
+        reads.append(sender_id)
+        return await original(self, sender_id, fetch_events_from_all_sessions)
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", recording)
+    return reads
+
+
+async def test_a_new_conversation_is_found_missing_without_the_orm_query(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(db)
+    reads = _no_orm_reads(monkeypatch)
+    assert await store.retrieve("nobody") is None
+    assert reads == []
+
+
+async def test_a_session_started_here_is_given_back_as_the_database_would_without_reading_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a conversation's first turn as the Rasa server plays it: created (action_listen saved),
+    # then the session start and the turn, saved together
+    store = make_store(db)
+    tracker = await store.get_or_create_tracker("s1")
+    tracker.update_with_events(
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        DOMAIN,
+    )
+    tracker.update_with_events(turn("hi", 40.0), DOMAIN)
+    await store.save(tracker)
+
+    reads = _no_orm_reads(monkeypatch)
+    mine = await store.retrieve("s1")
+    assert reads == []
+    plain = await make_store(db, SQLTrackerStore).retrieve("s1")
+    assert mine is not tracker
+    assert isinstance(mine.events[0], SessionStarted)
+    assert [e.as_dict() for e in mine.events] == [e.as_dict() for e in plain.events]
+    assert mine.get_slot("mood") == plain.get_slot("mood") == 40.0
+
+    # and the next turn is stored after it, once
+    mine.update_with_events(turn("sorry", 30.0), DOMAIN)
+    await store.save(mine)
+    again = await make_store(db, SQLTrackerStore).retrieve("s1")
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in mine.events]
+    assert await store.retrieve("s1") is mine
+
+
+async def test_a_session_started_on_a_conversation_read_from_the_database_is_read_back(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_store(db).save(DialogueStateTracker.from_events("s1", turn("hi", 40.0)))
+    store = make_store(db)  # another process: not every stored row is known here
+    tracker = await store.retrieve("s1")
+    tracker.update_with_events([SessionStarted(), *turn("hello again", 50.0)], DOMAIN)
+    await store.save(tracker)
+    reads = _no_orm_reads(monkeypatch)
+    latest = await store.retrieve("s1")
+    assert reads == ["s1"]
+    assert isinstance(latest.events[0], SessionStarted) and len(latest.events) == 3
