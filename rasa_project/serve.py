@@ -543,6 +543,12 @@ def observe(process: str, port: int | None, *, actions: bool = False) -> None:
     def _db_error(context: Any) -> None:
         db_errors.labels(process, type(context.original_exception).__name__).inc()
 
+    if process == "rasa":
+        from stores import cached_sql
+
+        # the tracker store's direct SQLite statements bypass SQLAlchemy's error event
+        cached_sql.on_db_error = lambda error: db_errors.labels(process, type(error).__name__).inc()
+
     logging.getLogger("counterpart.turns").setLevel(logging.INFO)
     watch_collections(process)
     if port:

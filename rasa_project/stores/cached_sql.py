@@ -25,8 +25,9 @@ pragmas SQLAlchemy uses) with the same SQL: SQLAlchemy's connection, execution c
 objects cost ~160 µs of CPU per check and ~350 µs per save, several times the statements
 themselves (~15 µs and ~190 µs); ~0.5 ms of the Rasa server's ~6.7 ms per turn. The server's
 one event loop runs every turn of every trainee, so its CPU per turn is the single node's
-ceiling. PostgreSQL keeps SQLAlchemy's path (pre-ping, reconnection after a restart, the error
-metric's `handle_error` event, which the raw SQLite statements do not fire).
+ceiling. PostgreSQL keeps SQLAlchemy's path (pre-ping, reconnection after a restart); the raw
+SQLite statements' errors, which SQLAlchemy's `handle_error` event never sees, are reported through
+`on_db_error` to the same `counterpart_db_errors` metric.
 
 A new conversation is found missing by the same `SELECT max(id)` (no ORM query that finds
 nothing), and the tracker of a session this process started and stored whole is given back as
@@ -52,9 +53,11 @@ kept tracker (hundreds of ms each, the event loop stopped meanwhile).
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +73,16 @@ from sqlalchemy.pool import NullPool, SingletonThreadPool
 _COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
 #: rows of a conversation kept for `_as_read_back` at most (a session starts on the first turn)
 MAX_ROWS_KEPT = 200
+
+
+#: called with each database error of the direct SQLite path, which SQLAlchemy's `handle_error`
+#: event never sees (serve.py counts them in `counterpart_db_errors`, as for every other path)
+on_db_error: Callable[[BaseException], None] | None = None
+
+
+def _report(error: BaseException) -> None:
+    if on_db_error is not None:
+        on_db_error(error)
 
 
 @dataclass
@@ -139,6 +152,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                     return cursor.execute(self._sql_last_id, (sender_id,)).fetchone()[0]
                 finally:
                     cursor.close()
+            except sqlite3.Error as error:
+                _report(error)
+                raise
             finally:
                 connection.close()
         with self.engine.connect() as connection:
@@ -158,6 +174,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 finally:
                     cursor.close()
                 connection.commit()
+            except sqlite3.Error as error:
+                _report(error)
+                raise
             finally:
                 # back to the pool, which rolls back whatever was not committed
                 connection.close()

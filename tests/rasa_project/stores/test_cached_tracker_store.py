@@ -250,3 +250,22 @@ async def test_a_session_started_on_a_conversation_read_from_the_database_is_rea
     latest = await store.retrieve("s1")
     assert reads == ["s1"]
     assert isinstance(latest.events[0], SessionStarted) and len(latest.events) == 3
+
+
+async def test_an_error_of_the_direct_sqlite_path_is_reported_and_raised(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The direct statements bypass SQLAlchemy's handle_error event: the store reports their
+    errors itself, so `counterpart_db_errors` still counts them on the single node."""
+    import sqlite3
+
+    store = make_store(db)
+    seen: list[BaseException] = []
+    monkeypatch.setattr(cached_sql, "on_db_error", seen.append)
+    tracker = DialogueStateTracker.from_events("s1", [ActionExecuted("action_listen")])
+    await store.save(tracker)
+    with sqlite3.connect(db) as other:
+        other.execute(f"DROP TABLE {store.SQLEvent.__table__.name}")
+    with pytest.raises(sqlite3.Error):
+        await store.retrieve("s2")
+    assert seen and isinstance(seen[0], sqlite3.OperationalError)
