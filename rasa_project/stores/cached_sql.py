@@ -53,8 +53,8 @@ kept tracker (hundreds of ms each, the event loop stopped meanwhile).
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import json
+import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable
