@@ -1,0 +1,18 @@
+"""Cue rules found by playing (session 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.analysis import analyze
+
+
+@pytest.mark.parametrize("text", ["维修单号是多少来着？", "这个要多少來著？", "减少来回跑的麻烦"])
+def test_what_was_it_again_is_no_rudeness(text: str):
+    # "少来" ("cut it out") inside 多少来着 ("what was it again") made a red line of a question
+    assert "rude" not in {c["cue"] for c in analyze(text, "zh")["cues"]}
+
+
+@pytest.mark.parametrize("text", ["少来这套！", "你少来！"])
+def test_cut_it_out_is_still_rude(text: str):
+    assert "rude" in {c["cue"] for c in analyze(text, "zh")["cues"]}
