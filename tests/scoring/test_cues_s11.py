@@ -16,3 +16,16 @@ def test_what_was_it_again_is_no_rudeness(text: str):
 @pytest.mark.parametrize("text", ["少来这套！", "你少来！"])
 def test_cut_it_out_is_still_rude(text: str):
     assert "rude" in {c["cue"] for c in analyze(text, "zh")["cues"]}
+
+
+@pytest.mark.parametrize(
+    "text", ["您对机械表很懂行，这个误差确实不正常。", "这个噪音是不正常的，我们马上处理。"]
+)
+def test_agreeing_it_is_not_normal_is_no_argument(text: str):
+    # "误差…正常" minimising the fault matched "误差确实不正常", agreeing with the customer
+    assert "argue" not in {c["cue"].split("_")[0] for c in analyze(text, "zh")["cues"]}
+
+
+@pytest.mark.parametrize("text", ["这个误差是正常的。", "机械表走时误差很正常啊"])
+def test_calling_the_fault_normal_still_argues(text: str):
+    assert "argue" in {c["cue"].split("_")[0] for c in analyze(text, "zh")["cues"]}
