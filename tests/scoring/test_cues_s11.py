@@ -29,3 +29,23 @@ def test_agreeing_it_is_not_normal_is_no_argument(text: str):
 @pytest.mark.parametrize("text", ["这个误差是正常的。", "机械表走时误差很正常啊"])
 def test_calling_the_fault_normal_still_argues(text: str):
     assert "argue" in {c["cue"].split("_")[0] for c in analyze(text, "zh")["cues"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Before we get lost in the details, what matters most to you in the hotel?", "en"),
+        ("王先生您好，直接说重点，问您两三个问题就给您配置。", "zh"),
+        ("王先生您好 懂行的我就不绕弯子了 直接说重点 电脑主要用来干什么", "zh"),
+    ],
+)
+def test_the_agent_keeping_it_short_is_no_rudeness(text: str, lang: str):
+    # found in the blind sets' well-run conversations: the agent's own pace, not an order
+    assert "rude" not in {m["move"] for m in analyze(text, lang)["moves"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [("Oh get lost.", "en"), ("你直接说重点行不行", "zh"), ("说重点！", "zh")]
+)
+def test_telling_the_customer_to_get_to_the_point_stays_rude(text: str, lang: str):
+    assert "rude" in {m["move"] for m in analyze(text, lang)["moves"]}
