@@ -130,3 +130,55 @@ def test_a_clause_that_only_opens_like_a_question_asks_nothing(text: str) -> Non
 )
 def test_questions_typed_without_a_question_mark_still_ask(text: str) -> None:
     assert set(moves(text)) & set(QUESTION_MOVES), moves(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blackout curtains can help.",
+        "A warm bath before bed might really help you switch off.",
+        "Sometimes a second quote can help with a repair that size.",
+    ],
+)
+def test_a_thing_said_to_help_is_a_remedy(text: str) -> None:
+    assert primary_family(text) == "solution", moves(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing will help at this point.",
+        "What would help you most right now?",
+    ],
+)
+def test_a_question_or_a_denial_of_help_is_no_remedy(text: str) -> None:
+    assert "offer_solution" not in moves(text), moves(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can help with that.",
+        "Sure, we can help you sort out the refund.",
+        "Of course, I'd be happy to help you with the forms.",
+    ],
+)
+def test_the_agents_commitment_to_help_reassures_and_brushes_nothing_off(text: str) -> None:
+    found = moves(text)
+    assert MOVE_FAMILIES[found[0]] == "reassurance", found
+    assert not {MOVE_FAMILIES[m] for m in found} & {"negative"}, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there anything else I can help you with?",
+        "I'm glad I could help.",
+    ],
+)
+def test_closing_courtesies_about_help_are_no_commitment(text: str) -> None:
+    assert "reassurance" not in moves(text), moves(text)
+
+
+def test_refusing_to_help_stays_a_brush_off() -> None:
+    assert "dismiss" in moves("I can't help with that, you'll have to ring the bank.")
