@@ -36,6 +36,7 @@ def test_calling_the_fault_normal_still_argues(text: str):
     [
         ("Before we get lost in the details, what matters most to you in the hotel?", "en"),
         ("王先生您好，直接说重点，问您两三个问题就给您配置。", "zh"),
+        ("王先生您好，直说重点。请问主要处理什么工作？", "zh"),
         ("王先生您好 懂行的我就不绕弯子了 直接说重点 电脑主要用来干什么", "zh"),
     ],
 )
