@@ -52,6 +52,8 @@ CORE_REACTIONS = (
     "corrected",
     "vague_offer",
     "not_done",
+    # a question of the customer's "answered" with thanks for their patience alone
+    "unanswered",
 )
 MIN_OPENINGS = 3
 MIN_VARIANTS = 5
