@@ -65,7 +65,7 @@ NEGATIVE_REACTION = {
 CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
 #: reactions that cost patience even when the reply's moves warmed the customer
 STALLING_REACTIONS = frozenset(
-    {"already_told", "answered", "neutral", "impatient", "guarded", "unclear", "not_done"}
+    {"already_told", "answered", "neutral", "impatient", "guarded", "unclear", "not_done", "unanswered"}
 )
 #: a mood change this large in the customer's favour is progress (patience is not spent)
 PROGRESS_MIN = 2.0
@@ -713,6 +713,8 @@ def _compound(turn: _Turn, hollow: str | None) -> str | None:
     state = turn.state
     earlier = int(state.get("grievances") or 0)
     state["grievances"] = earlier + 1
+    if grievance == "hollow":
+        state["brushed_off"] = int(state.get("brushed_off") or 0) + 1
     rule = turn.persona.behaviour.get("escalation") or {}
     factor = min(float(rule.get("max", 1.0)), 1.0 + float(rule.get("step", 0.0)) * earlier) - 1.0
     if factor <= 0:
@@ -814,6 +816,12 @@ def _choose_reaction(turn: _Turn) -> str:
             state["off_topic"] = False
             turn.hear("red_line", move=move)
             return str(overrides.get(move, NEGATIVE_REACTION[move]))
+
+    if _only_thanks_for_patience(turn) and _customer_asked(state):
+        # the customer asked something and the whole reply thanks them for their patience: no
+        # answer, and they notice (002 §2a; 001 R-LIS-D1 「不要假装听」)
+        turn.hear("unanswered")
+        return "unanswered"
 
     if (
         _says_goodbye(turn)
@@ -952,6 +960,33 @@ def _sends_off(turn: _Turn) -> bool:
     return not (standing.get("fits") and standing.get("judged") in PENDING - {"rejected"})
 
 
+#: a reply that is nothing but thanks for the customer's patience or for waiting ("Thank you for
+#: your patience.", "Thanks for bearing with us!", 「感谢您的耐心等待」, 「让您久等了，谢谢」)
+_THANKS_FOR_PATIENCE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|sure|right|alright|hi|hello|dear customer)\W+)?"
+    r"(?:(?:many |so much |very much )?thanks?(?: you)?(?: so much| very much| kindly)? (?:for|4) "
+    r"(?:your |ur )?(?:patience|waiting|holding|bearing with (?:me|us)|your understanding)"
+    r"(?: (?:so far|today|while (?:i|we) (?:check|look)(?:ed)?(?: into it| that)?))?"
+    r"|(?:i |we )?appreciate (?:your|you(?:r)? being) (?:patience|patient)"
+    r"|sorry (?:for|about) (?:the|your) wait(?:ing)?)"
+    r"(?:\W+(?:thanks?(?: you)?|sorry (?:for|about) the wait))?\W*$"
+    r"|^\W*(?:亲|您好|你好)?\W*(?:(?:非常|十分)?(?:感谢|谢谢|多谢)(?:您|你|亲)?的?(?:耐心|耐心等待|等待|理解|配合)"
+    r"|让您?久等了|久等了|不好意思让您?久等了)"
+    r"(?:\W*(?:(?:非常|十分)?(?:感谢|谢谢)(?:您|你)?的?(?:耐心等待|耐心|理解)?|让您?久等了))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _only_thanks_for_patience(turn: _Turn) -> bool:
+    return bool(turn.text) and bool(_THANKS_FOR_PATIENCE.search(turn.text.strip()))
+
+
+def _customer_asked(state: dict[str, Any]) -> bool:
+    """The customer's last line asks something ("…有现货的有哪些？", "Is it in stock?")."""
+    line = str(state.get("last_line") or "")
+    return bool(re.search(r"[?？]|[吗嗎呢][\W]*$", line))
+
+
 #: patience at or below which a customer told goodbye with nothing settled leaves for good
 FED_UP_PATIENCE = 25
 
@@ -993,6 +1028,10 @@ def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:
     if _band(state["mood"], persona) == BANDS[0] or state["mood"]["patience"] <= FED_UP_PATIENCE:
         return True
     offended = sum(state["moves_seen"].get(m, 0) for m in NEGATIVE_REACTION)
+    # hollow service is a brush-off too: a customer sent to the details page, pitched at or
+    # fobbed off with a vague promise, then told "have a look around, call me if you need me"
+    # with nothing answered, goes (seed 001 R-LIS-D1 「不要假装听」; 002 §2a)
+    offended += int(state.get("brushed_off") or 0)
     standing = state.get("offer") or {}
     waiting = standing.get("fits") and standing.get("judged") in PENDING - {"rejected"}
     return offended > 0 and not waiting

@@ -1275,12 +1275,30 @@ def asks_for_information(text: str, lang: str) -> bool:
     return any(_sentence_asks(p, lang) for p in _sentences(text))
 
 
+#: a sentence after the question that only says what the answer is for ("…what screen size is
+#: it? Then I can look at the right instructions for you.", "That way I can book the right one.")
+_EN_PURPOSE_AFTER = re.compile(
+    r"^\W*(?:(?:and|then)\s+)?(?:then|that way|so(?: that)?|this way)\s*,?\s*(?:i|we)"
+    r"(?:'ll|'d| can| could| will| would| may)\b"
+)
+
+
 def without_purpose(text: str) -> str:
     """``text`` (English lower-cased) without the leading clauses that only say why something is
     asked ("So I can look up the right instructions, what does it say on the box?" -> "what
-    does it say on the box?", "为了帮您安排，…" -> "…")."""
+    does it say on the box?", "为了帮您安排，…" -> "…"), and without a sentence after a question
+    that only says what the answer is for ("… Then I can look at the right instructions.")."""
     out = []
+    asked = False
     for part in _sentences(text):
+        if (
+            asked
+            and not _is_zh(part)
+            and _EN_PURPOSE_AFTER.search(part.lower())
+            and "?" not in part
+        ):
+            continue
+        asked = asked or "?" in part or "？" in part
         if _is_zh(part):
             out.append(_ZH_PURPOSE.sub("", part))
         else:
@@ -1314,11 +1332,25 @@ def _asked_part(text: str) -> str:
 _ZH_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+#: a clause in which the trainee says what they will do ("我看看师傅几点能到", "我帮您查一下"):
+#: beside a clause that asks, it says why the question is asked, not what it asks
+_ZH_OWN_CLAUSE = re.compile(
+    r"^\s*(?:那|好)?我(?:们|这边)?(?:先|马上|再|来|好|就)?(?:帮您|给您|为您)?"
+    r"(?:看看|看一下|查查|查一下|核实|确认一下|安排|联系)"
+)
+
+
 def _asking_clauses_zh(part: str) -> str:
     """A Chinese sentence written with spaces for punctuation, cut to its asking clauses: what
     the trainee restates or promises before the question ("老花眼看字费劲 … 这个我们一定帮您挑好
     您大概想花多少呢") is not what it asks. The sentence as it is when no clause, or every clause,
-    asks."""
+    asks. A clause where the trainee says what they will do with the answer ("您住哪个区，我看看
+    师傅几点能到") is left out as well."""
+    commas = [c for c in re.split(r"[，,]", part) if c.strip()]
+    if len(commas) > 1:
+        kept = [c for c in commas if not _ZH_OWN_CLAUSE.search(c)]
+        if kept and len(kept) < len(commas) and any(_sentence_asks(c, "zh") for c in kept):
+            part = "，".join(kept)
     clauses = [c for c in _ZH_SPACE.split(part) if c.strip()]
     if len(clauses) < 2:
         return part
@@ -1398,9 +1430,151 @@ def _possessed_unknown(part: str, index: _Index) -> bool:
     return all(unknown(words) for words in phrases)
 
 
+#: words that describe rather than name the thing after "a", "any", "your" ("a *new* charger",
+#: "any *spare* batteries"): the word after them names it
+_EN_DESCRIBING = frozenset(
+    "new old big small large little good bad nice quick cheap cheaper expensive particular "
+    "specific certain special main other different similar proper real decent spare second "
+    "first extra current existing whole full few couple lot own same usual regular normal "
+    "separate additional further more favourite favorite".split()
+)
+#: "Do you have *a soundbar* connected?", "Is there *a lift*?", "Any *pets*?": the thing a
+#: yes/no question asks about (the words after its verb and article, up to a word that ends it)
+_EN_THING = re.compile(
+    r"(?:^|[.?!,;:]\s*|\b(?:and|but|so|also|ok|okay|right|then|or)\s+)"
+    r"(?:(?:do|does|did|will|would|could|can|have|has)\s+(?:you|u|he|she|they|we|it)\s+"
+    r"(?:(?:already|still|also|ever|usually|normally|currently|maybe)\s+)?"
+    r"(?:need|want|have|had|got|use|play|get|own|require|fancy|like|watch|keep)"
+    r"|(?:is|are|was|were)\s+there|any)\s+"
+    r"(?:(?:a|an|the|any|some|your|ur|many|much|extra|of|those|these)\s+)*"
+    r"((?:[a-z][a-z'-]*\s*){1,3})"
+)
+#: where the thing's name ends
+_EN_THING_END = (
+    _EN_PHRASE_END
+    | _EN_FOCUS_END
+    | frozenset(
+        "or and handy ready nearby available connected fitted installed plugged set up already yet "
+        "too as well please".split()
+    )
+)
+#: a yes/no question about having a thing, in Chinese ("表镜上有没有*划痕*？",
+#: "有没有贴过*通知*？"): the thing is the last word before the particle, as a Chinese noun comes
+#: last in its phrase
+_ZH_THING = re.compile(
+    r"(?:有没有|有无|有没)(?:什么|任何|过)?([\u4e00-\u9fff]{2,10}?)(?:吗|呢|呀|啊|吧|啦|[，。？！,.?!]|$)"
+)
+_ZH_THING_TAIL = re.compile(r"[的了过吗呢呀啊吧啦]+$")
+
+
+def _wholly_unknown(feature: str, surface: str, index: _Index) -> bool:
+    """No fact, built-in topic or the product knows this word, nor a word a typo away."""
+    return (
+        feature not in index.fuzzy.vocab
+        and feature not in index.neutral
+        and not index.fuzzy.near(feature, surface)
+    )
+
+
+def _names_unknown_thing(part: str, index: _Index) -> bool:
+    """The question asks whether the customer has, needs or uses a thing whose name leads with a
+    word nothing in this scenario knows ("Do you want a *laser* level with it?", "Have you got a
+    *soundbar* connected?", "What time do your *quiz* shows come on?", "表镜上有没有划痕？"): what
+    it shares with a fact ("level" of "price level", "connected", "show") only sets the scene,
+    and a customer would not know what to say (seed 001 提问技巧: a question the customer cannot
+    place is answered with "why do you ask"; issue 13: a detail no fact covers gets "don't
+    know")."""
+    norm = _folded(normalise(part))
+    phrases: list[list[str]] = []
+    for pattern in (_EN_THING, _EN_POSSESSED):
+        for m in pattern.finditer(norm):
+            words: list[str] = []
+            for word in m.group(1).split():
+                if word in _EN_THING_END or (word in _EN_STOP and words):
+                    break
+                if word in _EN_STOP:
+                    continue
+                words.append(word)
+            if words:
+                phrases.append(words)
+    for words in phrases:
+        lead = next((w for w in words if w not in _EN_DESCRIBING), None)
+        if lead is None or _CJK.search(lead):
+            continue
+        feats = [f for f in _en_words(lead) if _strong(f)]
+        if feats and all(_wholly_unknown(f, lead, index) for f in feats):
+            return True
+    zh = _ZH_FILLER.sub("的", norm)
+    spans = list(_ZH_THING.finditer(zh))
+    things = [re.split(r"的", _ZH_THING_TAIL.sub("", m.group(1)))[-1] for m in spans]
+    for m in _ZH_CHOICE.finditer(zh):
+        # "配的是皮表带还是钢表带": the two things offered, after the verb that sets the scene
+        left = re.split(r"[是的用要选买]", m.group(1))[-1]
+        right = re.split(r"[的呢吗呀啊吧\s]", m.group(2).strip())[0]
+        if _zh_unknown_thing(left, index) and _zh_unknown_thing(right, index):
+            return True
+    if not any(_zh_unknown_thing(thing, index) for thing in things):
+        return False
+    # ... unless the rest of the question names something of theirs ("自来水烧开后有没有白色沉淀":
+    # the boiled tap water is the household's; "最近" only says when)
+    rest = zh
+    for m in spans:
+        rest = rest.replace(m.group(0), "的")
+    return not any(
+        _zh_bigram(f)
+        and _strong(f)
+        and not _function_zh(f)
+        and f not in _ZH_WHEN_WORDS
+        and (
+            any(o in index.fact_ids for o in index.owners_of.get(f, ()))
+            or f in index.content_postings
+        )
+        for f in _features(rest)
+    )
+
+
+#: words that only say when: they set the scene of any question
+_ZH_WHEN_WORDS = frozenset(
+    "最近 之前 以前 现在 目前 今天 昨天 前天 刚才 后来 当时 那天 这两 两天 这几 几天".split()
+)
+
+
+def _zh_unknown_thing(thing: str, index: _Index) -> bool:
+    """Every two-character word of a Chinese thing's name is unknown to this scenario."""
+    bigrams = [f for f in _zh_features(thing) if _zh_bigram(f)]
+    return bool(bigrams) and all(_wholly_unknown(f, f, index) for f in bigrams)
+    return False
+
+
+#: "What are you drilling into?", "What will you be printing?": what the customer will do with
+#: the product, asked with the product's own verb
+_EN_WHAT_DOING = re.compile(r"\bwhat\b[^?.!]{0,30}\b(?:you|u)\b[^?.!]{0,20}?\b([a-z]{3,})ing\b")
+
+
+def _asks_use_by_product_verb(text: str, index: _Index) -> bool:
+    """The question asks what the customer will do with the product by naming what the product
+    does ("What are you drilling into?"): a question about its use, the product's name being all
+    the content it has."""
+    norm = normalise(text)
+    if _CJK.search(norm):
+        return False
+    for m in _EN_WHAT_DOING.finditer(norm):
+        verb = m.group(1)
+        if any(f in index.neutral for f in _en_words(verb) + _en_words(verb + "ing")):
+            return True
+    return False
+
+
 def _match(text: str, persona: Persona) -> list[FactMatch]:
     index = _index(persona)
+    if _names_unknown_thing(text, index):
+        return []
     best = index.scores(text)
+    if _asks_use_by_product_verb(text, index) and not any(
+        best.get(fid, 0.0) >= MATCH_MIN for fid in index.fact_ids
+    ):
+        text = f"{text} purpose"
+        best = index.scores(text)
     scored = sorted((best[fid] for fid in index.fact_ids if fid in best), reverse=True)
     facts = [FactMatch(fid, round(best[fid], 3)) for fid in index.fact_ids if fid in best]
     facts = [m for m in facts if m.score >= MATCH_MIN]
@@ -1774,6 +1948,20 @@ class _Content:
     numbers: frozenset[str]
 
 
+#: Chinese words that carry no content of their own ("不太", "一下", reduplicated verbs such as
+#: "看看"): a reply sharing them with a customer's line ("我不太清楚，您可以看看详情页" beside "我爸
+#: 眼睛不太好……想看看孙子") has not restated what the customer said
+_FUNCTION_ZH_WORDS = frozenset(
+    "不太 有点 一点 一下 这个 那个 就是 还是 已经 可以 觉得 知道 时候 什么 怎么 其实 那么 这么 "
+    "然后 因为 所以 但是 不过 也是 都是 还有 没有 不是".split()
+)
+_FUNCTION_ZH = 0.2
+
+
+def _function_zh(feature: str) -> bool:
+    return feature in _FUNCTION_ZH_WORDS or (_zh_bigram(feature) and feature[0] == feature[1])
+
+
 class _ContentIndex:
     """Each fact's content words (value and reveal lines) with weights, for mentions()."""
 
@@ -1788,7 +1976,9 @@ class _ContentIndex:
         self.content: dict[str, _Content] = {}
         for fid, fs in feats.items():
             weights = {
-                f: math.log((n + 1) / (df[f] + 0.5)) * (0.6 if len(f) == 1 else 1.0) for f in fs
+                f: math.log((n + 1) / (df[f] + 0.5))
+                * (0.6 if len(f) == 1 else _FUNCTION_ZH if _function_zh(f) else 1.0)
+                for f in fs
             }
             numbers = frozenset(
                 q.key for t in texts[fid] for q in _quantities(normalise(t)) if _telling(q)
@@ -1846,7 +2036,14 @@ def mentions(
         content = index.content.get(fid)
         if content is None:
             continue
-        got = sum(w * found[f] for f, w in content.weights.items() if f in found)
+        matched = [f for f in content.weights if f in found]
+        if not numbers & content.numbers and not any(
+            len(f) > 1 and not _function_zh(f) for f in matched
+        ):
+            # single characters and words with no content of their own ("不太", "看看", "说")
+            # restate nothing: a word of the fact, or one of its figures, must be there
+            continue
+        got = sum(content.weights[f] * found[f] for f in matched)
         if numbers & content.numbers:
             got += _MENTION_MASS / 2
         total = sum(content.weights.values())

@@ -55,6 +55,8 @@ CORE_REACTIONS = (
     # a question that fits two of the customer's things about as well, or one only nearly: which
     # is meant? (asked back in character, not refused)
     "unclear",
+    # a question of the customer's "answered" with thanks for their patience alone
+    "unanswered",
 )
 MIN_OPENINGS = 3
 MIN_VARIANTS = 5

@@ -181,11 +181,17 @@ def hollow(
     if state.get("accepted") is not None or (state.get("offer") and moves <= _AFTER_OFFER):
         # a thank-you or a follow-up once something is proposed or agreed is about that
         return None
-    if moves & (_CALMING | _PROPOSING) or moves <= {"thanks_closing"}:
-        # feelings met, a proposal (judged in its own terms) or a goodbye (answered as one)
-        return None
     if "greeting" in moves and int(state.get("turn", 0)) <= 1:
         # a hello is a hello, also one that says take your time or that we will help
+        return None
+    if moves & _PROPOSING and not moves & _CALMING and not about_customer(persona, state, text):
+        # a "proposal" that names no remedy, no when and nothing of theirs (the brand's history,
+        # "follow our account for a surprise", "the screen comes in four colours" to someone who
+        # asked for an editing laptop): a pitch, off the point (seed 001 R-LIS-D1 「不要假装听」;
+        # 003 Ch3.2: product highlights do not replace the customer's matter)
+        return "off_the_point"
+    if moves & (_CALMING | _PROPOSING) or moves <= {"thanks_closing"}:
+        # feelings met, a proposal (judged in its own terms) or a goodbye (answered as one)
         return None
     return None if about else "off_the_point"
 

@@ -1,10 +1,12 @@
-"""Opening questions and marked restatements (session 11, found by playing the product).
-
-An opening question wrapped in courtesies about the matter in general ("Thanks for getting in
-touch - what's on your mind about the quote?", "感谢您的咨询，关于订单有什么可以帮您？") invites the
-customer to tell; it is not a question about something the scenario does not cover. A reply the
-analysis reads as a restatement, tagged "is that it?", restates the told fact it touches most,
-even in two of its words; the tag does not invite the next fact."""
+"""Reading what a reply asks and what it does (session 11, issue 13): a yes/no question about a
+thing whose name leads with a word nothing in the scenario knows ("Have you got a soundbar
+connected?", "表镜上有没有划痕？") asks about no fact, however a word of it meets a fact's cue; a
+guessed use ("Do you play games?") asks for the usage fact only when that fact says it; a clause
+or a sentence that says what the answer is for is not what is asked, and names no remedy; the
+product's own verb asks for its use ("What are you drilling into?"); a reply that is nothing but
+thanks for the customer's patience leaves their question unanswered; a pitch that names no
+remedy and nothing of theirs is hollow; words with no content of their own restate nothing.
+Sentences are this module's own."""
 
 from __future__ import annotations
 
@@ -13,128 +15,112 @@ import copy
 import pytest
 from persona_scripts import analysis as said
 
-from personas import PersonaLibrary, engine, listening
-from personas import lines as line_bank
+from personas import PersonaLibrary, engine, listening, relevance
 
-SOLAR = "doubtful_en_solar_quote"
-SKINCARE = "female_zh_skincare"
-
-
-@pytest.mark.parametrize(
-    ("persona_id", "text"),
-    [
-        (SOLAR, "Hi, I'm Priya. Thanks for getting in touch - what's on your mind about it?"),
-        (SOLAR, "How can I help with your order today?"),
-        (SOLAR, "What can I do for you regarding the booking?"),
-        (SOLAR, "Thanks for contacting us - how can I help with your enquiry?"),
-        (SKINCARE, "感谢您的咨询，关于订单有什么可以帮您？"),
-    ],
-)
-def test_an_opening_about_the_matter_in_general_is_open(
-    library: PersonaLibrary, persona_id: str, text: str
-):
-    assert listening.is_open(text, library.get(persona_id))
+TV = "talkative_en_tv_setup"
+DRILL = "male_en_cordless_drill"
+WATCH = "arrogant_zh_watch_service"
+LAPTOP = "silent_en_laptop_student"
+OVEN = "talkative_zh_steam_oven"
+VACUUM = "angry_en_vacuum_broken"
+EDITOR = "male_zh_laptop"
+PHONE = "silent_zh_phone_for_father"
 
 
 @pytest.mark.parametrize(
     ("persona_id", "text"),
     [
-        (SOLAR, "What's your order number?"),
-        (SOLAR, "What colour is your roof?"),
-        (SOLAR, "Do you have other quotes?"),
-        (SKINCARE, "您的订单号是多少？"),
+        (TV, "Have you got a soundbar hooked up?"),
+        (TV, "Do you have a satellite dish or only an aerial?"),
+        (TV, "What time do your cookery programmes come on?"),
+        (DRILL, "Would you like a laser level with it?"),
+        (DRILL, "Do you need a dust extractor as well?"),
+        (WATCH, "表镜上有没有划痕？"),
+        (WATCH, "您这块表是皮表带还是钢表带？"),
+        (LAPTOP, "Do you play video games much?"),
     ],
 )
-def test_a_question_about_one_thing_stays_specific(
+def test_a_thing_nothing_in_the_scenario_knows_asks_for_no_fact(
     library: PersonaLibrary, persona_id: str, text: str
 ):
-    assert not listening.is_open(text, library.get(persona_id))
+    assert listening.match_facts(text, library.get(persona_id)) == []
 
 
-def test_the_opening_draws_out_what_she_would_tell_first(library: PersonaLibrary):
-    persona = library.get(SOLAR)
+@pytest.mark.parametrize(
+    ("persona_id", "text", "fact"),
+    [
+        (VACUUM, "Do you have the order number handy?", "order_number"),
+        (DRILL, "Do you already have any batteries?", "hidden_need"),
+        (EDITOR, "您是剪视频的吗？", "use"),
+        (DRILL, "What are you drilling into?", "use"),
+        (DRILL, "Hi. What will you be drilling, and by when?", "use"),
+    ],
+)
+def test_a_thing_the_scenario_knows_still_asks_for_its_fact(
+    library: PersonaLibrary, persona_id: str, text: str, fact: str
+):
+    asked = listening.match_facts(text, library.get(persona_id))
+    assert asked and asked[0].fact_id == fact
+
+
+def test_a_clause_saying_what_the_answer_is_for_is_not_asked(library: PersonaLibrary):
+    persona = library.get(OVEN)
+    assert listening.match_facts("阿姨您住哪个小区，我看看师傅几点能到。", persona) == []
+
+
+def test_a_sentence_after_the_question_saying_what_it_is_for_names_no_remedy():
+    text = "When did you buy it? Then I can look up the right instructions for you."
+    assert "instructions" not in listening.without_purpose(text)
+    # a sentence that offers, with no question before it, stays
+    assert "instructions" in listening.without_purpose("Then I can send you the instructions.")
+
+
+def test_thanks_for_patience_alone_leaves_the_customers_question_unanswered(
+    library: PersonaLibrary,
+):
+    persona = library.get(EDITOR)
     state = copy.deepcopy(engine.start(persona, 1)["state"])
-    r = engine.react(
+    assert state["last_line"].endswith("？")
+    r = engine.react(persona, state, said("thanks_closing", lang="zh"), text="感谢您的耐心等待！")
+    assert r["state"]["heard"]["kind"] == "unanswered"
+    assert r["state"]["mood"]["patience"] < state["mood"]["patience"]
+    # with an answer after the thanks it is no such thing
+    state2 = copy.deepcopy(engine.start(persona, 1)["state"])
+    r2 = engine.react(
         persona,
-        state,
-        said("greeting", "open_question"),
-        text="Thanks for getting in touch - what's on your mind about the quote?",
+        state2,
+        said("thanks_closing", "inform", lang="zh"),
+        text="感谢您的耐心等待，现货有两款：32G内存的8999和64G的11999。",
     )
-    heard = r["state"]["heard"]
-    assert heard.get("fact") == "concern", heard
-
-
-def test_a_marked_restatement_in_few_of_the_facts_words_is_confirmed(library: PersonaLibrary):
-    persona = library.get(SOLAR)
-    state = copy.deepcopy(engine.start(persona, 1)["state"])
-    state = engine.react(
-        persona, state, said("open_question"), text="What's on your mind about the quote?"
-    )["state"]
-    assert "concern" in state["facts_revealed"]
-    text = "So if I've got it right, you're not sure the savings figure is real. Is that it?"
-    marked = said("paraphrase", "closed_question")
-    r = engine.react(persona, copy.deepcopy(state), marked, text=text)
-    assert r["state"]["heard"] == {"kind": "check", "result": "confirmed", "facts": ["concern"]}
-    # the same words in a plain question are no restatement: no check is heard
-    r = engine.react(persona, copy.deepcopy(state), said("closed_question"), text=text)
-    assert r["state"]["heard"].get("kind") != "check"
-
-
-HOTEL = "arrogant_en_hotel_suite"
-
-
-def test_a_check_and_a_question_in_one_reply_get_a_yes_and_an_answer(library: PersonaLibrary):
-    persona = library.get(HOTEL)
-    state = copy.deepcopy(engine.start(persona, 1)["state"])
-    state = engine.react(
-        persona, state, said("open_question"), text="Could you tell me what happened at check-in?"
-    )["state"]
-    assert state["facts_revealed"] == ["problem"]
-    text = (
-        "So you booked a junior suite and were put in a standard double beside the service lift"
-        " - have I got that right? May I ask what the stay is for?"
-    )
-    r = engine.react(persona, state, said("paraphrase", "confirm", "open_question"), text=text)
-    heard = r["state"]["heard"]
-    assert heard["fact"] == "hidden_need"
-    assert heard["check"] == {"kind": "check", "result": "confirmed", "facts": ["problem"]}
-    assert "hidden_need" in r["state"]["facts_revealed"]
-    # the yes leads, the answer follows
-    confirmed = [line_bank.text_of(e) for e in line_bank.bank_entries(persona, "confirmed", {})]
-    assert any(r["line"].startswith(c) for c in confirmed), r["line"]
-
-
-def test_a_check_alone_is_only_confirmed(library: PersonaLibrary):
-    persona = library.get(HOTEL)
-    state = copy.deepcopy(engine.start(persona, 1)["state"])
-    state = engine.react(
-        persona, state, said("open_question"), text="Could you tell me what happened at check-in?"
-    )["state"]
-    text = "So a junior suite was booked and you got a standard double by the lift - right?"
-    r = engine.react(persona, state, said("paraphrase", "confirm"), text=text)
-    assert r["state"]["heard"] == {"kind": "check", "result": "confirmed", "facts": ["problem"]}
-    assert r["state"]["facts_revealed"] == ["problem"]
+    assert r2["state"]["heard"]["kind"] != "unanswered"
 
 
 @pytest.mark.parametrize(
-    ("text", "asked"),
-    [
-        (
-            "That sounds wonderful. So I can narrow it down - when would you like to travel,"
-            " and for how long?",
-            "when would you like to travel, and for how long?",
-        ),
-        ("So I can check: which month suits you?", "which month suits you?"),
-        ("So I can find your booking, what's the reference?", "what's the reference?"),
-        # a hyphen inside a word does not end the clause
-        ("To find a step-free hotel, when would you like to go?", "when would you like to go?"),
-    ],
+    "text",
+    ["Thanks so much for your patience!", "Sorry for the wait, thank you.", "让您久等了，谢谢"],
 )
-def test_a_clause_saying_why_ends_at_a_comma_a_dash_or_a_colon(text: str, asked: str):
-    assert listening._asked_part(text) == asked
+def test_thanks_for_patience_is_read_whole(text: str):
+    assert engine._THANKS_FOR_PATIENCE.search(text)
 
 
-def test_the_travel_dates_asked_after_a_dash_are_told(library: PersonaLibrary):
-    persona = library.get("talkative_en_holiday_booking")
-    text = "So I can narrow it down - when would you like to travel, and for how long?"
-    assert [m.fact_id for m in listening.match_facts(text, persona)][:1] == ["dates"]
+def test_thanks_for_patience_before_an_answer_is_not_alone():
+    assert not engine._THANKS_FOR_PATIENCE.search("Thank you for your patience: it ships today.")
+
+
+def test_a_pitch_that_names_no_remedy_and_nothing_of_theirs_is_hollow(library: PersonaLibrary):
+    persona = library.get(EDITOR)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 3
+    pitch = "您可以关注一下我们的公众号，关注就有小礼品哦。"
+    assert relevance.hollow(persona, state, pitch, ["offer_solution"], asks=False) == (
+        "off_the_point"
+    )
+    fitting = "剪4K的话这台32G内存、独显，1.6公斤，续航10小时，7999，您看？"
+    assert relevance.hollow(persona, state, fitting, ["recommend"], asks=False) is None
+
+
+def test_words_with_no_content_of_their_own_restate_nothing(library: PersonaLibrary):
+    persona = library.get(PHONE)
+    told = [f["id"] for f in persona.facts]
+    text = "这个我不太清楚呢，您可以自己看看。"
+    assert not [m for m in listening.mentions(text, persona, told) if m.score >= 0.7]

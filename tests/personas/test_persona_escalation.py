@@ -111,15 +111,27 @@ def test_hollow_service_again_and_again_drains_a_patient_shopper_faster(
 def test_a_proposal_pushed_again_after_not_ready_is_an_offence(library: PersonaLibrary):
     persona = library.get(WATCH)
     state = fresh(persona, anger=70.0, patience=90.0)
-    first = react(
-        persona, state, "另外我们现在有一个延保服务，加一千二可以延长三年保修。", "offer_solution"
-    )
+    first = react(persona, state, "这块表慢了我们给您重新校准一次。", "offer_solution")
     assert first["state"]["heard"]["judged"] == "not_ready"
     assert first["state"]["grievances"] == 0  # the first is part of finding what fits
-    second = react(persona, first["state"], "延保要不要给您办一个？", "offer_solution")
+    second = react(persona, first["state"], "重新校准要不要给您办一个？", "offer_solution")
     assert second["state"]["heard"]["judged"] == "not_ready"
     assert second["state"]["grievances"] == 1
     assert second["state"]["pushed"]["premature"] == 2
+
+
+def test_an_upsell_pitched_to_a_complaining_customer_is_an_offence_at_once(
+    library: PersonaLibrary,
+):
+    # session 11: a "proposal" that names no remedy and nothing of the customer's matter is a
+    # pitch, hollow service (seed 003 Ch3.2; 001 R-LIS-D1), not part of finding what fits
+    persona = library.get(WATCH)
+    state = fresh(persona, anger=70.0, patience=90.0)
+    first = react(
+        persona, state, "另外我们现在有一个延保服务，加一千二可以延长三年保修。", "offer_solution"
+    )
+    assert first["state"]["heard"]["hollow"] == "off_the_point"
+    assert first["state"]["grievances"] == 1
 
 
 # ---- the last straw --------------------------------------------------------------------------
