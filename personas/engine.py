@@ -65,7 +65,16 @@ NEGATIVE_REACTION = {
 CLOSING_MOVES = frozenset({"thanks_closing", "follow_up"})
 #: reactions that cost patience even when the reply's moves warmed the customer
 STALLING_REACTIONS = frozenset(
-    {"already_told", "answered", "neutral", "impatient", "guarded", "unclear", "not_done", "unanswered"}
+    {
+        "already_told",
+        "answered",
+        "neutral",
+        "impatient",
+        "guarded",
+        "unclear",
+        "not_done",
+        "unanswered",
+    }
 )
 #: a mood change this large in the customer's favour is progress (patience is not spent)
 PROGRESS_MIN = 2.0

@@ -108,7 +108,10 @@ _ELSEWHERE = re.compile(
     r"|faq|help (?:centre|center|page)s?|manual|brochure|guest feedback form|feedback form)\b"
     r"|\b(?:check|read|see|look at|go through|browse|compare|have a (?:look|read|browse))\b"
     r"[^.!?]{0,40}"
-    r"\b(?:website|online|manual|tags?|labels?|boxes|cards)\b"
+    r"\b(?:website|online|manual|tags?|labels?|boxes|cards|guides?)\b"
+    # the customer sent to find it themselves on the shop floor ("drills are aisle 12", "price is
+    # on the shelf tag")
+    r"|\b(?:is|are|in) (?:in |on |down )?aisle \d+\b|\bon the (?:shelf )?(?:tag|label|ticket)\b"
     r"|\byou can (?:always )?(?:do|book|check|track|register|submit|browse|compare|look|read|raise|"
     r"find)\b[^.!?]{0,50}\b(?:online|website|app|form)\b"
     r"|官网|详情页|说明书上|(?:app|APP|App)上|常见问题|自助|营业厅|"

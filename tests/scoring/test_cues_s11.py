@@ -50,3 +50,43 @@ def test_the_agent_keeping_it_short_is_no_rudeness(text: str, lang: str):
 )
 def test_telling_the_customer_to_get_to_the_point_stays_rude(text: str, lang: str):
     assert "rude" in {m["move"] for m in analyze(text, lang)["moves"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("sorry busy here. drills are aisle 12", "rude"),
+        ("anything else? got a queue", "rude"),
+        ("Are you buying today or just looking? I've got a few people waiting.", "rude"),
+        ("I'm sorry, I can only follow the script I have on screen.", "dismiss"),
+    ],
+)
+def test_a_hurried_or_scripted_brush_off_is_read(text: str, move: str):
+    # blind set 13's bad floor and phone agents
+    assert move in {m["move"] for m in analyze(text, "en")["moves"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm busy here helping you, no rush at all.", "I can only imagine how annoying that was."],
+)
+def test_the_agents_own_effort_is_no_brush_off(text: str):
+    assert not {"rude", "dismiss"} & {m["move"] for m in analyze(text, "en")["moves"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Mark. Sorry - late, broken, and no callback. That's a lot. I'm on it.",
+        "Ugh, sorry. Order # pls? I'll pull it up right away.",
+        "OK. Sorry you had to wait so long.",
+    ],
+)
+def test_a_sentence_that_opens_with_sorry_apologises(text: str):
+    # blind set 12's terse agent: the angry customer never heard the apology and stayed venting
+    assert "apology" in {m["move"] for m in analyze(text, "en")["moves"]}
+
+
+def test_sorry_to_hear_mid_reply_stays_empathy():
+    moves = {m["move"] for m in analyze("Thanks. Sorry to hear that.", "en")["moves"]}
+    assert "empathy" in moves and "apology" not in moves
