@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from practice.literals import LiteralIndex
+from practice.literals import LiteralIndex, may_match
 
 __all__ = [
     "REMEDY_KINDS",
@@ -506,7 +506,11 @@ def _entity_values(entities: Sequence[Mapping[str, Any]], name: str) -> list[str
 
 
 def _time_frame(text: str, folded: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
-    matches = [m for m in _TIME_FRAME.finditer(folded) if not _VAGUE_TIME.match(m.group(0))]
+    matches = (
+        [m for m in _TIME_FRAME.finditer(folded) if not _VAGUE_TIME.match(m.group(0))]
+        if may_match(_TIME_FRAME, folded)
+        else []
+    )
     if matches:
         start, end = matches[0].span()
         # adjacent pieces make one time frame: "tomorrow by 5 pm", "明天下午三点前"

@@ -200,3 +200,21 @@ class LiteralIndex:
                 if i not in found and not any(present.isdisjoint(lits) for lits in others):
                     found.add(i)
         return sorted(found)
+
+
+#: the index of each lone pattern `search` has seen (the project's compiled constants)
+_LONE: dict[re.Pattern[str], LiteralIndex] = {}
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False when the pattern cannot match anywhere in the text (it lacks the literals the
+    pattern needs); True when it may."""
+    index = _LONE.get(pattern)
+    if index is None:
+        index = _LONE[pattern] = LiteralIndex([pattern])
+    return index.matchable(text) != []
+
+
+def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """pattern.search(text), not run when the text cannot hold a match (speed only)."""
+    return pattern.search(text) if may_match(pattern, text) else None

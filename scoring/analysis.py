@@ -29,6 +29,7 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from practice import literals
 from practice.contracts import Analysis, Cue, Entity, MoveReading
 from practice.literals import LiteralIndex
 from practice.vocabulary import (
@@ -527,7 +528,13 @@ def _is_question(clause: str, rules: CueRules) -> bool:
     )
 
 
-def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
+def _question_cues(
+    text: str, rules: CueRules, ev: Evidence, kept: dict[int, list[int]] | None = None
+) -> None:
+    """``kept``: _kept_patterns of the text (a clause is part of the text: a pattern that
+    cannot match the text cannot match a clause of it)."""
+    if kept is None:
+        kept = _kept_patterns(rules, text)
     # every cue group of the solution family: remedies, offers asked as questions, options
     suggestions = [
         (position, g)
@@ -541,7 +548,6 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
             pos, clause = pos + cut, clause[cut:]
         if not _is_question(clause, rules):
             continue
-        kept = _kept_patterns(rules, clause)
         if any(_group_match(g, clause, _group_kept(kept, i, g)) for i, g in suggestions):
             # "have you tried restarting it?", "how about the blue one?", "shall I book it?"
             # propose something; they ask for no fact
@@ -608,7 +614,7 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
     for p in patterns:
-        if m := p.search(text):
+        if m := literals.search(p, text):
             return m
     return None
 
@@ -760,8 +766,11 @@ def _alternatives_match(
         pos = best.end()
 
 
-def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
-    kept = _kept_patterns(rules, text)
+def _rule_cues(
+    text: str, rules: CueRules, ev: Evidence, kept: dict[int, list[int]] | None = None
+) -> None:
+    if kept is None:
+        kept = _kept_patterns(rules, text)
     for position, group in enumerate(rules.groups):
         if m := _group_match(group, text, _group_kept(kept, position, group)):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
@@ -1547,8 +1556,9 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
         return _result(moves, state, rules, None)
 
     ev = state.evidence
-    _rule_cues(cleaned, rules, ev)
-    _question_cues(cleaned, rules, ev)
+    kept = _kept_patterns(rules, cleaned)  # the patterns that may match, for both steps
+    _rule_cues(cleaned, rules, ev, kept)
+    _question_cues(cleaned, rules, ev, kept)
     _paraphrase_cues(cleaned, context, rules, ev)
     if nlu:
         _nlu_moves(nlu, ev)
