@@ -117,6 +117,8 @@ def pattern_requirements(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]
 
 #: the longest character run a literal is filed under (see LiteralIndex)
 _GRAM = 3
+#: up to this many literals an index looks for each in the text instead
+_SCAN_MAX_LITERALS = 300
 
 
 def _grams_of(text: str) -> set[str]:
@@ -178,9 +180,15 @@ class LiteralIndex:
             keyed.setdefault(key, []).append(lit)
         self._keyed = {gram: tuple(lits) for gram, lits in keyed.items()}
         self._keys = frozenset(self._keyed)
+        #: few literals are looked for one by one (cheaper than cutting the text into runs)
+        self._scan: tuple[str, ...] | None = (
+            tuple(literals) if len(literals) <= _SCAN_MAX_LITERALS else None
+        )
 
     def present(self, folded: str) -> list[str]:
         """The index's literals the folded text holds."""
+        if self._scan is not None:
+            return [lit for lit in self._scan if lit in folded]
         keyed = self._keyed
         return [lit for gram in self._keys & _grams(folded) for lit in keyed[gram] if lit in folded]
 
