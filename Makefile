@@ -140,3 +140,7 @@ rescore: setup ## Re-rate stored sessions with the current rubric (ARGS="--all" 
 .PHONY: bench
 bench: setup $(MODEL) ## Benchmark: end-to-end turns via web sockets vs NLU alone; writes bench-results.json
 	$(APP_PY) benchmarks/bench.py
+
+.PHONY: bench-practice
+bench-practice: setup $(MODEL) ## Action server CPU per practice turn, in process (all persona scripts; no servers)
+	$(RASA_PY) benchmarks/practice_turns.py $(ARGS)

@@ -4,7 +4,8 @@ Starts the real stack (action server, Rasa, gateway), then drives simulated trai
 concurrently (1, 10, 50; no think time) through sign-in, session start and WebSocket replies.
 The baseline is the same Rasa server's NLU alone (`/model/parse`) at the highest concurrency,
 measured in the same run, so the figures are ratios that survive a slower or faster machine.
-Also times the offline move analysis (`make moves`) and scoring of a 30-turn session.
+Also times the offline move analysis (`make moves`), scoring of a 30-turn session and the
+action server's CPU per practice turn in process (benchmarks/practice_turns.py).
 
 Capacity at human pace (`capacity_human_pace`): trainees who each reply every 8 s on average
 (uniform 4–12 s) are added in steps (--capacity-steps) to the same single-node stack; at each
@@ -237,6 +238,19 @@ def scoring_speed(repeats: int = 200) -> dict[str, float]:
     for _ in range(repeats):
         score_session(transcript, lang="en", persona_type="angry")
     return {"ms_per_30_turn_session": round((time.perf_counter() - began) * 1000 / repeats, 3)}
+
+
+def practice_turns(model: Path) -> dict[str, Any]:
+    """The action server's CPU per practice turn, in process (benchmarks/practice_turns.py)."""
+    rasa_py = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+    script = PROJECT_ROOT / "benchmarks" / "practice_turns.py"
+    result = subprocess.run(
+        [str(rasa_py), str(script), "--model", str(model), "--repeats", "3", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -664,6 +678,12 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"make moves: {results['moves_batch']['replies_per_s']} replies/s")
     if "scoring" in results:
         print(f"scoring a 30-turn session: {results['scoring']['ms_per_30_turn_session']} ms")
+    if "practice_turns" in results:
+        turns = results["practice_turns"]
+        print(
+            f"practice turn in process, ms: {turns['ms_per_turn']} "
+            f"(analysis {turns['analysis_ms_per_turn']}, the rest {turns['rest_ms_per_turn']})"
+        )
 
 
 def main() -> int:
@@ -739,6 +759,7 @@ def main() -> int:
     print("==> offline move analysis and scoring", flush=True)
     results["moves_batch"] = moves_batch_throughput(model)
     results["scoring"] = scoring_speed()
+    results["practice_turns"] = practice_turns(model)
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table(results)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -1060,11 +1061,23 @@ _INDEX_LOCK = threading.Lock()
 _index_cache: dict[str, tuple[Persona, int, _Index]] = {}
 
 
+#: how long a look at topics.yml's time stamp holds: an edit shows within a second, as the
+#: persona library's do (a stat on every index lookup was about 1 % of a practice turn)
+_TOPICS_RECHECK_SECONDS = 1.0
+_topics_seen: tuple[float, int] | None = None
+
+
 def _topics_stamp() -> int:
+    global _topics_seen
+    now = time.monotonic()
+    if _topics_seen is not None and now - _topics_seen[0] < _TOPICS_RECHECK_SECONDS:
+        return _topics_seen[1]
     try:
-        return TOPICS_PATH.stat().st_mtime_ns
+        stamp = TOPICS_PATH.stat().st_mtime_ns
     except OSError:
-        return 0
+        stamp = 0
+    _topics_seen = (now, stamp)
+    return stamp
 
 
 def _index(persona: Persona) -> _Index:

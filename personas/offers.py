@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from practice.literals import cannot_match
+from practice.literals import LiteralIndex, may_match
 
 __all__ = [
     "REMEDY_KINDS",
@@ -295,6 +295,9 @@ _REMEDY_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     )
     for kind in REMEDY_KINDS
 )
+#: the literals the remedy phrases need (speed only: a kind none of whose literals the reply
+#: holds is not searched for)
+_REMEDY_INDEX: Final = LiteralIndex([pattern for _, pattern in _REMEDY_PATTERNS])
 
 # Where one thought ends and the next begins: a negation only reaches to the end of its clause.
 _CLAUSE_BREAK = re.compile(
@@ -474,11 +477,13 @@ def _ruled_out(folded: str, start: int, end: int) -> bool:
 def _named(folded: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every remedy phrase in the reply, first first; a phrase inside a
     longer one of another kind belongs to the longer one."""
+    may = _REMEDY_INDEX.matchable(folded)
     found = sorted(
         (
             (m.start(), m.end(), kind)
-            for kind, pattern in _REMEDY_PATTERNS
-            if not cannot_match(pattern, folded)
+            for kind, pattern in (
+                _REMEDY_PATTERNS if may is None else [_REMEDY_PATTERNS[i] for i in may]
+            )
             for m in pattern.finditer(folded)
         ),
         key=lambda item: (item[0], item[0] - item[1]),
@@ -501,7 +506,11 @@ def _entity_values(entities: Sequence[Mapping[str, Any]], name: str) -> list[str
 
 
 def _time_frame(text: str, folded: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
-    matches = [m for m in _TIME_FRAME.finditer(folded) if not _VAGUE_TIME.match(m.group(0))]
+    matches = (
+        [m for m in _TIME_FRAME.finditer(folded) if not _VAGUE_TIME.match(m.group(0))]
+        if may_match(_TIME_FRAME, folded)
+        else []
+    )
     if matches:
         start, end = matches[0].span()
         # adjacent pieces make one time frame: "tomorrow by 5 pm", "明天下午三点前"

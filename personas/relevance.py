@@ -30,8 +30,10 @@ praise and proposals are judged by their own rules, not here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from personas import listening
@@ -139,9 +141,12 @@ def remember(state: dict[str, Any], text: str) -> None:
         state["said"] = [*(state.get("said") or []), text[:300]][-REMEMBERED:]
 
 
-def _grams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _grams(text: str) -> frozenset[str]:
+    """Character triples of the normalised text (kept: a conversation's earlier replies are
+    compared again on every turn)."""
     norm = re.sub(r"[\W_]+", " ", listening.normalise(text)).strip()
-    return {norm[i : i + 3] for i in range(max(0, len(norm) - 2))}
+    return frozenset(norm[i : i + 3] for i in range(max(0, len(norm) - 2)))
 
 
 def hollow(
@@ -235,22 +240,12 @@ def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> boo
     text = _product_out(text, product_name)
     if any(m.score >= SURE_MENTION for m in listening.mentions(text, persona, facts)):
         return True
-    product = _content(product_name) | _content(_GENERIC)
-    words = _content(text) - product
+    known = _persona_words(persona)
+    words = _content(text) - known.product
     if not words and not _specifics(text):
         return False
-    remedies = persona.scenario.get("remedies") or {}
-    # the trainer's cue phrases (what each fact answers, what a fitting proposal speaks to)
-    cues: set[str] = _content(str(remedies.get("need") or ""))
-    for fact in persona.facts:
-        for about in fact.get("about") or ():
-            cues |= _content(str(about))
-    for word in remedies.get("fits") or ():
-        cues |= _content(str(word))
-    # ... and the customer's own words (the facts' values, what they just said)
-    own: set[str] = _content(str(state.get("last_line") or ""))
-    for fact in persona.facts:
-        own |= _content(str(fact.get("value", "")))
+    cues = known.cues
+    own = _content(str(state.get("last_line") or "")) | known.facts
     index = listening._index(persona)
     telling = {
         w for w in words - _neutral(persona) if index.idf.get(w, index.default_idf) >= TELLING_IDF
@@ -272,6 +267,45 @@ _SPEC = re.compile(
     r"|[一二两三四五六七八九十][百千万]",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class _PersonaWords:
+    #: the product's name and words any reply may hold
+    product: frozenset[str]
+    #: the trainer's cue phrases (what each fact answers, what a fitting proposal speaks to)
+    cues: frozenset[str]
+    #: the customer's own words in the facts' values
+    facts: frozenset[str]
+
+
+_persona_words_cache: dict[str, tuple[Persona, int, _PersonaWords]] = {}
+
+
+def _persona_words(persona: Persona) -> _PersonaWords:
+    """The words about_customer reads off the persona, once per Persona object (the library
+    builds a new one when the file changes) and topics file, as the listening index is."""
+    stamp = listening._topics_stamp()
+    cached = _persona_words_cache.get(persona.id)
+    if cached is not None and cached[0] is persona and cached[1] == stamp:
+        return cached[2]
+    remedies = persona.scenario.get("remedies") or {}
+    cues: set[str] = _content(str(remedies.get("need") or ""))
+    for fact in persona.facts:
+        for about in fact.get("about") or ():
+            cues |= _content(str(about))
+    for word in remedies.get("fits") or ():
+        cues |= _content(str(word))
+    facts: set[str] = set()
+    for fact in persona.facts:
+        facts |= _content(str(fact.get("value", "")))
+    words = _PersonaWords(
+        product=frozenset(_content(str(persona.scenario.get("product", ""))) | _content(_GENERIC)),
+        cues=frozenset(cues),
+        facts=frozenset(facts),
+    )
+    _persona_words_cache[persona.id] = (persona, stamp, words)
+    return words
 
 
 def _specifics(text: str) -> bool:

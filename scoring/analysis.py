@@ -29,8 +29,9 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from practice import literals
 from practice.contracts import Analysis, Cue, Entity, MoveReading
-from practice.literals import _folded, _literals
+from practice.literals import LiteralIndex
 from practice.vocabulary import (
     KIND_MOVES,
     LANGUAGES,
@@ -237,15 +238,12 @@ class CueGroup:
     #: a match counts only when the text just before it does not match this (negations:
     #: "you shouldn't feel it is your fault" puts no fault on anyone)
     unless_before: re.Pattern[str] | None = None
-    #: literals (lower case) one of which every match of the patterns contains, or None: a
-    #: text holding none of them cannot match, so its regex scan is skipped (speed only)
-    literals: tuple[str, ...] | None = None
-    #: the group's patterns compiled one by one, and for each of its literals the patterns that
-    #: need it: a text is scanned only with the patterns whose literal it holds (the others
-    #: cannot match anywhere in it), the first match found as the alternation finds it;
-    #: by_literal is empty when unknown
+    #: the group's patterns compiled one by one (empty when one of them does not compile
+    #: alone): a text is scanned only with those the rules' literal index keeps for it (the
+    #: others cannot match anywhere in it), the first match found as the alternation finds it
     alternatives: tuple[re.Pattern[str], ...] = ()
-    by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: where the alternatives start in the rules' literal index (-1: not in it, all run)
+    first: int = -1
 
 
 @dataclass(frozen=True)
@@ -283,22 +281,18 @@ class CueRules:
     complaint_context: re.Pattern[str] | None = None
     upsell_pitch: re.Pattern[str] | None = None
     score_weights: dict[str, Any] = field(default_factory=dict)
+    #: the literals every group's alternatives need (speed only: see _kept_patterns), and for
+    #: each indexed pattern the group (by position in groups) it belongs to
+    index: LiteralIndex | None = None
+    owners: tuple[int, ...] = ()
 
 
-def _by_literal(patterns: list[str]) -> dict[str, tuple[int, ...]]:
-    """For each literal, the patterns (by position) that need it; {} unless every pattern
-    compiles alone and has literals of its own."""
-    needing: dict[str, list[int]] = {}
-    for i, p in enumerate(patterns):
-        try:
-            lits = _literals((re.compile(p, re.IGNORECASE),))
-        except re.error:  # a pattern that refers to another's group
-            return {}
-        if not lits:
-            return {}
-        for lit in lits:
-            needing.setdefault(lit, []).append(i)
-    return {lit: tuple(idx) for lit, idx in needing.items()}
+def _alternatives(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """The group's patterns compiled one by one; () when one does not compile alone."""
+    try:
+        return tuple(re.compile(f"(?:{p})", re.IGNORECASE) for p in patterns)
+    except re.error:  # a pattern that refers to another's group
+        return ()
 
 
 def _compile(patterns: list[str] | tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
@@ -322,19 +316,23 @@ def load_cues(lang: str) -> CueRules:
     """The cue rules for one language, read from scoring/cues/<lang>.yml on first use."""
     with open(CUES_DIR / f"{lang}.yml", encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
-    groups = []
+    groups: list[CueGroup] = []
+    indexed: list[re.Pattern[str]] = []
+    owners: list[int] = []
     for g in raw["groups"]:
         move = g.get("move")
         if move is not None and move not in MOVES:
             raise ValueError(f"cues/{lang}.yml: group {g['id']!r} names unknown move {move!r}")
-        patterns = _compile(g["patterns"])
+        alternatives = _alternatives(g["patterns"])
+        first = len(indexed) if alternatives else -1
+        indexed.extend(alternatives)
+        owners.extend(len(groups) for _ in alternatives)
         groups.append(
             CueGroup(
                 id=g["id"],
-                patterns=patterns,
-                literals=_literals(patterns),
-                alternatives=tuple(re.compile(f"(?:{p})", re.IGNORECASE) for p in g["patterns"]),
-                by_literal=_by_literal(g["patterns"]),
+                patterns=_compile(g["patterns"]),
+                alternatives=alternatives,
+                first=first,
                 move=move,
                 confidence=float(g.get("confidence", 0.0)),
                 politeness=float(g.get("politeness", 0.0)),
@@ -387,6 +385,8 @@ def load_cues(lang: str) -> CueRules:
         complaint_context=_joined(upsell.get("complaint")),
         upsell_pitch=_joined(upsell.get("pitch")),
         score_weights=_score_weights(),
+        index=LiteralIndex(indexed),
+        owners=tuple(owners),
     )
 
 
@@ -528,9 +528,19 @@ def _is_question(clause: str, rules: CueRules) -> bool:
     )
 
 
-def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
+def _question_cues(
+    text: str, rules: CueRules, ev: Evidence, kept: dict[int, list[int]] | None = None
+) -> None:
+    """``kept``: _kept_patterns of the text (a clause is part of the text: a pattern that
+    cannot match the text cannot match a clause of it)."""
+    if kept is None:
+        kept = _kept_patterns(rules, text)
     # every cue group of the solution family: remedies, offers asked as questions, options
-    suggestions = [g for g in rules.groups if g.move and MOVE_FAMILIES[g.move] == "solution"]
+    suggestions = [
+        (position, g)
+        for position, g in enumerate(rules.groups)
+        if g.move and MOVE_FAMILIES[g.move] == "solution"
+    ]
     frame = ""  # English: the clause before, when a comma ties it to this one
     for pos, clause in _split_clauses(text):
         before, frame = frame, clause if rules.lang == "en" and clause.endswith(",") else ""
@@ -538,7 +548,7 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
             pos, clause = pos + cut, clause[cut:]
         if not _is_question(clause, rules):
             continue
-        if any(_group_match(g, clause) for g in suggestions):
+        if any(_group_match(g, clause, _group_kept(kept, i, g)) for i, g in suggestions):
             # "have you tried restarting it?", "how about the blue one?", "shall I book it?"
             # propose something; they ask for no fact
             ev.suggestion_question = True
@@ -604,7 +614,7 @@ def _question_cues(text: str, rules: CueRules, ev: Evidence) -> None:
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
     for p in patterns:
-        if m := p.search(text):
+        if m := literals.search(p, text):
             return m
     return None
 
@@ -683,22 +693,39 @@ def _upsell_cue(text: str, context: str, rules: CueRules, ev: Evidence) -> None:
     ev.cue("upsell_over_complaint_s10b", pitch.group(0), pitch.start())
 
 
-def _group_match(group: CueGroup, text: str) -> re.Match[str] | None:
-    if group.literals is not None and (folded := _folded(text)) is not None:
-        if not group.by_literal:
-            if not any(lit in folded for lit in group.literals):
-                return None
-        else:
-            kept: set[int] = set()
-            for lit in group.literals:
-                if lit in folded:
-                    kept.update(group.by_literal[lit])
-            if not kept:
-                return None
-            if len(kept) < len(group.alternatives):
-                found = _alternatives_match(group, sorted(kept), text)
-                if found is not False:
-                    return found
+def _kept_patterns(rules: CueRules, text: str) -> dict[int, list[int]] | None:
+    """For each group (by position) with a pattern that may match the text, those patterns (by
+    position in the group); groups missing cannot match. None when the literal index cannot
+    tell (then every pattern runs). One look at the text for all groups."""
+    found = rules.index.matchable(text) if rules.index is not None else None
+    if found is None:
+        return None
+    kept: dict[int, list[int]] = {}
+    owners, groups = rules.owners, rules.groups
+    for i in found:
+        owner = owners[i]
+        kept.setdefault(owner, []).append(i - groups[owner].first)
+    return kept
+
+
+def _group_kept(
+    kept: dict[int, list[int]] | None, position: int, group: CueGroup
+) -> list[int] | None:
+    if kept is None or group.first < 0:
+        return None
+    return kept.get(position, [])
+
+
+def _group_match(group: CueGroup, text: str, kept: list[int] | None = None) -> re.Match[str] | None:
+    """The group's first match in the text. ``kept``: the positions of the group's patterns
+    that may match it (from _kept_patterns), None to run them all."""
+    if kept is not None:
+        if not kept:
+            return None
+        if len(kept) < len(group.alternatives):
+            found = _alternatives_match(group, kept, text)
+            if found is not False:
+                return found
     for pattern in group.patterns:
         if group.whole:
             if m := pattern.fullmatch(text):
@@ -739,9 +766,13 @@ def _alternatives_match(
         pos = best.end()
 
 
-def _rule_cues(text: str, rules: CueRules, ev: Evidence) -> None:
-    for group in rules.groups:
-        if m := _group_match(group, text):
+def _rule_cues(
+    text: str, rules: CueRules, ev: Evidence, kept: dict[int, list[int]] | None = None
+) -> None:
+    if kept is None:
+        kept = _kept_patterns(rules, text)
+    for position, group in enumerate(rules.groups):
+        if m := _group_match(group, text, _group_kept(kept, position, group)):
             ev.cue(group.id, m.group(0) or text, m.start(), group.move, group.confidence)
             ev.politeness_delta += group.politeness
     ev.time_frame = bool(rules.time_frame.search(text))
@@ -1525,8 +1556,9 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
         return _result(moves, state, rules, None)
 
     ev = state.evidence
-    _rule_cues(cleaned, rules, ev)
-    _question_cues(cleaned, rules, ev)
+    kept = _kept_patterns(rules, cleaned)  # the patterns that may match, for both steps
+    _rule_cues(cleaned, rules, ev, kept)
+    _question_cues(cleaned, rules, ev, kept)
     _paraphrase_cues(cleaned, context, rules, ev)
     if nlu:
         _nlu_moves(nlu, ev)

@@ -1,8 +1,10 @@
-"""The literal prefilter of the cue groups (speed only): it must never change a match."""
+"""The literal prefilter of the cue groups, the score features and the remedy phrases (speed
+only): it must never change a match. Checked over own sentences, the NLU training examples and
+the trainee replies of the golden transcripts and the persona scripts."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -10,9 +12,13 @@ import pytest
 import yaml
 
 from practice import literals
-from scoring.analysis import _folded, _group_match, _literals, load_cues
+from practice.literals import LiteralIndex, _folded, _literals, pattern_requirements
+from scoring.analysis import _group_kept, _group_match, _kept_patterns, clean_text, load_cues
 
-NLU_DIR = Path(__file__).resolve().parents[2] / "rasa_project" / "data" / "nlu"
+ROOT = Path(__file__).resolve().parents[2]
+NLU_DIR = ROOT / "rasa_project" / "data" / "nlu"
+GOLDEN_DIR = ROOT / "tests" / "rasa_project" / "batch" / "golden"
+SCRIPTS_DIR = ROOT / "tests" / "personas" / "data"
 
 # own sentences, both languages, with case, negation and full-width forms
 OWN = [
@@ -45,6 +51,33 @@ def _nlu_texts(step: int) -> list[str]:
     return texts[::step]
 
 
+def _replies(step: int) -> list[str]:
+    """Trainee replies of the golden transcripts and the persona scripts (every step-th)."""
+    texts: list[str] = []
+    for path in sorted(GOLDEN_DIR.rglob("*.json*")):
+        for raw in (
+            path.read_text(encoding="utf-8").splitlines()
+            if path.suffix == ".jsonl"
+            else [path.read_text(encoding="utf-8")]
+        ):
+            texts.extend(_trainee_texts(json.loads(raw)) if raw.strip() else ())
+    for path in sorted(SCRIPTS_DIR.glob("scripts*/*.jsonl")):
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            if raw.strip():
+                texts.extend(json.loads(raw)["trainee_turns"])
+    return texts[::step]
+
+
+def _trainee_texts(doc: object) -> list[str]:
+    """Every trainee text in a golden file, wherever it sits."""
+    if isinstance(doc, list):
+        return [t for item in doc for t in _trainee_texts(item)]
+    if not isinstance(doc, dict):
+        return []
+    found = [str(doc["text"])] if doc.get("role") == "trainee" and doc.get("text") else []
+    return found + [t for value in doc.values() for t in _trainee_texts(value)]
+
+
 def _same(m1: re.Match[str] | None, m2: re.Match[str] | None) -> bool:
     if m1 is None or m2 is None:
         return m1 is m2
@@ -54,17 +87,50 @@ def _same(m1: re.Match[str] | None, m2: re.Match[str] | None) -> bool:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_prefilter_never_changes_a_group_match(lang: str) -> None:
     rules = load_cues(lang)
-    assert sum(g.literals is not None for g in rules.groups) > len(rules.groups) // 2
-    texts = OWN + _nlu_texts(7)
-    skipped = 0
-    for group in rules.groups:
-        plain = dataclasses.replace(group, literals=None)
-        for text in texts:
-            fast, slow = _group_match(group, text), _group_match(plain, text)
-            assert _same(fast, slow), (group.id, text)
-            skipped += group.literals is not None and slow is None
-    assert skipped > 0  # the prefilter had texts to skip
-    assert any(g.by_literal for g in rules.groups)  # patterns picked one by one
+    assert rules.index is not None
+    indexed = sum(g.first >= 0 for g in rules.groups)
+    assert indexed == len(rules.groups)  # every group's patterns compile alone
+    texts = OWN + _nlu_texts(17) + [clean_text(t) for t in _replies(7)]
+    assert len(texts) > 600
+    skipped = narrowed = 0
+    for text in texts:
+        kept = _kept_patterns(rules, text)
+        for position, group in enumerate(rules.groups):
+            some = _group_kept(kept, position, group)
+            fast, slow = _group_match(group, text, some), _group_match(group, text)
+            assert _same(fast, slow), (group.id, text, some)
+            skipped += some == [] and slow is None
+            narrowed += bool(some) and len(some) < len(group.alternatives)
+    assert skipped > 0 and narrowed > 0  # the prefilter had texts to skip and to narrow
+
+
+def test_no_indexed_pattern_is_left_out_where_it_matches() -> None:
+    """Pattern by pattern: every pattern that matches a text is among the index's matchable."""
+    for lang in ("en", "zh"):
+        rules = load_cues(lang)
+        patterns = [p for g in rules.groups for p in g.alternatives]
+        index = LiteralIndex(patterns)
+        for text in OWN + _nlu_texts(9) + [clean_text(t) for t in _replies(4)]:
+            may = index.matchable(text)
+            if may is None:
+                continue
+            left_out = set(range(len(patterns))) - set(may)
+            assert not [patterns[i].pattern for i in left_out if patterns[i].search(text)], text
+
+
+def test_requirements_need_every_part_of_a_sequence() -> None:
+    def needs(pattern: str) -> list[set[str]]:
+        return [set(s) for s in pattern_requirements(re.compile(pattern, re.IGNORECASE))]
+
+    assert needs(r"\byou (should|must) calm down") == [{"you "}, {"should", "must"}, {" calm down"}]
+    assert needs(r"(so |very )?sorry") == [{"sorry"}]
+    assert needs(r"\d+") == []
+    assert needs(r"(?:a|b)c") == [{"c"}]  # a one-character choice is a class, not a literal
+    assert needs(r"(?=your )order") == [{"order"}]  # a lookahead is no part of the match
+    index = LiteralIndex([re.compile(p, re.IGNORECASE) for p in (r"you (should|must) go", r"\d+")])
+    assert index.matchable("You MUST go now") == [0, 1]
+    assert index.matchable("you could go") == [1]  # "should"/"must" missing
+    assert index.matchable("ſhould") is None  # a cased letter beyond ASCII: no prefilter
 
 
 def test_required_literals_are_read_off_the_pattern() -> None:
@@ -97,8 +163,7 @@ def test_prefilter_never_changes_the_remedies_named_or_the_score_features(
     fast_named = [offers._named(offers._fold(t)) for t in texts]
     fast_features = [reply_scores.feature_matches(t, lang) for t in texts for lang in ("en", "zh")]
     assert any(fast_named) and any(fast_features)
-    monkeypatch.setattr(offers, "cannot_match", lambda pattern, text: False)
-    monkeypatch.setattr(reply_scores, "cannot_match", lambda pattern, text: False)
+    monkeypatch.setattr(LiteralIndex, "matchable", lambda self, text: None)
     assert [offers._named(offers._fold(t)) for t in texts] == fast_named
     slow = [reply_scores.feature_matches(t, lang) for t in texts for lang in ("en", "zh")]
     assert slow == fast_features
