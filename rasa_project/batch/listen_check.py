@@ -66,6 +66,10 @@ PROBE_SETS = {
     # written blind in session 10 (long multi-part and terse chat replies, canned macros),
     # played once on the session's start and once on the merged work (scripts_blind12/README.md)
     "probes_blind12": ROOT / "tests" / "personas" / "data" / "fact_probes_blind12.yml",
+    # written blind in session 11 (hurried phone agents, agents thinking aloud, regional Chinese
+    # registers, zh/en code-mixing), played once on the session's start and once on the merged
+    # work (scripts_blind13/README.md)
+    "probes_blind13": ROOT / "tests" / "personas" / "data" / "fact_probes_blind13.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -80,6 +84,7 @@ SCRIPT_SETS = {
     "blind10": ROOT / "tests" / "personas" / "data" / "scripts_blind10",
     "blind11": ROOT / "tests" / "personas" / "data" / "scripts_blind11",
     "blind12": ROOT / "tests" / "personas" / "data" / "scripts_blind12",
+    "blind13": ROOT / "tests" / "personas" / "data" / "scripts_blind13",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
