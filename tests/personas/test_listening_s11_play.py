@@ -138,3 +138,23 @@ def test_the_travel_dates_asked_after_a_dash_are_told(library: PersonaLibrary):
     persona = library.get("talkative_en_holiday_booking")
     text = "So I can narrow it down - when would you like to travel, and for how long?"
     assert [m.fact_id for m in listening.match_facts(text, persona)][:1] == ["dates"]
+
+
+def test_telling_the_customer_not_to_worry_does_not_ask_why_the_hurry(library: PersonaLibrary):
+    # blind set 13: 「您甭着急，…现在是个啥情况？」 drew the hidden need, not the fault
+    persona = library.get("angry_zh_broadband_outage")
+    text = "您甭着急，跟我说说，家里这网现在是个啥情况？光猫上的灯亮的啥色儿？"
+    assert listening.match_facts(text, persona)[0].fact_id == "problem"
+    assert listening.match_facts("为什么这么着急要网？", persona)[0].fact_id == "hidden_need"
+
+
+def test_a_spoken_repair_visit_and_fee_waiver_are_read_as_remedies():
+    # blind set 13's northern agent: the fitting offer named no remedy the engine knew
+    from personas.offers import read_offer
+
+    text = (
+        "工单我现在给您提到最急，今儿下午四点前片区师傅带着备用光猫上门修；"
+        "断网这三天的月租全免，下个月账单里直接抵了。"
+    )
+    assert {"expedite", "repair", "compensation"} <= set(read_offer(text, "zh").remedies)
+    assert "repair" not in read_offer("师傅明天上门安装。", "zh").remedies

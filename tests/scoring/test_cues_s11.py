@@ -90,3 +90,16 @@ def test_a_sentence_that_opens_with_sorry_apologises(text: str):
 def test_sorry_to_hear_mid_reply_stays_empathy():
     moves = {m["move"] for m in analyze("Thanks. Sorry to hear that.", "en")["moves"]}
     assert "empathy" in moves and "apology" not in moves
+
+
+@pytest.mark.parametrize(
+    "text", ["这事儿是我们办砸了，我给您赔个不是。", "給您賠個不是。", "先给您赔礼了。"]
+)
+def test_making_amends_in_words_is_an_apology_not_compensation(text: str):
+    # blind set 13: 赔个不是 ("I owe you an apology") was read as an offer to pay
+    moves = {m["move"] for m in analyze(text, "zh")["moves"]}
+    assert "apology" in moves and "offer_solution" not in moves
+
+
+def test_compensation_stays_an_offer():
+    assert "offer_solution" in {m["move"] for m in analyze("我给您赔偿50元话费。", "zh")["moves"]}
