@@ -24,7 +24,7 @@ REQUIRED = {
 INIT_SCRIPT = ROOT / "docker" / "postgres-init.sh"
 # Read by the image itself and by our first-start script, not by our settings classes.
 #: Sanic settings the Rasa service is given through the environment (SANIC_ prefix)
-SANIC_VARIABLES = {"SANIC_BACKLOG"}
+SANIC_VARIABLES = {"SANIC_BACKLOG", "SANIC_ACCESS_LOG"}
 
 IMAGE_VARIABLES = {
     "postgres": {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
@@ -88,7 +88,7 @@ def test_every_variable_compose_sets_is_read_by_the_service(service: str) -> Non
         "gateway": {name.upper() for name in Settings.model_fields},
         "migrate": {name.upper() for name in Settings.model_fields},
         # Sanic (Rasa's web server) reads SANIC_<SETTING> into its config itself
-        # (sanic.config.Config.load_environment_vars); the backlog is the one compose sets
+        # (sanic.config.Config.load_environment_vars): the backlog, and no access-log records
         "rasa": _endpoint_variables() | _rasa_settings_variables() | SANIC_VARIABLES,
         "action-server": _endpoint_variables() | _rasa_settings_variables(),
         "postgres": IMAGE_VARIABLES["postgres"],
