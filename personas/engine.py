@@ -107,7 +107,7 @@ _YES_NO_OFFER = re.compile(
 #: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
 _ANYTHING_ELSE = re.compile(
     r"\bwhat else can (i|we) (do|help)"
-    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there )?anything else( (i|we) can"
+    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |will there be )?anything else( (i|we) can"
     r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
@@ -1017,15 +1017,46 @@ def _says_goodbye(turn: _Turn) -> bool:
 
 def _anything_else(turn: _Turn) -> bool:
     """The reply only asks whether the customer needs anything else ("Anything else?", "Is there
-    anything else I can help you with today?", "还有其他问题吗？"), with no proposal in it."""
-    if not turn.text or not _ANYTHING_ELSE.search(turn.text):
+    anything else I can help you with today?", "还有其他问题吗？"), with no proposal in it. The
+    way the agent addresses the customer and chat decoration do not change the question ("…
+    today, ma'am?", "还有其他可以帮到亲的吗？😊", "还有别的问题吗阿姨？么么哒")."""
+    if not turn.text:
+        return False
+    text = _bare_of_address(turn.text)
+    if not _ANYTHING_ELSE.search(text):
         return False
     if set(turn.moves) <= _ANYTHING_ELSE_ALONE:
         return True
     # nothing but the question ("Anything else?"), whatever the analysis filed it under (a
     # bare "Anything else?" read as a paraphrase restates nothing)
-    rest = _ANYTHING_ELSE.sub(" ", turn.text)
+    rest = _ANYTHING_ELSE.sub(" ", text)
     return not re.search(r"\w", rest) and not turn.has(*SOLUTION_MOVES)
+
+
+#: how an agent addresses the customer or decorates a chat line: a vocative after a comma
+#: ("…, ma'am?", "…, Mr Lee?"), a Chinese form of address or chat particle after the question
+#: word ("吗阿姨？", "吗亲"), emoji, tildes and closing chat words (「么么哒」「哈」)
+_ADDRESS_EN = re.compile(
+    r",\s*(?:ma'?am|madam|sir|miss|mate|dear|my friend|(?:mr|mrs|ms|dr)\.? [a-z]+|[a-z]+)"
+    r"(?=\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
+_ADDRESS_ZH = re.compile(
+    r"(?<=[吗嗎么麼呢])\s*(?:亲爱的|亲|親|宝宝|宝|阿姨|叔叔|大哥|大姐|姐姐|哥哥|美女|帅哥|小姐姐|先生|女士|"
+    r"老师|[\u4e00-\u9fff]总|[\u4e00-\u9fff](?:先生|女士|小姐|阿姨|叔叔))"
+)
+_DECORATION = re.compile(
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF~～]+|(?<=[？?。!！\s])\s*(?:么么哒|麽麽噠|哈哈|哈|呀|哦|噢|嘻嘻)+\W*$"
+)
+
+
+def _bare_of_address(text: str) -> str:
+    out = _DECORATION.sub("", text).strip()
+    out = _ADDRESS_EN.sub("", out)
+    out = _ADDRESS_ZH.sub("", out)
+    # 「可以帮到您的」「能帮上亲的」 are 「可以帮」
+    out = re.sub(r"(?:可以|能)(?:帮|幫)(?:到|上)?(?:您|你|亲|親)?", "可以帮", out)
+    return out.strip()
 
 
 def _fed_up(persona: Persona, state: dict[str, Any]) -> bool:

@@ -13,6 +13,8 @@ asked or raised is hollow service, and the customer hears it as such:
 - **a vague promise**: "someone from the relevant team will be in touch", "后续会有相关部门联系您"
   with no what and no when (002 §2a 「不要隨意猜測或給出模糊的答案」, 003 Ch3.1 step 5
   「給出預期的解決時間」; digest_002_003 §3.3: vague answers and broken promises upset customers);
+- **a shrug**: "I'm not sure, I think it's fine", "I don't really have numbers, sorry",
+  「我也不太确定，好像都差不多」, with no going to find out (002 §2a 「不要隨意猜測或給出模糊的答案」);
 - **sent to do the work**: "it's all on our website / in the manual, have a look yourself",
   "参数都在详情页，自己看哈", with nothing we will do (001 R-LIS-4 「向客户强调你所能做的事情」;
   000 §2 「不輕易放棄解決問題」);
@@ -101,7 +103,38 @@ _VAGUE_PROMISE = re.compile(
     r"within|today|tomorrow|tonight|on (?:mon|tue|wed|thu|fri|sat|sun)))"
     r"|相关(?:部门|人员|同事)|后续(?:会|再)?(?:有人)?|会有人|有人会|(?:有|等)(?:结果|消息|进展)(?:了)?(?:会|再|就)?"
     r"(?:通知|联系|告诉|回复)|晚点|回头(?:再|有)|反馈(?:给|上去|到)|尽快(?:给您)?(?:答复|回复|处理|联系)"
-    r"|请您?耐心等待",
+    r"|请(?:您|你|亲|親)?耐心(?:等待|等等|等一下)"
+    # 「会有同事跟进的」「帮您催一下了」「有消息会第一时间通知」: who and when left open (session 12)
+    r"|会有(?:同事|专人|專人|工作人员|工作人員|师傅|師傅)(?:跟进|跟進|联系|聯繫|处理|處理|回复|回覆)"
+    r"|(?:帮|幫)(?:您|你|亲|親)?催(?:一下|一催|了)"
+    r"|(?:有|等)(?:结果|消息|进展|進展|进度)(?:了)?(?:我们|我|小二)?(?:会|再|就)?第一时间(?:通知|联系|告诉|回复)",
+    re.IGNORECASE,
+)
+#: the agent does not know and leaves it there ("I'm not sure… I think it's fine", "I don't
+#: really have numbers, sorry", 「我也不太确定，好像都差不多」): a guess or a shrug where an
+#: answer was due (seed 002 §2a 「不要隨意猜測或給出模糊的答案」; 000 §2 「不輕易放棄解決問題」)
+_NOT_KNOWING = re.compile(
+    r"\bi(?:'m| am) not (?:100 ?%|a hundred per ?cent|really|totally|entirely|quite|too)? ?sure\b"
+    r"|\bi (?:don'?t|do not) (?:really |actually )?(?:know|have (?:any |the )?(?:numbers|figures"
+    r"|details|data|info|information))\b|\bi dunno\b|\bi(?:'ve| have)? no idea\b"
+    r"|我(?:也|真)?不(?:太|大|是很|是太)?(?:确定|確定|清楚|懂|了解|瞭解|知道)|(?:这边|這邊|我这|我這)(?:也)?查不到",
+    re.IGNORECASE,
+)
+#: …unless the agent goes and finds out now ("let me check", 「我这就帮您查一下」)
+_FINDS_OUT = re.compile(
+    r"\b(?:let me|i'll|i will|i'm going to|i am going to) (?:go and |quickly )?(?:check|find out|ask|look"
+    r" (?:it|that|this) up|confirm|double-check|get (?:you )?(?:the|an) answer)\b"
+    r"|(?:我|这就|马上|現在|现在)(?:去|这就|马上|現在|现在)?(?:帮您|幫您|给您|給您)?(?:问一下|問一下|查一下|确认一下|確認一下|核实一下|核實一下)"
+    r"(?![^，。！？,.!?]{0,4}(?:…|\.\.\.))",
+    re.IGNORECASE,
+)
+#: the customer sent away to someone else: "you're welcome to write to head office", "ask
+#: someone else", 「问问别人」「去别家看看」 (000 §2 「不輕易放棄解決問題」; 001 R-LIS-4)
+_SENT_AWAY = re.compile(
+    r"\b(?:write|email|e-mail|complain|send a letter) to (?:our |the )?(?:head office|customer relations"
+    r"|complaints|the complaints (?:team|department))\b"
+    r"|\b(?:ask|try) (?:someone|somebody|anyone) else\b"
+    r"|问问(?:别人|其他人|别家)|去别家",
     re.IGNORECASE,
 )
 #: the customer sent to look it up or do it themselves, elsewhere
@@ -116,7 +149,14 @@ _ELSEWHERE = re.compile(
     r"|\b(?:is|are|in) (?:in |on |down )?aisle \d+\b|\bon the (?:shelf )?(?:tag|label|ticket)\b"
     r"|\byou can (?:always )?(?:do|book|check|track|register|submit|browse|compare|look|read|raise|"
     r"find)\b[^.!?]{0,50}\b(?:online|website|app|form)\b"
+    # "kindly refer to the website", "look online",
+    # "they're on the wall behind you" (session 12, blind set 14's poor agents)
+    r"|\brefer to (?:the|our) (?:website|site|web ?page|app|manual|faq|brochure|catalogue|terms)\b"
+    r"|\blook (?:it |them )?(?:up )?online\b"
+    r"|\b(?:on the (?:wall|shelf|shelves|rack)|over there) (?:behind you|by the (?:door|till|entrance))\b"
+    r"|\bprices? (?:is|are) on the (?:tags?|labels?|tickets?)\b"
     r"|官网|详情页|说明书上|(?:app|APP|App)上|常见问题|自助|营业厅|"
+    r"网上(?:对比|比较|查|搜|看看)|"
     r"自己(?:看|查|对比|比较|翻|上去|联系|预约|去|了解|研究)",
     re.IGNORECASE,
 )
@@ -161,7 +201,7 @@ def hollow(
     time_frame: str | None = None,
 ) -> str | None:
     """Why this reply is hollow service to this customer ("as_i_said", "repeated", "elsewhere",
-    "vague_promise", "off_the_point"), or None when it is not."""
+    "vague_promise", "not_knowing", "off_the_point"), or None when it is not."""
     if not text:
         return None
     moves = set(moves)
@@ -181,6 +221,12 @@ def hollow(
         return None  # a remedy or a when: the proposal is judged in its own terms
     if _VAGUE_PROMISE.search(text):
         return "vague_promise"
+    if _NOT_KNOWING.search(text) and not _FINDS_OUT.search(text):
+        return "not_knowing"
+    if _SENT_AWAY.search(text):
+        # "write to head office", "ask someone else": the customer sent away, whatever else the
+        # reply says about their matter
+        return "elsewhere"
     about = about_customer(persona, state, text)
     if _ELSEWHERE.search(text) and not about:
         # "it's all on our website" instead of an answer; an answer that also says where to

@@ -1,0 +1,113 @@
+"""Poor agents in new voices (session 12, issue 13): an "anything else?" dressed with a form of
+address or chat decoration is still a way out; a holding line in e-commerce chat style (「请亲耐心
+等待」「会有同事跟进的」「帮您催一下了」) is a vague promise; a customer sent to head office or to
+someone else is sent away whatever else the reply says; an agent who shrugs ("I'm not sure, I
+think it's fine", 「我也不太确定」) without going to find out gives no answer. Sentences are this
+module's own (seed 002 §2a 「不要隨意猜測或給出模糊的答案」, 000 §2, 001 R-LIS-4, 003 Ch3.1)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from persona_scripts import analysis as said
+
+from personas import PersonaLibrary, engine, relevance
+
+SOFA = "female_en_sofa"
+OVEN = "talkative_zh_steam_oven"
+BROADBAND = "angry_zh_broadband_outage"
+SOLAR = "doubtful_en_solar_quote"
+HOTEL = "arrogant_en_hotel_suite"
+PURIFIER = "doubtful_zh_water_purifier"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text", "moves"),
+    [
+        (SOFA, "Will there be anything else I can help you with today, sir?", ["closed_question"]),
+        (SOFA, "Anything else, Mrs Patel?", ["closed_question"]),
+        (OVEN, "请问还有别的需要吗阿姨？😊", ["thanks_closing", "closed_question"]),
+        (BROADBAND, "还有什么能帮上您的吗？么么哒", ["thanks_closing", "closed_question"]),
+        (BROADBAND, "还有其他可以帮到亲的吗~", ["closed_question", "confirm"]),
+    ],
+)
+def test_anything_else_with_a_form_of_address_is_still_a_way_out(
+    library: PersonaLibrary, persona_id: str, text: str, moves: list[str]
+) -> None:
+    persona = library.get(persona_id)
+    state = engine.start(persona, 1)["state"]
+    out = engine.react(persona, state, said(*moves, lang=persona.language), text=text)
+    assert out["state"]["heard"]["kind"] == "closing", out["state"]["heard"]
+    assert "facts_revealed" in out["state"] and not out["state"]["facts_revealed"]
+
+
+def test_a_real_question_with_a_form_of_address_is_still_a_question() -> None:
+    assert not engine._ANYTHING_ELSE.search(engine._bare_of_address("What else do you need, sir?"))
+    assert not engine._ANYTHING_ELSE.search(
+        engine._bare_of_address("Anything else I should know about the stain, madam?")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我这边帮亲催一下哈，请亲耐心等等~",
+        "已经登记好了，会有专人跟进的哦",
+        "等有进展了我们第一时间通知您",
+    ],
+)
+def test_chat_style_holding_lines_are_vague_promises(library: PersonaLibrary, text: str) -> None:
+    persona = library.get(BROADBAND)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 3
+    assert relevance.hollow(persona, state, text, ["inform"], asks=False) == "vague_promise"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        (HOTEL, "If the suite matters that much, feel free to write to head office about it."),
+        (SOLAR, "Best ask someone else about the battery warranty, honestly."),
+        (PURIFIER, "滤芯的事您可以问问别人，我这边说不好。"),
+    ],
+)
+def test_a_customer_sent_to_someone_else_is_sent_away(
+    library: PersonaLibrary, persona_id: str, text: str
+) -> None:
+    persona = library.get(persona_id)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 3
+    assert relevance.hollow(persona, state, text, ["inform"], asks=False) == "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text", "hollow"),
+    [
+        (SOLAR, "Honestly I don't know what the payback is, but it's probably fine.", "not_knowing"),
+        (PURIFIER, "这个滤芯寿命我也不太清楚，应该还行吧。", "not_knowing"),
+        (SOLAR, "I'm not sure about the insurer, let me check and I'll tell you.", None),
+        (PURIFIER, "这个我不太确定，我现在帮您查一下。", None),
+        (SOLAR, "I'm not 100% sure, so I'll email you the insurer's name by 5 pm today.", None),
+    ],
+)
+def test_a_shrug_without_finding_out_is_no_answer(
+    library: PersonaLibrary, persona_id: str, text: str, hollow: str | None
+) -> None:
+    persona = library.get(persona_id)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 3
+    time_frame = "by 5 pm today" if "5 pm" in text else None
+    got = relevance.hollow(persona, state, text, ["inform"], asks=False, time_frame=time_frame)
+    if hollow:
+        assert got == hollow
+    else:
+        # going to find out is no shrug (whether it is about their matter is judged as usual)
+        assert got != "not_knowing"
+
+
+def test_a_silent_customers_provoked_line_does_not_say_they_leave(library: PersonaLibrary) -> None:
+    # a line that says "I'll just go" while the customer stays contradicts the conversation
+    persona = library.get("silent_en_laptop_student")
+    for line in persona.lines.get("provoked", []) if hasattr(persona, "lines") else []:
+        assert "go" not in line.lower().split()

@@ -1,0 +1,58 @@
+"""Cue rules for poor agents in new voices (session 12, issue 13): running down where the
+customer's doubt came from is arguing, waving away their story or their question is rude or
+dismissive, manufactured urgency is pressure, the small print of a named scheme is company
+policy; a promise that a list is written clearly is no blame. Sentences are this module's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.analysis import analyze
+
+
+def _moves(text: str, lang: str) -> set[str]:
+    return {m["move"] for m in analyze(text, lang)["moves"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "move"),
+    [
+        ("Honestly, those bankruptcy stories are scaremongering spread by rival firms.", "en", "argue"),
+        ("The reviews you read online are all paid, ignore them.", "en", "argue"),
+        ("Anyone who says that has never owned one.", "en", "argue"),
+        ("那些测评博主都拿了竞品的钱，别当真。", "zh", "argue"),
+        ("网上那些差评全是友商抹黑的。", "zh", "argue"),
+        ("觉得贵的都是没买过的人。", "zh", "argue"),
+        ("Could we skip the backstory? Just the model number.", "en", "rude"),
+        ("Dunno, they're all the same really.", "en", "dismiss"),
+        ("It's in the loyalty scheme rules, sorry.", "en", "dismiss"),
+        ("We can only hold the quote until Friday noon, so sign now.", "en", "deceive"),
+        ("This flash deal ends at midnight.", "en", "deceive"),
+        ("Order today or it'll be gone, honestly.", "en", "deceive"),
+        ("Sign today, the price is going up next month.", "en", "deceive"),
+        ("明天就恢复原价了，赶紧下单吧。", "zh", "deceive"),
+        ("这套不买就亏大了哦。", "zh", "deceive"),
+    ],
+)
+def test_poor_agents_new_voices_are_read(text: str, lang: str, move: str) -> None:
+    assert move in _moves(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The reviews are all on our site if you'd like to compare for yourself.", "en"),
+        ("They're all different, so let me ask what you'll be drilling into.", "en"),
+        ("费用清单写得清清楚楚，没有隐形收费。", "zh"),
+        ("We'll hold the room for you until Friday at no cost.", "en"),
+    ],
+)
+def test_fair_replies_are_not_read_as_negative(text: str, lang: str) -> None:
+    assert not _moves(text, lang) & {"argue", "rude", "dismiss", "deceive", "blame_customer"}
+
+
+@pytest.mark.parametrize(
+    "text", ["说明书上写得清清楚楚，您没看吗？", "规定写得清清楚楚，没什么好谈的", "早就写得很清楚了"]
+)
+def test_pointing_at_what_the_customer_should_have_read_still_blames(text: str) -> None:
+    assert "blame_customer" in _moves(text, "zh")
