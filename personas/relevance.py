@@ -14,7 +14,8 @@ asked or raised is hollow service, and the customer hears it as such:
   with no what and no when (002 §2a 「不要隨意猜測或給出模糊的答案」, 003 Ch3.1 step 5
   「給出預期的解決時間」; digest_002_003 §3.3: vague answers and broken promises upset customers);
 - **a shrug**: "I'm not sure, I think it's fine", "I don't really have numbers, sorry",
-  「我也不太确定，好像都差不多」, with no going to find out (002 §2a 「不要隨意猜測或給出模糊的答案」);
+  「我也不太确定，好像都差不多」, with no going to find out (002 §2a
+  「不要隨意猜測或給出模糊的答案」);
 - **sent to do the work**: "it's all on our website / in the manual, have a look yourself",
   "参数都在详情页，自己看哈", with nothing we will do (001 R-LIS-4 「向客户强调你所能做的事情」;
   000 §2 「不輕易放棄解決問題」);
@@ -104,7 +105,8 @@ _VAGUE_PROMISE = re.compile(
     r"|相关(?:部门|人员|同事)|后续(?:会|再)?(?:有人)?|会有人|有人会|(?:有|等)(?:结果|消息|进展)(?:了)?(?:会|再|就)?"
     r"(?:通知|联系|告诉|回复)|晚点|回头(?:再|有)|反馈(?:给|上去|到)|尽快(?:给您)?(?:答复|回复|处理|联系)"
     r"|请(?:您|你|亲|親)?耐心(?:等待|等等|等一下)"
-    # 「会有同事跟进的」「帮您催一下了」「有消息会第一时间通知」: who and when left open (session 12)
+    # 「会有同事跟进的」「帮您催一下了」「有消息会第一时间通知」: who and when left open
+    # (session 12)
     r"|会有(?:同事|专人|專人|工作人员|工作人員|师傅|師傅)(?:跟进|跟進|联系|聯繫|处理|處理|回复|回覆)"
     r"|(?:帮|幫)(?:您|你|亲|親)?催(?:一下|一催|了)"
     r"|(?:有|等)(?:结果|消息|进展|進展|进度)(?:了)?(?:我们|我|小二)?(?:会|再|就)?第一时间(?:通知|联系|告诉|回复)",
@@ -122,7 +124,8 @@ _NOT_KNOWING = re.compile(
 )
 #: …unless the agent goes and finds out now ("let me check", 「我这就帮您查一下」)
 _FINDS_OUT = re.compile(
-    r"\b(?:let me|i'll|i will|i'm going to|i am going to) (?:go and |quickly )?(?:check|find out|ask|look"
+    r"\b(?:let me|i'll|i will|i'm going to|i am going to) (?:go and |quickly )?"
+    r"(?:check|find out|ask|look"
     r" (?:it|that|this) up|confirm|double-check|get (?:you )?(?:the|an) answer)\b"
     r"|(?:我|这就|马上|現在|现在)(?:去|这就|马上|現在|现在)?(?:帮您|幫您|给您|給您)?(?:问一下|問一下|查一下|确认一下|確認一下|核实一下|核實一下)"
     r"(?![^，。！？,.!?]{0,4}(?:…|\.\.\.))",
@@ -131,7 +134,8 @@ _FINDS_OUT = re.compile(
 #: the customer sent away to someone else: "you're welcome to write to head office", "ask
 #: someone else", 「问问别人」「去别家看看」 (000 §2 「不輕易放棄解決問題」; 001 R-LIS-4)
 _SENT_AWAY = re.compile(
-    r"\b(?:write|email|e-mail|complain|send a letter) to (?:our |the )?(?:head office|customer relations"
+    r"\b(?:write|email|e-mail|complain|send a letter) to (?:our |the )?"
+    r"(?:head office|customer relations"
     r"|complaints|the complaints (?:team|department))\b"
     r"|\b(?:ask|try) (?:someone|somebody|anyone) else\b"
     r"|问问(?:别人|其他人|别家)|去别家",
@@ -153,7 +157,8 @@ _ELSEWHERE = re.compile(
     # "they're on the wall behind you" (session 12, blind set 14's poor agents)
     r"|\brefer to (?:the|our) (?:website|site|web ?page|app|manual|faq|brochure|catalogue|terms)\b"
     r"|\blook (?:it |them )?(?:up )?online\b"
-    r"|\b(?:on the (?:wall|shelf|shelves|rack)|over there) (?:behind you|by the (?:door|till|entrance))\b"
+    r"|\b(?:on the (?:wall|shelf|shelves|rack)|over there) "
+    r"(?:behind you|by the (?:door|till|entrance))\b"
     r"|\bprices? (?:is|are) on the (?:tags?|labels?|tickets?)\b"
     r"|官网|详情页|说明书上|(?:app|APP|App)上|常见问题|自助|营业厅|"
     r"网上(?:对比|比较|查|搜|看看)|"

@@ -84,7 +84,7 @@ def test_a_customer_sent_to_someone_else_is_sent_away(
 @pytest.mark.parametrize(
     ("persona_id", "text", "hollow"),
     [
-        (SOLAR, "Honestly I don't know what the payback is, but it's probably fine.", "not_knowing"),
+        (SOLAR, "Honestly I don't know what the payback is, it's probably fine.", "not_knowing"),
         (PURIFIER, "这个滤芯寿命我也不太清楚，应该还行吧。", "not_knowing"),
         (SOLAR, "I'm not sure about the insurer, let me check and I'll tell you.", None),
         (PURIFIER, "这个我不太确定，我现在帮您查一下。", None),

@@ -17,7 +17,7 @@ def _moves(text: str, lang: str) -> set[str]:
 @pytest.mark.parametrize(
     ("text", "lang", "move"),
     [
-        ("Honestly, those bankruptcy stories are scaremongering spread by rival firms.", "en", "argue"),
+        ("Those bankruptcy stories are scaremongering spread by rival firms.", "en", "argue"),
         ("The reviews you read online are all paid, ignore them.", "en", "argue"),
         ("Anyone who says that has never owned one.", "en", "argue"),
         ("那些测评博主都拿了竞品的钱，别当真。", "zh", "argue"),
@@ -52,7 +52,8 @@ def test_fair_replies_are_not_read_as_negative(text: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["说明书上写得清清楚楚，您没看吗？", "规定写得清清楚楚，没什么好谈的", "早就写得很清楚了"]
+    "text",
+    ["说明书上写得清清楚楚，您没看吗？", "规定写得清清楚楚，没什么好谈的", "早就写得很清楚了"],
 )
 def test_pointing_at_what_the_customer_should_have_read_still_blames(text: str) -> None:
     assert "blame_customer" in _moves(text, "zh")
