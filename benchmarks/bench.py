@@ -709,6 +709,12 @@ def main() -> int:
         "that answers after --stub-delay-ms (implies --only-capacity)",
     )
     parser.add_argument("--stub-delay-ms", type=float, default=50.0)
+    parser.add_argument(
+        "--rasa-servers",
+        type=int,
+        default=int(os.environ.get("RASA_SERVERS", "1")),
+        help="Rasa servers in the single-node stack (RASA_SERVERS, as `counterpart run`)",
+    )
     parser.add_argument("--load-worker", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--rasa-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -729,7 +735,9 @@ def main() -> int:
     state = Path(tempfile.mkdtemp(prefix="counterpart-bench-"))
     # every simulated trainee signs in from 127.0.0.1: lift the per-IP sign-in limit
     stack = isolated_stack(
-        state, gateway_env={"LOG_LEVEL": "WARNING", "SIGNIN_RATE_PER_IP": "100000/minute"}
+        state,
+        gateway_env={"LOG_LEVEL": "WARNING", "SIGNIN_RATE_PER_IP": "100000/minute"},
+        rasa_servers=args.rasa_servers,
     )
     model = stack.settings.rasa_model
     if args.stub_rasa:

@@ -142,6 +142,11 @@ class StackSettings(BaseSettings):
     # in it; 15.5 vs 13.6 ms for the whole stack), so it is off by default. The production
     # topology (docker-compose, `make topology`) always runs separate action servers.
     actions_in_process: bool = False
+    # Rasa servers on this node (RASA_SERVERS), on rasa_port, rasa_port + 1, …: each is one
+    # Python event loop, so one server uses one core at most; a second lets Rasa's share of the
+    # turn run on both cores of a small machine. They share the SQLite tracker store (WAL); the
+    # gateway keeps each conversation on one of them (bot_gateway/rasa_pool.py).
+    rasa_servers: int = Field(default=1, ge=1, le=8)
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     state_dir: Path = PROJECT_ROOT / "var"
 

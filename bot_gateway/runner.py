@@ -49,11 +49,16 @@ class LocalStack:
         *,
         app_settings: Settings | None = None,
         gateway_env: dict[str, str] | None = None,
+        rasa_ports: list[int] | None = None,
     ):
         self.settings = settings
         self.app_settings = app_settings or get_settings()
         self.gateway_env = gateway_env or {}
         self.database_url = self._database_url()
+        # RASA_SERVERS servers on rasa_port, rasa_port + 1, …, unless given their ports
+        self.rasa_ports = rasa_ports or [
+            settings.rasa_port + n for n in range(settings.rasa_servers)
+        ]
         self.services = self._services()
 
     def _database_url(self) -> str:
@@ -110,8 +115,13 @@ class LocalStack:
         services = self._all_services()
         if not self.settings.actions_in_process:
             return services
-        rasa = next(s for s in services if s.name == "rasa")
-        rasa.env = {**rasa.env, "ACTIONS_IN_PROCESS": "true", "ACTION_SERVER_URL": "in-process"}
+        for rasa in services:
+            if rasa.name == "rasa" or rasa.name.startswith("rasa-"):
+                rasa.env = {
+                    **rasa.env,
+                    "ACTIONS_IN_PROCESS": "true",
+                    "ACTION_SERVER_URL": "in-process",
+                }
         return [s for s in services if s.name != "action-server"]
 
     def _all_services(self) -> list[Service]:
@@ -127,7 +137,7 @@ class LocalStack:
             **os.environ,
             **self.shared_env(),
             "DATABASE_URL": self.database_url,
-            "RASA_URL": f"http://127.0.0.1:{s.rasa_port}",
+            "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in self.rasa_ports),
             "WEB_HOST": s.web_host,
             "WEB_PORT": str(s.web_port),
             **({"RASA_AUTH_TOKEN": token} if token else {}),
@@ -151,32 +161,7 @@ class LocalStack:
                 base_env,
                 f"http://127.0.0.1:{s.action_server_port}/health",
             ),
-            Service(
-                "rasa",
-                [
-                    # serve.py is Rasa's own CLI with a validation speed-up (see its docstring)
-                    str(s.rasa_env_dir / "bin" / "python"),
-                    "serve.py",
-                    "run",
-                    "--enable-api",
-                    "--port",
-                    str(s.rasa_port),
-                    "--interface",
-                    "127.0.0.1",
-                    "--model",
-                    str(s.rasa_model),
-                    "--endpoints",
-                    "endpoints.yml",
-                    "--credentials",
-                    "credentials.yml",
-                    *rasa_auth,
-                ],
-                RASA_DIR,
-                # the gateway's channel checks the same token (Rasa leaves channel webhooks open)
-                {**base_env, **({"RASA_AUTH_TOKEN": token} if token else {})},
-                f"http://127.0.0.1:{s.rasa_port}/status{status_query}",
-                lambda r: r.status_code == 200 and bool(r.json().get("model_file")),
-            ),
+            *self._rasa_services(rasa_auth, status_query, token, base_env),
             Service(
                 "gateway",
                 [sys.executable, "-m", "bot_gateway", "serve"],
@@ -185,6 +170,45 @@ class LocalStack:
                 f"http://127.0.0.1:{s.web_port}/healthz",
             ),
         ]
+
+    def _rasa_services(
+        self, rasa_auth: list[str], status_query: str, token: str | None, base_env: dict[str, str]
+    ) -> list[Service]:
+        """One Rasa server per port: "rasa" alone, "rasa-1", "rasa-2", … when there are more."""
+        s = self.settings
+        services = []
+        for n, port in enumerate(self.rasa_ports, 1):
+            name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{n}"
+            services.append(
+                Service(
+                    name,
+                    [
+                        # serve.py is Rasa's own CLI with a validation speed-up (see its docstring)
+                        str(s.rasa_env_dir / "bin" / "python"),
+                        "serve.py",
+                        "run",
+                        "--enable-api",
+                        "--port",
+                        str(port),
+                        "--interface",
+                        "127.0.0.1",
+                        "--model",
+                        str(s.rasa_model),
+                        "--endpoints",
+                        "endpoints.yml",
+                        "--credentials",
+                        "credentials.yml",
+                        *rasa_auth,
+                    ],
+                    RASA_DIR,
+                    # the gateway's channel checks the same token (Rasa leaves channel
+                    # webhooks open)
+                    {**base_env, **({"RASA_AUTH_TOKEN": token} if token else {})},
+                    f"http://127.0.0.1:{port}/status{status_query}",
+                    lambda r: r.status_code == 200 and bool(r.json().get("model_file")),
+                )
+            )
+        return services
 
     def start(self, progress: Callable[[str], None] = print, timeout: float = 180.0) -> None:
         if not self.settings.rasa_model.exists():
@@ -311,6 +335,7 @@ def isolated_stack(
     gateway_env: dict[str, str] | None = None,
     persona_library_dir: Path | None = None,
     actions_in_process: bool | None = None,
+    rasa_servers: int = 1,
 ) -> LocalStack:
     """A stack on free ports with its own migrated SQLite files (integration tests, benchmark).
 
@@ -340,6 +365,7 @@ def isolated_stack(
         settings,
         app_settings=app_settings,
         gateway_env={"DATABASE_URL": database_url, **(gateway_env or {})},
+        rasa_ports=[settings.rasa_port, *(free_port() for _ in range(rasa_servers - 1))],
     )
 
 

@@ -98,3 +98,24 @@ def test_rasa_can_queue_every_connection_the_gateway_may_open(
 
     stack = LocalStack(stack_settings, app_settings=_app_settings())
     assert int(stack.service("rasa").env["SANIC_BACKLOG"]) >= MAX_CONNECTIONS
+
+
+def test_several_rasa_servers_share_the_tracker_store_and_the_gateway_spreads_over_them(
+    stack_settings: StackSettings,
+) -> None:
+    two = stack_settings.model_copy(update={"rasa_servers": 2})
+    stack = LocalStack(two, app_settings=_app_settings())
+    assert [s.name for s in stack.services] == ["action-server", "rasa-1", "rasa-2", "gateway"]
+    ports = []
+    for name in ("rasa-1", "rasa-2"):
+        service = stack.service(name)
+        ports.append(service.command[service.command.index("--port") + 1])
+        assert service.ready_url.startswith(f"http://127.0.0.1:{ports[-1]}/status")
+        # one tracker store and one action server for both
+        assert service.env["TRACKER_DB_URL"] == stack.service("rasa-1").env["TRACKER_DB_URL"]
+        assert service.env["ACTION_SERVER_URL"] == "http://127.0.0.1:15055/webhook"
+    assert ports == ["15005", "15006"]
+    assert stack.service("gateway").env["RASA_URL"] == (
+        "http://127.0.0.1:15005,http://127.0.0.1:15006"
+    )
+    assert StackSettings(_env_file=None).rasa_servers == 1  # the default: one
