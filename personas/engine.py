@@ -305,6 +305,13 @@ def react(
         time_frame=turn.offer.time_frame,
     )
     relevance.remember(state, turn.text)
+    if not hollow and _unplaced_statement(analysis) and not _evidence_of_theirs(turn):
+        # a statement the reading could place as no service move (no cue, no classifier
+        # reading: the analysis's default "inform") earns no goodwill of its own: unknown is
+        # not good. Bad agents' lectures, corrections and asides land here far more often than
+        # good agents' answers, which come as answers to a question, proposals or checks.
+        # Figures about the customer's matter still count as the evidence they are.
+        weighted.pop("inform", None)
     if hollow:
         weighted = {m: w for m, w in weighted.items() if m not in relevance.CREDIT_MOVES}
         weighted["perfunctory"] = 1.0
@@ -589,6 +596,23 @@ def _known_from_trainee(turn: _Turn) -> None:
         tokens = _ID_TOKEN.findall(listening.normalise(str(fact.get("value", ""))))
         if tokens and all(token in folded for token in tokens):
             turn.state["facts_revealed"].append(fact["id"])
+
+
+def _evidence_of_theirs(turn: _Turn) -> bool:
+    """The reply gives figures (a price, a rate, a size, a time) about this customer's matter."""
+    return relevance.specifics(turn.text) and relevance.about_customer(
+        turn.persona, turn.state, turn.text
+    )
+
+
+def _unplaced_statement(analysis: Analysis | None) -> bool:
+    """The analysis found no move in the reply and called it a plain statement (its default
+    inform, with the "statement" cue; scoring.analysis)."""
+    if not analysis or analysis.get("error"):
+        return False
+    moves = [item.get("move") for item in analysis.get("moves") or []]
+    cues = {item.get("cue") for item in analysis.get("cues") or []}
+    return moves == ["inform"] and "statement" in cues
 
 
 def _moves_of(analysis: Analysis | None, beh: dict[str, Any]) -> dict[str, float]:

@@ -359,6 +359,11 @@ def _persona_words(persona: Persona) -> _PersonaWords:
     return words
 
 
+def specifics(text: str) -> bool:
+    """A figure with a unit or a price, or an amount (see _specifics)."""
+    return _specifics(text)
+
+
 def _specifics(text: str) -> bool:
     """A figure with a unit or a price, or an amount: "1,050", "32 GB", "4 kW", "两千"; a bare
     year ("since 1987") is none."""

@@ -111,3 +111,46 @@ def test_a_silent_customers_provoked_line_does_not_say_they_leave(library: Perso
     persona = library.get("silent_en_laptop_student")
     for line in persona.lines.get("provoked", []) if hasattr(persona, "lines") else []:
         assert "go" not in line.lower().split()
+
+
+def _statement(text: str) -> dict:
+    """The analysis of a reply in which nothing was recognised: the default statement."""
+    return {
+        "moves": [{"move": "inform", "confidence": 0.4}],
+        "scores": {"empathy": 0.3, "politeness": 0.5},
+        "entities": [],
+        "cues": [{"cue": "statement", "match": text[:40]}],
+        "lang": "en",
+    }
+
+
+def test_a_statement_nothing_could_place_earns_no_goodwill(library: PersonaLibrary) -> None:
+    # unknown is not good: the default reading of an unplaced reply gives no trust, and since
+    # it moves nothing forward the customer's patience pays the type's stall
+    persona = library.get(SOLAR)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 2
+    text = "The payback on solar is really good, everyone says so."
+    out = engine.react(persona, state, _statement(text), text=text)
+    assert out["state"]["mood"]["trust"] <= state["mood"]["trust"]
+    assert out["state"]["mood"]["patience"] < state["mood"]["patience"]
+    assert out["state"]["heard"].get("moved") is not True
+    # the same words read as information (a cue or the classifier placed them) still count
+    placed = said("inform")
+    out2 = engine.react(persona, copy.deepcopy(state), placed, text=text)
+    assert out2["state"]["mood"]["trust"] > state["mood"]["trust"]
+
+
+def test_figures_about_their_matter_are_evidence_even_unplaced(library: PersonaLibrary) -> None:
+    persona = library.get(SOLAR)
+    state = copy.deepcopy(engine.start(persona, 1)["state"])
+    state["turn"] = 2
+    text = "A 4 kW system makes about 3,800 kWh a year, so the payback is about eight years."
+    out = engine.react(persona, state, _statement(text), text=text)
+    assert out["state"]["mood"]["trust"] > state["mood"]["trust"]
+
+
+def test_unplaced_is_only_the_default_statement() -> None:
+    assert engine._unplaced_statement(_statement("Something or other."))
+    assert not engine._unplaced_statement(said("inform"))
+    assert not engine._unplaced_statement(said("inform", "empathy"))
