@@ -3,7 +3,8 @@ missed on outside emotional-support text): being there offered, the speaker's ow
 or feeling, the load or the times named as hard, "what a shame", a fear about oneself denied, a
 hope for what will come, and the restating frames "like you said" / "in a way, you're saying".
 Each kind is tested with a counterpart in similar words that must keep its reading. Sentences
-written for these tests (seed 001 复述情感, 给对方足够的空间发泄情绪, 肯定对方的谈话价值; 003 ch3)."""
+written for these tests (seed 001 复述情感, 给对方足够的空间发泄情绪,
+肯定对方的谈话价值; 003 ch3)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,11 @@ def test_being_there_offered_reassures(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["I'm not here to listen to this.", "Are you still there?", "Are you here to listen or to argue?"],
+    [
+        "I'm not here to listen to this.",
+        "Are you still there?",
+        "Are you here to listen or to argue?",
+    ],
 )
 def test_refusal_or_question_is_not_being_there(text: str) -> None:
     assert "reassurance" not in moves(text), moves(text)
