@@ -951,7 +951,12 @@ def _choose_reaction(turn: _Turn) -> str:
     if was_off and steering:
         turn.hear("back_on_track")
         return "back_on_track"
-    if turn.has(*CLOSING_MOVES) and state["accepted"] is None and not turn.has(*SOLUTION_MOVES):
+    if (
+        turn.has(*CLOSING_MOVES)
+        and state["accepted"] is None
+        and not turn.has(*SOLUTION_MOVES)
+        and not _thanks_on_the_way_in(turn)
+    ):
         turn.hear("closing", settled=False)
         return "not_done"
     if turn.has(*GOODWILL_MOVES):
@@ -1038,6 +1043,12 @@ def _says_goodbye(turn: _Turn) -> bool:
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
     )
+
+
+def _thanks_on_the_way_in(turn: _Turn) -> bool:
+    """A hello that thanks the customer for getting in touch ("Good morning and thank you for
+    contacting us!", 「您好，感谢您的来电」) opens the conversation; it says no goodbye."""
+    return turn.has("greeting") and not _anything_else(turn) and int(turn.state["turn"]) <= 2
 
 
 def _anything_else(turn: _Turn) -> bool:

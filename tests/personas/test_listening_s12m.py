@@ -154,3 +154,21 @@ def test_unplaced_is_only_the_default_statement() -> None:
     assert engine._unplaced_statement(_statement("Something or other."))
     assert not engine._unplaced_statement(said("inform"))
     assert not engine._unplaced_statement(said("inform", "empathy"))
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        (HOTEL, "Good morning and thank you for contacting us!"),
+        (BROADBAND, "您好，感谢您的来电！"),
+    ],
+)
+def test_thanks_for_getting_in_touch_opens_it_says_no_goodbye(
+    library: PersonaLibrary, persona_id: str, text: str
+) -> None:
+    persona = library.get(persona_id)
+    state = engine.start(persona, 1)["state"]
+    out = engine.react(
+        persona, state, said("greeting", "thanks_closing", lang=persona.language), text=text
+    )
+    assert out["state"]["heard"]["kind"] != "closing", out["state"]["heard"]
