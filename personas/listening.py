@@ -1259,7 +1259,16 @@ def _sentence_asks(sentence: str, lang: str) -> bool:
             or _ZH_QUESTION.search(s)
             or _ZH_REQUEST.search(without_telling(s))
         )
-    return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _EN_REQUEST.search(s))
+    return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _en_requests(s))
+
+
+#: a request verb the agent says they cannot or will not do ("I will not be able to confirm
+#: same", "I can't explain why") asks the customer nothing
+_EN_NOT_DOING = re.compile(r"(?:\bnot|n't|\bunable to|\bnever)(?:\s+\w+){0,3}\s*$")
+
+
+def _en_requests(s: str) -> bool:
+    return any(not _EN_NOT_DOING.search(s[: m.start()]) for m in _EN_REQUEST.finditer(s))
 
 
 def _sentences(text: str) -> list[str]:

@@ -172,3 +172,17 @@ def test_thanks_for_getting_in_touch_opens_it_says_no_goodbye(
         persona, state, said("greeting", "thanks_closing", lang=persona.language), text=text
     )
     assert out["state"]["heard"]["kind"] != "closing", out["state"]["heard"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Delivery dates are as per the system, I will not be able to confirm them.",
+        "I can't explain why it happened, it's just how it is.",
+    ],
+)
+def test_a_request_verb_the_agent_will_not_do_asks_nothing(text: str) -> None:
+    from personas import listening
+
+    assert not listening.asks_for_information(text, "en")
+    assert listening.asks_for_information("Please confirm your postcode.", "en")
