@@ -70,6 +70,10 @@ PROBE_SETS = {
     # registers, zh/en code-mixing), played once on the session's start and once on the merged
     # work (scripts_blind13/README.md)
     "probes_blind13": ROOT / "tests" / "personas" / "data" / "fact_probes_blind13.yml",
+    # written blind in session 12 (offshore BPO English, e-commerce chat Chinese, a nervous new
+    # hire, bundled questions and A/B options), played once on the session's start
+    # (scripts_blind14/README.md)
+    "probes_blind14": ROOT / "tests" / "personas" / "data" / "fact_probes_blind14.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -85,6 +89,7 @@ SCRIPT_SETS = {
     "blind11": ROOT / "tests" / "personas" / "data" / "scripts_blind11",
     "blind12": ROOT / "tests" / "personas" / "data" / "scripts_blind12",
     "blind13": ROOT / "tests" / "personas" / "data" / "scripts_blind13",
+    "blind14": ROOT / "tests" / "personas" / "data" / "scripts_blind14",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",

@@ -26,6 +26,7 @@ def _moves(text: str, lang: str) -> set[str]:
         ("Could we skip the backstory? Just the model number.", "en", "rude"),
         ("Dunno, they're all the same really.", "en", "dismiss"),
         ("It's in the loyalty scheme rules, sorry.", "en", "dismiss"),
+        ("Refund dates are as per the system, I am unable to change them.", "en", "dismiss"),
         ("We can only hold the quote until Friday noon, so sign now.", "en", "deceive"),
         ("This flash deal ends at midnight.", "en", "deceive"),
         ("Order today or it'll be gone, honestly.", "en", "deceive"),
