@@ -309,7 +309,7 @@ def react(
         weighted["perfunctory"] = 1.0
         turn.moves = [*turn.moves, "perfunctory"] if "perfunctory" not in turn.moves else turn.moves
     _apply_moves(persona, state, weighted)
-    _update_streaks(persona, state, turn.moves)
+    _update_streaks(persona, state, turn.moves, text=turn.text)
     for move in weighted if hollow else turn.moves:
         state["moves_seen"][move] = state["moves_seen"].get(move, 0) + 1
     _count_evidence(turn)
@@ -655,10 +655,37 @@ def _effects(state: dict[str, Any], table: object) -> None:
         _add(state, {k: float(v) for k, v in table.items()})
 
 
-def _update_streaks(persona: Persona, state: dict[str, Any], moves: list[str]) -> None:
-    # A bare closed question adds to the string; one wrapped in care or paraphrase does not
-    # (001 R-LIS-D6 is about interrogation, not about asking for an order number kindly).
-    if "closed_question" in moves and not any(m in CARING_MOVES for m in moves):
+#: what makes a closed question easy to answer rather than interrogation: warmth around it (a
+#: greeting, praise, empathy, apology, paraphrase, thanks, an open question)
+_WARM_MOVES = CARING_MOVES | frozenset({"greeting", "praise", "thanks_closing"})
+
+
+#: a closed question made easy to answer: it acknowledges what the customer just said ("Makes
+#: sense.", "Got it, …", 「明白了」「原来是…」) or says why it is asked ("so I don't point you at
+#: the wrong one", 「我好在这个范围里帮您挑」)
+_EASY_ASK = re.compile(
+    r"(?:^|[.!?,;:]\s*)(?:oh,? )?(?:(?:that )?makes (?:total |good |perfect )?sense|got it|i see"
+    r"|(?:very |how )?nice|lovely|understood|fair enough)\b"
+    r"|\b(?:just )?so (?:that )?(?:i|we) (?:can|could|don't|do not|know|pick|find|narrow)"
+    r"|\b(?:i'm |i am )?asking (?:because|bc|as|since)\b|\bi ask because\b|\bto narrow\b"
+    r"|\b(?:it|that) (?:changes|helps|affects) (?:what|which) i\b"
+    r"|(?:^|[。！，,\s])(?:明白了?|了解了?|懂了|知道了|原来(?:是|如此)|挺好的?|不错)|有心了|真(?:贴心|孝顺)"
+    r"|(?:我|我们)(?:好|才好|再|就)?(?:在这个范围|按这个|照这个|根据(?:这个|您))"
+    r"|方便(?:我|我们)|(?:问|問)(?:这个|這個)?是(?:因为|为了|因為|為了)",
+    re.IGNORECASE,
+)
+
+
+def _update_streaks(
+    persona: Persona, state: dict[str, Any], moves: list[str], *, text: str = ""
+) -> None:
+    # Only a run of bare closed questions is interrogation (001 R-LIS-D6 「提问不要太多」): one
+    # wrapped in warmth, one that acknowledges what the customer has just said (R-LIS-I4
+    # 「肯定对方的谈话价值」, R-LIS-5c) or says why it is asked is a way to make answering easy
+    # (001 §2.7 S1 诱导法 「只要对方开口，就可根据他的回答来准备对策」; R-Q2/R-Q3 closed and choice
+    # questions, R-Q5 leading questions get a slow customer talking; digest_001 §2.7, §3.6).
+    warm = any(m in _WARM_MOVES for m in moves) or bool(_EASY_ASK.search(text))
+    if "closed_question" in moves and not warm:
         state["closed_streak"] += 1
     else:
         state["closed_streak"] = 0
