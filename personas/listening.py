@@ -1186,6 +1186,11 @@ _EN_WHEN_CLAUSE = re.compile(
     r"(?<=\w)\s*,?\s+(?:just |right |shortly |soon )?(?:before|after|since|until|when|while)\s+"
     r"(?:it|that|this|the \w+)\s+(?:went|stopped|broke|happened|started|arrived|was|were|came|"
     r"turned|failed|died|began|got)\b[^?.!,;]*(?=[?.!]*\s*$)"
+    # the moment the customer met the trouble ("... when you unboxed it", "... once you plugged
+    # it in"): says which moment, not what is asked about it
+    r"|(?<=\w)\s*,?\s+(?:just |right )?(?:when|once|after|as soon as|the moment)\s+you\s+"
+    r"(?:first\s+)?(?:\w+ed|got|took|saw|put|began|came|tried|set|plugged|switched)\b"
+    r"[^?.!,;]*(?=[?.!]*\s*$)"
 )
 
 
@@ -1840,7 +1845,8 @@ _OPEN_EN = frozenset(
     for w in """happen happened happening wrong problem problems issue issues matter situation
     help assist assistance today bring brings brought story detail details explain describe
     going gone on mind find after yourself talk through start begin beginning everything
-    seem seems seemed concern trouble troubles experience wrong up""".split()
+    seem seems seemed concern trouble troubles experience wrong up found notice noticed
+    saw""".split()
 )
 _OPEN_ZH = frozenset(
     "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 "
