@@ -101,14 +101,18 @@ _OFFER_QUESTION = re.compile(
 _YES_NO_OFFER = re.compile(
     r"would you (like|prefer|be interested|want)|are you interested|interested in\b|"
     r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
+    # an add-on put as a question ("Have you considered adding our insurance?")
+    r"have you (considered|thought about|thought of) (adding|getting|taking|booking|upgrading|"
+    r"buying|including)\b|(would|do) you (like|want) to add\b|"
     r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
     re.IGNORECASE,
 )
 #: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
 _ANYTHING_ELSE = re.compile(
     r"\bwhat else can (i|we) (do|help)"
-    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there )?anything else( (i|we) can"
-    r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
+    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |(can|could|may) (i|we)"
+    r" (help|assist)( you)? with )?anything else( at all)?( (i|we) can"
+    r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?( at all)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
     r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的|的)?"
@@ -298,14 +302,20 @@ def react(
         state,
         turn.text,
         turn.moves,
-        asks=turn.asks,
+        # an add-on offered as a question is judged as the proposal it is: one that names
+        # nothing of the customer's is a pitch (relevance.hollow)
+        asks=turn.asks and not (turn.has(*SOLUTION_MOVES) and _only_offers(turn.text)),
         recognises=bool(_RESPECT.search(turn.text)),
         remedies=turn.offer.remedies,
         time_frame=turn.offer.time_frame,
     )
     relevance.remember(state, turn.text)
     if hollow:
-        weighted = {m: w for m, w in weighted.items() if m not in relevance.CREDIT_MOVES}
+        # praise in a slogan ("Great question!") is no recognition of this customer either
+        credit = relevance.CREDIT_MOVES | (
+            {"praise"} if relevance.slogans_only(turn.text) else frozenset()
+        )
+        weighted = {m: w for m, w in weighted.items() if m not in credit}
         weighted["perfunctory"] = 1.0
         turn.moves = [*turn.moves, "perfunctory"] if "perfunctory" not in turn.moves else turn.moves
     _apply_moves(persona, state, weighted)
@@ -1329,6 +1339,17 @@ def _long(turn: _Turn) -> bool:
     return len(turn.text.split()) >= LONG_REPLY_EN
 
 
+def _only_offers(text: str) -> bool:
+    """Every question of the reply puts something forward for a yes or no ("Have you considered
+    adding our insurance? It's only 89 per person."): a proposal, not a question for a fact."""
+    asking = [
+        part
+        for part in re.split(r"(?<=[.!?。！？；;])\s*", text.strip())
+        if _QUESTION_FORM.search(part)
+    ]
+    return bool(asking) and all(_YES_NO_OFFER.search(part) for part in asking)
+
+
 def _asks_untold_fact_instead(turn: _Turn) -> bool:
     """A question about something the customer has not told yet, in a reply whose "offer"
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
@@ -1340,6 +1361,10 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
         rest = offers.read_offer(listening.without_purpose(turn.text), turn.persona.language)
         named = [r for r in rest.remedies if r not in NOT_A_REMEDY]
     if named or not turn.text or not turn.asks:
+        return False
+    if _only_offers(turn.text):
+        # "Have you considered adding our premium insurance? It's only 89." puts something
+        # forward for a yes or no; the price in it asks nothing of the customer's budget
         return False
     if turn.offer.time_frame and not all(
         listening.asks_for_information(part, turn.persona.language)
