@@ -963,7 +963,12 @@ def _choose_reaction(turn: _Turn) -> str:
     if was_off and steering:
         turn.hear("back_on_track")
         return "back_on_track"
-    if turn.has(*CLOSING_MOVES) and state["accepted"] is None and not turn.has(*SOLUTION_MOVES):
+    if (
+        turn.has(*CLOSING_MOVES)
+        and state["accepted"] is None
+        and not turn.has(*SOLUTION_MOVES)
+        and (turn.has("follow_up") or not _thanks_for_waiting_only(turn))
+    ):
         turn.hear("closing", settled=False)
         return "not_done"
     if turn.has(*GOODWILL_MOVES):
@@ -1047,9 +1052,39 @@ def _says_goodbye(turn: _Turn) -> bool:
     thanks the customer on the way in or between questions; it says no goodbye."""
     if _anything_else(turn):
         return True
+    if _thanks_for_waiting_only(turn):
+        # "感谢您的耐心等待，您的问题我们已经记录": thanks for waiting with a holding line is no
+        # leave-taking (002 §2a / 003 Ch3.1 step 6: a closing comes when the matter is settled);
+        # it is judged as the holding line it is (relevance: a promise with no what or when)
+        return False
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
     )
+
+
+def _thanks_for_waiting_only(turn: _Turn) -> bool:
+    """The reply's only thanks are for the customer's patience or understanding: nothing in it
+    takes leave."""
+    return bool(turn.text) and not _TAKING_LEAVE.search(_THANKS_FOR_WAITING.sub(" ", turn.text))
+
+
+#: thanks for the customer's patience or understanding while they wait: said on the way, not a
+#: goodbye
+_THANKS_FOR_WAITING = re.compile(
+    r"\b(?:thanks?(?: you)?|many thanks|(?:i |we )?appreciate)(?: (?:so much|very much))?"
+    r" (?:for )?(?:your |ur )?(?:patience|waiting|holding|bearing with (?:me|us)|understanding)"
+    r"|(?:非常|十分)?(?:感谢|感謝|谢谢|謝謝|多谢|多謝)(?:您|你|亲)?的?(?:耐心等待|耐心等候|耐心|等待|等候|理解|配合)"
+    r"|让您?久等了|讓您?久等了",
+    re.IGNORECASE,
+)
+#: what takes leave once the thanks for waiting are set aside
+_TAKING_LEAVE = re.compile(
+    r"\b(?:thanks?|thank you|bye|goodbye|farewell|have a (?:nice|good|great|lovely)|take care"
+    r"|enjoy|all the best|cheers)\b"
+    r"|谢谢|謝謝|感谢|感謝|多谢|多謝|再见|再見|拜拜|祝您|祝你|慢走|回见|回見|不客气|不客氣|应该的|應該的"
+    r"|辛苦|先这样|先這樣|就这样|就這樣|告辞|告辭",
+    re.IGNORECASE,
+)
 
 
 def _anything_else(turn: _Turn) -> bool:

@@ -102,7 +102,16 @@ _VAGUE_PROMISE = re.compile(
     r"within|today|tomorrow|tonight|on (?:mon|tue|wed|thu|fri|sat|sun)))"
     r"|相关(?:部门|人员|同事)|后续(?:会|再)?(?:有人)?|会有人|有人会|(?:有|等)(?:结果|消息|进展)(?:了)?(?:会|再|就)?"
     r"(?:通知|联系|告诉|回复)|晚点|回头(?:再|有)|反馈(?:给|上去|到)|尽快(?:给您)?(?:答复|回复|处理|联系)"
-    r"|请您?耐心等待",
+    r"|请您?耐心等待"
+    # the matter "noted" and nothing said of what happens next or when ("your issue has been
+    # logged", 「您的问题我们已经记录」)
+    r"|(?:问题|情况|反馈|诉求|意见|投诉)(?:我们|我|这边)?(?:已经|已)(?:为您|帮您|给您)?(?:记录|登记|备案|收到)"
+    r"|(?:已经|已)(?:为您|帮您|给您)?(?:记录|登记|备案)(?:下来)?(?:了)?\W*$"
+    r"|\b(?:i|we)(?:'ve| have)(?: now)? (?:logged|noted|recorded|registered) (?:your|the|this)"
+    r" (?:issue|problem|complaint|concern|feedback|case)\b(?![^.!?]{0,60}\b(?:will|'ll|by|within"
+    r"|today|tomorrow))"
+    r"|\b(?:your|the) (?:issue|problem|complaint|concern|feedback) (?:has been|is) (?:logged|noted"
+    r"|recorded|registered)\b(?![^.!?]{0,60}\b(?:will|'ll|by|within|today|tomorrow))",
     re.IGNORECASE,
 )
 #: the customer sent to look it up or do it themselves, elsewhere
