@@ -1382,7 +1382,18 @@ def _only_offers(text: str) -> bool:
         for part in re.split(r"(?<=[.!?。！？；;])\s*", text.strip())
         if _QUESTION_FORM.search(part)
     ]
-    return bool(asking) and all(_YES_NO_OFFER.search(part) for part in asking)
+    return bool(asking) and all(_ADD_ON_QUESTION.search(part) for part in asking)
+
+
+#: something extra put to the customer for a yes or no ("Have you considered adding our
+#: insurance?", "Would you like to add a warranty?", 「要不要加购一个延保？」)
+_ADD_ON_QUESTION = re.compile(
+    r"\bhave you (?:considered|thought about|thought of) (?:adding|getting|taking|booking|upgrading"
+    r"|buying|including)\b|\b(?:would|do) you (?:like|want) to (?:add|upgrade|include|top up)\b"
+    r"|\b(?:would|do) you (?:like|want) (?:our|an? (?:upgrade|add-on|extra|extended))\b"
+    r"|^\W*(?:您|你)?(?:要不要|需不需要|需要)(?:再|顺便|順便)?(?:加购|加購|加一?个|加一?份|升级|升級|搭配|配一?个)",
+    re.IGNORECASE,
+)
 
 
 def _asks_untold_fact_instead(turn: _Turn) -> bool:
