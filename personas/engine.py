@@ -1385,6 +1385,13 @@ def _only_offers(text: str) -> bool:
     return bool(asking) and all(_ADD_ON_QUESTION.search(part) for part in asking)
 
 
+#: a question about where the customer has been or stayed before: about them, no proposal
+_ASKS_WHERE_BEEN = re.compile(
+    r"^\W*(?:and |so )?(?:have|had) you (?:ever |already |previously )?(?:been|stayed|travell?ed"
+    r"|holidayed|visited|gone)\b[^.!?]{0,40}\b(?:before|previously)?\W*\??\W*$"
+    r"|^\W*(?:您|你)(?:以前|之前)?(?:去过|去過|来过|來過|住过|住過)[^。！？!?]{0,12}(?:吗|嗎|没有|沒有)\W*$",
+    re.IGNORECASE,
+)
 #: something extra put to the customer for a yes or no ("Have you considered adding our
 #: insurance?", "Would you like to add a warranty?", 「要不要加购一个延保？」)
 _ADD_ON_QUESTION = re.compile(
@@ -1438,6 +1445,10 @@ def _proposes(turn: _Turn) -> bool:
     are still missing is information. Right after a proposal, a reply with new specifics
     (what, when, how much) is the proposal revised."""
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if not named and not turn.offer.time_frame and _ASKS_WHERE_BEEN.search(turn.text or ""):
+        # "Have you been to Lake Garda before?" asks about the customer's own past, proposes
+        # nothing (001 §3.6 R-Q2: a closed question for a judgement of theirs)
+        return False
     if (
         _offer_on_table(turn)
         and turn.has("confirm", "closed_question")

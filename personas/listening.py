@@ -423,13 +423,21 @@ def _folded(norm: str) -> str:
     return norm
 
 
+#: "on your own", "by myself": alone, not owning something ("Working on your own?" asks nothing
+#: about the tools the customer owns)
+_ON_ONES_OWN = re.compile(
+    r"\b(?:on (?:your|my|his|her|their|our) own|by (?:yourself|myself|himself|herself|themselves"
+    r"|ourselves))\b"
+)
+
+
 @lru_cache(maxsize=8192)
 def _words(norm: str) -> tuple[tuple[str, str], ...]:
     """The features of normalised text, in order, without repeats, each with the word it came
     from: English words are stems (the surface word is kept for typo matching); Chinese features
     are bigrams or single characters (their own surface)."""
     seen: dict[str, str] = {}
-    norm = _ZH_FILLER.sub("的", _folded(norm))
+    norm = _ON_ONES_OWN.sub(" alone ", _ZH_FILLER.sub("的", _folded(norm)))
     for token in _TOKEN.findall(norm):
         if _CJK.match(token):
             for f in _zh_features(token):

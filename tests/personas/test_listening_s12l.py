@@ -35,3 +35,29 @@ def test_a_particular_thing_asked_with_such_a_clause_stays_particular(
 ) -> None:
     vacuum = library.get("angry_en_vacuum_broken")
     assert not listening.is_open("Which colour did you pick when you ordered it?", vacuum)
+
+
+def test_on_your_own_asks_about_company_not_what_they_own(library: PersonaLibrary) -> None:
+    drill = library.get("male_en_cordless_drill")
+    assert listening.match_facts("Will you be fitting the shelves on your own?", drill) == []
+    assert listening.match_facts("Do you own any Volt tools already?", drill)
+
+
+def test_where_the_customer_has_been_before_is_a_question_not_an_offer(
+    library: PersonaLibrary,
+) -> None:
+    from persona_scripts import analysis as said
+
+    from personas import engine
+
+    holiday = library.get("talkative_en_holiday_booking")
+    state = engine.start(holiday, 1)["state"]
+    out = engine.react(
+        holiday,
+        state,
+        said("offer_solution", "closed_question"),
+        text="Have you ever stayed on Lake Como?",
+    )
+    heard = out["state"]["heard"]
+    assert heard.get("kind") == "question", heard
+    assert len(out["state"]["facts_revealed"]) == len(state["facts_revealed"])
