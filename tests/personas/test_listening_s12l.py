@@ -56,7 +56,7 @@ def test_where_the_customer_has_been_before_is_a_question_not_an_offer(
         holiday,
         state,
         said("offer_solution", "closed_question"),
-        text="Have you ever stayed on Lake Como?",
+        text="Have you ever been to Sirmione?",
     )
     heard = out["state"]["heard"]
     assert heard.get("kind") == "question", heard
