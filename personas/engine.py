@@ -1065,7 +1065,11 @@ def _says_goodbye(turn: _Turn) -> bool:
 def _thanks_for_waiting_only(turn: _Turn) -> bool:
     """The reply's only thanks are for the customer's patience or understanding: nothing in it
     takes leave."""
-    return bool(turn.text) and not _TAKING_LEAVE.search(_THANKS_FOR_WAITING.sub(" ", turn.text))
+    return (
+        bool(turn.text)
+        and bool(_THANKS_FOR_WAITING.search(turn.text))
+        and not _TAKING_LEAVE.search(_THANKS_FOR_WAITING.sub(" ", turn.text))
+    )
 
 
 #: thanks for the customer's patience or understanding while they wait: said on the way, not a

@@ -45,3 +45,13 @@ def test_a_goodbye_after_thanks_for_waiting_is_still_a_goodbye(library: PersonaL
         persona, state, said("thanks_closing", lang="zh"), text="感谢您的耐心等待，再见。"
     )
     assert out["state"]["heard"].get("kind") == "closing", out["state"]["heard"]
+
+
+def test_a_goodbye_without_thanks_is_still_a_goodbye(library: PersonaLibrary) -> None:
+    persona = library.get(BROADBAND)
+    state = engine.start(persona, 3)["state"]
+    state = engine.react(persona, state, said("greeting", lang="zh"), text="您好。")["state"]
+    out = engine.react(
+        persona, state, said("thanks_closing", lang="zh"), text="行，那您先忙，有事再找我。"
+    )
+    assert out["state"]["heard"].get("kind") == "closing", out["state"]["heard"]
