@@ -7,8 +7,9 @@ would speak to, a remedy or a product figure. The same label on words that answe
 asked or raised is hollow service, and the customer hears it as such:
 
 - **off the point**: a brand history, a spiel, an upsell, "one moment please", "still loading"
-  while nothing of theirs is touched, or nothing but company slogans ("your satisfaction is our
-  priority", whatever move they are read as) (seed 001 R-LIS-D1 「不要假装听」, R-LIS-I6 「避免虚假的反应」;
+  while nothing of theirs is touched, or nothing but company slogans ("your satisfaction is
+  our priority", whatever move they are read as) (seed 001 R-LIS-D1 「不要假装听」, R-LIS-I6
+  「避免虚假的反应」;
   digest_001 §3.8 negative body language 「左顾右盼而不是关注客户」, 「看客户的目光茫然」: generic,
   irrelevant answers; 004 ch2 「预判问题类型,错失关键投诉细节」);
 - **a vague promise**: "someone from the relevant team will be in touch", "后续会有相关部门联系您"
@@ -182,9 +183,10 @@ def _only_slogan(sentence: str) -> bool:
     if not _SLOGAN.search(sentence):
         return False
     rest = _SLOGAN.sub(" ", sentence)
-    return len(re.findall(r"[A-Za-z0-9]+", rest)) <= SLOGAN_REST_WORDS and len(
-        re.findall(r"[\u4e00-\u9fff]", rest)
-    ) <= SLOGAN_REST_ZH
+    return (
+        len(re.findall(r"[A-Za-z0-9]+", rest)) <= SLOGAN_REST_WORDS
+        and len(re.findall(r"[\u4e00-\u9fff]", rest)) <= SLOGAN_REST_ZH
+    )
 
 
 def said_before(text: str, said: Iterable[str]) -> bool:
