@@ -101,15 +101,18 @@ _OFFER_QUESTION = re.compile(
 _YES_NO_OFFER = re.compile(
     r"would you (like|prefer|be interested|want)|are you interested|interested in\b|"
     r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
+    # an add-on put as a question ("Have you considered adding our insurance?")
+    r"have you (considered|thought about|thought of) (adding|getting|taking|booking|upgrading|"
+    r"buying|including)\b|(would|do) you (like|want) to add\b|"
     r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
     re.IGNORECASE,
 )
 #: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
 _ANYTHING_ELSE = re.compile(
     r"\bwhat else can (i|we) (do|help)"
-    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |will there be )?"
-    r"anything else( (i|we) can"
-    r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?"
+    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |will there be |(can|could|may) (i|we)"
+    r" (help|assist)( you)? with )?anything else( at all)?( (i|we) can"
+    r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?( at all)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
     r"(的地方|我帮忙的|我幫忙的|帮忙的|幫忙的|帮助的|幫助的|咨询的|諮詢的|的)?"
@@ -299,7 +302,9 @@ def react(
         state,
         turn.text,
         turn.moves,
-        asks=turn.asks,
+        # an add-on offered as a question is judged as the proposal it is: one that names
+        # nothing of the customer's is a pitch (relevance.hollow)
+        asks=turn.asks and not (turn.has(*SOLUTION_MOVES) and _only_offers(turn.text)),
         recognises=bool(_RESPECT.search(turn.text)),
         remedies=turn.offer.remedies,
         time_frame=turn.offer.time_frame,
@@ -313,11 +318,15 @@ def react(
         # Figures about the customer's matter still count as the evidence they are.
         weighted.pop("inform", None)
     if hollow:
-        weighted = {m: w for m, w in weighted.items() if m not in relevance.CREDIT_MOVES}
+        # praise in a slogan ("Great question!") is no recognition of this customer either
+        credit = relevance.CREDIT_MOVES | (
+            {"praise"} if relevance.slogans_only(turn.text) else frozenset()
+        )
+        weighted = {m: w for m, w in weighted.items() if m not in credit}
         weighted["perfunctory"] = 1.0
         turn.moves = [*turn.moves, "perfunctory"] if "perfunctory" not in turn.moves else turn.moves
     _apply_moves(persona, state, weighted)
-    _update_streaks(persona, state, turn.moves)
+    _update_streaks(persona, state, turn.moves, text=turn.text)
     for move in weighted if hollow else turn.moves:
         state["moves_seen"][move] = state["moves_seen"].get(move, 0) + 1
     _count_evidence(turn)
@@ -680,10 +689,37 @@ def _effects(state: dict[str, Any], table: object) -> None:
         _add(state, {k: float(v) for k, v in table.items()})
 
 
-def _update_streaks(persona: Persona, state: dict[str, Any], moves: list[str]) -> None:
-    # A bare closed question adds to the string; one wrapped in care or paraphrase does not
-    # (001 R-LIS-D6 is about interrogation, not about asking for an order number kindly).
-    if "closed_question" in moves and not any(m in CARING_MOVES for m in moves):
+#: what makes a closed question easy to answer rather than interrogation: warmth around it (a
+#: greeting, praise, empathy, apology, paraphrase, thanks, an open question)
+_WARM_MOVES = CARING_MOVES | frozenset({"greeting", "praise", "thanks_closing"})
+
+
+#: a closed question made easy to answer: it acknowledges what the customer just said ("Makes
+#: sense.", "Got it, …", 「明白了」「原来是…」) or says why it is asked ("so I don't point you at
+#: the wrong one", 「我好在这个范围里帮您挑」)
+_EASY_ASK = re.compile(
+    r"(?:^|[.!?,;:]\s*)(?:oh,? )?(?:(?:that )?makes (?:total |good |perfect )?sense|got it|i see"
+    r"|(?:very |how )?nice|lovely|understood|fair enough)\b"
+    r"|\b(?:just )?so (?:that )?(?:i|we) (?:can|could|don't|do not|know|pick|find|narrow)"
+    r"|\b(?:i'm |i am )?asking (?:because|bc|as|since)\b|\bi ask because\b|\bto narrow\b"
+    r"|\b(?:it|that) (?:changes|helps|affects) (?:what|which) i\b"
+    r"|(?:^|[。！，,\s])(?:明白了?|了解了?|懂了|知道了|原来(?:是|如此)|挺好的?|不错)|有心了|真(?:贴心|孝顺)"
+    r"|(?:我|我们)(?:好|才好|再|就)?(?:在这个范围|按这个|照这个|根据(?:这个|您))"
+    r"|方便(?:我|我们)|(?:问|問)(?:这个|這個)?是(?:因为|为了|因為|為了)",
+    re.IGNORECASE,
+)
+
+
+def _update_streaks(
+    persona: Persona, state: dict[str, Any], moves: list[str], *, text: str = ""
+) -> None:
+    # Only a run of bare closed questions is interrogation (001 R-LIS-D6 「提问不要太多」): one
+    # wrapped in warmth, one that acknowledges what the customer has just said (R-LIS-I4
+    # 「肯定对方的谈话价值」, R-LIS-5c) or says why it is asked is a way to make answering easy
+    # (001 §2.7 S1 诱导法 「只要对方开口，就可根据他的回答来准备对策」; R-Q2/R-Q3 closed and choice
+    # questions, R-Q5 leading questions get a slow customer talking; digest_001 §2.7, §3.6).
+    warm = any(m in _WARM_MOVES for m in moves) or bool(_EASY_ASK.search(text))
+    if "closed_question" in moves and not warm:
         state["closed_streak"] += 1
     else:
         state["closed_streak"] = 0
@@ -956,6 +992,7 @@ def _choose_reaction(turn: _Turn) -> str:
         and state["accepted"] is None
         and not turn.has(*SOLUTION_MOVES)
         and not _thanks_on_the_way_in(turn)
+        and (turn.has("follow_up") or not _thanks_for_waiting_only(turn))
     ):
         turn.hear("closing", settled=False)
         return "not_done"
@@ -1040,6 +1077,11 @@ def _says_goodbye(turn: _Turn) -> bool:
     thanks the customer on the way in or between questions; it says no goodbye."""
     if _anything_else(turn):
         return True
+    if _thanks_for_waiting_only(turn):
+        # "感谢您的耐心等待，您的问题我们已经记录": thanks for waiting with a holding line is no
+        # leave-taking (002 §2a / 003 Ch3.1 step 6: a closing comes when the matter is settled);
+        # it is judged as the holding line it is (relevance: a promise with no what or when)
+        return False
     return (
         turn.has("thanks_closing") and not turn.has("greeting", *QUESTION_MOVES) and not turn.asks
     )
@@ -1049,6 +1091,35 @@ def _thanks_on_the_way_in(turn: _Turn) -> bool:
     """A hello that thanks the customer for getting in touch ("Good morning and thank you for
     contacting us!", 「您好，感谢您的来电」) opens the conversation; it says no goodbye."""
     return turn.has("greeting") and not _anything_else(turn) and int(turn.state["turn"]) <= 2
+
+
+def _thanks_for_waiting_only(turn: _Turn) -> bool:
+    """The reply's only thanks are for the customer's patience or understanding: nothing in it
+    takes leave."""
+    return (
+        bool(turn.text)
+        and bool(_THANKS_FOR_WAITING.search(turn.text))
+        and not _TAKING_LEAVE.search(_THANKS_FOR_WAITING.sub(" ", turn.text))
+    )
+
+
+#: thanks for the customer's patience or understanding while they wait: said on the way, not a
+#: goodbye
+_THANKS_FOR_WAITING = re.compile(
+    r"\b(?:thanks?(?: you)?|many thanks|(?:i |we )?appreciate)(?: (?:so much|very much))?"
+    r" (?:for )?(?:your |ur )?(?:patience|waiting|holding|bearing with (?:me|us)|understanding)"
+    r"|(?:非常|十分)?(?:感谢|感謝|谢谢|謝謝|多谢|多謝)(?:您|你|亲)?的?(?:耐心等待|耐心等候|耐心|等待|等候|理解|配合)"
+    r"|让您?久等了|讓您?久等了",
+    re.IGNORECASE,
+)
+#: what takes leave once the thanks for waiting are set aside
+_TAKING_LEAVE = re.compile(
+    r"\b(?:thanks?|thank you|bye|goodbye|farewell|have a (?:nice|good|great|lovely)|take care"
+    r"|enjoy|all the best|cheers)\b"
+    r"|谢谢|謝謝|感谢|感謝|多谢|多謝|再见|再見|拜拜|祝您|祝你|慢走|回见|回見|不客气|不客氣|应该的|應該的"
+    r"|辛苦|先这样|先這樣|就这样|就這樣|告辞|告辭",
+    re.IGNORECASE,
+)
 
 
 def _anything_else(turn: _Turn) -> bool:
@@ -1369,6 +1440,35 @@ def _long(turn: _Turn) -> bool:
     return len(turn.text.split()) >= LONG_REPLY_EN
 
 
+def _only_offers(text: str) -> bool:
+    """Every question of the reply puts something forward for a yes or no ("Have you considered
+    adding our insurance? It's only 89 per person."): a proposal, not a question for a fact."""
+    asking = [
+        part
+        for part in re.split(r"(?<=[.!?。！？；;])\s*", text.strip())
+        if _QUESTION_FORM.search(part)
+    ]
+    return bool(asking) and all(_ADD_ON_QUESTION.search(part) for part in asking)
+
+
+#: a question about where the customer has been or stayed before: about them, no proposal
+_ASKS_WHERE_BEEN = re.compile(
+    r"^\W*(?:and |so )?(?:have|had) you (?:ever |already |previously )?(?:been|stayed|travell?ed"
+    r"|holidayed|visited|gone)\b[^.!?]{0,40}\b(?:before|previously)?\W*\??\W*$"
+    r"|^\W*(?:您|你)(?:以前|之前)?(?:去过|去過|来过|來過|住过|住過)[^。！？!?]{0,12}(?:吗|嗎|没有|沒有)\W*$",
+    re.IGNORECASE,
+)
+#: something extra put to the customer for a yes or no ("Have you considered adding our
+#: insurance?", "Would you like to add a warranty?", 「要不要加购一个延保？」)
+_ADD_ON_QUESTION = re.compile(
+    r"\bhave you (?:considered|thought about|thought of) (?:adding|getting|taking|booking|upgrading"
+    r"|buying|including)\b|\b(?:would|do) you (?:like|want) to (?:add|upgrade|include|top up)\b"
+    r"|\b(?:would|do) you (?:like|want) (?:our|an? (?:upgrade|add-on|extra|extended))\b"
+    r"|^\W*(?:您|你)?(?:要不要|需不需要|需要)(?:再|顺便|順便)?(?:加购|加購|加一?个|加一?份|升级|升級|搭配|配一?个)",
+    re.IGNORECASE,
+)
+
+
 def _asks_untold_fact_instead(turn: _Turn) -> bool:
     """A question about something the customer has not told yet, in a reply whose "offer"
     names no remedy and no time ("I'd like to fast-track it: when do you need it back?"):
@@ -1380,6 +1480,10 @@ def _asks_untold_fact_instead(turn: _Turn) -> bool:
         rest = offers.read_offer(listening.without_purpose(turn.text), turn.persona.language)
         named = [r for r in rest.remedies if r not in NOT_A_REMEDY]
     if named or not turn.text or not turn.asks:
+        return False
+    if _only_offers(turn.text):
+        # "Have you considered adding our premium insurance? It's only 89." puts something
+        # forward for a yes or no; the price in it asks nothing of the customer's budget
         return False
     if turn.offer.time_frame and not all(
         listening.asks_for_information(part, turn.persona.language)
@@ -1407,6 +1511,10 @@ def _proposes(turn: _Turn) -> bool:
     are still missing is information. Right after a proposal, a reply with new specifics
     (what, when, how much) is the proposal revised."""
     named = [r for r in turn.offer.remedies if r not in NOT_A_REMEDY]
+    if not named and not turn.offer.time_frame and _ASKS_WHERE_BEEN.search(turn.text or ""):
+        # "Have you been to Lake Garda before?" asks about the customer's own past, proposes
+        # nothing (001 §3.6 R-Q2: a closed question for a judgement of theirs)
+        return False
     if (
         _offer_on_table(turn)
         and turn.has("confirm", "closed_question")

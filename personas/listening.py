@@ -423,13 +423,21 @@ def _folded(norm: str) -> str:
     return norm
 
 
+#: "on your own", "by myself": alone, not owning something ("Working on your own?" asks nothing
+#: about the tools the customer owns)
+_ON_ONES_OWN = re.compile(
+    r"\b(?:on (?:your|my|his|her|their|our) own|by (?:yourself|myself|himself|herself|themselves"
+    r"|ourselves))\b"
+)
+
+
 @lru_cache(maxsize=8192)
 def _words(norm: str) -> tuple[tuple[str, str], ...]:
     """The features of normalised text, in order, without repeats, each with the word it came
     from: English words are stems (the surface word is kept for typo matching); Chinese features
     are bigrams or single characters (their own surface)."""
     seen: dict[str, str] = {}
-    norm = _ZH_FILLER.sub("的", _folded(norm))
+    norm = _ON_ONES_OWN.sub(" alone ", _ZH_FILLER.sub("的", _folded(norm)))
     for token in _TOKEN.findall(norm):
         if _CJK.match(token):
             for f in _zh_features(token):
@@ -1186,6 +1194,11 @@ _EN_WHEN_CLAUSE = re.compile(
     r"(?<=\w)\s*,?\s+(?:just |right |shortly |soon )?(?:before|after|since|until|when|while)\s+"
     r"(?:it|that|this|the \w+)\s+(?:went|stopped|broke|happened|started|arrived|was|were|came|"
     r"turned|failed|died|began|got)\b[^?.!,;]*(?=[?.!]*\s*$)"
+    # the moment the customer met the trouble ("... when you unboxed it", "... once you plugged
+    # it in"): says which moment, not what is asked about it
+    r"|(?<=\w)\s*,?\s+(?:just |right )?(?:when|once|after|as soon as|the moment)\s+you\s+"
+    r"(?:first\s+)?(?:\w+ed|got|took|saw|put|began|came|tried|set|plugged|switched)\b"
+    r"[^?.!,;]*(?=[?.!]*\s*$)"
 )
 
 
@@ -1849,7 +1862,8 @@ _OPEN_EN = frozenset(
     for w in """happen happened happening wrong problem problems issue issues matter situation
     help assist assistance today bring brings brought story detail details explain describe
     going gone on mind find after yourself talk through start begin beginning everything
-    seem seems seemed concern trouble troubles experience wrong up""".split()
+    seem seems seemed concern trouble troubles experience wrong up found notice noticed
+    saw""".split()
 )
 _OPEN_ZH = frozenset(
     "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 "

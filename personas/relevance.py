@@ -7,7 +7,9 @@ would speak to, a remedy or a product figure. The same label on words that answe
 asked or raised is hollow service, and the customer hears it as such:
 
 - **off the point**: a brand history, a spiel, an upsell, "one moment please", "still loading"
-  while nothing of theirs is touched (seed 001 R-LIS-D1 「不要假装听」, R-LIS-I6 「避免虚假的反应」;
+  while nothing of theirs is touched, or nothing but company slogans ("your satisfaction is
+  our priority", whatever move they are read as) (seed 001 R-LIS-D1 「不要假装听」, R-LIS-I6
+  「避免虚假的反应」;
   digest_001 §3.8 negative body language 「左顾右盼而不是关注客户」, 「看客户的目光茫然」: generic,
   irrelevant answers; 004 ch2 「预判问题类型,错失关键投诉细节」);
 - **a vague promise**: "someone from the relevant team will be in touch", "后续会有相关部门联系您"
@@ -109,7 +111,16 @@ _VAGUE_PROMISE = re.compile(
     # (session 12)
     r"|会有(?:同事|专人|專人|工作人员|工作人員|师傅|師傅)(?:跟进|跟進|联系|聯繫|处理|處理|回复|回覆)"
     r"|(?:帮|幫)(?:您|你|亲|親)?催(?:一下|一催|了)"
-    r"|(?:有|等)(?:结果|消息|进展|進展|进度)(?:了)?(?:我们|我|小二)?(?:会|再|就)?第一时间(?:通知|联系|告诉|回复)",
+    r"|(?:有|等)(?:结果|消息|进展|進展|进度)(?:了)?(?:我们|我|小二)?(?:会|再|就)?第一时间(?:通知|联系|告诉|回复)"
+    # the matter "noted" and nothing said of what happens next or when ("your issue has been
+    # logged", 「您的问题我们已经记录」)
+    r"|(?:问题|情况|反馈|诉求|意见|投诉)(?:我们|我|这边)?(?:已经|已)(?:为您|帮您|给您)?(?:记录|登记|备案|收到)"
+    r"|(?:已经|已)(?:为您|帮您|给您)?(?:记录|登记|备案)(?:下来)?(?:了)?\W*$"
+    r"|\b(?:i|we)(?:'ve| have)(?: now)? (?:logged|noted|recorded|registered) (?:your|the|this)"
+    r" (?:issue|problem|complaint|concern|feedback|case)\b(?![^.!?]{0,60}\b(?:will|'ll|by|within"
+    r"|today|tomorrow))"
+    r"|\b(?:your|the) (?:issue|problem|complaint|concern|feedback) (?:has been|is) (?:logged|noted"
+    r"|recorded|registered)\b(?![^.!?]{0,60}\b(?:will|'ll|by|within|today|tomorrow))",
     re.IGNORECASE,
 )
 #: the agent does not know and leaves it there ("I'm not sure… I think it's fine", "I don't
@@ -167,6 +178,62 @@ _ELSEWHERE = re.compile(
 )
 
 
+#: a company slogan, the same words for anyone: "your satisfaction is our priority", "we pride
+#: ourselves on quality", "every customer is unique to us", "made to the highest standards",
+#: "great question!", 「客户至上」「您的满意是我们最大的追求」「我们始终致力于为每位客户…」
+_SLOGAN = re.compile(
+    r"\b(?:your|customer|client|guest) (?:satisfaction|happiness|experience|comfort)"
+    r" (?:is|remains|will always be) (?:our|my) (?:top |number one |first |highest |main )?"
+    r"(?:priority|goal|concern|mission|focus)\b"
+    r"|\bwe (?:pride ourselves|take pride) (?:on|in)\b"
+    r"|\b(?:every|each) (?:customer|client|guest)(?:'s)?(?: needs?)? (?:is|are) (?:unique|special|"
+    r"different|important)\b"
+    r"|\bwe(?:'re| are) (?:fully |deeply |truly |always )?(?:committed|dedicated) to (?:meeting|"
+    r"providing|delivering|exceeding|excellence|quality|your|our|the (?:highest|best))\b"
+    r"|\b(?:made|built|crafted|held|designed) to the (?:highest|very highest|finest|best) "
+    r"(?:standards?|quality)\b"
+    r"|\b(?:exceed|exceeding|surpass) (?:your|all) expectations\b|\bsecond to none\b"
+    r"|\bsomething for everyone\b|\bfor every (?:lifestyle|taste|budget|need)\b"
+    r"|\bwe value (?:your business|your custom|every customer|our customers)\b"
+    r"|^\W*(?:great|good|excellent) question\b"
+    r"|客户至上|顾客(?:就是|是)上帝|(?:您|客户|顾客)的满意(?:就)?是我们(?:最大的|永远的)?(?:追求|宗旨|动力|目标)"
+    r"|我们(?:始终|一直|永远)?(?:致力于|坚持)(?:为)?(?:每一?位|所有)?(?:客户|顾客|用户)?(?:提供)?"
+    r"(?:最优质|最好|优质|最满意)的?(?:服务|产品)|每一?位(?:客户|顾客)(?:的需求)?都是(?:独特|独一无二|重要)的",
+    re.IGNORECASE,
+)
+#: how much a sentence may say beside its slogan and still be only that (words, characters)
+SLOGAN_REST_WORDS = 4
+SLOGAN_REST_ZH = 6
+#: what a reply of slogans may keep and still be only slogans: an exclamation, a thank-you
+_SLOGAN_REST = re.compile(
+    r"^\W*(?:(?:oh|ah|well|so|and|absolutely|of course|indeed|great|wonderful|thanks?(?: you)?|"
+    r"好的|当然|嗯|是的|亲)\W*)*$",
+    re.IGNORECASE,
+)
+
+
+def slogans_only(text: str) -> bool:
+    """Every sentence of the reply is a company slogan (or an exclamation beside one): the same
+    words for any customer, nothing of this one's (001 R-LIS-I6 「避免虚假的反应」; digest_001
+    §3.8 「左顾右盼而不是关注客户」: generic template replies; 002 §2c: sincerity, not formulas)."""
+    parts = [p for p in re.split(r"(?<=[.!?。！？；;])\s*", text.strip()) if p.strip()]
+    if not parts or not any(_SLOGAN.search(p) for p in parts):
+        return False
+    return all(_SLOGAN_REST.match(p) or _only_slogan(p) for p in parts)
+
+
+def _only_slogan(sentence: str) -> bool:
+    """A slogan and little else: a few words around it ("All our sofas are made to the highest
+    standards"), not a slogan beside something said ("…: a technician can come on Friday")."""
+    if not _SLOGAN.search(sentence):
+        return False
+    rest = _SLOGAN.sub(" ", sentence)
+    return (
+        len(re.findall(r"[A-Za-z0-9]+", rest)) <= SLOGAN_REST_WORDS
+        and len(re.findall(r"[\u4e00-\u9fff]", rest)) <= SLOGAN_REST_ZH
+    )
+
+
 def said_before(text: str, said: Iterable[str]) -> bool:
     """The reply repeats an earlier reply of this conversation, word for word or nearly."""
     now = _grams(text)
@@ -216,6 +283,16 @@ def hollow(
         return "as_i_said"
     if said_before(text, state.get("said") or ()):
         return "repeated"
+    if (
+        not asks
+        and not [r for r in remedies if r != "callback"]
+        and not time_frame
+        and not moves & _CALMING
+        and slogans_only(text)
+    ):
+        # slogans in place of an answer, whatever the analysis files them under (praise for a
+        # "great question", reassurance that quality is our priority)
+        return "off_the_point"
     if asks or recognises or moves <= {"perfunctory"} or moves & _OWN_RULES:
         # a question, a check, recognition (praise, or respect in other words) or a red line:
         # judged by its own rules; no recognisable move, or a filler the analysis already read
