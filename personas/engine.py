@@ -110,8 +110,8 @@ _YES_NO_OFFER = re.compile(
 #: "Anything else?" / "还有其他问题吗？": asks whether the customer is done (SGD's REQ_MORE)
 _ANYTHING_ELSE = re.compile(
     r"\bwhat else can (i|we) (do|help)"
-    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |will there be |(can|could|may) (i|we)"
-    r" (help|assist)( you)? with )?anything else( at all)?( (i|we) can"
+    r"|(^|[.!?]\s*)(ok(ay)?|right|so|well|fine)?\W*((is|was) there |will there be "
+    r"|(can|could|may) (i|we) (help|assist)( you)? with )?anything else( at all)?( (i|we) can"
     r" (do|help( you)?( with)?|assist( you)?( with)?)( for you)?| you need| for you)?( at all)?"
     r"( today| this (morning|afternoon|evening))?\W*$"
     r"|(还有|還有)(没有|沒有)?(其他|其它|别的|別的|什么|什麼|啥)?(的)?(事|问题|問題|需要|要问|要問|可以帮|可以幫)"
