@@ -1111,6 +1111,10 @@ _EN_QUESTION_START = re.compile(
     r"^(?:(?:and|but|so|also|ok|okay|right|sorry|now|then|just|oh|well)\b[\s,]*)*"
     r"(?:what|which|who|whom|whose|when|where|why|how|whats|hows|wat|do|does|did|is|are|was|were|"
     r"can|could|would|will|have|has|had|may|might|shall|should|any|r u|u)\b"
+    # "Have a think and give us a bell", "Have a lovely day": an imperative, not a question
+    r"(?<!have)(?<!has)(?<!had)"
+    r"|^(?:(?:and|but|so|also|ok|okay|right|sorry|now|then|just|oh|well)\b[\s,]*)*"
+    r"(?:have|has|had)\b(?! (?:a|an|fun|some|another|one)\b)"
 )
 _EN_REQUEST = re.compile(
     r"\b(?:tell me|tell us|let me know|let us know|walk me through|talk me through|fill me in|"

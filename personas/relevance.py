@@ -172,7 +172,7 @@ _ELSEWHERE = re.compile(
     r"(?:behind you|by the (?:door|till|entrance))\b"
     r"|\bprices? (?:is|are) on the (?:tags?|labels?|tickets?)\b"
     r"|官网|详情页|说明书上|(?:app|APP|App)上|常见问题|自助|营业厅|"
-    r"网上(?:对比|比较|查|搜|看看)|"
+    r"网上(?:对比|比较|查|搜|看看)|自行(?:查询|查看|了解|咨询|联系|查阅)|"
     r"自己(?:看|查|对比|比较|翻|上去|联系|预约|去|了解|研究)",
     re.IGNORECASE,
 )
