@@ -77,3 +77,27 @@ def test_fair_replies_are_not_read_as_negative(text: str, lang: str) -> None:
 )
 def test_pointing_at_what_the_customer_should_have_read_still_blames(text: str) -> None:
     assert "blame_customer" in _moves(text, "zh")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "move"),
+    [
+        ("Talk me through what happened when you switched it on?", "en", "open_question"),
+        ("你一眼就相中这款，眼光在线！", "zh", "praise"),
+        ("这方面您肯定比我看得透。", "zh", "praise"),
+    ],
+)
+def test_invitations_and_praise_in_chat_registers(text: str, lang: str, move: str) -> None:
+    assert move in _moves(text, lang)
+
+
+@pytest.mark.parametrize(
+    "text", ["Talk me through what happened when you switched it on?", "Take your time."]
+)
+def test_an_invitation_or_take_your_time_proposes_nothing(text: str) -> None:
+    assert not _moves(text, "en") & {"offer_solution", "recommend"}
+
+
+def test_advice_imperatives_still_propose() -> None:
+    assert _moves("Talk to your manager about flexible hours.", "en") & {"offer_solution"}
+    assert _moves("Take a deep breath and try again tomorrow.", "en") & {"offer_solution"}
