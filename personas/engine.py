@@ -213,8 +213,8 @@ _RESPECT = re.compile(
     r"\b(?:i(?:'d| would) have (?:chosen|picked|gone for)|my (?:own )?favou?rite)"
     r"|\b(?:is|'s) a (?:favourite|favorite) of mine\b|\bsounds (?:gorgeous|beautiful|lovely)\b"
     r"|(?:您|你)(?:真|很|挺)?(?:会挑|有眼光)|选得(?:真|很)?好"
-    # 「眼光绝了」「一眼就看中」, 「（这块）肯定比我看得透」 (session 12: deference and taste praised
-    # in chat registers)
+    # 「眼光绝了」「一眼就看中」, 「（这块）肯定比我看得透」 (session 12: deference and
+    # taste praised in chat registers)
     r"|眼光(?:真|很|太|超|也)?(?:好|绝了|独到|不错|毒辣|在线)|(?:一眼|一下子?)(?:就)?(?:看中|挑中|相中)"
     r"|比我(?:们)?(?:更|还)?(?:看得透|看得准|懂|清楚|了解|在行|内行|专业)"
     r"|做(?:过|了)(?:不少|很多|好多)?功课|(?:很|真|这么|那么|特别)用心|眼光(?:真|很|不错|好|独到)"
