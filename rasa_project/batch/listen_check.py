@@ -74,6 +74,10 @@ PROBE_SETS = {
     # hire, bundled questions and A/B options), played once on the session's start
     # (scripts_blind14/README.md)
     "probes_blind14": ROOT / "tests" / "personas" / "data" / "fact_probes_blind14.yml",
+    # written blind in session 12 (British shop-floor slang, formal written and internet-slang
+    # Chinese, texting-style English, questions answered with questions, agents narrating their
+    # screen), played once mid-session and once on the merged work (scripts_blind15/README.md)
+    "probes_blind15": ROOT / "tests" / "personas" / "data" / "fact_probes_blind15.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -90,6 +94,7 @@ SCRIPT_SETS = {
     "blind12": ROOT / "tests" / "personas" / "data" / "scripts_blind12",
     "blind13": ROOT / "tests" / "personas" / "data" / "scripts_blind13",
     "blind14": ROOT / "tests" / "personas" / "data" / "scripts_blind14",
+    "blind15": ROOT / "tests" / "personas" / "data" / "scripts_blind15",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
