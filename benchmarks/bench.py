@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 import websockets
 
-from bot_gateway.config import PROJECT_ROOT
+from bot_gateway.config import PROJECT_ROOT, StackSettings
 from bot_gateway.runner import LocalStack, isolated_stack
 
 # Realistic trainee replies (written for the benchmark), mixed languages and lengths.
@@ -712,8 +712,9 @@ def main() -> int:
     parser.add_argument(
         "--rasa-servers",
         type=int,
-        default=int(os.environ.get("RASA_SERVERS", "1")),
-        help="Rasa servers in the single-node stack (RASA_SERVERS, as `counterpart run`)",
+        default=StackSettings(_env_file=None).rasa_servers,
+        help="Rasa servers in the single-node stack (default: RASA_SERVERS or what "
+        "`counterpart run` starts: two on two cores or more)",
     )
     parser.add_argument("--load-worker", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--rasa-stub", type=int, metavar="PORT", help=argparse.SUPPRESS)

@@ -8,6 +8,7 @@ action server in rasa_project/.
 from __future__ import annotations
 
 import ipaddress
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -143,10 +144,13 @@ class StackSettings(BaseSettings):
     # topology (docker-compose, `make topology`) always runs separate action servers.
     actions_in_process: bool = False
     # Rasa servers on this node (RASA_SERVERS), on rasa_port, rasa_port + 1, …: each is one
-    # Python event loop, so one server uses one core at most; a second lets Rasa's share of the
-    # turn run on both cores of a small machine. They share the SQLite tracker store (WAL); the
-    # gateway keeps each conversation on one of them (bot_gateway/rasa_pool.py).
-    rasa_servers: int = Field(default=1, ge=1, le=8)
+    # Python event loop, so one server uses one core at most, and Rasa's loop was what saturated
+    # first under load. Two let Rasa's share of the turn run on both cores of a small machine:
+    # at 800 trainees replying every 8 s, p95 722 ms with two against 1,466 ms with one (2 cores,
+    # `make bench`, session 12). They share the SQLite tracker store (WAL); the gateway keeps each
+    # conversation on one of them and sends a turn only when the last one is answered
+    # (bot_gateway/rasa_pool.py). Default: two on a machine with two or more cores, else one.
+    rasa_servers: int = Field(default_factory=lambda: default_rasa_servers(), ge=1, le=8)
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     state_dir: Path = PROJECT_ROOT / "var"
 
@@ -154,6 +158,11 @@ class StackSettings(BaseSettings):
     @classmethod
     def _relative_to_project(cls, value: Path) -> Path:
         return _from_project(value)
+
+
+def default_rasa_servers() -> int:
+    """Two Rasa servers where there are two cores or more, one on a single core."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 @lru_cache

@@ -56,7 +56,7 @@ class LocalStack:
         self.gateway_env = gateway_env or {}
         self.database_url = self._database_url()
         # RASA_SERVERS servers on rasa_port, rasa_port + 1, …, unless given their ports
-        self.rasa_ports = rasa_ports or [
+        self.node_rasa_ports = rasa_ports or [
             settings.rasa_port + n for n in range(settings.rasa_servers)
         ]
         self.services = self._services()
@@ -137,7 +137,7 @@ class LocalStack:
             **os.environ,
             **self.shared_env(),
             "DATABASE_URL": self.database_url,
-            "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in self.rasa_ports),
+            "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in self.node_rasa_ports),
             "WEB_HOST": s.web_host,
             "WEB_PORT": str(s.web_port),
             **({"RASA_AUTH_TOKEN": token} if token else {}),
@@ -177,8 +177,8 @@ class LocalStack:
         """One Rasa server per port: "rasa" alone, "rasa-1", "rasa-2", … when there are more."""
         s = self.settings
         services = []
-        for n, port in enumerate(self.rasa_ports, 1):
-            name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{n}"
+        for n, port in enumerate(self.node_rasa_ports, 1):
+            name = "rasa" if len(self.node_rasa_ports) == 1 else f"rasa-{n}"
             services.append(
                 Service(
                     name,
@@ -516,6 +516,8 @@ class Topology(LocalStack):
         super().__init__(
             settings,
             app_settings=app_settings,
+            # the Rasa servers are built here from one template (_services)
+            rasa_ports=[settings.rasa_port],
             gateway_env={
                 **(gateway_env or {}),
                 "DATABASE_URL": databases.gateway_url,

@@ -88,7 +88,11 @@ def test_the_setting_is_read_and_empty_means_unset(monkeypatch: pytest.MonkeyPat
 
 def _stack(tmp_path: Path, **app: object) -> LocalStack:
     settings = StackSettings(
-        _env_file=None, rasa_model=tmp_path / "m.tar.gz", rasa_port=15005, web_port=18080
+        _env_file=None,
+        rasa_model=tmp_path / "m.tar.gz",
+        rasa_port=15005,
+        web_port=18080,
+        rasa_servers=1,
     )
     return LocalStack(settings, app_settings=Settings(_env_file=None, **app))
 

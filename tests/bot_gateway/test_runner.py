@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def stack_settings(tmp_path: Path) -> StackSettings:
         log_dir=tmp_path / "log",
         state_dir=tmp_path / "state",
         actions_in_process=False,
+        rasa_servers=1,
     )
 
 
@@ -118,4 +120,6 @@ def test_several_rasa_servers_share_the_tracker_store_and_the_gateway_spreads_ov
     assert stack.service("gateway").env["RASA_URL"] == (
         "http://127.0.0.1:15005,http://127.0.0.1:15006"
     )
-    assert StackSettings(_env_file=None).rasa_servers == 1  # the default: one
+    # the default: two where there are two cores or more
+    expected = 2 if (os.cpu_count() or 1) >= 2 else 1
+    assert StackSettings(_env_file=None).rasa_servers == expected
