@@ -101,3 +101,33 @@ def test_an_invitation_or_take_your_time_proposes_nothing(text: str) -> None:
 def test_advice_imperatives_still_propose() -> None:
     assert _moves("Talk to your manager about flexible hours.", "en") & {"offer_solution"}
     assert _moves("Take a deep breath and try again tomorrow.", "en") & {"offer_solution"}
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("Per our exchange policy, opened items must be sent to the depot first.", "dismiss"),
+        ("I'm afraid I am not permitted to make an exception for you.", "dismiss"),
+        ("'Faulty' is your word, not mine.", "argue"),
+        ("You mean a 'refund', not a 'credit' - let's use the right terms.", "argue"),
+        ("Most people manage to follow the quick-start card.", "blame_customer"),
+        ("Usually it's user error at home, to be honest.", "blame_customer"),
+        ("Well, I'm sure you know best.", "rude"),
+        ("You do know what a router is, right?", "rude"),
+        ("Let me guess, you didn't keep the receipt.", "rude"),
+    ],
+)
+def test_polite_refusals_wording_and_sarcasm_are_read(text: str, move: str) -> None:
+    assert move in _moves(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Under our refund policy the money goes back to the original card, so I'll do that today.",
+        "You know this area far better than I do, so tell me what matters most.",
+        "I'm sure you know best what suits your living room - shall I show you both fabrics?",
+    ],
+)
+def test_policy_with_action_and_genuine_deference_are_not_negative(text: str) -> None:
+    assert not _moves(text, "en") & {"dismiss", "rude", "argue", "blame_customer"}
