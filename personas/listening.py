@@ -1127,7 +1127,9 @@ _EN_REQUEST = re.compile(
     r"|confirm|check) (?:your|the|a|an|some|what|which|when|where|who|how))|"
     r"(?:please|pls|plz|kindly) (?:provide|send|give|share|tell|describe|explain|confirm|"
     r"let|read|spell|note)|(?:what|which) is your|what's your|whats your|"
-    r"i(?:'d| would) (?:like|need) (?:your|the)|mind (?:telling|sharing|giving|letting|saying|"
+    r"i(?:'d| would) (?:like|need) (?:your|the)|"
+    r"(?:might|may|could|can) i (?:trouble|bother) you for|"
+    r"mind (?:telling|sharing|giving|letting|saying|"
     r"explaining|describing|reading))\b"
     # a bare thing asked for with a please ("order no pls", "your postcode, please")
     r"|^(?!.*\b(?:thanks|thank you|sorry|bear with|hold on|hang on|wait|moment|sec|second|"
@@ -1148,7 +1150,7 @@ _ZH_QUESTION = re.compile(
     r"好不好|行不行|够不够|准不准|有无|还是"
 )
 _ZH_REQUEST = re.compile(
-    r"(?:麻烦|劳驾|请|烦请|能否|可否)(?:您|你)?(?:再|先)?(?:提供|告诉|说|讲|报|发|介绍|描述|确认|"
+    r"(?:麻烦|劳驾|劳烦|请|烦请|能否|可否)(?:您|你)?(?:再|先)?(?:提供|告诉|告知|说|讲|报|发|介绍|描述|确认|"
     r"讲讲|说说|聊聊|念|拍|填)|(?:说说|讲讲|聊聊|谈谈|介绍一下|描述一下|报一下|提供一下|发一下|"
     r"告诉我|跟我说|和我说|给我说|同我讲|让我了解|我想了解|想了解一下|我想知道|想知道|"
     r"我(?:这边|们)?需要(?:您|你)的|需要您提供|需要您告诉|请问)"

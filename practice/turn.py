@@ -33,6 +33,7 @@ from practice.contracts import (
 )
 from practice.transcript import customer_entry, last_customer_text, ratings, trainee_entry
 from practice.vocabulary import MODES, PAYLOAD_TYPE
+from scoring import dialect
 from scoring.rubric import rate_turn
 from scoring.scorecard import score_session
 
@@ -137,12 +138,15 @@ def play_turn(
             persona, state, None, silence_seconds=reply.silence_seconds or 0.0
         )
     else:
-        analysis = analyzer(reply.text, persona.language, last_customer_text(entries))
-        reaction = engine.react(persona, state, analysis, text=reply.text)
+        # the customer and the rating read Cantonese written forms as standard Chinese (the
+        # transcript keeps the trainee's words; scoring.dialect)
+        read = dialect.fold(reply.text) if persona.language == "zh" else reply.text
+        analysis = analyzer(read, persona.language, last_customer_text(entries))
+        reaction = engine.react(persona, state, analysis, text=read)
         rating = rate_reply(
             persona,
             state,
-            reply.text,
+            read,
             analysis,
             transcript=entries,
             reply_seconds=reply.reply_seconds,

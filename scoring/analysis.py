@@ -41,6 +41,7 @@ from practice.vocabulary import (
     NEGATIVE_MOVES,
     QUESTION_MOVES,
 )
+from scoring import dialect
 from scoring.reply_scores import reply_scores
 
 # --- input checks ------------------------------------------------------------------------
@@ -1550,6 +1551,10 @@ def analyze(text: str, lang: str, context: str = "", nlu: dict[str, Any] | None 
     if lang == "en":
         cleaned, context = cleaned.translate(_EN_APOSTROPHES), context.translate(_EN_APOSTROPHES)
         cleaned = _EN_CHAT_YOURE.sub("you're", cleaned)
+    else:
+        # Cantonese written forms read as standard Chinese (「对唔住」 is 「对不起」;
+        # scoring.dialect)
+        cleaned = dialect.fold(cleaned)
     state = AnalysisState(text=cleaned, lang=lang)
 
     if (moves := no_words_is_perfunctory(state)) is not None:

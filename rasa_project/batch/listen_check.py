@@ -78,6 +78,10 @@ PROBE_SETS = {
     # Chinese, texting-style English, questions answered with questions, agents narrating their
     # screen), played once mid-session and once on the merged work (scripts_blind15/README.md)
     "probes_blind15": ROOT / "tests" / "personas" / "data" / "fact_probes_blind15.yml",
+    # written blind in session 12 (American upbeat retail, Hong Kong Cantonese written forms,
+    # deferential politeness, analogies, sarcasm and wording corrections), played once on the
+    # merged work (scripts_blind16/README.md)
+    "probes_blind16": ROOT / "tests" / "personas" / "data" / "fact_probes_blind16.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -95,6 +99,7 @@ SCRIPT_SETS = {
     "blind13": ROOT / "tests" / "personas" / "data" / "scripts_blind13",
     "blind14": ROOT / "tests" / "personas" / "data" / "scripts_blind14",
     "blind15": ROOT / "tests" / "personas" / "data" / "scripts_blind15",
+    "blind16": ROOT / "tests" / "personas" / "data" / "scripts_blind16",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",

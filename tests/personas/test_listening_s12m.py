@@ -186,3 +186,18 @@ def test_a_request_verb_the_agent_will_not_do_asks_nothing(text: str) -> None:
 
     assert not listening.asks_for_information(text, "en")
     assert listening.asks_for_information("Please confirm your postcode.", "en")
+
+
+@pytest.mark.parametrize("text", ["您是真懂车的人，咱们不走流程。", "您批评得对，是我跑偏了。"])
+def test_deference_in_chinese_is_respect(text: str) -> None:
+    assert engine._RESPECT.search(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("Might I trouble you for your postcode?", "en"), ("劳烦您告知一下订单号。", "zh")],
+)
+def test_formal_requests_ask(text: str, lang: str) -> None:
+    from personas import listening
+
+    assert listening.asks_for_information(text, lang)
