@@ -471,6 +471,16 @@ _RESTATEMENT = re.compile(
 )
 
 
+#: a sentence that makes an analogy (up to its end)
+_ANALOGY = re.compile(
+    r"(?:打个比方|打個比方|比方说|比方說|好比)[^。！？!?]*[。！？!?]?"
+    r"|\b(?:it's|it is|that's|that is) (?:a bit |rather |kind of |sort of |just )?like "
+    r"(?:a|an|when|buying|getting|taking)\b[^.!?]*[.!?]?"
+    r"|\bthink of it (?:like|as)\b[^.!?]*[.!?]?",
+    re.IGNORECASE,
+)
+
+
 def _recognised(turn: _Turn) -> str | None:
     """The trainee put into words something the customer had not said yet ("So this is for
     your father, who can't read small print?"): the customer recognises it and says it their
@@ -481,11 +491,14 @@ def _recognised(turn: _Turn) -> str | None:
     )
     if not turn.text or not restating:
         return None
+    # an analogy ("打个比方，给老人买手机就像配眼镜", "It's a bit like a car's first service")
+    # speaks of people and things in general, not of this customer
+    text = _ANALOGY.sub(" ", turn.text)
     unrevealed = [f["id"] for f in persona.facts if f["id"] not in state["facts_revealed"]]
     said = [
         m
-        for m in listening.mentions(turn.text, persona, unrevealed)
-        if m.score >= RECOGNISED_MIN and listening.names_fact(turn.text, persona, m.fact_id)
+        for m in listening.mentions(text, persona, unrevealed)
+        if m.score >= RECOGNISED_MIN and listening.names_fact(text, persona, m.fact_id)
     ]
     if not said:
         return None
@@ -501,7 +514,7 @@ def _recognised(turn: _Turn) -> str | None:
     partly: dict[str, list[str]] = {}
     for m in said:
         fact = _fact(persona, m.fact_id)
-        named, parts = listening.named_parts(turn.text, persona, m.fact_id)
+        named, parts = listening.named_parts(text, persona, m.fact_id)
         # at least half of what the value says is the fact named ("you've got a cat who
         # scratches" for a cat that scratches and fabric that must resist it)
         if named and 2 * len(named) < len(parts):

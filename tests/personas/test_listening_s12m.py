@@ -201,3 +201,15 @@ def test_formal_requests_ask(text: str, lang: str) -> None:
     from personas import listening
 
     assert listening.asks_for_information(text, lang)
+
+
+def test_an_analogy_restates_nothing_of_theirs(library: PersonaLibrary) -> None:
+    persona = library.get("silent_zh_phone_for_father")
+    state = engine.start(persona, 1)["state"]
+    text = "打个比方，给老人家买手机就像给他配老花镜，得合他用。他平时用手机做什么？"
+    # read as a restatement with a question (the analogy's words look like a paraphrase)
+    out = engine.react(persona, state, said("paraphrase", "open_question", lang="zh"), text=text)
+    heard = out["state"]["heard"]
+    assert not (heard.get("kind") == "check" and heard.get("result") == "recognised"), heard
+    assert "user" not in out["state"]["facts_revealed"]
+    assert engine._ANALOGY.sub(" ", "It's a bit like a car's first service. When did it start?")
