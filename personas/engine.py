@@ -98,12 +98,17 @@ _OFFER_QUESTION = re.compile(
     re.IGNORECASE,
 )
 #: a yes/no offer of something ("Would you be interested in …?", "需要我们推荐一些…吗？")
+#: "Have you considered adding / getting …": an add-on put as a question
+_CONSIDERED_ADDING = (
+    r"have you (?:considered|thought about|thought of) (?:adding|getting|taking|booking|upgrading"
+    r"|buying|including)\b"
+)
 _YES_NO_OFFER = re.compile(
     r"would you (like|prefer|be interested|want)|are you interested|interested in\b|"
     r"do you want (me|us|a|an|to)|shall (i|we)|how about|what about|can (i|we) (offer|interest)|"
     # an add-on put as a question ("Have you considered adding our insurance?")
-    r"have you (considered|thought about|thought of) (adding|getting|taking|booking|upgrading|"
-    r"buying|including)\b|(would|do) you (like|want) to add\b|"
+    + _CONSIDERED_ADDING
+    + r"|(would|do) you (like|want) to add\b|"
     r"要不要|需不需要|(需要|要)(我|我们)[^，。？?]{0,16}(吗|么)|感兴趣|有没有兴趣",
     re.IGNORECASE,
 )
@@ -1480,8 +1485,9 @@ _ASKS_WHERE_BEEN = re.compile(
 #: something extra put to the customer for a yes or no ("Have you considered adding our
 #: insurance?", "Would you like to add a warranty?", 「要不要加购一个延保？」)
 _ADD_ON_QUESTION = re.compile(
-    r"\bhave you (?:considered|thought about|thought of) (?:adding|getting|taking|booking|upgrading"
-    r"|buying|including)\b|\b(?:would|do) you (?:like|want) to (?:add|upgrade|include|top up)\b"
+    r"\b"
+    + _CONSIDERED_ADDING
+    + r"|\b(?:would|do) you (?:like|want) to (?:add|upgrade|include|top up)\b"
     r"|\b(?:would|do) you (?:like|want) (?:our|an? (?:upgrade|add-on|extra|extended))\b"
     r"|^\W*(?:您|你)?(?:要不要|需不需要|需要)(?:再|顺便|順便)?(?:加购|加購|加一?个|加一?份|升级|升級|搭配|配一?个)",
     re.IGNORECASE,

@@ -370,7 +370,7 @@ def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> boo
         return True
     known = _persona_words(persona)
     words = _content(text) - known.product
-    if not words and not _specifics(text):
+    if not words and not specifics(text):
         return False
     cues = known.cues
     own = _content(str(state.get("last_line") or "")) | known.facts
@@ -383,7 +383,7 @@ def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> boo
     if telling & cues or len(telling & own) >= 2:
         return True
     # a shopper is answered by a product's figures (sizes, prices, specs), not by a year
-    return persona.scenario.get("kind") == "pre_sales" and _specifics(text)
+    return persona.scenario.get("kind") == "pre_sales" and specifics(text)
 
 
 _SPEC = re.compile(
@@ -437,11 +437,6 @@ def _persona_words(persona: Persona) -> _PersonaWords:
 
 
 def specifics(text: str) -> bool:
-    """A figure with a unit or a price, or an amount (see _specifics)."""
-    return _specifics(text)
-
-
-def _specifics(text: str) -> bool:
     """A figure with a unit or a price, or an amount: "1,050", "32 GB", "4 kW", "两千"; a bare
     year ("since 1987") is none."""
     cleaned = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
