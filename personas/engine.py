@@ -333,6 +333,10 @@ def react(
         credit = relevance.CREDIT_MOVES | (
             {"praise"} if relevance.slogans_only(turn.text) else frozenset()
         )
+        if hollow == "pitch":
+            # "I totally hear you! While I've got you, our new model is on sale": the sympathy
+            # was the way into a sale, and the customer hears it so (seed 003 Ch3.2)
+            credit |= {"empathy", "apology"}
         weighted = {m: w for m, w in weighted.items() if m not in credit}
         weighted["perfunctory"] = 1.0
         turn.moves = [*turn.moves, "perfunctory"] if "perfunctory" not in turn.moves else turn.moves

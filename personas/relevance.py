@@ -12,6 +12,9 @@ asked or raised is hollow service, and the customer hears it as such:
   「避免虚假的反应」;
   digest_001 §3.8 negative body language 「左顾右盼而不是关注客户」, 「看客户的目光茫然」: generic,
   irrelevant answers; 004 ch2 「预判问题类型,错失关键投诉细节」);
+- **a pitch**: a promotion, an add-on, a membership or another product in place of their matter,
+  however it is put: as a question ("did you know our new model is on sale?"), with a date, or
+  after a word of sympathy, whose calming it takes back (see ``pitch``);
 - **a vague promise**: "someone from the relevant team will be in touch", "后续会有相关部门联系您"
   with no what and no when (002 §2a 「不要隨意猜測或給出模糊的答案」, 003 Ch3.1 step 5
   「給出預期的解決時間」; digest_002_003 §3.3: vague answers and broken promises upset customers);
@@ -41,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from personas import listening
+from personas import listening, offers
 from personas.model import Persona
 
 #: the moves whose goodwill a hollow reply does not earn
@@ -178,6 +181,56 @@ _ELSEWHERE = re.compile(
 )
 
 
+#: selling something: a promotion, a deal, an add-on, a membership, another product ("did you
+#: know our new 55-inch model is on sale?", "bundle it with our doorbell", "have you got our credit
+#: card?", 「装潢套餐现在做活动」「办一张会员卡」「新款空气炸锅立减一百」)
+_PITCH = re.compile(
+    r"\b(?:on sale|sale price|special (?:offer|deal|price)|(?:great|limited|exclusive|fantastic"
+    r"|killer|amazing|unbeatable|best) (?:deal|offer|price)s?(?! (?:to|of|more|less|better|about))"
+    r"|promo(?:tion)?s?|bundle|add-?ons?"
+    r"|trade (?:it|yours|your \w+|them) in|best ?sellers?|newsletter|(?:gadget )?catalogue"
+    r"|credit card|loyalty (?:card|club|scheme|programme|program)|membership|(?:double |reward )?"
+    r"points|subscription|care plan|protection plan|extended warranty|(?:travel|phone|gadget"
+    r"|device|contents|screen) insurance|(?:premium|pro|plus) (?:plan|package|tier|version"
+    r"|membership|cover)|did you know (?:that )?(?:our|we)|have you (?:heard|seen) (?:about |of )?"
+    r"(?:our|the new)|while i(?:'ve| have) got you|before we get (?:into|to|started)"
+    r"|(?:our|the) (?:new|newest|latest) (?:model|range|collection|release|\w+ (?:model|range))"
+    r"|free (?:gift|drinks?(?: package)?|bonus|upgrade|month|trial))\b"
+    r"|活动|活動|促销|促銷|特价|特價|限时|限時|立减|立減|满减|滿減|秒杀|秒殺|爆款|新款|新品|上新"
+    r"|套餐|礼包|禮包|会员|會員|积分卡|積分卡|(?:办|辦)(?:一|1)?(?:张|張)|信用卡|分期|车贷|車貸"
+    r"|金融顾问|金融顧問|延保|(?:意外|碎屏|旅游|旅遊|旅行)(?:险|險)|装潢|裝潢|凑满|湊滿"
+    r"|(?:顺便|順便)(?:给您|給您|跟您|帮您|幫您)?(?:推荐|推薦|介绍|介紹|办|辦|看看)",
+    re.IGNORECASE,
+)
+#: remedies for a complaint: offering one is answering the complaint, however it is worded
+_COMPLAINT_REMEDIES = frozenset(
+    {"refund", "exchange", "repair", "compensation", "discount", "expedite", "guide", "cancel"}
+)
+
+
+def pitch(
+    persona: Persona, state: Mapping[str, Any], text: str, remedies: Iterable[str] = ()
+) -> bool:
+    """The reply sells something that is not this customer's matter: a promotion, an add-on, a
+    membership or another product, naming nothing of theirs and no remedy their complaint takes
+    (seed 003 Ch3.2: product highlights only once the customer's emotion is met, never in place
+    of their matter; 001 R-LIS-D1 「不要假装听」; 001 售前: recommend from the customer's need,
+    no hard sell). A price or a date does not make it theirs: "the decor package is 3,900
+    today" is a figure of the pitch, not of what they came for. A recommendation built on their
+    need (its ``fits`` words, their facts) is no pitch, however it is sold."""
+    if not _PITCH.search(text):
+        return False
+    lists = persona.scenario.get("remedies") or {}
+    own = {
+        offers.normalise_remedy(str(r))
+        for key in ("acceptable", "rejected")
+        for r in lists.get(key) or ()
+    }
+    if any(r in own or r in _COMPLAINT_REMEDIES for r in remedies):
+        return False
+    return not about_customer(persona, state, text, figures=False, asking=False)
+
+
 #: a company slogan, the same words for anyone: "your satisfaction is our priority", "we pride
 #: ourselves on quality", "every customer is unique to us", "made to the highest standards",
 #: "great question!", 「客户至上」「您的满意是我们最大的追求」「我们始终致力于为每位客户…」
@@ -273,7 +326,7 @@ def hollow(
     time_frame: str | None = None,
 ) -> str | None:
     """Why this reply is hollow service to this customer ("as_i_said", "repeated", "elsewhere",
-    "vague_promise", "not_knowing", "off_the_point"), or None when it is not."""
+    "vague_promise", "not_knowing", "off_the_point", "pitch"), or None when it is not."""
     if not text:
         return None
     moves = set(moves)
@@ -283,6 +336,11 @@ def hollow(
         return "as_i_said"
     if said_before(text, state.get("said") or ()):
         return "repeated"
+    if pitch(persona, state, text, remedies):
+        # a sales pitch in place of the customer's matter, put as a question ("did you know our
+        # new model is on sale?"), a proposal with a date or after a word of sympathy: off the
+        # point all the same
+        return "pitch"
     if (
         not asks
         and not [r for r in remedies if r != "callback"]
@@ -338,7 +396,8 @@ _GENERIC = (
     "now today day days week weeks year years way great good best lovely nice new everyone "
     "everybody people customer customers service team honestly really always lot lots thing "
     "things moment minute second bit kind sure happy glad pleased welcome 现在 今天 我们 服务 客户 "
-    "非常 一直 大家 很多 时候 一下 马上 好的 可以 没问题 欢迎 谢谢 感谢"
+    "非常 一直 大家 很多 时候 一下 马上 好的 可以 没问题 欢迎 谢谢 感谢 看看 要不 不要 顺便 问问 "
+    "说说 试试"
 )
 
 
@@ -359,20 +418,33 @@ def _product_out(text: str, product: str) -> str:
     return out
 
 
-def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> bool:
+def about_customer(
+    persona: Persona,
+    state: Mapping[str, Any],
+    text: str,
+    *,
+    figures: bool = True,
+    asking: bool = True,
+) -> bool:
     """The reply speaks to this customer's matter: a fact of theirs (not by the product's name
     alone), the words of what they last said, what a fitting proposal speaks to (the
-    scenario's ``fits`` words and ``need``), or, for a shopper, the figures of a product."""
+    scenario's ``fits`` words and ``need``), or, for a shopper, the figures of a product
+    (unless ``figures`` is False: a pitch's prices are not the shopper's matter). With
+    ``asking`` False the words of the facts' ``about`` phrases (how a trainee asks: "what have
+    you heard…") do not count, only what a fitting proposal speaks to and the customer's own
+    words."""
     facts = [str(f["id"]) for f in persona.facts]
     product_name = str(persona.scenario.get("product", ""))
     text = _product_out(text, product_name)
-    if any(m.score >= SURE_MENTION for m in listening.mentions(text, persona, facts)):
+    if asking and any(m.score >= SURE_MENTION for m in listening.mentions(text, persona, facts)):
+        # (a fact is also "mentioned" by how a trainee asks for it: 「对了」 for the talkative
+        # customer's by-the-way; what a pitch names is read off their words and needs below)
         return True
     known = _persona_words(persona)
     words = _content(text) - known.product
     if not words and not specifics(text):
         return False
-    cues = known.cues
+    cues = known.cues if asking else known.fits
     own = _content(str(state.get("last_line") or "")) | known.facts
     index = listening._index(persona)
     telling = {
@@ -383,7 +455,7 @@ def about_customer(persona: Persona, state: Mapping[str, Any], text: str) -> boo
     if telling & cues or len(telling & own) >= 2:
         return True
     # a shopper is answered by a product's figures (sizes, prices, specs), not by a year
-    return persona.scenario.get("kind") == "pre_sales" and specifics(text)
+    return figures and persona.scenario.get("kind") == "pre_sales" and specifics(text)
 
 
 _SPEC = re.compile(
@@ -405,6 +477,8 @@ class _PersonaWords:
     cues: frozenset[str]
     #: the customer's own words in the facts' values
     facts: frozenset[str]
+    #: what a fitting proposal speaks to: the scenario's ``fits`` words and ``need``
+    fits: frozenset[str] = frozenset()
 
 
 _persona_words_cache: dict[str, tuple[Persona, int, _PersonaWords]] = {}
@@ -418,12 +492,13 @@ def _persona_words(persona: Persona) -> _PersonaWords:
     if cached is not None and cached[0] is persona and cached[1] == stamp:
         return cached[2]
     remedies = persona.scenario.get("remedies") or {}
-    cues: set[str] = _content(str(remedies.get("need") or ""))
+    fits: set[str] = _content(str(remedies.get("need") or ""))
+    for word in remedies.get("fits") or ():
+        fits |= _content(str(word))
+    cues = set(fits)
     for fact in persona.facts:
         for about in fact.get("about") or ():
             cues |= _content(str(about))
-    for word in remedies.get("fits") or ():
-        cues |= _content(str(word))
     facts: set[str] = set()
     for fact in persona.facts:
         facts |= _content(str(fact.get("value", "")))
@@ -431,6 +506,7 @@ def _persona_words(persona: Persona) -> _PersonaWords:
         product=frozenset(_content(str(persona.scenario.get("product", ""))) | _content(_GENERIC)),
         cues=frozenset(cues),
         facts=frozenset(facts),
+        fits=frozenset(fits),
     )
     _persona_words_cache[persona.id] = (persona, stamp, words)
     return words

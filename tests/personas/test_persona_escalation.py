@@ -130,7 +130,7 @@ def test_an_upsell_pitched_to_a_complaining_customer_is_an_offence_at_once(
     first = react(
         persona, state, "另外我们现在有一个延保服务，加一千二可以延长三年保修。", "offer_solution"
     )
-    assert first["state"]["heard"]["hollow"] == "off_the_point"
+    assert first["state"]["heard"]["hollow"] == "pitch"
     assert first["state"]["grievances"] == 1
 
 
