@@ -82,6 +82,10 @@ PROBE_SETS = {
     # deferential politeness, analogies, sarcasm and wording corrections), played once on the
     # merged work (scripts_blind16/README.md)
     "probes_blind16": ROOT / "tests" / "personas" / "data" / "fact_probes_blind16.yml",
+    # written blind in session 13 (learner English, Singapore English, numbered points, Chinese
+    # softeners and bank-style formal Chinese; deflecting, minimising, over-promising, robotic and
+    # sales-pitch agents), played once on the session's start (scripts_blind17/README.md)
+    "probes_blind17": ROOT / "tests" / "personas" / "data" / "fact_probes_blind17.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -100,6 +104,7 @@ SCRIPT_SETS = {
     "blind14": ROOT / "tests" / "personas" / "data" / "scripts_blind14",
     "blind15": ROOT / "tests" / "personas" / "data" / "scripts_blind15",
     "blind16": ROOT / "tests" / "personas" / "data" / "scripts_blind16",
+    "blind17": ROOT / "tests" / "personas" / "data" / "scripts_blind17",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
