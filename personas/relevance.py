@@ -195,6 +195,8 @@ _PITCH = re.compile(
     r"|membership|cover)|did you know (?:that )?(?:our|we)|have you (?:heard|seen) (?:about |of )?"
     r"(?:our|the new)|while i(?:'ve| have) got you|before we get (?:into|to|started)"
     r"|(?:our|the) (?:new|newest|latest) (?:model|range|collection|release|\w+ (?:model|range))"
+    r"|have you (?:tried|considered|thought about|looked at) our|(?:\w+-year|extended|accidental"
+    r" damage) (?:cover|protection)"
     r"|free (?:gift|drinks?(?: package)?|bonus|upgrade|month|trial))\b"
     r"|活动|活動|促销|促銷|特价|特價|限时|限時|立减|立減|满减|滿減|秒杀|秒殺|爆款|新款|新品|上新"
     r"|套餐|礼包|禮包|会员|會員|积分卡|積分卡|(?:办|辦)(?:一|1)?(?:张|張)|信用卡|分期|车贷|車貸"
@@ -226,7 +228,10 @@ def pitch(
         for key in ("acceptable", "rejected")
         for r in lists.get(key) or ()
     }
-    if any(r in own or r in _COMPLAINT_REMEDIES for r in remedies):
+    if any(r in own or (not own and r in _COMPLAINT_REMEDIES) for r in remedies):
+        # a remedy this scenario names (or, where it names none, any remedy for a complaint):
+        # a money-off on another product ("the new air fryer is 100 off for old customers") is
+        # no remedy for the oven's fault
         return False
     return not about_customer(persona, state, text, figures=False, asking=False)
 

@@ -59,3 +59,26 @@ def test_pressure_and_promises_nothing_backs_deceive(text: str, lang: str) -> No
 )
 def test_dates_for_what_we_do_and_no_pressure_are_not_deceit(text: str, lang: str) -> None:
     assert "deceive" not in _moves(text, lang), analyze(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("Speak up, I can't hear a thing over the till.", "rude"),
+        ("Come back with your dad when you've decided.", "rude"),
+        ("All the kids your age have this one.", "deceive"),
+    ],
+)
+def test_talking_down_to_the_customer(text: str, move: str) -> None:
+    assert move in _moves(text, "en"), analyze(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you speak up a little? The line is crackly, sorry.",
+        "If you'd like, come back with your dad and I'll go through it with you both.",
+    ],
+)
+def test_asking_kindly_is_not_talking_down(text: str) -> None:
+    assert "rude" not in _moves(text, "en"), analyze(text, "en")
