@@ -74,6 +74,7 @@ STALLING_REACTIONS = frozenset(
         "unclear",
         "not_done",
         "unanswered",
+        "pitched",
     }
 )
 #: a mood change this large in the customer's favour is progress (patience is not spent)
@@ -321,6 +322,7 @@ def react(
         time_frame=turn.offer.time_frame,
     )
     relevance.remember(state, turn.text)
+    turn.pitch = hollow == "pitch"
     if not hollow and _unplaced_statement(analysis) and not _evidence_of_theirs(turn):
         # a statement the reading could place as no service move (no cue, no classifier
         # reading: the analysis's default "inform") earns no goodwill of its own: unknown is
@@ -427,6 +429,8 @@ class _Turn:
     #: a fact whose own lines answer (drawn out) or whose `again` lines do (asked again)
     entries: list[object] | None = None
     progress: bool = False
+    #: the reply sells something else in place of the customer's matter (relevance.pitch)
+    pitch: bool = False
     #: a line said before this turn's line: the yes to a check the reply also made
     lead: str = ""
 
@@ -958,6 +962,13 @@ def _choose_reaction(turn: _Turn) -> str:
             turn.hear("closing", settled=False, judged=state["heard"].get("judged"))
             return "not_done"
         return reaction
+
+    if turn.pitch and state["accepted"] is None:
+        # sold something else while their own matter is open (relevance.pitch), as a question
+        # or a statement: they say so instead of answering it (003 Ch3.2; 001 R-LIS-D1); a
+        # pitch put as a proposal was judged as one above (a shopper's "that doesn't fit")
+        turn.hear("pitch")
+        return "pitched"
 
     rule = (beh.get("streaks") or {}).get("closed_question") or {}
     interrogated = bool(rule) and state["closed_streak"] >= int(rule.get("min", 2))

@@ -57,6 +57,8 @@ CORE_REACTIONS = (
     "unclear",
     # a question of the customer's "answered" with thanks for their patience alone
     "unanswered",
+    # sold another product, plan or membership while their own matter is open
+    "pitched",
 )
 MIN_OPENINGS = 3
 MIN_VARIANTS = 5

@@ -189,8 +189,11 @@ _PITCH = re.compile(
     r"|killer|amazing|unbeatable|best) (?:deal|offer|price)s?(?! (?:to|of|more|less|better|about))"
     r"|promo(?:tion)?s?|bundle|add-?ons?"
     r"|trade (?:it|yours|your \w+|them) in|best ?sellers?|newsletter|(?:gadget )?catalogue"
-    r"|credit card|loyalty (?:card|club|scheme|programme|program)|membership|(?:double |reward )?"
-    r"points|subscription|care plan|protection plan|extended warranty|(?:travel|phone|gadget"
+    # a card or a membership offered, not asked about ("Do you have a loyalty card with us?")
+    r"|(?:get|open|apply for|sign up for|join|take out) (?:our|a|the) (?:credit card|store card"
+    r"|loyalty (?:card|club|scheme|programme|program)|membership|rewards? (?:club|scheme))"
+    r"|have you got our (?:credit|store|loyalty) card|(?:double|triple|bonus|reward) points"
+    r"|subscription|care plan|protection plan|extended warranty|(?:travel|phone|gadget"
     r"|device|contents|screen) insurance|(?:premium|pro|plus) (?:plan|package|tier|version"
     r"|membership|cover)|did you know (?:that )?(?:our|we)|have you (?:heard|seen) (?:about |of )?"
     r"(?:our|the new)|while i(?:'ve| have) got you|before we get (?:into|to|started)"
@@ -198,8 +201,14 @@ _PITCH = re.compile(
     r"|have you (?:tried|considered|thought about|looked at) our|(?:\w+-year|extended|accidental"
     r" damage) (?:cover|protection)"
     r"|free (?:gift|drinks?(?: package)?|bonus|upgrade|month|trial))\b"
-    r"|活动|活動|促销|促銷|特价|特價|限时|限時|立减|立減|满减|滿減|秒杀|秒殺|爆款|新款|新品|上新"
-    r"|套餐|礼包|禮包|会员|會員|积分卡|積分卡|(?:办|辦)(?:一|1)?(?:张|張)|信用卡|分期|车贷|車貸"
+    # 活动 is also an occasion (「最近有什么重要的活动要戴它吗？」): only the sales kind
+    r"|(?:做|搞|在做|正在做)活(?:动|動)|活(?:动|動)(?:价|價|期间|期間|中|力度|优惠|優惠)"
+    r"|(?:优惠|優惠|促销|促銷|限时|限時)活(?:动|動)"
+    r"|活(?:动|動)(?=[^。！？!?]{0,4}(?:最后一天|最後一天|截止|结束|結束))"
+    r"|促销|促銷|特价|特價|限时|限時|立减|立減|满减|滿減|秒杀|秒殺|爆款|新款|新品|上新"
+    # a card or a loan offered, not asked about (「您是我们的会员吗？」「刷卡还是现金？」)
+    r"|套餐|礼包|禮包|(?:办|辦|开通|開通|升级|升級)(?:个|個|一个|一個)?(?:会员|會員)|会员价|會員價"
+    r"|积分卡|積分卡|(?:办|辦)(?:一|1)?(?:张|張)|(?:办|辦|申请|申請)(?:理)?(?:信用卡|车贷|車貸)"
     r"|金融顾问|金融顧問|延保|(?:意外|碎屏|旅游|旅遊|旅行)(?:险|險)|装潢|裝潢|凑满|湊滿"
     r"|(?:顺便|順便)(?:给您|給您|跟您|帮您|幫您)?(?:推荐|推薦|介绍|介紹|办|辦|看看)",
     re.IGNORECASE,

@@ -118,6 +118,9 @@ class RatingContext:
     #: what the customer still missed before taking the proposal (the type's needs, e.g.
     #: recognition, respect, inform, drawn_out); tip only
     offer_unmet: tuple[str, ...] = ()
+    #: what the customer heard as hollow service in the reply (personas.relevance: "pitch",
+    #: "vague_promise", "elsewhere", …); None when it was not hollow or no persona heard it
+    hollow: str | None = None
 
     @property
     def turn_index(self) -> int:

@@ -114,6 +114,7 @@ def rate_reply(
         offer_unmet=tuple(str(n) for n in heard.get("unmet") or ())
         if heard.get("kind") == "offer"
         else (),
+        hollow=str(heard["hollow"]) if heard.get("hollow") else None,
     )
     return rate_turn(analysis, context)
 

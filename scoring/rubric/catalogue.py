@@ -22,8 +22,10 @@ from practice.contracts import ScenarioContext
 from practice.vocabulary import LANGUAGES
 
 #: bumped whenever a change to the rubric changes scores (stored sessions are re-scored by
-#: `make rescore`); 2.0.0: evidence for every credit, "not observed", red-line caps (issue 15)
-RUBRIC_VERSION: Final[str] = "2.1.0"
+#: `make rescore`); 2.0.0: evidence for every credit, "not observed", red-line caps (issue 15);
+#: 2.2.0: a sales pitch the customer heard in place of their matter is no solution and costs
+#: listening (listening.stay_on_their_matter)
+RUBRIC_VERSION: Final[str] = "2.2.0"
 
 DIMENSIONS: Final[tuple[str, ...]] = (
     "listening",

@@ -136,6 +136,12 @@ def _no_filler(t: Turn) -> float:
     return yes(t.has("perfunctory"))
 
 
+@rule("listening.stay_on_their_matter")
+def _stay_on_their_matter(t: Turn) -> float:
+    # the customer heard a sales pitch in place of their matter (personas.relevance.pitch)
+    return yes(t.heard_by_persona and t.hollow == "pitch")
+
+
 @rule("listening.no_dismiss")
 def _no_dismiss(t: Turn) -> float:
     return yes(t.has("dismiss"))

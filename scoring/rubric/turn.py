@@ -72,6 +72,8 @@ class Turn:
     empathy_score: float | None = None
     #: the five steps each earlier reply showed (its rating's ``steps``), oldest first
     history_steps: tuple[frozenset[str], ...] = ()
+    #: what the customer heard as hollow service in this reply (RatingContext.hollow)
+    hollow: str | None = None
 
     def signal(self, name: str, text: str | None = None) -> bool:
         if text is None and name in _CUE_SIGNALS and _CUE_SIGNALS[name] & self.cues:
@@ -225,10 +227,16 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
     # the context may carry JSON from a tracker or a database: check what the types promise
     state = context.state_before
     scores = analysis.get("scores")
+    hollow = context.hollow if isinstance(context.hollow, str) else None
+    moves = _moves_of(analysis)
+    if hollow == "pitch":
+        # a sale in place of the customer's matter is no solution to it, however it is put
+        # (personas.relevance.pitch; seed 003 Ch3.2)
+        moves = moves - SOLUTION_MOVES
     return Turn(
         catalogue=load_catalogue(),
         lang=_lang_of(analysis, context, text),
-        moves=_moves_of(analysis),
+        moves=moves,
         text=text,
         customer_text=str(context.customer_text or ""),
         persona_type=normalize_persona_type(context.persona_type),
@@ -259,4 +267,5 @@ def build_turn(analysis: Mapping[str, object] | None, context: RatingContext) ->
         offer_judged=context.offer_judged,
         offer_unmet=tuple(getattr(context, "offer_unmet", ()) or ()),
         scenario=context.scenario if isinstance(context.scenario, ScenarioContext) else None,
+        hollow=hollow,
     )

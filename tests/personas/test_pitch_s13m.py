@@ -125,3 +125,43 @@ def test_a_string_of_pitches_drives_a_shopper_off(library: PersonaLibrary) -> No
             break
     assert out is not None
     assert state["outcome"] in {"walked_away", "escalated"}, state["mood"]
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text", "moves"),
+    [
+        (
+            TV,
+            "While I've got you, did you know our new 65-inch model is on sale this week?",
+            ("closed_question",),
+        ),
+        (CAR, "对了，车膜加脚垫的装潢套餐现在做活动，原价八千，今天只要三千九。", ("inform",)),
+    ],
+)
+def test_a_pitch_is_answered_as_a_pitch_not_with_a_fact(
+    library: PersonaLibrary, persona_id: str, text: str, moves: tuple[str, ...]
+) -> None:
+    """ "Did you know our new 65-inch model is on sale?" is no question about their television:
+    the customer says that is not what they came about, and tells nothing."""
+    persona = library.get(persona_id)
+    state = engine.start(persona, 1)["state"]
+    out = engine.react(persona, state, said(*moves, lang=persona.language), text=text)
+    assert out["reaction"] == "pitched"
+    assert out["state"]["heard"]["kind"] == "pitch"
+    assert out["state"]["facts_revealed"] == state["facts_revealed"]
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        ("arrogant_zh_watch_service", "最近是有什么重要的活动要戴这块表吗？"),
+        ("female_zh_skincare", "您是为了什么活动在准备护肤？"),
+        ("angry_en_vacuum_broken", "Do you have a loyalty card with us?"),
+    ],
+)
+def test_an_occasion_or_a_card_asked_about_is_no_pitch(
+    library: PersonaLibrary, persona_id: str, text: str
+) -> None:
+    persona = library.get(persona_id)
+    state = engine.start(persona, 1)["state"]
+    assert not relevance.pitch(persona, state, text)
