@@ -86,6 +86,10 @@ PROBE_SETS = {
     # softeners and bank-style formal Chinese; deflecting, minimising, over-promising, robotic and
     # sales-pitch agents), played once on the session's start (scripts_blind17/README.md)
     "probes_blind17": ROOT / "tests" / "personas" / "data" / "fact_probes_blind17.yml",
+    # written blind in session 15 (Irish and Indian English, formal email style, Beijing and
+    # Sichuan colloquial, Taiwan-style traditional characters, zh/en code-mixing, emoji and terse
+    # clerks), played once on the session's start (scripts_blind18/README.md)
+    "probes_blind18": ROOT / "tests" / "personas" / "data" / "fact_probes_blind18.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -105,6 +109,7 @@ SCRIPT_SETS = {
     "blind15": ROOT / "tests" / "personas" / "data" / "scripts_blind15",
     "blind16": ROOT / "tests" / "personas" / "data" / "scripts_blind16",
     "blind17": ROOT / "tests" / "personas" / "data" / "scripts_blind17",
+    "blind18": ROOT / "tests" / "personas" / "data" / "scripts_blind18",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
