@@ -32,6 +32,13 @@ def moves(text: str, lang: str) -> set[str]:
         ("Kindly be more careful with the charger next time.", "blame_customer"),
         ("A new kettle cannot break by itself.", "blame_customer"),
         ("Sir, the router is not having any fault from our side.", "argue"),
+        ("Kind regards, Customer Care.", "thanks_closing"),
+        ("I wish you every happiness with the new flat.", "thanks_closing"),
+        ("It's a once-off price, it's gone tomorrow.", "deceive"),
+        ("Only forty extra, everyone takes it.", "deceive"),
+        ("Your parents would never notice the difference.", "deceive"),
+        ("So to sum up: not us, not us and not us.", "dismiss"),
+        ("Honestly, you worry too much about a few steps.", "rude"),
     ],
 )
 def test_english_bad_service_is_read(text: str, move: str):
@@ -48,6 +55,8 @@ def test_english_bad_service_is_read(text: str, move: str):
         "Taking a deep breath was helping you, you said; that makes sense.",
         # the agent owning the fault
         "There was no fault on your side at all; the part we sent was faulty.",
+        "It was not us who set the fee, but I will ask my manager to waive it today.",
+        "The offer is not gone tomorrow, take your time.",
     ],
 )
 def test_english_near_misses_stay_clear(text: str):
