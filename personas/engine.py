@@ -79,15 +79,20 @@ STALLING_REACTIONS = frozenset(
 )
 #: a mood change this large in the customer's favour is progress (patience is not spent)
 PROGRESS_MIN = 2.0
+#: 呢 asks only bare at the end ("您的单号呢"), not as a statement's softener ("…找厂家的呢。")
 _QUESTION_FORM = re.compile(
-    r"[?？]|[吗呢么嘛]\s*[。！!]?\s*$|^(请问|能否|可否|是否|有没有|什么|哪|几|多少|怎么|为什么)"
+    r"[?？]|[吗么嘛]\s*[。！!]?\s*$|(?<![的了着哈啦呀哦])呢\s*$"
+    r"|^(请问|能否|可否|是否|有没有|什么|哪|几|多少|怎么|为什么)"
 )
 
 #: a request for information in the imperative ("I'll need your order number", "麻烦提供一下…")
 _REQUEST_FORM = re.compile(
     r"\b(tell me|let me know|i('ll| will)? need|may i have|can i (have|get)"
     r"|please (share|provide|send|give)|walk me through|describe)\b"
-    r"|麻烦(您)?(提供|告诉|说|报|发)|请(您)?(提供|告诉|说|报|发)|(说说|讲讲|聊聊|介绍一下)",
+    r"|麻烦(您)?(提供|告诉|说|报|发)|请(您)?(提供|告诉|说|报|发)|(说说|讲讲|聊聊|介绍一下)"
+    # a thing asked for with 把 ("把订单号发我一下"), not the trainee's own sending
+    r"|(?<![我们])把(?:[^，,。？?！!把您你]|您的|你的){1,14}?(发|给|报|告诉|提供|拍|念|说|写|填|转|传)(给|过来给)?"
+    r"(我|一下|过来|下)",
     re.IGNORECASE,
 )
 #: a question that proposes what it names ("Would you like a replacement?")

@@ -53,6 +53,7 @@ from pypinyin import Style, pinyin
 
 from personas.model import Persona
 from personas.offers import read_offer
+from scoring import dialect
 
 __all__ = [
     "BOTH_MIN",
@@ -176,7 +177,8 @@ def normalise(text: str) -> str:
     between words."""
     out = unicodedata.normalize("NFKC", text).lower()
     if _CJK.search(out):
-        out = _to_simplified(out).translate(_VARIANTS)
+        # formal written and chat spellings read as everyday words ("为何" -> "为什么")
+        out = dialect.fold_register(_to_simplified(out).translate(_VARIANTS))
     return " ".join(out.split())
 
 
@@ -1144,8 +1146,10 @@ _EN_OFFER = re.compile(
     r"would it help if|why don't (?:i|we)|let me)\b"
 )
 _EN_INFO_VERB = re.compile(r"\b(?:tell|share|explain|describe|let me know|walk me|say more)\b")
+#: 呢 asks only bare at the end ("您的订单号呢", "那您呢"); after 的 / 了 / 哈 or before a full
+#: stop or a tilde it softens a statement ("是厂家负责的呢～", "我这边也没有办法呢。")
 _ZH_QUESTION = re.compile(
-    r"[吗嘛么呢]\s*[。.！!~～]*\s*$|什么|啥|哪|几[个天次号点岁年月位种款台口]|多少|多久|多大|多长|多远|"
+    r"[吗嘛么]\s*[。.！!~～]*\s*$|(?<![的了着哈啦呀哦])呢\s*$|什么|啥|哪|几[个天次号点岁年月位种款台口]|多少|多久|多大|多长|多远|"
     r"多重|怎么|怎样|如何|为什么|为何|谁(?![^，。？?,！!]{0,4}[都也])|是否|有没有|是不是|能不能|可不可以|会不会|要不要|对不对|"
     r"好不好|行不行|够不够|准不准|有无|还是"
 )
@@ -1154,6 +1158,10 @@ _ZH_REQUEST = re.compile(
     r"讲讲|说说|聊聊|念|拍|填)|(?:说说|讲讲|聊聊|谈谈|介绍一下|描述一下|报一下|提供一下|发一下|"
     r"告诉我|跟我说|和我说|给我说|同我讲|让我了解|我想了解|想了解一下|我想知道|想知道|"
     r"我(?:这边|们)?需要(?:您|你)的|需要您提供|需要您告诉|请问)"
+    # a thing asked for with 把 ("把订单号发我一下", "您把维修单号报给我"); not the trainee's own
+    # sending ("我把方案发给您")
+    r"|(?<![我们])把(?:[^，,。？?！!把您你]|您的|你的){1,14}?(?:发|给|报|告诉|提供|拍|念|说|写|填|转|传)(?:给|过来给)?"
+    r"(?:我|一下|过来|下)"
 )
 _ZH_OFFER = re.compile(
     r"要不要(?:我|我们)|(?:需要|要)(?:我|我们)(?:[^，,。？?]{0,4})(?:给|帮|为)(?:您|你)|(?:我|我们)(?:可以|马上|立即|现在|这就|来)?(?:给|帮|为)(?:您|你)"
@@ -1258,6 +1266,8 @@ def _is_zh(text: str) -> bool:
 
 
 _ALTERNATIVES = re.compile(r"\bor\b|还是")
+#: "没什么" / "没有什么" in a statement ("没什么大问题的"), not "有没有什么…"
+_ZH_NOTHING = re.compile(r"(?<!有)(?:没有|没)(?:什么|啥)")
 
 
 def _sentence_asks(sentence: str, lang: str) -> bool:
@@ -1273,11 +1283,11 @@ def _sentence_asks(sentence: str, lang: str) -> bool:
         # replacement or a refund?" offers a remedy.
         return bool(_ALTERNATIVES.search(s)) and not read_offer(s, lang).remedies
     if _is_zh(s):
-        return bool(
-            _QUESTION_MARK.search(s)
-            or _ZH_QUESTION.search(s)
-            or _ZH_REQUEST.search(without_telling(s))
-        )
+        if _QUESTION_MARK.search(s):
+            return True
+        # "真的没什么影响哦", "没有什么大问题的": says there is none, asks nothing
+        plain = _ZH_NOTHING.sub("没", s)
+        return bool(_ZH_QUESTION.search(plain) or _ZH_REQUEST.search(without_telling(plain)))
     return bool(_QUESTION_MARK.search(s) or _EN_QUESTION_START.search(s) or _en_requests(s))
 
 

@@ -8,6 +8,11 @@ the common Cantonese words: the characters only Cantonese uses (唔 冇 嘅 咗 
 few words whose characters standard Chinese also uses, only in their Cantonese combinations
 (呢個 -> 这个, 係 -> 是 but not in 關係, 而家 -> 现在). Standard Chinese comes out unchanged. The
 trainee's words are kept as written; only the reading uses the folded text.
+
+Formal written Chinese (bank-style letters: 「冒昧请教」「此番」「为何」「何时」) and internet chat
+spellings (「木有」「好滴」「肿么」「神马」) are folded the same way, to the everyday words the rules
+are written in: a trainee who writes 「冒昧请教，您为何此时考虑…」 asks what 「请问，您为什么这时
+考虑…」 asks.
 """
 
 from __future__ import annotations
@@ -89,9 +94,80 @@ _MARKERS = re.compile(
 )
 
 
+#: formal written and chat spellings -> everyday words (longest first; no single characters,
+#: so 何 of 如何 and 此 of 因此 stay as they are)
+_REGISTER = {
+    "冒昧请教一下": "请问",
+    "冒昧请教": "请问",
+    "冒昧地请教": "请问",
+    "冒昧请问": "请问",
+    "冒昧问一下": "请问",
+    "烦请问": "请问",
+    "敢问": "请问",
+    "请教一下": "请问",
+    "此番": "这次",
+    "此次": "这次",
+    "此时": "这时",
+    "此刻": "这时",
+    "此事": "这事",
+    "此款": "这款",
+    "为何": "为什么",
+    "因何": "为什么",
+    "何故": "为什么",
+    "何时": "什么时候",
+    "何日": "哪天",
+    "何处": "哪里",
+    "何种": "什么",
+    "何事": "什么事",
+    "木有": "没有",
+    "米有": "没有",
+    "好滴": "好的",
+    "是滴": "是的",
+    "对滴": "对的",
+    "肿么": "怎么",
+    "神马": "什么",
+    "啥子": "什么",
+    "酱紫": "这样子",
+    "介个": "这个",
+    "阔以": "可以",
+    "素不素": "是不是",
+    # traditional spellings of the same
+    "冒昧請教": "请问",
+    "冒昧請問": "请问",
+    "煩請問": "请问",
+    "請教一下": "请问",
+    "為何": "为什么",
+    "何時": "什么时候",
+    "何處": "哪里",
+    "何種": "什么",
+    "此時": "这时",
+    "肿麼": "怎么",
+    "腫麼": "怎么",
+    "神馬": "什么",
+}
+#: 何 and 此 begin longer words too (任何时候, 如何处理, 因此时间): not there
+_REGISTER_AFTER = {"何": "(?<![任如几奈])", "此": "(?<![因如彼从就借于])"}
+_REGISTER_RE = re.compile(
+    "|".join(
+        _REGISTER_AFTER.get(k[0], "") + re.escape(k)
+        for k in sorted(_REGISTER, key=len, reverse=True)
+    )
+)
+
+
+def fold_register(text: str) -> str:
+    """``text`` with formal written and chat spellings replaced by everyday words ("为何" ->
+    "为什么", "木有" -> "没有")."""
+    return _REGISTER_RE.sub(lambda m: _REGISTER[m.group(0)], text) if text else text
+
+
 def fold(text: str) -> str:
-    """``text`` with Cantonese written forms replaced by their standard Chinese ones."""
-    if not text or not _MARKERS.search(text):
+    """``text`` with Cantonese written forms, formal written and chat spellings replaced by their
+    standard everyday Chinese ones."""
+    if not text:
+        return text
+    text = fold_register(text)
+    if not _MARKERS.search(text):
         return text
     out = _CANTONESE.sub(lambda m: _WORDS.get(m.group(0)) or _CHARS[m.group(0)], text)
     for pattern, repl in _CONTEXT:
