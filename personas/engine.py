@@ -484,7 +484,17 @@ _RESTATEMENT = re.compile(
     r"|just to (?:check|confirm|be sure)|let me (?:check|confirm|make sure|recap)"
     r"|if i'?ve (?:got|understood) (?:this|that|it|you) right|so what i'?m hearing"
     r"|so,? (?:just )?to be clear)\b"
-    r"|\s*(?:我(?:再)?(?:确认|核对|复述|总结|梳理|理解)一下|也就是说|总结一下|简单总结|我理解的是)",
+    r"|\s*(?:我(?:再)?(?:确认|核对|复述|总结|梳理|理解)一下|也就是说|总结一下|简单总结|我理解的是)"
+    # a formal or terse heading ("谨此核对：…", "跟您确认：…", "核对一下，…")
+    r"|\s*(?:谨此|在此|这里|先|再|我先|我再|跟您|和您|向您|与您)?(?:核对|核实|确认|复述|总结|归纳)"
+    r"(?:一下)?\s*[:：，,]",
+    re.IGNORECASE,
+)
+#: the tag that hands a restatement back for a yes ("…, is that right?", "…是否无误？", "…对吗？")
+_CHECK_TAG = re.compile(
+    r"(?:is that (?:right|correct)|have i got (?:that|this|it|everything) right|did i get (?:that|this"
+    r"|it|everything) right|am i right|is that it|correct)\W*$"
+    r"|(?:是否无误|是否准确|是否正确|对吗|对不对|没错吧|是这样吗|是吗|对吧|有没有说错|有没有漏)[？?。]?\s*$",
     re.IGNORECASE,
 )
 
@@ -505,7 +515,8 @@ def _recognised(turn: _Turn) -> str | None:
     way. Only in a restatement or a proposal, and only when it is clearly that fact."""
     persona, state = turn.persona, turn.state
     restating = turn.has("paraphrase", "confirm") or bool(
-        turn.has("closed_question") and _RESTATEMENT.match(turn.text or "")
+        turn.has("closed_question")
+        and (_RESTATEMENT.match(turn.text or "") or _CHECK_TAG.search(turn.text or ""))
     )
     if not turn.text or not restating:
         return None

@@ -554,7 +554,17 @@ def _choice_words(part: str) -> list[tuple[str, str]]:
                     tokens = strong[-1:]
                 for token in tokens:
                     if _CJK.match(token):
-                        words.extend((f, f) for f in _zh_features(token) if _strong(f))
+                        # what is offered is the word next to 还是: the last one on the left,
+                        # the first on the right ("表带是皮的还是钢的": leather or steel, the strap
+                        # is what the choice is about); a thing may be named in one character
+                        segs = [x for x in re.split(f"[{_ZH_STOP}]", token) if x]
+                        seg = (segs[-1] if n == 0 else segs[0]) if segs else ""
+                        zh = [f for f in _zh_features(seg) if _strong(f)]
+                        if not zh and len(seg) == 1:
+                            zh = [seg]
+                        elif not zh:
+                            zh = [f for f in _zh_features(token) if _strong(f)]
+                        words.extend((f, f) for f in zh)
                     else:
                         words.extend((f, token) for f in _en_words(token) if _strong(f))
                 sides.append([(f, t) for f, t in words if not _NUMERIC.match(f)])
@@ -1591,10 +1601,26 @@ _ZH_WHEN_WORDS = frozenset(
 
 
 def _zh_unknown_thing(thing: str, index: _Index) -> bool:
-    """Every two-character word of a Chinese thing's name is unknown to this scenario."""
+    """Every two-character word of a Chinese thing's name is unknown to this scenario's facts:
+    no fact's cues or words have it, nor a word a typo away ("装修施工" beside a broadband outage:
+    施工 is a built-in topic's word, a kind of thing customers mention, but nothing this customer
+    has said or would say)."""
     bigrams = [f for f in _zh_features(thing) if _zh_bigram(f)]
-    return bool(bigrams) and all(_wholly_unknown(f, f, index) for f in bigrams)
-    return False
+    return bool(bigrams) and all(_unknown_to_facts(f, index) for f in bigrams)
+
+
+def _unknown_to_facts(feature: str, index: _Index) -> bool:
+    if _wholly_unknown(feature, feature, index):
+        return True
+    if feature in index.neutral:
+        return False
+    candidates = {feature} | index.fuzzy.near(feature, feature)
+    return not any(
+        any(o in index.fact_ids for o in index.owners_of.get(f, ()))
+        or f in index.content_postings
+        or f in index.neutral
+        for f in candidates
+    )
 
 
 #: "What are you drilling into?", "What will you be printing?": what the customer will do with
