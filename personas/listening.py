@@ -97,6 +97,8 @@ CHECK_MENTION_MIN = 0.3
 _OFF_TOPIC_MARGIN = 0.15
 # Below this, a fact that an unrelated topic fits better than is only nearly asked about.
 _SURE_OVER_OFF = 0.6
+# How well a built-in topic no fact names must fit, better than any fact, to be what is asked
+_OFF_PLAIN = 0.85
 # A cue whose features weigh less than this (in IDF units) can not reach full score.
 _FULL_MASS = 2.2
 # Chinese single characters count this much (bigrams carry the meaning, characters the paraphrase).
@@ -1763,6 +1765,10 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
+    if off > facts[0].score and off >= _OFF_PLAIN:
+        # a thing this scenario does not cover is plainly what it asks ("Is the house in a
+        # conservation area?": the house only sets the scene of the conservation area)
+        return []
     if off > facts[0].score and facts[0].score < _SURE_OVER_OFF:
         # something this scenario does not cover fits better ("Which floor do you live on?"
         # beside the living room's "floor area"): not plainly about the fact
@@ -1995,7 +2001,13 @@ def is_open(text: str, persona: Persona) -> bool:
         # "需要帮您贴个膜吗？", "Do you want a case with it?": a yes or no to something offered,
         # not an invitation to go on, however little in it is specific
         return False
-    return invites_more(text) or not specific_words(text, persona)
+    if invites_more(text):
+        return True
+    if _choice_words(text):
+        # "您家是买的房还是租的房？": a choice between two things asks about them, however few
+        # words of content they take
+        return False
+    return not specific_words(text, persona)
 
 
 #: a yes/no offer of something extra ("需要帮您贴个膜吗？", "Do you want a case with that?")
