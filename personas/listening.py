@@ -97,8 +97,6 @@ CHECK_MENTION_MIN = 0.3
 _OFF_TOPIC_MARGIN = 0.15
 # Below this, a fact that an unrelated topic fits better than is only nearly asked about.
 _SURE_OVER_OFF = 0.6
-# How well a built-in topic no fact names must fit, better than any fact, to be what is asked
-_OFF_PLAIN = 0.85
 # A cue whose features weigh less than this (in IDF units) can not reach full score.
 _FULL_MASS = 2.2
 # Chinese single characters count this much (bigrams carry the meaning, characters the paraphrase).
@@ -1765,10 +1763,6 @@ def _match(text: str, persona: Persona) -> list[FactMatch]:
     off = max((s for owner, s in best.items() if owner.startswith("topic:")), default=0.0)
     if off >= facts[0].score + _OFF_TOPIC_MARGIN:
         return []
-    if off > facts[0].score and off >= _OFF_PLAIN:
-        # a thing this scenario does not cover is plainly what it asks ("Is the house in a
-        # conservation area?": the house only sets the scene of the conservation area)
-        return []
     if off > facts[0].score and facts[0].score < _SURE_OVER_OFF:
         # something this scenario does not cover fits better ("Which floor do you live on?"
         # beside the living room's "floor area"): not plainly about the fact
@@ -1911,7 +1905,7 @@ _OPEN_EN = frozenset(
     help assist assistance today bring brings brought story detail details explain describe
     going gone on mind find after yourself talk through start begin beginning everything
     seem seems seemed concern trouble troubles experience wrong up found notice noticed
-    saw""".split()
+    saw listen listening hear""".split()
 )
 _OPEN_ZH = frozenset(
     "情况 问题 发生 回事 需求 遇到 经过 详细 状况 服务 效劳 咨询 "
@@ -1965,9 +1959,19 @@ _MATTER_ZH = re.compile(
 )
 
 
+#: what invites the customer to go on at their own pace and says the trainee is listening
+#: ("您慢慢说，从头讲讲", "想到啥说啥", "我都记着", "我仔细听"), and forms of address ("阿姨",
+#: "周总"): nothing in particular asked
+_OPEN_WAY_ZH = re.compile(
+    "从头|接着说|接着讲|慢慢|随便|仔细|详细|先别急|别着急|别急|不着急|想到什么|想到啥|想说的|想了解的|"
+    "都记着|记着|记下|听着|在听|我听|跟我说|和我说|跟我讲|和我讲|讲讲|说说|"
+    "阿姨|叔叔|大哥|大姐|姐姐|哥哥|美女|帅哥|老师|先生|女士|小姐|[\u4e00-\u9fff]总(?=[，,\s])"
+)
+
+
 def _specific(part: str, index: _Index) -> list[str]:
     out = []
-    norm = _MATTER_ZH.sub("的", _folded(normalise(part)))
+    norm = _OPEN_WAY_ZH.sub("的", _MATTER_ZH.sub("的", _folded(normalise(part))))
     for feature, _surface in _words(norm):
         if feature in _MATTER_EN or _MATTER_ZH.fullmatch(feature):
             continue

@@ -372,7 +372,10 @@ _EN_TIME = (
     rf"(?:(?:by|on|before|until|for) (?:this |next |the |coming )?|(?:this|next|coming) )"
     rf"{_WEEKDAY}(?: {_DAYTIME})?",
     rf"(?:by|on|before|until|this|next|coming) {_WEEKDAY_SHORT}(?: {_DAYTIME})?",
-    r"(?:by |before )?(?:the )?end of (?:the |this )?(?:day|week|month)|(?:by )?close of business"
+    # "at the end of the day" is a figure of speech ("it comes down to taste at the end of the
+    # day"), not a deadline
+    r"(?<!\bat )(?<!\bat the )(?:by |before )?(?:the )?end of (?:the |this )?(?:day|week|month)"
+    r"|(?:by )?close of business"
     r"|(?:by )?(?:cob|eod)",
     rf"(?:by|before|at|until|around) {_CLOCK}(?: today| tomorrow)?",
     rf"(?:by|on|before) (?:the )?\d{{1,2}}(?:st|nd|rd|th)(?: of {_MONTH})?",
