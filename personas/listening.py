@@ -1965,13 +1965,19 @@ _MATTER_ZH = re.compile(
 _OPEN_WAY_ZH = re.compile(
     "从头|接着说|接着讲|慢慢|随便|仔细|详细|先别急|别着急|别急|不着急|想到什么|想到啥|想说的|想了解的|"
     "都记着|记着|记下|听着|在听|我听|跟我说|和我说|跟我讲|和我讲|讲讲|说说|"
-    "阿姨|叔叔|大哥|大姐|姐姐|哥哥|美女|帅哥|老师|先生|女士|小姐|[\u4e00-\u9fff]总(?=[，,\s])"
+    r"阿姨|叔叔|大哥|大姐|姐姐|哥哥|美女|帅哥|老师|先生|女士|小姐|[\u4e00-\u9fff]总(?=[，,\s])"
+)
+
+_OPEN_WAY_EN = re.compile(
+    r"\b(?:take (?:your|ur) time|no rush(?: at all)?|in your own words|at your own pace"
+    r"|from the (?:start|beginning|top))\b"
 )
 
 
 def _specific(part: str, index: _Index) -> list[str]:
     out = []
     norm = _OPEN_WAY_ZH.sub("的", _MATTER_ZH.sub("的", _folded(normalise(part))))
+    norm = _OPEN_WAY_EN.sub(" ", norm)
     for feature, _surface in _words(norm):
         if feature in _MATTER_EN or _MATTER_ZH.fullmatch(feature):
             continue

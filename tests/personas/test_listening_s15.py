@@ -143,3 +143,53 @@ def test_a_thing_no_fact_knows_draws_out_no_fact(
     assert not out["state"]["facts_revealed"] or out["state"]["facts_revealed"] == state.get(
         "facts_revealed"
     )
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "text"),
+    [
+        ("angry_en_vacuum_broken", "Take your time and tell me everything from the start, I'm listening."),
+        (BROADBAND, "您别急，从头慢慢说，我都记着。"),
+        ("talkative_zh_steam_oven", "阿姨，您想到啥说啥，我听着呢。"),
+    ],
+)
+def test_an_invitation_at_the_customers_pace_is_open(
+    library: PersonaLibrary, persona_id: str, text: str
+) -> None:
+    assert listening.is_open(text, library.get(persona_id))
+
+
+def test_a_choice_between_two_things_is_no_open_invitation(library: PersonaLibrary) -> None:
+    persona = library.get(PURIFIER)
+    assert not listening.is_open("您家的房子是买的还是租的？", persona)
+    state = engine.start(persona, 1)["state"]
+    out = engine.react(
+        persona, state, said("closed_question", lang="zh"), text="您家的房子是买的还是租的？"
+    )
+    assert out["state"]["heard"].get("fact") is None, out["state"]["heard"]
+
+
+def test_at_the_end_of_the_day_is_no_time_frame() -> None:
+    from personas.offers import read_offer
+
+    assert read_offer("It's all down to taste at the end of the day.", "en").time_frame is None
+    assert read_offer("I'll have it fixed by the end of the day.", "en").time_frame
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd suggest looking at the product listing, it's all on there.",
+        "Everything you need is on our website.",
+    ],
+)
+def test_sending_the_customer_to_read_it_up_is_dismissing(text: str) -> None:
+    moves = [m["move"] for m in analyze(text, "en")["moves"]]
+    assert "dismiss" in moves, moves
+
+
+def test_driving_is_asked_of_the_car_customer_only(library: PersonaLibrary) -> None:
+    car = library.get("arrogant_zh_car_testdrive")
+    assert [m.fact_id for m in listening.match_facts("这车主要谁开？", car)][:1] == ["hidden_need"]
+    watch = library.get(WATCH)
+    assert listening.match_facts("您今天是自己开车过来的吗？", watch) == []
