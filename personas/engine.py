@@ -1184,7 +1184,8 @@ def _anything_else(turn: _Turn) -> bool:
     today, ma'am?", "还有其他可以帮到亲的吗？😊", "还有别的问题吗阿姨？么么哒")."""
     if not turn.text:
         return False
-    text = _bare_of_address(turn.text)
+    # a goodbye after it ("… today? Have an awesome weekend!", "…吗？祝您生活愉快") takes leave too
+    text = _LEAVE_TAIL.sub("", _bare_of_address(turn.text)).strip()
     if not _ANYTHING_ELSE.search(text):
         return False
     if set(turn.moves) <= _ANYTHING_ELSE_ALONE:
@@ -1193,6 +1194,15 @@ def _anything_else(turn: _Turn) -> bool:
     # bare "Anything else?" read as a paraphrase restates nothing)
     rest = _ANYTHING_ELSE.sub(" ", text)
     return not re.search(r"\w", rest) and not turn.has(*SOLUTION_MOVES)
+
+
+#: a goodbye said after the last question ("Have a great weekend!", "Take care.", "祝您生活愉快")
+_LEAVE_TAIL = re.compile(
+    r"(?<=[.!?。！？~～])\s*(?:(?:and\s+)?have an? (?:\w+\s+){0,2}(?:day|weekend|evening|afternoon"
+    r"|morning|night|one|time|trip|holiday)|take care|bye|goodbye|cheers|all the best"
+    r"|祝(?:您|你)[^。！？!?]{0,12}|再见|再見|拜拜)\W*$",
+    re.IGNORECASE,
+)
 
 
 #: how an agent addresses the customer or decorates a chat line: a vocative after a comma

@@ -193,3 +193,13 @@ def test_driving_is_asked_of_the_car_customer_only(library: PersonaLibrary) -> N
     assert [m.fact_id for m in listening.match_facts("这车主要谁开？", car)][:1] == ["hidden_need"]
     watch = library.get(WATCH)
     assert listening.match_facts("您今天是自己开车过来的吗？", watch) == []
+
+
+def test_anything_else_with_a_goodbye_after_it_takes_leave(library: PersonaLibrary) -> None:
+    persona = library.get("male_en_cordless_drill")
+    state = engine.start(persona, 1)["state"]
+    state["mood"]["patience"] = 10.0
+    text = "Is there anything else I can help with? Have a great weekend!"
+    out = engine.react(persona, state, said("thanks_closing", "closed_question"), text=text)
+    assert out["state"]["heard"]["kind"] in ("closing", "ending"), out["state"]["heard"]
+    assert not out["state"]["facts_revealed"]
