@@ -492,8 +492,8 @@ _RESTATEMENT = re.compile(
 )
 #: the tag that hands a restatement back for a yes ("…, is that right?", "…是否无误？", "…对吗？")
 _CHECK_TAG = re.compile(
-    r"(?:is that (?:right|correct)|have i got (?:that|this|it|everything) right|did i get (?:that|this"
-    r"|it|everything) right|am i right|is that it|correct)\W*$"
+    r"(?:is that (?:right|correct)|have i got (?:that|this|it|everything) right"
+    r"|did i get (?:that|this|it|everything) right|am i right|is that it|correct)\W*$"
     r"|(?:是否无误|是否准确|是否正确|对吗|对不对|没错吧|是这样吗|是吗|对吧|有没有说错|有没有漏)[？?。]?\s*$",
     re.IGNORECASE,
 )

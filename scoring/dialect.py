@@ -9,10 +9,10 @@ few words whose characters standard Chinese also uses, only in their Cantonese c
 (呢個 -> 这个, 係 -> 是 but not in 關係, 而家 -> 现在). Standard Chinese comes out unchanged. The
 trainee's words are kept as written; only the reading uses the folded text.
 
-Formal written Chinese (bank-style letters: 「冒昧请教」「此番」「为何」「何时」) and internet chat
-spellings (「木有」「好滴」「肿么」「神马」) are folded the same way, to the everyday words the rules
-are written in: a trainee who writes 「冒昧请教，您为何此时考虑…」 asks what 「请问，您为什么这时
-考虑…」 asks.
+Formal written Chinese (bank-style letters: 「冒昧请教」「此番」「为何」「何时」) and
+internet chat spellings (「木有」「好滴」「肿么」「神马」) are folded the same way, to the
+everyday words the rules are written in: a trainee who writes 「冒昧请教，您为何此时考虑…」
+asks what 「请问，您为什么这时考虑…」 asks.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Session 15 (issue 13): the customer reads formal written and chat Chinese as the everyday words
-the rules are written in (「冒昧请教」「为何」「此番」「木有」「好滴」); a thing asked for with 把 is a
-request; 呢 softening a statement and 「没什么大问题的」 ask nothing; pushing the matter onto a third
-party is dismissing and making it small is arguing (unless the trainee then acts on it); a check
-that names a need the customer has not told yet is recognised; a question about a thing no fact
-of the scenario knows draws out no fact. Sentences are this module's own (seed 003 不推诿、不要否定
-客户的感受, 004 ch1 复述与确认, 001 提问技巧)."""
+"""Session 15 (issue 13): the customer reads formal written and chat Chinese as the everyday
+words the rules are written in (「冒昧请教」「为何」「此番」「木有」「好滴」); a thing asked for
+with 把 is a request; 呢 softening a statement and 「没什么大问题的」 ask nothing; pushing the
+matter onto a third party or sending the customer to read it up is dismissing, and making it
+small is arguing (unless the trainee then acts on it); a check that names a need the customer
+has not told yet is recognised; a question about a thing no fact of the scenario knows, or a
+choice between two such things, draws out no fact; an invitation at the customer's pace is
+open; "anything else?" with a goodbye after it takes leave. Sentences are this module's own
+(seed 003 不推诿、不要否定客户的感受, 004 ch1 复述与确认, 001 提问技巧)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ def test_formal_and_chat_spellings_fold_to_everyday_words(text: str, folded: str
     assert dialect.fold(text) == folded
 
 
-@pytest.mark.parametrize("text", ["任何时候都可以", "如何处理比较好", "因此时间上来不及", "此外还有"])
+@pytest.mark.parametrize(
+    "text", ["任何时候都可以", "如何处理比较好", "因此时间上来不及", "此外还有"]
+)
 def test_longer_words_that_share_the_characters_stay(text: str) -> None:
     assert dialect.fold(text) == text
 
@@ -148,7 +152,10 @@ def test_a_thing_no_fact_knows_draws_out_no_fact(
 @pytest.mark.parametrize(
     ("persona_id", "text"),
     [
-        ("angry_en_vacuum_broken", "Take your time and tell me everything from the start, I'm listening."),
+        (
+            "angry_en_vacuum_broken",
+            "Take your time and tell me everything from the start, I'm listening.",
+        ),
         (BROADBAND, "您别急，从头慢慢说，我都记着。"),
         ("talkative_zh_steam_oven", "阿姨，您想到啥说啥，我听着呢。"),
     ],
