@@ -253,54 +253,37 @@ class ConversationService:
             raise ConversationError("unknown_persona", f"No persona '{persona_id}'.") from exc
         if mode not in {"practice", "assessment"}:
             raise ConversationError("bad_mode", "Mode must be practice or assessment.")
-        async with self.sessionmaker.begin() as db:
-            # "starting" is not active: nothing else sees it until the customer has spoken.
-            practice = PracticeSession(
-                trainee_id=trainee_id,
-                persona_id=persona.id,
-                persona_type=persona.type,
-                language=persona.language,
-                mode=mode,
-                status="starting",
-            )
-            db.add(practice)
+        # "starting" is not active: nothing else sees it until the customer has spoken.
+        # Plain Core on the turn path's connection (the statements below _INSERT_SESSION): the
+        # ORM's three transactions (a unit of work, a reload by id, the cohort looked up by an
+        # ORM event) cost about as much gateway CPU as every reply of the session together.
+        session_id = str(uuid.uuid4())
+        await self.db.run(
+            _create_session,
+            session_id,
+            trainee_id,
+            persona.id,
+            persona.type,
+            persona.language,
+            mode,
+        )
         meta = {"persona": persona.id, "lang": persona.language, "mode": mode}
         try:
-            payload = await self.rasa.command(practice.id, "start", meta, key="start")
+            payload = await self.rasa.command(session_id, "start", meta, key="start")
             if payload.get("error") or not payload.get("customer"):
                 code = str(payload.get("error") or "no_opening")
                 raise ConversationError(
                     code, payload.get("message") or "The customer did not start."
                 )
         except (RasaUnavailable, ConversationError):
-            async with self.sessionmaker.begin() as db:
-                failed = await db.get(PracticeSession, practice.id)
-                if failed is not None:
-                    await db.delete(failed)
+            await self.db.run(_delete_session, session_id)
             raise
-        async with self.sessionmaker.begin() as db:
-            # One active session per trainee: the new one replaces the old, in one transaction.
-            for old in await db.scalars(
-                select(PracticeSession).where(
-                    PracticeSession.trainee_id == trainee_id, PracticeSession.status == "active"
-                )
-            ):
-                old.status = "abandoned"
-                old.ended_at = _now()
-            started = await db.get(PracticeSession, practice.id)
-            assert started is not None
-            started.status = "active"
-            db.add(
-                Turn(
-                    session_id=practice.id,
-                    index=0,
-                    role="customer",
-                    text=payload["customer"],
-                    state=payload.get("state"),
-                )
-            )
-        log.info("session.started", session=practice.id, persona=persona.id, mode=mode)
-        view = self._view(practice.id, mode, payload)
+        # One active session per trainee: the new one replaces the old, in one transaction.
+        await self.db.run(
+            _activate_session, session_id, trainee_id, payload["customer"], payload.get("state")
+        )
+        log.info("session.started", session=session_id, persona=persona.id, mode=mode)
+        view = self._view(session_id, mode, payload)
         view.silence_timeout_seconds = persona.silence_timeout_seconds
         return view
 
@@ -792,6 +775,95 @@ _ANSWERED = (
     )
 )
 _LAST_INDEX = select(func.max(_T.index)).where(_T.session_id == _p("p_session", _T.session_id))
+
+
+_TRAINEES = Trainee.__table__
+# a new session, "starting", in its trainee's cohort of the moment (models.py's before_insert
+# event does the same for the ORM: a Core insert does not run it)
+_INSERT_SESSION = insert(_SESSIONS).values(
+    id=_p("p_session", _S.id),
+    trainee_id=_p("p_trainee", _S.trainee_id),
+    cohort_id=select(_TRAINEES.c.cohort_id)
+    .where(_TRAINEES.c.id == _p("p_trainee", _TRAINEES.c.id))
+    .scalar_subquery(),
+    persona_id=_p("p_persona", _S.persona_id),
+    persona_type=_p("p_type", _S.persona_type),
+    language=_p("p_language", _S.language),
+    mode=_p("p_mode", _S.mode),
+    status="starting",
+    started_at=_p("p_now", _S.started_at),
+    created_at=_p("p_now", _S.created_at),
+)
+_ABANDON_ACTIVE = (
+    update(_SESSIONS)
+    .where(_S.trainee_id == _p("p_trainee", _S.trainee_id), _S.status == "active")
+    .values(status="abandoned", ended_at=_p("p_now", _S.ended_at))
+)
+_ACTIVATE = (
+    update(_SESSIONS)
+    .where(_S.id == _p("p_session", _S.id))
+    .values(status="active")
+    .returning(_S.id)
+)
+_DELETE_TURNS = _TURNS.delete().where(_T.session_id == _p("p_session", _T.session_id))
+_DELETE_SESSION = _SESSIONS.delete().where(_S.id == _p("p_session", _S.id))
+
+
+def _create_session(
+    conn: Connection,
+    session_id: str,
+    trainee_id: int,
+    persona_id: str,
+    persona_type: str,
+    language: str,
+    mode: str,
+) -> None:
+    conn.execute(
+        _INSERT_SESSION,
+        {
+            "p_session": session_id,
+            "p_trainee": trainee_id,
+            "p_persona": persona_id,
+            "p_type": persona_type,
+            "p_language": language,
+            "p_mode": mode,
+            "p_now": _now(),
+        },
+    )
+
+
+def _delete_session(conn: Connection, session_id: str) -> None:
+    """A start that failed leaves nothing (its turns too, as the ORM's cascade did)."""
+    conn.execute(_DELETE_TURNS, {"p_session": session_id})
+    conn.execute(_DELETE_SESSION, {"p_session": session_id})
+
+
+def _activate_session(
+    conn: Connection,
+    session_id: str,
+    trainee_id: int,
+    customer: str,
+    state: dict[str, Any] | None,
+) -> None:
+    """The trainee's active session (if any) is abandoned, this one becomes active with the
+    customer's opening line, in one transaction."""
+    now = _now()
+    conn.execute(_ABANDON_ACTIVE, {"p_trainee": trainee_id, "p_now": now})
+    started = conn.execute(_ACTIVATE, {"p_session": session_id}).first()
+    assert started is not None
+    conn.execute(
+        _INSERT_TURN,
+        {
+            "session_id": session_id,
+            "index": 0,
+            "role": "customer",
+            "text": customer,
+            "state": state,
+            "at": now,
+            "created_at": now,
+            "status": "done",
+        },
+    )
 
 
 def _claim(
