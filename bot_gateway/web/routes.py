@@ -50,7 +50,9 @@ UNAVAILABLE = {
 }
 
 
-def conversations(request: Request) -> ConversationService:
+async def conversations(request: Request) -> ConversationService:
+    # async: FastAPI runs a plain function dependency in a worker thread (a thread hand-off on
+    # every request that takes the service)
     return request.app.state.conversations
 
 
@@ -59,7 +61,7 @@ Conversations = Annotated[ConversationService, Depends(conversations)]
 
 async def signed_in(request: Request) -> int:
     # h3-access: checked against the database, so a cookie copied before sign-out is dead
-    trainee_id = await web_trainee_on(request.session, conversations(request).db)
+    trainee_id = await web_trainee_on(request.session, request.app.state.conversations.db)
     if trainee_id is None:
         raise HTTPException(401, detail="Please sign in first.")
     return trainee_id
