@@ -31,6 +31,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway import metrics
+from bot_gateway.db.fastpath import FastStatement
+from bot_gateway.db.fastpath import execute as _fast
 from bot_gateway.db.models import Cohort, PracticeSession, TelegramUpdate, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
 from bot_gateway.db.transactions import Transactions
@@ -774,6 +776,13 @@ _ANSWERED = (
         .scalar_subquery(),
     )
 )
+# the same statements on SQLite's cursor directly (db/fastpath.py: the SQL, its processors and the
+# statement listeners are SQLAlchemy's; its execution machinery cost twice the statements)
+_FAST_CLAIM = FastStatement(_CLAIM)
+_FAST_TURN_ROWS = FastStatement(_TURN_ROWS)
+_FAST_INSERT_TURN = FastStatement(_INSERT_TURN)
+_FAST_GIVE_BACK = FastStatement(_GIVE_BACK)
+_FAST_ANSWERED = FastStatement(_ANSWERED)
 _LAST_INDEX = select(func.max(_T.index)).where(_T.session_id == _p("p_session", _T.session_id))
 
 
@@ -876,8 +885,9 @@ def _claim(
     args: tuple[Any, ...],
 ) -> Any:
     now = _now()
-    row = conn.execute(
-        _CLAIM,
+    row = _fast(
+        conn,
+        _FAST_CLAIM,
         {
             "p_session": session_id,
             "p_now": now,
@@ -918,7 +928,7 @@ def _renew(conn: Connection, session_id: str, owner: str, lease_seconds: float) 
 def _turn_rows(conn: Connection, session_id: str) -> list[Any]:
     """What a step needs of the session's turns (no analyses, ratings or states: decoding
     those grew with every turn)."""
-    return list(conn.execute(_TURN_ROWS, {"p_session": session_id}))
+    return list(_fast(conn, _FAST_TURN_ROWS, {"p_session": session_id}))
 
 
 def _jobs(context: _Context, turns: list[Any]) -> list[_Job]:
@@ -945,8 +955,9 @@ def _store_reply(
     last = next((t for t in reversed(turns) if t.role == "customer"), None)
     reply_seconds = None if last is None else round((now - _aware(last.at)).total_seconds(), 3)
     index = max((t.index for t in turns), default=-1) + 1
-    turn_id = conn.execute(
-        _INSERT_TURN,
+    turn_id = _fast(
+        conn,
+        _FAST_INSERT_TURN,
         {
             "session_id": context.session_id,
             "index": index,
@@ -989,14 +1000,15 @@ def _store_answer(
     s, t = _SESSIONS.c, _TURNS.c
     status: str | None = None
     if owner is not None:
-        status = conn.scalar(_GIVE_BACK, {"p_session": session_id, "p_owner": owner})
+        status = _fast(conn, _FAST_GIVE_BACK, {"p_session": session_id, "p_owner": owner}).scalar()
     released = status is not None
     answered: int | None = None
     last: int | None = None
     if trainee_turn_id is not None:
         analysis = payload.get("analysis")
-        row = conn.execute(
-            _ANSWERED,
+        row = _fast(
+            conn,
+            _FAST_ANSWERED,
             {
                 "p_turn": trainee_turn_id,
                 "p_session": session_id,
@@ -1013,8 +1025,9 @@ def _store_answer(
     if status != "active":
         return released
     if payload.get("customer"):
-        conn.execute(
-            _INSERT_TURN,
+        _fast(
+            conn,
+            _FAST_INSERT_TURN,
             {
                 "session_id": session_id,
                 "index": _answer_index(conn, session_id, answered, last),
