@@ -13,7 +13,7 @@ text stored: dates, JSON), so what is written and read back is what `conn.execut
   `counterpart_db_statements` metric and the tests' statement counts);
 - a DBAPI error is handled by the connection as its own (`_handle_dbapi_exception`: wrapped in
   SQLAlchemy's exception classes, `handle_error` listeners and `counterpart_db_errors` told);
-- any other database (PostgreSQL) keeps `conn.execute`, untouched.
+- any other database (PostgreSQL), or SQLite through another driver, keeps `conn.execute`.
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ def execute(conn: Connection, statement: FastStatement, params: Mapping[str, Any
     """`conn.execute(statement.statement, params)`, on SQLite's cursor directly (module
     docstring). Returns a `Result` there, SQLAlchemy's result elsewhere."""
     dialect = conn.dialect
-    if dialect.name != "sqlite":
+    if dialect.name != "sqlite" or dialect.driver != "pysqlite":
+        # (aiosqlite's adapted cursor, an in-memory database's, keeps SQLAlchemy's path too)
         return conn.execute(statement.statement, params)
     compiled = statement.compiled(dialect, params)
     if compiled.fallback:
