@@ -31,6 +31,8 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway import metrics
+from bot_gateway.db.fastpath import FastStatement
+from bot_gateway.db.fastpath import execute as _fast
 from bot_gateway.db.models import Cohort, PracticeSession, TelegramUpdate, Trainee, Turn
 from bot_gateway.db.repositories import SessionRepository, TraineeRepository
 from bot_gateway.db.transactions import Transactions
@@ -253,54 +255,37 @@ class ConversationService:
             raise ConversationError("unknown_persona", f"No persona '{persona_id}'.") from exc
         if mode not in {"practice", "assessment"}:
             raise ConversationError("bad_mode", "Mode must be practice or assessment.")
-        async with self.sessionmaker.begin() as db:
-            # "starting" is not active: nothing else sees it until the customer has spoken.
-            practice = PracticeSession(
-                trainee_id=trainee_id,
-                persona_id=persona.id,
-                persona_type=persona.type,
-                language=persona.language,
-                mode=mode,
-                status="starting",
-            )
-            db.add(practice)
+        # "starting" is not active: nothing else sees it until the customer has spoken.
+        # Plain Core on the turn path's connection (the statements below _INSERT_SESSION): the
+        # ORM's three transactions (a unit of work, a reload by id, the cohort looked up by an
+        # ORM event) cost about as much gateway CPU as every reply of the session together.
+        session_id = str(uuid.uuid4())
+        await self.db.run(
+            _create_session,
+            session_id,
+            trainee_id,
+            persona.id,
+            persona.type,
+            persona.language,
+            mode,
+        )
         meta = {"persona": persona.id, "lang": persona.language, "mode": mode}
         try:
-            payload = await self.rasa.command(practice.id, "start", meta, key="start")
+            payload = await self.rasa.command(session_id, "start", meta, key="start")
             if payload.get("error") or not payload.get("customer"):
                 code = str(payload.get("error") or "no_opening")
                 raise ConversationError(
                     code, payload.get("message") or "The customer did not start."
                 )
         except (RasaUnavailable, ConversationError):
-            async with self.sessionmaker.begin() as db:
-                failed = await db.get(PracticeSession, practice.id)
-                if failed is not None:
-                    await db.delete(failed)
+            await self.db.run(_delete_session, session_id)
             raise
-        async with self.sessionmaker.begin() as db:
-            # One active session per trainee: the new one replaces the old, in one transaction.
-            for old in await db.scalars(
-                select(PracticeSession).where(
-                    PracticeSession.trainee_id == trainee_id, PracticeSession.status == "active"
-                )
-            ):
-                old.status = "abandoned"
-                old.ended_at = _now()
-            started = await db.get(PracticeSession, practice.id)
-            assert started is not None
-            started.status = "active"
-            db.add(
-                Turn(
-                    session_id=practice.id,
-                    index=0,
-                    role="customer",
-                    text=payload["customer"],
-                    state=payload.get("state"),
-                )
-            )
-        log.info("session.started", session=practice.id, persona=persona.id, mode=mode)
-        view = self._view(practice.id, mode, payload)
+        # One active session per trainee: the new one replaces the old, in one transaction.
+        await self.db.run(
+            _activate_session, session_id, trainee_id, payload["customer"], payload.get("state")
+        )
+        log.info("session.started", session=session_id, persona=persona.id, mode=mode)
+        view = self._view(session_id, mode, payload)
         view.silence_timeout_seconds = persona.silence_timeout_seconds
         return view
 
@@ -791,7 +776,103 @@ _ANSWERED = (
         .scalar_subquery(),
     )
 )
+# the same statements on SQLite's cursor directly (db/fastpath.py: the SQL, its processors and the
+# statement listeners are SQLAlchemy's; its execution machinery cost twice the statements)
+_FAST_CLAIM = FastStatement(_CLAIM)
+_FAST_TURN_ROWS = FastStatement(_TURN_ROWS)
+_FAST_INSERT_TURN = FastStatement(_INSERT_TURN)
+_FAST_GIVE_BACK = FastStatement(_GIVE_BACK)
+_FAST_ANSWERED = FastStatement(_ANSWERED)
 _LAST_INDEX = select(func.max(_T.index)).where(_T.session_id == _p("p_session", _T.session_id))
+
+
+_TRAINEES = Trainee.__table__
+# a new session, "starting", in its trainee's cohort of the moment (models.py's before_insert
+# event does the same for the ORM: a Core insert does not run it)
+_INSERT_SESSION = insert(_SESSIONS).values(
+    id=_p("p_session", _S.id),
+    trainee_id=_p("p_trainee", _S.trainee_id),
+    cohort_id=select(_TRAINEES.c.cohort_id)
+    .where(_TRAINEES.c.id == _p("p_trainee", _TRAINEES.c.id))
+    .scalar_subquery(),
+    persona_id=_p("p_persona", _S.persona_id),
+    persona_type=_p("p_type", _S.persona_type),
+    language=_p("p_language", _S.language),
+    mode=_p("p_mode", _S.mode),
+    status="starting",
+    started_at=_p("p_now", _S.started_at),
+    created_at=_p("p_now", _S.created_at),
+)
+_ABANDON_ACTIVE = (
+    update(_SESSIONS)
+    .where(_S.trainee_id == _p("p_trainee", _S.trainee_id), _S.status == "active")
+    .values(status="abandoned", ended_at=_p("p_now", _S.ended_at))
+)
+_ACTIVATE = (
+    update(_SESSIONS)
+    .where(_S.id == _p("p_session", _S.id))
+    .values(status="active")
+    .returning(_S.id)
+)
+_DELETE_TURNS = _TURNS.delete().where(_T.session_id == _p("p_session", _T.session_id))
+_DELETE_SESSION = _SESSIONS.delete().where(_S.id == _p("p_session", _S.id))
+
+
+def _create_session(
+    conn: Connection,
+    session_id: str,
+    trainee_id: int,
+    persona_id: str,
+    persona_type: str,
+    language: str,
+    mode: str,
+) -> None:
+    conn.execute(
+        _INSERT_SESSION,
+        {
+            "p_session": session_id,
+            "p_trainee": trainee_id,
+            "p_persona": persona_id,
+            "p_type": persona_type,
+            "p_language": language,
+            "p_mode": mode,
+            "p_now": _now(),
+        },
+    )
+
+
+def _delete_session(conn: Connection, session_id: str) -> None:
+    """A start that failed leaves nothing (its turns too, as the ORM's cascade did)."""
+    conn.execute(_DELETE_TURNS, {"p_session": session_id})
+    conn.execute(_DELETE_SESSION, {"p_session": session_id})
+
+
+def _activate_session(
+    conn: Connection,
+    session_id: str,
+    trainee_id: int,
+    customer: str,
+    state: dict[str, Any] | None,
+) -> None:
+    """The trainee's active session (if any) is abandoned, this one becomes active with the
+    customer's opening line, in one transaction."""
+    now = _now()
+    conn.execute(_ABANDON_ACTIVE, {"p_trainee": trainee_id, "p_now": now})
+    started = conn.execute(_ACTIVATE, {"p_session": session_id}).first()
+    assert started is not None
+    conn.execute(
+        _INSERT_TURN,
+        {
+            "session_id": session_id,
+            "index": 0,
+            "role": "customer",
+            "text": customer,
+            "state": state,
+            "at": now,
+            "created_at": now,
+            "status": "done",
+        },
+    )
 
 
 def _claim(
@@ -804,8 +885,9 @@ def _claim(
     args: tuple[Any, ...],
 ) -> Any:
     now = _now()
-    row = conn.execute(
-        _CLAIM,
+    row = _fast(
+        conn,
+        _FAST_CLAIM,
         {
             "p_session": session_id,
             "p_now": now,
@@ -846,7 +928,7 @@ def _renew(conn: Connection, session_id: str, owner: str, lease_seconds: float) 
 def _turn_rows(conn: Connection, session_id: str) -> list[Any]:
     """What a step needs of the session's turns (no analyses, ratings or states: decoding
     those grew with every turn)."""
-    return list(conn.execute(_TURN_ROWS, {"p_session": session_id}))
+    return list(_fast(conn, _FAST_TURN_ROWS, {"p_session": session_id}))
 
 
 def _jobs(context: _Context, turns: list[Any]) -> list[_Job]:
@@ -873,8 +955,9 @@ def _store_reply(
     last = next((t for t in reversed(turns) if t.role == "customer"), None)
     reply_seconds = None if last is None else round((now - _aware(last.at)).total_seconds(), 3)
     index = max((t.index for t in turns), default=-1) + 1
-    turn_id = conn.execute(
-        _INSERT_TURN,
+    turn_id = _fast(
+        conn,
+        _FAST_INSERT_TURN,
         {
             "session_id": context.session_id,
             "index": index,
@@ -917,14 +1000,15 @@ def _store_answer(
     s, t = _SESSIONS.c, _TURNS.c
     status: str | None = None
     if owner is not None:
-        status = conn.scalar(_GIVE_BACK, {"p_session": session_id, "p_owner": owner})
+        status = _fast(conn, _FAST_GIVE_BACK, {"p_session": session_id, "p_owner": owner}).scalar()
     released = status is not None
     answered: int | None = None
     last: int | None = None
     if trainee_turn_id is not None:
         analysis = payload.get("analysis")
-        row = conn.execute(
-            _ANSWERED,
+        row = _fast(
+            conn,
+            _FAST_ANSWERED,
             {
                 "p_turn": trainee_turn_id,
                 "p_session": session_id,
@@ -941,8 +1025,9 @@ def _store_answer(
     if status != "active":
         return released
     if payload.get("customer"):
-        conn.execute(
-            _INSERT_TURN,
+        _fast(
+            conn,
+            _FAST_INSERT_TURN,
             {
                 "session_id": session_id,
                 "index": _answer_index(conn, session_id, answered, last),

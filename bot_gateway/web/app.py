@@ -50,8 +50,13 @@ def create_app(settings: Settings | None = None, limits: LimitSettings | None = 
             auth_token=token.get_secret_value() if token else None,
         )
         app.state.rasa = rasa
+        # the files on disk are looked at once a second at most, as the action server does:
+        # a stat of every persona file on each session start and chat opening was ~3 % of
+        # the gateway's CPU under make bench's capacity load (py-spy)
         library = PersonaLibrary(
-            settings.persona_library_dir, types_root=settings.persona_types_dir
+            settings.persona_library_dir,
+            types_root=settings.persona_types_dir,
+            recheck_seconds=1.0,
         )
         service = ConversationService(rasa, create_sessionmaker(engine), library)
         app.state.conversations = service

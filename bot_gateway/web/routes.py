@@ -38,7 +38,7 @@ from bot_gateway.conversation import (
 from bot_gateway.labels import catalogue_labels
 from bot_gateway.rasa_client import RasaUnavailable
 from bot_gateway.web import limits
-from bot_gateway.web.trainee_access import end_web_sign_in, web_trainee
+from bot_gateway.web.trainee_access import end_web_sign_in, web_trainee_on
 
 log = structlog.get_logger(__name__)
 router = APIRouter()
@@ -50,7 +50,9 @@ UNAVAILABLE = {
 }
 
 
-def conversations(request: Request) -> ConversationService:
+async def conversations(request: Request) -> ConversationService:
+    # async: FastAPI runs a plain function dependency in a worker thread (a thread hand-off on
+    # every request that takes the service)
     return request.app.state.conversations
 
 
@@ -59,7 +61,7 @@ Conversations = Annotated[ConversationService, Depends(conversations)]
 
 async def signed_in(request: Request) -> int:
     # h3-access: checked against the database, so a cookie copied before sign-out is dead
-    trainee_id = await web_trainee(request.session, conversations(request).sessionmaker)
+    trainee_id = await web_trainee_on(request.session, request.app.state.conversations.db)
     if trainee_id is None:
         raise HTTPException(401, detail="Please sign in first.")
     return trainee_id
@@ -156,7 +158,8 @@ async def history(trainee_id: TraineeId, service: Conversations) -> list[dict[st
 async def start_session(
     body: StartRequest, trainee_id: TraineeId, service: Conversations
 ) -> dict[str, Any]:
-    return asdict(await service.start(trainee_id, body.persona_id, body.mode))
+    # as asdict gives it, without its deep copy (TurnView.as_json)
+    return (await service.start(trainee_id, body.persona_id, body.mode)).as_json()
 
 
 @router.get("/api/sessions/{session_id}")
@@ -332,7 +335,7 @@ class ChatSocket:
 @router.websocket("/ws/sessions/{session_id}")
 async def chat_socket(socket: WebSocket, session_id: str) -> None:
     # h3-access: the same database check as signed_in
-    trainee_id = await web_trainee(socket.session, socket.app.state.conversations.sessionmaker)
+    trainee_id = await web_trainee_on(socket.session, socket.app.state.conversations.db)
     await socket.accept()
     if not isinstance(trainee_id, int):
         await socket.send_json({"type": "error", "code": "signed_out", "message": "Sign in."})

@@ -12,10 +12,12 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot_gateway.db.models import Trainee
+from bot_gateway.db.transactions import Transactions
 
 SIGNED_OUT_PREFIX = "signed-out:"
 
@@ -39,6 +41,29 @@ async def web_trainee(session: Mapping[str, Any], sessionmaker: async_sessionmak
         return None
     async with sessionmaker() as db:
         return await db.scalar(select(Trainee.id).where(*_matches(*ids)))
+
+
+_T = Trainee.__table__.c
+#: the same check as `web_trainee`'s, built once (every web request and chat opening runs it)
+_SIGNED_IN = select(_T.id).where(
+    _T.id == bindparam("p_trainee", type_=_T.id.type),
+    _T.channel == "web",
+    _T.external_id == bindparam("p_web", type_=_T.external_id.type),
+)
+
+
+def _signed_in(conn: Connection, trainee_id: int, web_id: str) -> int | None:
+    return conn.scalar(_SIGNED_IN, {"p_trainee": trainee_id, "p_web": web_id})
+
+
+async def web_trainee_on(session: Mapping[str, Any], db: Transactions) -> int | None:
+    """`web_trainee` on the conversation service's turn-path connection (db/transactions.py):
+    the same query as plain Core in one hand-off to its thread, where an ORM session on the
+    async driver cost a dozen (each web request and each chat opening asks)."""
+    ids = _ids(session)
+    if ids is None:
+        return None
+    return await db.run(_signed_in, *ids)
 
 
 async def end_web_sign_in(session: Mapping[str, Any], sessionmaker: async_sessionmaker) -> None:
