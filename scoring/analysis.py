@@ -1236,8 +1236,8 @@ def greeting_then_question_leads_s15(state: AnalysisState) -> None:
     start = ev.position.get("greeting", NLU_POSITION)
     if greeting < MOVE_MIN or "greeting" not in ev.cue_moves or start > 0:
         return
-    if any(c > greeting for m, c in combined.items() if m != "greeting"):
-        return  # something else already leads
+    if any(c > greeting for m, c in combined.items() if m not in QUESTION_MOVES | {"greeting"}):
+        return  # something else (a proposal, an apology) already leads
     asked = [
         m
         for m in ("open_question", "closed_question", "confirm")
@@ -1248,6 +1248,8 @@ def greeting_then_question_leads_s15(state: AnalysisState) -> None:
     if asked:
         move = max(asked, key=lambda m: combined[m])
         combined[move] = min(MOVE_MAX, max(combined[move], greeting + RANK_BELOW_MARGIN))
+        # a near-certain greeting (cue and classifier agree) would tie with the capped question
+        combined["greeting"] = min(greeting, combined[move] - RANK_BELOW_MARGIN)
 
 
 def suggestion_question_is_an_offer(state: AnalysisState) -> None:
