@@ -51,3 +51,43 @@ def test_other_openings_keep_their_reading_s15(text: str, family: str) -> None:
 
 def test_a_chinese_opening_keeps_the_greeting_first_s15() -> None:
     assert moves("王姐您好，今天想看点什么？", "zh")[0] == "greeting"
+
+
+# --- how things are, said as a fact (cue group inform_how_things_are_s15) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("It was on the news that the rail strike ends on Friday.", "en"),
+        ("Apparently the library has moved to the old post office.", "en"),
+        ("In most cases the claim goes to an assessor first.", "en"),
+        ("Landlords tend to inspect the flat after six months.", "en"),
+        ("From what I've learned, the boiler warranty only covers parts.", "en"),
+        ("There are vets who say older cats need more water in summer.", "en"),
+        ("You're within your rights to ask for a copy of the contract.", "en"),
+        ("新闻上说下个月地铁要调价。", "zh"),
+        ("一般来说，押金在退租后十天内退回。", "zh"),
+        ("据统计，大部分用户三天内就能收到退款。", "zh"),
+    ],
+)
+def test_how_things_are_informs_s15(text: str, lang: str) -> None:
+    found = moves(text, lang)
+    assert found and found[0] == "inform", found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "family"),
+    [
+        # advice after the same openings still proposes
+        ("一般来说，您可以先去营业厅问问。", "zh", "solution"),
+        ("I'd strongly suggest you back up your photos first.", "en", "solution"),
+        ("I highly recommend the annual plan.", "en", "solution"),
+        ("That's what I would do in your place.", "en", "solution"),
+        # a feeling one is entitled to is validated, not a right explained
+        ("You're entitled to feel let down after all that waiting.", "en", "empathy"),
+    ],
+)
+def test_advice_and_feelings_keep_their_reading_s15(text: str, lang: str, family: str) -> None:
+    found = moves(text, lang)
+    assert found and MOVE_FAMILIES[found[0]] == family, found
