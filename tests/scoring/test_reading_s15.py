@@ -66,6 +66,9 @@ def test_a_chinese_opening_keeps_the_greeting_first_s15() -> None:
         ("From what I've learned, the boiler warranty only covers parts.", "en"),
         ("There are vets who say older cats need more water in summer.", "en"),
         ("You're within your rights to ask for a copy of the contract.", "en"),
+        # a statement that opens with "where I live" asks nothing
+        ("Where I live the buses run every ten minutes.", "en"),
+        ("Where I work, we get two weeks off at Christmas.", "en"),
         ("新闻上说下个月地铁要调价。", "zh"),
         ("一般来说，押金在退租后十天内退回。", "zh"),
         ("据统计，大部分用户三天内就能收到退款。", "zh"),
@@ -91,3 +94,7 @@ def test_how_things_are_informs_s15(text: str, lang: str) -> None:
 def test_advice_and_feelings_keep_their_reading_s15(text: str, lang: str, family: str) -> None:
     found = moves(text, lang)
     assert found and MOVE_FAMILIES[found[0]] == family, found
+
+
+def test_where_do_you_live_still_asks_s15() -> None:
+    assert moves("Where do you live?")[0] in QUESTION_MOVES
