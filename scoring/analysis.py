@@ -872,15 +872,20 @@ def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
     A negative move costs the trainee points. From the classifier alone it needs
     NLU_ONLY_NEGATIVE_MIN when it is the classifier's main reading of the reply,
     NLU_ONLY_NEGATIVE_SECONDARY_MIN when it is not, and NLU_NEGATIVE_OVER_KIND_CUE_MIN when
-    the cues found comfort, an apology or thanks in the reply and no negative words: the
-    classifier's negative reading of "别哭了" or "不说了，早点睡" must be near certain.
+    the cues found comfort, an apology or thanks in the reply (or a polite request, or a follow-up
+    offered with a courtesy word) and no negative words: the classifier's negative reading of
+    "别哭了", "不说了，早点睡" or "Please let me know if you need any further help" must be near
+    certain.
     """
     ev = state.evidence
     top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
     # a plain request with a courtesy word ("Understood. Booking reference, please?") is no
     # rudeness for being short: the classifier's rude and brush-off examples are short too
     polite_request = ev.asks and "politeness_marker" in ev.cue_ids
-    kind_words = polite_request or any(m in KIND_MOVES for m in ev.cue_moves)
+    # ... nor is the door left open politely ("Please let me know if you need any further
+    # help"): the classifier meets the imperative "let me know" in curt replies too
+    polite_open_door = "follow_up" in ev.cue_moves and "politeness_marker" in ev.cue_ids
+    kind_words = polite_request or polite_open_door or any(m in KIND_MOVES for m in ev.cue_moves)
     negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
         floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN

@@ -47,3 +47,27 @@ def test_the_primary_family_follows_the_definitions_s15(analyse, text, lang, fam
 def test_a_plain_fact_or_a_friendly_opening_costs_nothing_s15(analyse, text):
     moves = {m["move"] for m in analyse(text, "en", "")["moves"]}
     assert not moves & set(NEGATIVE_MOVES), moves
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please let me know if you need any further help.",
+        "Please let me know if anything else comes up with the delivery.",
+    ],
+)
+def test_a_polite_open_door_is_no_rudeness_s15(analyse, text):
+    moves = [m["move"] for m in analyse(text, "en", "")["moves"]]
+    assert moves and moves[0] == "follow_up" and not set(moves) & set(NEGATIVE_MOVES), moves
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me know when you've calmed down.",
+        "Please let me know when you're ready to stop shouting.",
+    ],
+)
+def test_a_curt_let_me_know_is_still_rude_s15(analyse, text):
+    moves = {m["move"] for m in analyse(text, "en", "")["moves"]}
+    assert moves & set(NEGATIVE_MOVES), moves
