@@ -98,3 +98,25 @@ def test_advice_and_feelings_keep_their_reading_s15(text: str, lang: str, family
 
 def test_where_do_you_live_still_asks_s15() -> None:
     assert moves("Where do you live?")[0] in QUESTION_MOVES
+
+
+# --- an invitation to tell more is an open question -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell me more.",
+        "Please tell me what happened with the boiler.",
+        "Tell me a bit more about the noise it makes.",
+        "Could you tell me a little more about the charge?",
+        "I'm sorry to hear that. Please tell me about it.",
+    ],
+)
+def test_an_invitation_to_tell_more_is_an_open_question_s15(text: str) -> None:
+    assert "open_question" in moves(text), moves(text)
+    assert moves(text)[0] == "open_question", moves(text)
+
+
+def test_a_request_for_a_fact_stays_closed_s15() -> None:
+    assert moves("Can you give me your order number?")[0] == "closed_question"
