@@ -120,3 +120,27 @@ def test_an_invitation_to_tell_more_is_an_open_question_s15(text: str) -> None:
 
 def test_a_request_for_a_fact_stays_closed_s15() -> None:
     assert moves("Can you give me your order number?")[0] == "closed_question"
+
+
+# --- what the person did, acknowledged (cue group affirm_what_they_did_s15) ---------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You dealt with the bank very sensibly.",
+        "You did well to keep the receipts.",
+        "You've navigated the whole visa process really calmly.",
+    ],
+)
+def test_what_the_person_did_is_acknowledged_s15(text: str) -> None:
+    found = moves(text)
+    assert found and MOVE_FAMILIES[found[0]] == "reassurance", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You handled the cable wrong, it snapped.", "We handled your claim well within the deadline."],
+)
+def test_handling_that_is_no_praise_s15(text: str) -> None:
+    assert "praise" not in moves(text), moves(text)
