@@ -872,15 +872,20 @@ def drop_doubtful_classifier_negatives(state: AnalysisState) -> None:
     A negative move costs the trainee points. From the classifier alone it needs
     NLU_ONLY_NEGATIVE_MIN when it is the classifier's main reading of the reply,
     NLU_ONLY_NEGATIVE_SECONDARY_MIN when it is not, and NLU_NEGATIVE_OVER_KIND_CUE_MIN when
-    the cues found comfort, an apology or thanks in the reply and no negative words: the
-    classifier's negative reading of "别哭了" or "不说了，早点睡" must be near certain.
+    the cues found comfort, an apology or thanks in the reply (or a polite request, or a follow-up
+    offered with a courtesy word) and no negative words: the classifier's negative reading of
+    "别哭了", "不说了，早点睡" or "Please let me know if you need any further help" must be near
+    certain.
     """
     ev = state.evidence
     top_nlu = max(ev.nlu_moves, key=ev.nlu_moves.__getitem__, default=None)
     # a plain request with a courtesy word ("Understood. Booking reference, please?") is no
     # rudeness for being short: the classifier's rude and brush-off examples are short too
     polite_request = ev.asks and "politeness_marker" in ev.cue_ids
-    kind_words = polite_request or any(m in KIND_MOVES for m in ev.cue_moves)
+    # ... nor is the door left open politely ("Please let me know if you need any further
+    # help"): the classifier meets the imperative "let me know" in curt replies too
+    polite_open_door = "follow_up" in ev.cue_moves and "politeness_marker" in ev.cue_ids
+    kind_words = polite_request or polite_open_door or any(m in KIND_MOVES for m in ev.cue_moves)
     negative_cue = any(m in NEGATIVE_MOVES for m in ev.cue_moves)
     for move in [m for m in ev.nlu_moves if m in NEGATIVE_MOVES and m not in ev.cue_moves]:
         floor = NLU_ONLY_NEGATIVE_MIN if move == top_nlu else NLU_ONLY_NEGATIVE_SECONDARY_MIN
@@ -1216,6 +1221,42 @@ def question_after_the_feeling_leads(state: AnalysisState) -> None:
         combined[asked[0]] = min(MOVE_MAX, max(combined[asked[0]], empathy + RANK_BELOW_MARGIN))
 
 
+def greeting_then_question_leads_s15(state: AnalysisState) -> None:
+    """English: "Hi there, how are you doing today?" asks first; the greeting frames it.
+
+    A reply that opens with a greeting ("hi", "hello", "good evening", "my name is …") and then
+    asks the customer something turns on the question: the greeting is the courtesy that opens
+    the turn, the question is what the customer is to answer (seed 004 ch2 提问技巧: open the
+    conversation with a question that lets them talk). When the greeting was found at the start
+    and a question move the cues found (open, closed or confirm; not a suggestion asked as a
+    question) comes after it, that question ends RANK_BELOW_MARGIN above the greeting, which
+    stays, second. A bare greeting, and a greeting followed only by statements, keep the
+    greeting first. Chinese service openings ("王姐您好，今天想看点什么？") keep the greeting
+    first: the address and 您好 are the turn's point in that register.
+    """
+    ev, combined = state.evidence, state.combined
+    if state.lang != "en" or not ev.asks or ev.restating_question:
+        return
+    greeting = combined.get("greeting", 0.0)
+    start = ev.position.get("greeting", NLU_POSITION)
+    if greeting < MOVE_MIN or "greeting" not in ev.cue_moves or start > 0:
+        return
+    if any(c > greeting for m, c in combined.items() if m not in QUESTION_MOVES | {"greeting"}):
+        return  # something else (a proposal, an apology) already leads
+    asked = [
+        m
+        for m in ("open_question", "closed_question", "confirm")
+        if m in ev.cue_moves
+        and combined.get(m, 0.0) >= MOVE_MIN
+        and start < ev.position.get(m, NLU_POSITION) < NLU_POSITION
+    ]
+    if asked:
+        move = max(asked, key=lambda m: combined[m])
+        combined[move] = min(MOVE_MAX, max(combined[move], greeting + RANK_BELOW_MARGIN))
+        # a near-certain greeting (cue and classifier agree) would tie with the capped question
+        combined["greeting"] = min(greeting, combined[move] - RANK_BELOW_MARGIN)
+
+
 def suggestion_question_is_an_offer(state: AnalysisState) -> None:
     """A reply whose only questions propose something ("have you tried restarting it?") offers.
 
@@ -1459,6 +1500,7 @@ ADJUSTMENTS: tuple[Adjustment, ...] = (
     restatement_leads_the_feeling,
     comfort_after_but_leads,
     question_after_the_feeling_leads,
+    greeting_then_question_leads_s15,
     suggestion_question_is_an_offer,
     found_option_answers_a_request,
     listing_what_exists_informs_zh,
