@@ -90,6 +90,11 @@ PROBE_SETS = {
     # Sichuan colloquial, Taiwan-style traditional characters, zh/en code-mixing, emoji and terse
     # clerks), played once on the session's start (scripts_blind18/README.md)
     "probes_blind18": ROOT / "tests" / "personas" / "data" / "fact_probes_blind18.yml",
+    # written blind in session 15 (South African English, call-centre scripts, old-fashioned
+    # courtesy, 东北 and Shanghai-flavoured Chinese, Hong Kong written Chinese, voice-to-text), kept
+    # from the engineers and played on the session's start and on its merged work
+    # (scripts_blind19/README.md)
+    "probes_blind19": ROOT / "tests" / "personas" / "data" / "fact_probes_blind19.yml",
 }
 #: the expected "fact" of a question about something the scenario does not cover
 UNCOVERED = "<uncovered>"
@@ -110,6 +115,7 @@ SCRIPT_SETS = {
     "blind16": ROOT / "tests" / "personas" / "data" / "scripts_blind16",
     "blind17": ROOT / "tests" / "personas" / "data" / "scripts_blind17",
     "blind18": ROOT / "tests" / "personas" / "data" / "scripts_blind18",
+    "blind19": ROOT / "tests" / "personas" / "data" / "scripts_blind19",
     # session 9: bad service with a polite surface (stalling, lecturing, upselling, sending the
     # customer to do the work, vague promises, "as I said", copy-paste), no red line in words
     "hollow": ROOT / "tests" / "personas" / "data" / "scripts_hollow",
